@@ -1,0 +1,27 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <date/date.h>
+
+#include "src/core/blocks.hpp"
+#include "storage/brags.hpp"
+
+namespace careerbot::commands {
+
+/// Turns Slack-formatted command text into the plain text careerbot stores: entities
+/// decoded, `<@U1>` mentions resolved to `@name`, `<url|label>` to `label (url)`, `<!here>`
+/// to plain `@here` (harmless once stored; escaped again whenever it is echoed).
+std::string to_plain(const std::string& slack_text, const blocks::NameLookup& names);
+
+/// Parses what follows `/brag` (already plain text): `impact: …` runs to the end and becomes
+/// the impact; the first http(s) URL is the link; `#tags` are collected (lower case);
+/// a date phrase at the start or end (`yesterday`, `last friday`, `2026-11-03`, `on nov 3`)
+/// sets the day it happened (default: `today`). Throws UserError when nothing is left to log.
+storage::BragFields parse_brag(const std::string& plain_text, date::year_month_day today);
+
+/// One brag as a line of mrkdwn for lists: number, date, text, tags, impact and link,
+/// with every user-supplied part escaped.
+std::string brag_line(const storage::Brag& b);
+
+}  // namespace careerbot::commands

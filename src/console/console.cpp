@@ -1,0 +1,115 @@
+#include "src/console/console.hpp"
+
+#include <iostream>
+
+#include "src/core/blocks.hpp"
+#include "src/core/logging.hpp"
+#include "src/core/text.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot {
+namespace {
+
+bool handle_char(unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == '.' || c >= 0x80;
+}
+
+}  // namespace
+
+std::string console_user_id(App& app, const std::string& as) {
+    auto& s = app.services();
+    storage::PeopleRepo people(s.db);
+    std::string handle = as.starts_with("@") ? as.substr(1) : as;
+    if (auto p = people.find(handle)) return p->id;
+    if (auto p = people.find_by_name(handle)) return p->id;
+    s.db.write([&] { people.ensure(handle, handle, s.clock.now()); });
+    return handle;
+}
+
+Console::Console(App& app, std::string as) : app_(app), user_id_(console_user_id(app, as)) {}
+
+std::string Console::to_slack_text(const std::string& typed) {
+    std::string escaped = blocks::escape(typed);
+    std::string out;
+    for (std::size_t i = 0; i < escaped.size();) {
+        bool at_word_start = i == 0 || std::isspace(static_cast<unsigned char>(escaped[i - 1]));
+        if (escaped[i] == '@' && at_word_start) {
+            std::size_t j = i + 1;
+            while (j < escaped.size() && handle_char(static_cast<unsigned char>(escaped[j]))) ++j;
+            std::string handle = escaped.substr(i + 1, j - i - 1);
+            while (!handle.empty() && handle.back() == '.') handle.pop_back(), --j;
+            if (handle == "channel" || handle == "here" || handle == "everyone") {
+                // Typed broadcast names stay plain text, exactly as they would be echoed.
+                out += "@" + handle;
+            } else if (!handle.empty()) {
+                out += "<@" + console_user_id(app_, handle) + ">";
+            } else {
+                out += "@";
+            }
+            i = j;
+        } else {
+            out += escaped[i++];
+        }
+    }
+    return out;
+}
+
+std::string Console::render(const Reply& reply) {
+    storage::PeopleRepo people(app_.services().db);
+    auto names = [&](const std::string& id) { return people.display_name(id); };
+    std::string out;
+    if (reply.message) out += blocks::render_text(*reply.message, names);
+    for (const auto& m : reply.more) out += blocks::render_text(m, names);
+    for (const auto& dm : reply.dms) {
+        out += "--- direct message to @" + people.display_name(dm.user_id) + " ---\n";
+        out += blocks::render_text(dm.message, names);
+    }
+    for (const auto& f : reply.files) {
+        out += "--- file " + f.filename + " ---\n" + f.content;
+        if (!f.content.empty() && f.content.back() != '\n') out += "\n";
+        out += "--- end of " + f.filename + " ---\n";
+    }
+    return out;
+}
+
+std::string Console::execute(const std::string& line) {
+    std::string t = text::trim(line);
+    if (t.empty() || t.starts_with("#")) return "";
+    if (!text::valid_utf8(t)) {
+        return "That line is not valid UTF-8 text; nothing was run.\n";
+    }
+    if (!t.starts_with("/")) {
+        return "Commands start with a slash, e.g. `/brag shipped the new onboarding flow #frontend`"
+               " or `/brag help`. Type `quit` to leave.\n";
+    }
+    auto [command, rest] = text::first_word(t);
+    Request r;
+    r.user_id = user_id_;
+    r.user_name = storage::PeopleRepo(app_.services().db).display_name(user_id_);
+    r.channel_id = "console";
+    r.channel_name = "console";
+    r.command = text::lower(command);
+    r.text = to_slack_text(rest);
+    r.received_at = app_.services().clock.now();
+    r.source = "console";
+    return render(app_.handle(r));
+}
+
+int Console::run(std::istream& in, std::ostream& out, bool interactive) {
+    if (interactive) {
+        out << "careerbot console — you are @"
+            << storage::PeopleRepo(app_.services().db).display_name(user_id_)
+            << ". Type /brag help, or quit to leave.\n";
+    }
+    std::string line;
+    while (true) {
+        if (interactive) out << "> " << std::flush;
+        if (!std::getline(in, line)) break;
+        std::string t = text::trim(line);
+        if (t == "quit" || t == "exit") break;
+        out << execute(line) << std::flush;
+    }
+    return 0;
+}
+
+}  // namespace careerbot

@@ -1,0 +1,109 @@
+#include "src/core/app.hpp"
+
+#include <random>
+
+#include <SQLiteCpp/Exception.h>
+
+#include "src/core/blocks.hpp"
+#include "src/core/error.hpp"
+#include "src/core/logging.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot {
+
+Reply Reply::text(std::string mrkdwn) {
+    Message m;
+    m.text = mrkdwn;
+    m.blocks.push_back(blocks::section(std::move(mrkdwn)));
+    return ephemeral(std::move(m));
+}
+
+void App::command(CommandInfo info, CommandHandler handler) {
+    auto name = info.name;
+    commands_[name] = CommandEntry{std::move(info), std::move(handler)};
+}
+void App::event(std::string type, EventHandler h) { events_[std::move(type)] = std::move(h); }
+void App::action(std::string id, InteractionHandler h) { actions_[std::move(id)] = std::move(h); }
+void App::shortcut(std::string id, InteractionHandler h) { shortcuts_[std::move(id)] = std::move(h); }
+void App::view(std::string id, InteractionHandler h) { views_[std::move(id)] = std::move(h); }
+
+std::vector<CommandInfo> App::commands() const {
+    std::vector<CommandInfo> out;
+    for (const auto& [name, entry] : commands_) out.push_back(entry.info);
+    return out;
+}
+
+Reply App::run_guarded(const std::string& what, const std::string& user_id,
+                       const std::function<Reply()>& fn) {
+    try {
+        Reply reply;
+        // Each request is one unit of work: all its writes commit together or not at all.
+        services_.db.write([&] {
+            if (!user_id.empty())
+                storage::PeopleRepo(services_.db).ensure(user_id, user_id, services_.clock.now());
+            reply = fn();
+        });
+        return reply;
+    } catch (const UserError& e) {
+        return Reply::text(e.what());
+    } catch (const storage::StorageError& e) {
+        logger("app")->error("{} failed on storage: {}", what, e.what());
+        return Reply::text(":warning: careerbot could not reach its database just now; nothing "
+                           "was saved. Please try again in a minute.");
+    } catch (const std::exception& e) {
+        std::random_device rd;
+        auto incident = std::to_string(rd() % 1000000);
+        logger("app")->error("{} failed (incident {}): {}", what, incident, e.what());
+        return Reply::text(":warning: Something went wrong on careerbot's side (incident " +
+                           incident + "); nothing was saved. The admins can find it in the logs.");
+    }
+}
+
+Reply App::handle(const Request& request) {
+    auto it = commands_.find(request.command);
+    if (it == commands_.end()) {
+        std::string list;
+        for (const auto& [name, entry] : commands_)
+            list += "• `" + name + "` — " + entry.info.summary + "\n";
+        return Reply::text("I don't know the command `" + blocks::escape(request.command) +
+                           "`. These are the ones I know:\n" + list);
+    }
+    return run_guarded(request.command, request.user_id,
+                       [&] { return it->second.handler(request); });
+}
+
+Reply App::handle(const Event& event) {
+    auto it = events_.find(event.type);
+    if (it == events_.end()) {
+        logger("app")->debug("no handler for event type {}", event.type);
+        return Reply::none();
+    }
+    return run_guarded("event " + event.type, event.user_id, [&] { return it->second(event); });
+}
+
+Reply App::handle(const Interaction& interaction) {
+    const std::map<std::string, InteractionHandler>* table = &actions_;
+    if (interaction.type == "view_submission" || interaction.type == "view_closed")
+        table = &views_;
+    else if (interaction.type == "shortcut" || interaction.type == "message_action")
+        table = &shortcuts_;
+    auto it = table->find(interaction.key);
+    if (it == table->end()) {
+        logger("app")->warn("no handler for {} '{}'", interaction.type, interaction.key);
+        return Reply::text("That button or shortcut is not something I know how to handle any more.");
+    }
+    return run_guarded(interaction.type + " " + interaction.key, interaction.user_id,
+                       [&] { return it->second(interaction); });
+}
+
+Reply help_reply(const std::string& title,
+                 const std::vector<std::pair<std::string, std::string>>& usages) {
+    std::string body;
+    for (const auto& [usage, what] : usages) body += "`" + blocks::escape(usage) + "` — " + what + "\n";
+    blocks::MessageBuilder b(title);
+    b.add(blocks::section("*" + title + "*"));
+    b.add_text(body);
+    return b.reply();
+}
+
+}  // namespace careerbot

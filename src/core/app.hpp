@@ -1,0 +1,83 @@
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "src/core/clock.hpp"
+#include "src/core/config.hpp"
+#include "src/core/reply.hpp"
+#include "src/core/request.hpp"
+#include "storage/database.hpp"
+
+namespace careerbot {
+
+/// What handlers work with: storage, the clock and the configuration.
+struct Services {
+    storage::Database& db;
+    const Clock& clock;
+    const Config& config;
+};
+
+using CommandHandler = std::function<Reply(const Request&)>;
+using EventHandler = std::function<Reply(const Event&)>;
+using InteractionHandler = std::function<Reply(const Interaction&)>;
+
+/// Describes a slash command for help texts and the Slack app manifest.
+struct CommandInfo {
+    std::string name;         ///< "/brag"
+    std::string summary;      ///< one line for the command list and the manifest
+    std::string usage_hint;   ///< e.g. "[text] | list | edit N | delete N | export md|csv | help"
+};
+
+/// The transport-agnostic router: commands, events and interactions are registered
+/// declaratively and dispatched here by the Slack adapter, the console and the tests alike.
+class App {
+public:
+    explicit App(Services services) : services_(services) {}
+
+    /// Registers a slash command handler.
+    void command(CommandInfo info, CommandHandler handler);
+    /// Registers a handler for an Events API event type ("reaction_added").
+    void event(std::string type, EventHandler handler);
+    /// Registers a handler for block_actions whose action_id is `action_id`.
+    void action(std::string action_id, InteractionHandler handler);
+    /// Registers a handler for a global or message shortcut by callback_id.
+    void shortcut(std::string callback_id, InteractionHandler handler);
+    /// Registers a handler for view_submission by the view's callback_id.
+    void view(std::string callback_id, InteractionHandler handler);
+
+    /// Runs a slash command. Never throws: a UserError becomes an ephemeral explanation,
+    /// any other failure is logged and answered with a short apology.
+    Reply handle(const Request& request);
+    /// Runs an event handler (none registered: logged at debug and ignored).
+    Reply handle(const Event& event);
+    /// Runs an interaction handler (none registered: a polite ephemeral answer).
+    Reply handle(const Interaction& interaction);
+
+    /// Every registered command, sorted by name.
+    std::vector<CommandInfo> commands() const;
+    /// True when a slash command with this name is registered.
+    bool has_command(const std::string& name) const { return commands_.contains(name); }
+    Services& services() { return services_; }
+
+private:
+    struct CommandEntry {
+        CommandInfo info;
+        CommandHandler handler;
+    };
+    Reply run_guarded(const std::string& what, const std::string& user_id,
+                      const std::function<Reply()>& fn);
+
+    Services services_;
+    std::map<std::string, CommandEntry> commands_;
+    std::map<std::string, EventHandler> events_;
+    std::map<std::string, InteractionHandler> actions_;
+    std::map<std::string, InteractionHandler> shortcuts_;
+    std::map<std::string, InteractionHandler> views_;
+};
+
+/// Builds the standard help reply for a command: its summary and a list of usages.
+Reply help_reply(const std::string& title, const std::vector<std::pair<std::string, std::string>>& usages);
+
+}  // namespace careerbot

@@ -1,0 +1,191 @@
+#include "src/core/blocks.hpp"
+
+#include <regex>
+
+namespace careerbot::blocks {
+using nlohmann::json;
+
+std::string escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+/// Largest cut point <= limit that does not split a UTF-8 sequence or an entity.
+std::size_t safe_cut(const std::string& s, std::size_t limit) {
+    if (s.size() <= limit) return s.size();
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    auto amp = s.rfind('&', cut == 0 ? 0 : cut - 1);
+    if (amp != std::string::npos && cut - amp < 6 && s.find(';', amp) >= cut) cut = amp;
+    return cut;
+}
+}  // namespace
+
+std::vector<std::string> split_text(const std::string& mrkdwn, std::size_t limit) {
+    std::vector<std::string> out;
+    std::string rest = mrkdwn;
+    while (rest.size() > limit) {
+        std::size_t cut = rest.rfind('\n', limit);
+        if (cut == std::string::npos || cut < limit / 2) {
+            cut = safe_cut(rest, limit);
+            out.push_back(rest.substr(0, cut));
+            rest.erase(0, cut);
+        } else {
+            out.push_back(rest.substr(0, cut));
+            rest.erase(0, cut + 1);
+        }
+    }
+    if (!rest.empty() || out.empty()) out.push_back(rest);
+    return out;
+}
+
+json section(std::string mrkdwn) {
+    if (mrkdwn.empty()) mrkdwn = " ";
+    if (mrkdwn.size() > kMaxSectionText) mrkdwn = split_text(mrkdwn, kMaxSectionText).front();
+    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::move(mrkdwn)}}}};
+}
+
+json header(std::string plain) {
+    if (plain.size() > 150) plain.resize(safe_cut(plain, 150));
+    return {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", plain}, {"emoji", true}}}};
+}
+
+json context(std::string mrkdwn) {
+    if (mrkdwn.size() > kMaxSectionText) mrkdwn = split_text(mrkdwn, kMaxSectionText).front();
+    return {{"type", "context"}, {"elements", json::array({{{"type", "mrkdwn"}, {"text", mrkdwn}}})}};
+}
+
+json divider() { return {{"type", "divider"}}; }
+
+json button(std::string label, std::string action_id, std::string value, std::string style) {
+    json b = {{"type", "button"},
+              {"text", {{"type", "plain_text"}, {"text", std::move(label)}}},
+              {"action_id", std::move(action_id)},
+              {"value", std::move(value)}};
+    if (!style.empty()) b["style"] = std::move(style);
+    return b;
+}
+
+json actions(json elements) { return {{"type", "actions"}, {"elements", std::move(elements)}}; }
+
+MessageBuilder& MessageBuilder::add(json block) {
+    if (pages_.back().size() >= kMaxBlocks) pages_.push_back(json::array());
+    pages_.back().push_back(std::move(block));
+    return *this;
+}
+
+MessageBuilder& MessageBuilder::add_text(const std::string& mrkdwn) {
+    for (auto& chunk : split_text(mrkdwn, kMaxSectionText)) add(section(std::move(chunk)));
+    return *this;
+}
+
+std::vector<Message> MessageBuilder::build() const {
+    std::vector<Message> out;
+    for (std::size_t i = 0; i < pages_.size(); ++i) {
+        Message m;
+        m.text = pages_.size() == 1 ? fallback_
+                                    : fallback_ + " (" + std::to_string(i + 1) + "/" +
+                                          std::to_string(pages_.size()) + ")";
+        m.blocks = pages_[i];
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+Reply MessageBuilder::reply(bool in_channel) const {
+    auto msgs = build();
+    Reply r;
+    r.message = std::move(msgs.front());
+    r.in_channel = in_channel;
+    r.more.assign(std::make_move_iterator(msgs.begin() + 1), std::make_move_iterator(msgs.end()));
+    return r;
+}
+
+std::string render_mrkdwn(std::string_view mrkdwn, const NameLookup& names) {
+    // Slack markup: <@U1>, <@U1|name>, <#C1|chan>, <!date^ts^fmt|fallback>, <!here>, <url|label>.
+    static const std::regex markup(R"(<([@#!]?)([^>|]*)(?:\|([^>]*))?>)");
+    std::string out;
+    std::string s(mrkdwn);
+    auto begin = std::sregex_iterator(s.begin(), s.end(), markup);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        out.append(s, last, static_cast<std::size_t>(m.position()) - last);
+        last = static_cast<std::size_t>(m.position() + m.length());
+        std::string kind = m[1], target = m[2], label = m[3];
+        if (kind == "@") {
+            out += "@" + (names ? names(target) : target);
+        } else if (kind == "#") {
+            out += "#" + (label.empty() ? target : label);
+        } else if (kind == "!") {
+            out += label.empty() ? "@" + target : label;
+        } else if (label.empty() || label == target) {
+            out += target;
+        } else {
+            out += label + " (" + target + ")";
+        }
+    }
+    out.append(s, last);
+    // Entities last, so decoded text is never re-read as markup.
+    std::string decoded;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out.compare(i, 5, "&amp;") == 0) { decoded += '&'; i += 4; }
+        else if (out.compare(i, 4, "&lt;") == 0) { decoded += '<'; i += 3; }
+        else if (out.compare(i, 4, "&gt;") == 0) { decoded += '>'; i += 3; }
+        else decoded += out[i];
+    }
+    return decoded;
+}
+
+namespace {
+std::string text_of(const json& obj, const NameLookup& names) {
+    if (!obj.is_object() || !obj.contains("text")) return "";
+    const auto& t = obj["text"];
+    if (!t.is_string()) return "";
+    return render_mrkdwn(t.get<std::string>(), names);
+}
+}  // namespace
+
+std::string render_text(const Message& message, const NameLookup& names) {
+    if (!message.blocks.is_array() || message.blocks.empty())
+        return render_mrkdwn(message.text, names) + "\n";
+    std::string out;
+    for (const auto& b : message.blocks) {
+        std::string type = b.value("type", "");
+        if (type == "header") {
+            auto t = text_of(b.value("text", json::object()), names);
+            out += "== " + t + " ==\n";
+        } else if (type == "section") {
+            if (b.contains("text")) out += text_of(b["text"], names) + "\n";
+            if (b.contains("fields")) {
+                for (const auto& f : b["fields"]) out += "  " + text_of(f, names) + "\n";
+            }
+            if (b.contains("accessory") && b["accessory"].value("type", "") == "button") {
+                out += "  [" + text_of(b["accessory"]["text"], names) + "]\n";
+            }
+        } else if (type == "context") {
+            for (const auto& e : b.value("elements", json::array())) out += "  " + text_of(e, names) + "\n";
+        } else if (type == "divider") {
+            out += "----\n";
+        } else if (type == "actions") {
+            std::string line;
+            for (const auto& e : b.value("elements", json::array())) {
+                if (e.value("type", "") == "button") line += "[" + text_of(e["text"], names) + "] ";
+            }
+            if (!line.empty()) out += "  " + line.substr(0, line.size() - 1) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace careerbot::blocks

@@ -1,0 +1,216 @@
+#include "src/core/dates.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <regex>
+#include <vector>
+
+#include <date/tz.h>
+
+namespace careerbot {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::optional<int> to_int(std::string_view s) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<date::weekday> weekday_named(const std::string& w) {
+    static const std::array<const char*, 7> names{"sunday", "monday", "tuesday", "wednesday",
+                                                  "thursday", "friday", "saturday"};
+    for (unsigned i = 0; i < names.size(); ++i) {
+        std::string full = names[i];
+        if (w == full || (w.size() == 3 && full.compare(0, 3, w) == 0)) return date::weekday{i};
+    }
+    return std::nullopt;
+}
+
+std::optional<unsigned> month_named(const std::string& m) {
+    static const std::array<const char*, 12> names{"january", "february", "march", "april",
+                                                   "may", "june", "july", "august", "september",
+                                                   "october", "november", "december"};
+    for (unsigned i = 0; i < names.size(); ++i) {
+        std::string full = names[i];
+        if (m == full || (m.size() >= 3 && full.compare(0, m.size(), m) == 0)) return i + 1;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!cur.empty()) out.push_back(std::move(cur)), cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) out.push_back(std::move(cur));
+    return out;
+}
+
+/// The most recent month/day on or before today.
+std::optional<date::year_month_day> recent_month_day(unsigned month, int day,
+                                                     date::year_month_day today) {
+    if (day < 1 || day > 31) return std::nullopt;
+    date::year_month_day d{today.year(), date::month{month}, date::day{static_cast<unsigned>(day)}};
+    if (!d.ok()) return std::nullopt;
+    if (date::sys_days(d) > date::sys_days(today)) d = d - date::years{1};
+    if (!d.ok()) return std::nullopt;
+    return d;
+}
+
+}  // namespace
+
+date::year_month_day local_date(TimePoint now, const std::string& tz) {
+    const date::time_zone* zone = nullptr;
+    try {
+        zone = date::locate_zone(tz.empty() ? "UTC" : tz);
+    } catch (const std::exception&) {
+        zone = date::locate_zone("UTC");
+    }
+    auto local = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::seconds>(now))
+                     .get_local_time();
+    return date::year_month_day{date::floor<date::days>(local)};
+}
+
+std::string iso_date(date::year_month_day d) { return date::format("%F", d); }
+
+std::optional<date::year_month_day> parse_date(std::string_view phrase, date::year_month_day today) {
+    auto w = words(lower(phrase));
+    if (w.empty() || w.size() > 3) return std::nullopt;
+    const auto today_days = date::sys_days(today);
+    if (w.size() == 1) {
+        if (w[0] == "today") return today;
+        if (w[0] == "yesterday") return date::year_month_day{today_days - date::days{1}};
+        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
+        std::smatch m;
+        if (std::regex_match(w[0], m, iso)) {
+            date::year_month_day d{date::year{std::stoi(m[1])},
+                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
+                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
+            if (!d.ok()) return std::nullopt;
+            return d;
+        }
+        if (auto wd = weekday_named(w[0])) {
+            auto back = (date::weekday{today_days} - *wd);
+            if (back == date::days{0}) back = date::days{7};
+            return date::year_month_day{today_days - back};
+        }
+        return std::nullopt;
+    }
+    if (w.size() == 2 && w[0] == "last") {
+        if (w[1] == "week") return date::year_month_day{today_days - date::days{7}};
+        if (w[1] == "month") {
+            auto d = date::year_month_day{today.year(), today.month(), today.day()} - date::months{1};
+            if (!d.ok()) d = d.year() / d.month() / date::last;
+            return date::year_month_day{d};
+        }
+        if (auto wd = weekday_named(w[1])) {
+            auto back = (date::weekday{today_days} - *wd);
+            if (back == date::days{0}) back = date::days{7};
+            return date::year_month_day{today_days - back};
+        }
+        return std::nullopt;
+    }
+    if (w.size() == 2) {
+        if (auto m = month_named(w[0]); m && w[0].size() >= 3) {
+            if (auto d = to_int(w[1])) return recent_month_day(*m, *d, today);
+        }
+        if (auto m = month_named(w[1]); m && w[1].size() >= 3) {
+            if (auto d = to_int(w[0])) return recent_month_day(*m, *d, today);
+        }
+        return std::nullopt;
+    }
+    if (w.size() == 3 && w[2] == "ago" && (w[1] == "days" || w[1] == "day" || w[1] == "weeks" || w[1] == "week")) {
+        auto n = to_int(w[0]);
+        if (!n || *n < 0 || *n > 3660) return std::nullopt;
+        int days = (w[1][0] == 'w') ? *n * 7 : *n;
+        return date::year_month_day{today_days - date::days{days}};
+    }
+    return std::nullopt;
+}
+
+std::optional<DateInText> extract_date(std::string_view text, date::year_month_day today) {
+    auto w = words(text);
+    if (w.empty()) return std::nullopt;
+    auto join = [&](std::size_t from, std::size_t to) {
+        std::string s;
+        for (std::size_t i = from; i < to; ++i) s += (i > from ? " " : "") + w[i];
+        return s;
+    };
+    // Longest phrase first, at the start, then at the end; an "on" before it goes with it.
+    for (std::size_t len = std::min<std::size_t>(3, w.size()); len >= 1; --len) {
+        if (auto d = parse_date(join(0, len), today)) {
+            if (len == w.size()) return DateInText{*d, ""};
+            return DateInText{*d, join(len, w.size())};
+        }
+        if (w.size() > len && lower(w[0]) == "on") {
+            if (auto d = parse_date(join(1, 1 + len), today))
+                return DateInText{*d, join(1 + len, w.size())};
+        }
+    }
+    for (std::size_t len = std::min<std::size_t>(3, w.size()); len >= 1; --len) {
+        std::size_t start = w.size() - len;
+        if (auto d = parse_date(join(start, w.size()), today)) {
+            std::size_t keep = start;
+            if (keep > 0 && lower(w[keep - 1]) == "on") --keep;
+            return DateInText{*d, join(0, keep)};
+        }
+    }
+    return std::nullopt;
+}
+
+std::string Quarter::label() const {
+    return std::to_string(fiscal_year) + "Q" + std::to_string(number);
+}
+
+namespace {
+Quarter make_quarter(int fiscal_year, int number, int start_month) {
+    // The fiscal year named Y ends in calendar year Y; it starts in Y-1 unless start_month is 1.
+    int start_year = start_month == 1 ? fiscal_year : fiscal_year - 1;
+    date::year_month first_month =
+        date::year{start_year} / date::month{static_cast<unsigned>(start_month)} +
+        date::months{3 * (number - 1)};
+    Quarter q;
+    q.fiscal_year = fiscal_year;
+    q.number = number;
+    q.first = first_month / date::day{1};
+    auto last_month = first_month + date::months{2};
+    q.last = date::year_month_day{last_month / date::last};
+    return q;
+}
+}  // namespace
+
+Quarter quarter_of(date::year_month_day d, int start_month) {
+    int month = static_cast<int>(static_cast<unsigned>(d.month()));
+    int year = static_cast<int>(d.year());
+    int offset = (month - start_month + 12) % 12;  // months since the fiscal year began
+    int fiscal_start_year = month >= start_month ? year : year - 1;
+    int fiscal_year = start_month == 1 ? fiscal_start_year : fiscal_start_year + 1;
+    return make_quarter(fiscal_year, offset / 3 + 1, start_month);
+}
+
+std::optional<Quarter> parse_quarter(std::string_view text, int start_month) {
+    static const std::regex a(R"((\d{4})\s*-?\s*q([1-4]))");
+    static const std::regex b(R"(q([1-4])\s*-?\s*(\d{4}))");
+    std::string s = lower(text);
+    std::smatch m;
+    if (std::regex_match(s, m, a)) return make_quarter(std::stoi(m[1]), std::stoi(m[2]), start_month);
+    if (std::regex_match(s, m, b)) return make_quarter(std::stoi(m[2]), std::stoi(m[1]), start_month);
+    return std::nullopt;
+}
+
+}  // namespace careerbot

@@ -1,0 +1,50 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <date/date.h>
+
+#include "src/core/clock.hpp"
+
+namespace careerbot {
+
+/// The calendar date at `now` in the IANA zone `tz` (falls back to UTC on an unknown zone).
+date::year_month_day local_date(TimePoint now, const std::string& tz);
+
+/// Formats a date as YYYY-MM-DD.
+std::string iso_date(date::year_month_day d);
+
+/// Parses a date a person typed, relative to `today`: `today`, `yesterday`, `2026-11-03`,
+/// `last friday` / `friday` (the most recent one before today), `3 days ago`, `last week`,
+/// `last month`, `nov 3` / `3 nov` (the most recent past one). Case-insensitive. Returns
+/// nothing when the phrase is not a date; never throws.
+std::optional<date::year_month_day> parse_date(std::string_view phrase, date::year_month_day today);
+
+/// A date phrase found at the start or the end of a longer text, and the text without it.
+struct DateInText {
+    date::year_month_day date;
+    std::string rest;
+};
+
+/// Looks for a date phrase (optionally after "on") at the start or end of `text`; phrases in
+/// the middle are left alone, so "fixed the friday deploy" is not read as a date.
+std::optional<DateInText> extract_date(std::string_view text, date::year_month_day today);
+
+/// A fiscal quarter: `fiscal_year` is named after the calendar year in which it ends.
+struct Quarter {
+    int fiscal_year = 0;
+    int number = 0;                 ///< 1..4
+    date::year_month_day first{};   ///< first day
+    date::year_month_day last{};    ///< last day
+
+    /// "2026Q3"
+    std::string label() const;
+};
+
+/// The fiscal quarter holding `d` when the fiscal year starts in `start_month` (1..12).
+Quarter quarter_of(date::year_month_day d, int start_month);
+/// Parses "2026Q3" / "2026-q3" / "Q3 2026"; nothing if malformed.
+std::optional<Quarter> parse_quarter(std::string_view text, int start_month);
+
+}  // namespace careerbot

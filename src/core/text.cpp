@@ -1,0 +1,136 @@
+#include "src/core/text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "src/core/error.hpp"
+
+namespace careerbot::text {
+
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len;
+        uint32_t cp;
+        if (c < 0x80) { ++i; continue; }
+        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+        else return false;
+        if (i + len > s.size()) return false;
+        for (std::size_t k = 1; k < len; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+std::string strip_controls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\r') {
+            if (i + 1 < s.size() && s[i + 1] == '\n') continue;
+            out += '\n';
+        } else if (c == '\n' || c == '\t' || c >= 0x20) {
+            if (c != 0x7F) out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return std::string(s);
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::vector<std::string> words(std::string_view s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!cur.empty()) out.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) out.push_back(std::move(cur));
+    return out;
+}
+
+std::pair<std::string, std::string> first_word(std::string_view s) {
+    std::string t = trim(s);
+    auto pos = std::find_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); });
+    std::string head(t.begin(), pos);
+    std::string rest = trim(std::string_view(&*pos, static_cast<std::size_t>(t.end() - pos)));
+    return {head, rest};
+}
+
+std::optional<std::string> mention_id(std::string_view token) {
+    if (token.size() < 4 || token.substr(0, 2) != "<@" || token.back() != '>') return std::nullopt;
+    auto inner = token.substr(2, token.size() - 3);
+    auto bar = inner.find('|');
+    if (bar != std::string_view::npos) inner = inner.substr(0, bar);
+    if (inner.empty()) return std::nullopt;
+    for (char c : inner) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+            return std::nullopt;
+    }
+    return std::string(inner);
+}
+
+std::vector<std::string> mentions(std::string_view s) {
+    std::vector<std::string> out;
+    for (auto pos = s.find("<@"); pos != std::string_view::npos; pos = s.find("<@", pos + 2)) {
+        auto end = s.find('>', pos);
+        if (end == std::string_view::npos) break;
+        if (auto id = mention_id(s.substr(pos, end - pos + 1))) {
+            if (std::find(out.begin(), out.end(), *id) == out.end()) out.push_back(*id);
+        }
+    }
+    return out;
+}
+
+std::optional<int> parse_number(std::string_view s) {
+    if (!s.empty() && s.front() == '#') s.remove_prefix(1);
+    int v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+    return v;
+}
+
+std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what) {
+    if (!valid_utf8(s)) {
+        throw UserError("That " + what + " has bytes that are not valid UTF-8 text, so I did not "
+                        "save it. Please retype it or paste it as plain text.");
+    }
+    std::string t = trim(strip_controls(s));
+    if (t.empty()) throw UserError("The " + what + " is empty. Add some text after the command.");
+    if (t.size() > max_bytes) {
+        throw UserError("That " + what + " is " + std::to_string(t.size()) +
+                        " bytes long; the limit is " + std::to_string(max_bytes) +
+                        ". Shorten it, or put the details in a doc and add its link.");
+    }
+    return t;
+}
+
+}  // namespace careerbot::text

@@ -1,0 +1,40 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace careerbot::text {
+
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or stray bytes).
+bool valid_utf8(std::string_view s);
+
+/// Removes control characters other than newline and tab; turns CR LF into LF.
+std::string strip_controls(std::string_view s);
+
+/// Trims ASCII white space at both ends.
+std::string trim(std::string_view s);
+
+/// Lower-cases ASCII letters.
+std::string lower(std::string_view s);
+
+/// Splits on white space.
+std::vector<std::string> words(std::string_view s);
+
+/// The first word and the rest (trimmed): "edit 3 new text" -> {"edit", "3 new text"}.
+std::pair<std::string, std::string> first_word(std::string_view s);
+
+/// The Slack user id in a mention token `<@U123>` or `<@U123|name>`; nothing otherwise.
+std::optional<std::string> mention_id(std::string_view token);
+
+/// Every user id mentioned in `s` as `<@U…>`, in order, without repeats.
+std::vector<std::string> mentions(std::string_view s);
+
+/// Parses a positive integer such as "3" or "#3"; nothing otherwise.
+std::optional<int> parse_number(std::string_view s);
+
+/// Checks text a person typed: valid UTF-8, not empty after trimming, at most `max_bytes`.
+/// Returns the cleaned text (controls removed, trimmed) or throws UserError explaining why.
+std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what);
+
+}  // namespace careerbot::text

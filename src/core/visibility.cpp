@@ -1,0 +1,40 @@
+#include "src/core/visibility.hpp"
+
+#include "src/core/error.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot {
+
+bool Visibility::can_read(const std::string& viewer, const std::string& subject, RecordKind kind,
+                          const RecordParties& parties) {
+    if (viewer.empty()) return false;
+    if (viewer == subject) return true;
+    if (kind == RecordKind::Feedback && parties.author_id && *parties.author_id == viewer)
+        return true;
+    if ((kind == RecordKind::Ido || kind == RecordKind::IdoProgress) && parties.mentor_id &&
+        *parties.mentor_id == viewer)
+        return true;
+    return storage::PeopleRepo(db_).manages(viewer, subject);
+}
+
+void Visibility::require_read(const std::string& viewer, const std::string& subject,
+                              RecordKind kind, const RecordParties& parties) {
+    if (!can_read(viewer, subject, kind, parties)) throw UserError(refusal(kind));
+}
+
+std::string Visibility::refusal(RecordKind kind) {
+    std::string what;
+    switch (kind) {
+        case RecordKind::Brag: what = "brags"; break;
+        case RecordKind::Feedback: what = "feedback"; break;
+        case RecordKind::Task: what = "tasks"; break;
+        case RecordKind::Checkin: what = "check-ins"; break;
+        case RecordKind::Ido:
+        case RecordKind::IdoProgress: what = "development objectives"; break;
+    }
+    return ":lock: You can see " + what +
+           " only for yourself and for people in your reporting line (your reports, their "
+           "reports, and so on).";
+}
+
+}  // namespace careerbot

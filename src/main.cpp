@@ -1,0 +1,139 @@
+// careerbot's command line: run, console, migrate, backup, and --help on each.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <date/date.h>
+
+#include "commands/registry.hpp"
+#include "src/console/console.hpp"
+#include "src/core/app.hpp"
+#include "src/core/config.hpp"
+#include "src/core/error.hpp"
+#include "src/core/logging.hpp"
+#include "storage/database.hpp"
+#ifdef CAREERBOT_HAVE_SLACK
+#include "src/slack/bot.hpp"
+#endif
+
+namespace {
+using namespace careerbot;
+
+struct GlobalOptions {
+    std::string config_path;
+    std::string db_path;
+    std::string log_level;
+    std::string log_format;
+    std::string now;  // console/testing: pretend the clock starts here
+};
+
+/// --config, else $CAREERBOT_CONFIG, else config/careerbot.toml when present, else defaults.
+Config load_config(const GlobalOptions& g) {
+    std::string path = g.config_path;
+    if (path.empty()) {
+        if (const char* env = std::getenv("CAREERBOT_CONFIG")) path = env;
+    }
+    if (path.empty() && std::filesystem::exists("config/careerbot.toml")) path = "config/careerbot.toml";
+    Config c = path.empty() ? Config{} : Config::load(path);
+    if (!g.db_path.empty()) c.database.path = g.db_path;
+    if (!g.log_level.empty()) c.log.level = g.log_level;
+    if (!g.log_format.empty()) c.log.format = g.log_format;
+    init_logging(c.log.level, c.log.format);
+    return c;
+}
+
+std::unique_ptr<Clock> make_clock(const GlobalOptions& g) {
+    if (g.now.empty()) return std::make_unique<SystemClock>();
+    std::istringstream in(g.now);
+    date::sys_seconds t;
+    in >> date::parse("%FT%TZ", t);
+    if (in.fail()) {
+        std::istringstream in2(g.now);
+        date::sys_days d;
+        in2 >> date::parse("%F", d);
+        if (in2.fail()) throw Error("--now must look like 2026-11-20 or 2026-11-20T09:30:00Z");
+        t = d;
+    }
+    return std::make_unique<OffsetClock>(t);
+}
+
+std::unique_ptr<storage::Database> open_db(const Config& c) {
+    auto db = std::make_unique<storage::Database>(c.database.path, c.database.busy_timeout_ms);
+    db->migrate();
+    return db;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"careerbot — career development as a daily habit, in Slack"};
+    cli.require_subcommand(1);
+    cli.set_help_all_flag("--help-all", "Show help for every subcommand");
+    GlobalOptions g;
+    cli.add_option("-c,--config", g.config_path, "TOML config file (default: $CAREERBOT_CONFIG, "
+                                                   "then config/careerbot.toml if present)");
+    cli.add_option("--db", g.db_path, "SQLite database file (overrides database.path)");
+    cli.add_option("--log-level", g.log_level, "trace, debug, info, warn or error")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+    cli.add_option("--log-format", g.log_format, "text (default) or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    cli.add_option("--now", g.now, "Pretend the clock starts at this UTC time (for trying "
+                                    "reminders and for tests), e.g. 2026-11-20T09:00:00Z")
+        ->group("");
+
+    auto* run = cli.add_subcommand("run", "Connect to Slack over Socket Mode and serve commands "
+                                          "(needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)");
+    std::string as;
+    auto* console = cli.add_subcommand("console", "Type careerbot's slash commands in a terminal "
+                                                  "(or pipe them in), on the same database");
+    console->add_option("--as", as, "Who you are: a handle such as alice (created on first use) "
+                                    "or a Slack user id")->required();
+    auto* migrate = cli.add_subcommand("migrate", "Apply pending schema migrations and exit");
+    std::string backup_file;
+    auto* backup = cli.add_subcommand("backup", "Copy the database to a file with SQLite's online "
+                                                "backup (safe while the bot runs)");
+    backup->add_option("file", backup_file, "Destination file")->required();
+
+    CLI11_PARSE(cli, argc, argv);
+
+    try {
+        Config config = load_config(g);
+        auto clock = make_clock(g);
+        auto db = open_db(config);
+        App app(Services{*db, *clock, config});
+        commands::register_all(app);
+
+        if (*migrate) {
+            std::cout << "database " << config.database.path << " is at schema version "
+                      << db->schema_version() << "\n";
+            return 0;
+        }
+        if (*backup) {
+            db->backup_to(backup_file);
+            std::cout << "backed up " << config.database.path << " to " << backup_file << "\n";
+            return 0;
+        }
+        if (*console) {
+            Console c(app, as);
+            return c.run(std::cin, std::cout, isatty(STDIN_FILENO) != 0);
+        }
+        if (*run) {
+#ifdef CAREERBOT_HAVE_SLACK
+            return slack::run_bot(app, config);
+#else
+            throw Error("this careerbot was built without the Slack transport");
+#endif
+        }
+    } catch (const careerbot::Error& e) {
+        std::cerr << "careerbot: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "careerbot: unexpected error: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}

@@ -1,0 +1,121 @@
+#include "storage/database.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+#include <SQLiteCpp/Statement.h>
+#include <spdlog/spdlog.h>
+
+#include "src/core/logging.hpp"
+#include "storage/migrations.hpp"
+
+namespace careerbot::storage {
+
+Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
+    try {
+        db_ = std::make_unique<SQLite::Database>(
+            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+        db_->setBusyTimeout(busy_timeout_ms);
+        // WAL + synchronous=FULL: a transaction that returned from COMMIT survives power loss.
+        if (path != ":memory:") {
+            std::string mode = db_->execAndGet("PRAGMA journal_mode=WAL").getString();
+            if (mode != "wal") throw StorageError("could not switch " + path + " to WAL mode");
+        }
+        db_->exec("PRAGMA synchronous=FULL");
+        db_->exec("PRAGMA foreign_keys=ON");
+        // Reading the schema catches a file that is not a database or cannot be read.
+        (void)db_->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    } catch (const SQLite::Exception& e) {
+        throw StorageError("cannot open database " + path + ": " + e.what());
+    }
+}
+
+int Database::latest_version() {
+    const auto& all = migrations();
+    return all.empty() ? 0 : all.back().version;
+}
+
+int Database::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
+
+int Database::migrate() {
+    auto log = logger("storage");
+    int current = schema_version();
+    if (current > latest_version()) {
+        throw StorageError("database " + path_ + " has schema version " + std::to_string(current) +
+                           ", newer than this careerbot knows (" +
+                           std::to_string(latest_version()) + "); upgrade careerbot");
+    }
+    int applied = 0;
+    for (const auto& m : migrations()) {
+        if (m.version <= current) continue;
+        try {
+            SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+            db_->exec(m.sql);
+            // PRAGMA takes no bound parameters; the version is an integer from our own table.
+            db_->exec("PRAGMA user_version = " + std::to_string(m.version));
+            tx.commit();
+        } catch (const SQLite::Exception& e) {
+            throw StorageError(std::string("migration ") + m.name + " failed: " + e.what());
+        }
+        log->info("applied migration {}", m.name);
+        ++applied;
+    }
+    return applied;
+}
+
+void Database::backup_to(const std::filesystem::path& destination) {
+    try {
+        SQLite::Database target(destination.string(),
+                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Backup backup(target, *db_);
+        // Copy in steps so writers are not blocked for the whole copy of a large file.
+        int rc;
+        do {
+            rc = backup.executeStep(1024);
+        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        if (rc != SQLITE_DONE) throw StorageError("backup did not complete");
+    } catch (const SQLite::Exception& e) {
+        throw StorageError("backup to " + destination.string() + " failed: " + e.what());
+    }
+}
+
+void Database::write(const std::function<void()>& fn) {
+    // The outermost level takes the write lock up front (BEGIN IMMEDIATE) so a second process
+    // on the same file waits on the busy timeout instead of failing half-way; inner levels are
+    // savepoints, so one command in a group commit can roll back alone.
+    const bool outer = savepoint_depth_ == 0;
+    const std::string name = "w" + std::to_string(savepoint_depth_);
+    try {
+        db_->exec(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name);
+    } catch (const SQLite::Exception& e) {
+        throw StorageError(std::string("cannot write to the database: ") + e.what());
+    }
+    ++savepoint_depth_;
+    try {
+        fn();
+    } catch (...) {
+        --savepoint_depth_;
+        try {
+            if (outer) {
+                db_->exec("ROLLBACK");
+            } else {
+                db_->exec("ROLLBACK TO " + name);
+                db_->exec("RELEASE " + name);
+            }
+        } catch (const SQLite::Exception& e) {
+            logger("storage")->error("rollback failed: {}", e.what());
+        }
+        throw;
+    }
+    --savepoint_depth_;
+    try {
+        db_->exec(outer ? std::string("COMMIT") : "RELEASE " + name);
+    } catch (const SQLite::Exception& e) {
+        if (outer) {
+            try { db_->exec("ROLLBACK"); } catch (const SQLite::Exception&) {}
+        }
+        throw StorageError(std::string("could not commit: ") + e.what());
+    }
+}
+
+}  // namespace careerbot::storage

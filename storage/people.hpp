@@ -1,0 +1,56 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/clock.hpp"
+#include "storage/database.hpp"
+
+namespace careerbot::storage {
+
+/// A person careerbot knows about, with their place in the org chart.
+struct Person {
+    std::string id;                         ///< Slack user id
+    std::string name;                       ///< display handle
+    std::string real_name;
+    std::string tz;                         ///< IANA zone; empty = config default
+    std::optional<std::string> manager_id;  ///< empty at the top of the tree
+};
+
+/// Reads and writes people and the manager tree.
+class PeopleRepo {
+public:
+    explicit PeopleRepo(Database& db) : db_(db) {}
+
+    /// The person with this Slack id, if known.
+    std::optional<Person> find(const std::string& id);
+    /// The person whose handle is `name` (case-insensitive), if exactly one matches.
+    std::optional<Person> find_by_name(const std::string& name);
+    /// Adds the person with `name` as handle if they are not known yet.
+    void ensure(const std::string& id, const std::string& name, TimePoint now);
+    /// Inserts or updates name, real name and time zone (from users.info); keeps the manager.
+    void upsert_profile(const Person& p, TimePoint now);
+    /// Sets or clears someone's manager; throws UserError if it would make a cycle.
+    void set_manager(const std::string& id, const std::optional<std::string>& manager_id,
+                     TimePoint now);
+    /// Managers above `id`, nearest first (manager, skip-level, …).
+    std::vector<std::string> manager_chain(const std::string& id);
+    /// True when `manager` is somewhere above `id` in the tree.
+    bool manages(const std::string& manager, const std::string& id);
+    /// Direct reports of `id`, by name.
+    std::vector<Person> direct_reports(const std::string& id);
+    /// Everyone below `id` in the tree (not including `id`).
+    std::vector<std::string> subtree(const std::string& id);
+    /// The display handle for an id, or the id itself when unknown.
+    std::string display_name(const std::string& id);
+
+private:
+    Database& db_;
+};
+
+/// Unix seconds of a time point (how storage keeps times).
+inline int64_t to_unix(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace careerbot::storage

@@ -1,0 +1,1667 @@
+// All Beast/Asio code of the Slack test server lives in this one file.
+#include "slack_test_server.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <list>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace careerbot::testing {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::size_t max_message_blocks = 50;
+constexpr std::size_t max_view_blocks = 100;
+constexpr std::size_t max_section_text = 3000;
+constexpr std::size_t max_section_field_text = 2000;
+constexpr std::size_t max_section_fields = 10;
+constexpr std::size_t max_header_text = 150;
+constexpr std::size_t max_message_text = 40000;
+constexpr std::size_t max_request_body = 256U * 1024U * 1024U;
+constexpr std::size_t max_recorded_upload = 1024U * 1024U;
+constexpr std::size_t max_other_messages = 10000;
+
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// Slack counts characters, not bytes.
+std::size_t utf8_length(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+    }));
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::string url_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == '+') {
+            out += ' ';
+        } else if (in[i] == '%' && i + 2 < in.size() + 0 && i + 2 <= in.size() - 1 + 0 &&
+                   hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
+            i += 2;
+        } else {
+            out += in[i];
+        }
+    }
+    return out;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+/// A string argument whether it came as a JSON string, number or bool.
+std::string arg_str(const json& args, const char* key) {
+    if (!args.is_object()) return {};
+    auto it = args.find(key);
+    if (it == args.end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    return dump(*it);
+}
+
+/// Form-encoded calls carry structured arguments (blocks, view, files) as JSON strings.
+std::optional<json> arg_json(const json& args, const char* key) {
+    if (!args.is_object()) return std::nullopt;
+    auto it = args.find(key);
+    if (it == args.end() || it->is_null()) return std::nullopt;
+    if (it->is_string()) {
+        json parsed = json::parse(it->get<std::string>(), nullptr, false);
+        if (parsed.is_discarded()) return json(json::value_t::discarded);
+        return parsed;
+    }
+    return *it;
+}
+
+json error_body(const std::string& error) { return json{{"ok", false}, {"error", error}}; }
+
+std::string redact(const std::string& token) {
+    if (token.empty()) return "";
+    auto dash = token.find('-');
+    return (dash == std::string::npos ? std::string("?") : token.substr(0, dash)) + "-***";
+}
+
+std::size_t block_text_length(const json& text_object) {
+    if (!text_object.is_object()) return 0;
+    auto it = text_object.find("text");
+    if (it == text_object.end() || !it->is_string()) return 0;
+    return utf8_length(it->get<std::string>());
+}
+
+std::optional<std::string> check_view_blocks(const json& view) {
+    if (!view.is_object()) return "invalid_arguments";
+    auto blocks = view.find("blocks");
+    if (blocks != view.end() && blocks->is_array() && blocks->size() > max_view_blocks) {
+        return "invalid_arguments";
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<SlackUser> default_slack_users() {
+    return {
+        {"U0ALICE", "alice", "Alice Anders", "America/New_York", "Eastern Standard Time", -18000,
+         false},
+        {"U0BOB", "bob", "Bob Brown", "Europe/Berlin", "Central European Time", 3600, false},
+        {"U0CAROL", "carol", "Carol Chen", "Asia/Tokyo", "Japan Standard Time", 32400, false},
+    };
+}
+
+json decode_form(const std::string& body) {
+    json out = json::object();
+    std::string_view rest(body);
+    while (!rest.empty()) {
+        auto amp = rest.find('&');
+        std::string_view pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        std::string key = url_decode(pair.substr(0, eq));
+        std::string value =
+            eq == std::string_view::npos ? std::string{} : url_decode(pair.substr(eq + 1));
+        out[key] = value;
+    }
+    return out;
+}
+
+std::optional<std::string> check_message_limits(const json& args) {
+    if (auto blocks = arg_json(args, "blocks")) {
+        if (blocks->is_discarded() || !blocks->is_array()) return "invalid_blocks_format";
+        if (blocks->size() > max_message_blocks) return "invalid_blocks";
+        for (const auto& block : *blocks) {
+            if (!block.is_object()) return "invalid_blocks";
+            std::string type = arg_str(block, "type");
+            if (type == "section") {
+                if (block.contains("text") && block_text_length(block["text"]) > max_section_text) {
+                    return "invalid_blocks";
+                }
+                if (block.contains("fields") && block["fields"].is_array()) {
+                    if (block["fields"].size() > max_section_fields) return "invalid_blocks";
+                    for (const auto& field : block["fields"]) {
+                        if (block_text_length(field) > max_section_field_text) {
+                            return "invalid_blocks";
+                        }
+                    }
+                }
+            } else if (type == "header") {
+                if (block.contains("text") && block_text_length(block["text"]) > max_header_text) {
+                    return "invalid_blocks";
+                }
+            }
+        }
+    }
+    if (args.is_object() && args.contains("text") && args["text"].is_string() &&
+        utf8_length(args["text"].get<std::string>()) > max_message_text) {
+        return "msg_too_long";
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+/// One frame queued for a websocket connection.
+struct Outgoing {
+    enum class Kind { text, ping, close };
+    Kind kind = Kind::text;
+    std::shared_ptr<const std::string> text;
+    std::string envelope_id;
+};
+
+/// What the HTTP side answers.
+struct Reply {
+    http::status status = http::status::ok;
+    json body;
+    std::string raw_body;
+    std::string content_type = "application/json; charset=utf-8";
+    int retry_after = -1;
+    std::chrono::milliseconds delay{0};
+    bool close = false;
+};
+
+struct Injection {
+    bool rate_limit = false;
+    std::string error;
+    int retry_after = 0;
+    int remaining = 1;
+};
+
+struct Pending {
+    Clock::time_point written;
+};
+
+}  // namespace
+
+class WsSession;
+class HttpSession;
+
+struct SlackTestServer::Impl {
+    explicit Impl(Options options) : options_(std::move(options)) {
+        std::random_device rd;
+        rng_.seed((static_cast<std::uint64_t>(rd()) << 32U) ^ rd());
+        char prefix[32];
+        std::snprintf(prefix, sizeof prefix, "%08x-%04x-4%03x-8%03x-",
+                      static_cast<unsigned>(rng_() & 0xFFFFFFFFU),
+                      static_cast<unsigned>(rng_() & 0xFFFFU),
+                      static_cast<unsigned>(rng_() & 0xFFFU),
+                      static_cast<unsigned>(rng_() & 0xFFFU));
+        envelope_prefix_ = prefix;
+        for (const auto& user : options_.users) users_[user.id] = user;
+        auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+        last_ts_us_ = static_cast<std::uint64_t>(now_us);
+    }
+
+    // Declared first so it is destroyed last: sockets must die before their io_context.
+    net::io_context ioc_;
+    Options options_;
+    std::optional<tcp::acceptor> acceptor_;
+    std::thread thread_;
+    std::atomic<std::uint16_t> port_{0};
+    bool started_ = false;
+    bool stopped_ = false;
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    LogSink sink_;
+    std::mt19937_64 rng_;
+    std::string envelope_prefix_;
+    std::uint64_t next_envelope_seq_ = 0;
+    std::uint64_t next_id_ = 1;
+    std::uint64_t last_ts_us_ = 0;
+
+    // Web API state (mutex_).
+    std::vector<ApiCall> calls_;
+    std::uint64_t call_seq_ = 0;
+    std::map<std::string, std::size_t> call_counts_;
+    std::map<std::string, std::deque<Injection>> injections_;
+    std::string connections_open_error_;
+    std::map<std::string, std::chrono::milliseconds> delays_;
+    std::map<std::string, Handler> handlers_;
+    std::map<std::string, SlackUser> users_;
+    std::set<std::string> tickets_;
+    std::map<std::string, Clock::time_point> triggers_;
+    std::set<std::string> response_ids_;
+    std::set<std::string> file_ids_;
+    std::set<std::string> view_ids_;
+    std::set<std::string> opened_dms_;
+
+    // Socket Mode state (mutex_).
+    std::unordered_map<std::string, Pending> pending_;
+    std::vector<Ack> acks_;
+    std::unordered_map<std::string, std::size_t> ack_index_;
+    std::vector<std::chrono::nanoseconds> latencies_;
+    std::vector<std::string> other_messages_;
+    std::vector<ConnectionInfo> conn_info_;
+    ServerStats stats_;
+
+    // Server thread only.
+    std::map<std::size_t, std::shared_ptr<WsSession>> ws_sessions_;
+    std::list<std::weak_ptr<HttpSession>> http_sessions_;
+    std::deque<Outgoing> backlog_;
+
+    std::string base_url() const {
+        return "http://127.0.0.1:" + std::to_string(port_.load());
+    }
+
+    std::string random_hex(std::size_t n) {
+        static constexpr char digits[] = "0123456789abcdef";
+        std::string out;
+        for (std::size_t i = 0; i < n; ++i) out += digits[rng_() % 16];
+        return out;
+    }
+
+    /// Ids look like Slack's (upper-case alphanumerics after a kind letter). Needs mutex_.
+    std::string new_id(char kind) {
+        static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        std::string out(1, kind);
+        out += "0T";
+        for (int i = 0; i < 8; ++i) out += digits[rng_() % 36];
+        ++next_id_;
+        return out;
+    }
+
+    /// Message timestamps must be unique; "seconds.micros" like Slack. Needs mutex_.
+    std::string new_ts() {
+        auto now_us = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count());
+        last_ts_us_ = std::max(now_us, last_ts_us_ + 1);
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%llu.%06llu",
+                      static_cast<unsigned long long>(last_ts_us_ / 1000000U),
+                      static_cast<unsigned long long>(last_ts_us_ % 1000000U));
+        return buf;
+    }
+
+    /// Envelope ids encode a sequence number so duplicate acks are told from unknown ones
+    /// without remembering every id. Needs mutex_.
+    std::string new_envelope_id() {
+        char tail[16];
+        std::snprintf(tail, sizeof tail, "%012llx",
+                      static_cast<unsigned long long>(next_envelope_seq_++));
+        return envelope_prefix_ + tail;
+    }
+
+    bool was_issued(const std::string& envelope_id) const {
+        if (!starts_with(envelope_id, envelope_prefix_)) return false;
+        std::string tail = envelope_id.substr(envelope_prefix_.size());
+        if (tail.size() != 12) return false;
+        try {
+            return std::stoull(tail, nullptr, 16) < next_envelope_seq_;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+
+    std::string issue_trigger_locked() {
+        std::string id = std::to_string(1000000000ULL + (rng_() % 9000000000ULL)) + "." +
+                         std::to_string(1000000000ULL + (rng_() % 9000000000ULL)) + "." +
+                         random_hex(32);
+        triggers_[id] = Clock::now();
+        return id;
+    }
+
+    std::string issue_response_url_locked() {
+        std::string id = options_.team_id + "/" + std::to_string(next_id_++) + "/" + random_hex(24);
+        response_ids_.insert(id);
+        return base_url() + "/response/" + id;
+    }
+
+    void emit(const json& line) {
+        LogSink sink;
+        {
+            std::lock_guard lock(mutex_);
+            sink = sink_;
+        }
+        if (sink) sink(line);
+    }
+
+    bool has_sink() const {
+        std::lock_guard lock(mutex_);
+        return static_cast<bool>(sink_);
+    }
+
+    /// Newest live connection, or the given one if live. Needs mutex_.
+    std::optional<std::size_t> pick_connection_locked(ConnectionIndex requested) const {
+        if (requested) {
+            if (*requested < conn_info_.size() && conn_info_[*requested].live) return requested;
+            return std::nullopt;
+        }
+        for (auto it = conn_info_.rbegin(); it != conn_info_.rend(); ++it) {
+            if (it->live) return it->index;
+        }
+        return std::nullopt;
+    }
+
+    // Declared here, defined after the session classes.
+    void accept_next();
+    void deliver(Outgoing out, ConnectionIndex target);
+    void on_ws_open(const std::shared_ptr<WsSession>& session);
+    void on_ws_closed(WsSession& session, error_code ec);
+    void on_client_message(std::size_t index, std::string text);
+    void on_write_started(std::size_t index, const Outgoing& out);
+    void on_pong();
+    void close_everything();
+    Reply handle_http(const http::request<http::string_body>& req);
+    Reply dispatch_api(const std::string& method, const ApiCall& call);
+    Reply handle_response_url(const ApiCall& call);
+    Reply handle_upload(const ApiCall& call, const std::string& body);
+    std::optional<std::string> consume_ticket(const std::string& target);
+    void send_envelope(const std::string& envelope_id, const json& envelope,
+                       ConnectionIndex connection);
+    bool post_control(Outgoing::Kind kind, const std::string& text, ConnectionIndex connection);
+};
+
+// ---- websocket session ----------------------------------------------------------------------
+
+class WsSession : public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(SlackTestServer::Impl& server, beast::tcp_stream&& stream)
+        : server_(server), ws_(std::move(stream)), ping_timer_(ws_.get_executor()) {}
+
+    void run(http::request<http::string_body> req) {
+        req_ = std::move(req);
+        beast::get_lowest_layer(ws_).expires_never();
+        // Pings are ours to control (Options::ping_interval), so Beast's keep-alive stays off.
+        websocket::stream_base::timeout timeouts{std::chrono::seconds(30),
+                                                 websocket::stream_base::none(), false};
+        ws_.set_option(timeouts);
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+            res.set(http::field::server, "slack-test-server");
+        }));
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::pong) server_.on_pong();
+        });
+        ws_.async_accept(req_, [self = shared_from_this()](error_code ec) {
+            if (ec) return;
+            self->server_.on_ws_open(self);
+            self->do_read();
+            self->schedule_ping();
+        });
+    }
+
+    void enqueue(Outgoing out) {
+        if (dead_ || closing_) return;
+        queue_.push_back(std::move(out));
+        if (!writing_) write_next();
+    }
+
+    void drop() {
+        dead_ = true;
+        ping_timer_.cancel();
+        error_code ec;
+        auto& socket = beast::get_lowest_layer(ws_).socket();
+        socket.shutdown(tcp::socket::shutdown_both, ec);
+        socket.close(ec);
+    }
+
+    std::size_t index = 0;
+    bool server_closed = false;
+    bool server_dropped = false;
+    bool finished = false;
+
+    websocket::close_reason reason() const { return ws_.reason(); }
+
+private:
+    void do_read() {
+        ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, std::size_t) {
+            self->on_read(ec);
+        });
+    }
+
+    void on_read(error_code ec) {
+        if (ec) {
+            dead_ = true;
+            ping_timer_.cancel();
+            server_.on_ws_closed(*this, ec);
+            return;
+        }
+        std::string text = beast::buffers_to_string(buffer_.data());
+        buffer_.consume(buffer_.size());
+        server_.on_client_message(index, std::move(text));
+        do_read();
+    }
+
+    void write_next() {
+        if (queue_.empty() || dead_) {
+            writing_ = false;
+            return;
+        }
+        writing_ = true;
+        const Outgoing& out = queue_.front();
+        server_.on_write_started(index, out);
+        auto done = [self = shared_from_this()](error_code ec, std::size_t = 0) {
+            self->queue_.pop_front();
+            if (ec) {
+                self->writing_ = false;
+                self->queue_.clear();
+                return;
+            }
+            self->write_next();
+        };
+        switch (out.kind) {
+        case Outgoing::Kind::text:
+            ws_.text(true);
+            ws_.async_write(net::buffer(*out.text), done);
+            break;
+        case Outgoing::Kind::ping:
+            ws_.async_ping({}, [done](error_code ec) { done(ec); });
+            break;
+        case Outgoing::Kind::close:
+            closing_ = true;
+            ws_.async_close(websocket::close_code::normal,
+                            [done](error_code ec) { done(ec); });
+            break;
+        }
+    }
+
+    void schedule_ping() {
+        auto interval = server_.options_.ping_interval;
+        if (interval.count() <= 0 || dead_) return;
+        ping_timer_.expires_after(interval);
+        ping_timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec || self->dead_) return;
+            self->enqueue(Outgoing{Outgoing::Kind::ping, nullptr, {}});
+            self->schedule_ping();
+        });
+    }
+
+    SlackTestServer::Impl& server_;
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+    http::request<http::string_body> req_;
+    net::steady_timer ping_timer_;
+    std::deque<Outgoing> queue_;
+    bool writing_ = false;
+    bool closing_ = false;
+    bool dead_ = false;
+};
+
+// ---- HTTP session -------------------------------------------------------------------------
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(SlackTestServer::Impl& server, tcp::socket&& socket)
+        : server_(server), stream_(std::move(socket)), timer_(stream_.get_executor()) {}
+
+    void run() { do_read(); }
+
+    void close() {
+        timer_.cancel();
+        error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.socket().close(ec);
+    }
+
+private:
+    void do_read() {
+        parser_.emplace();
+        parser_->body_limit(max_request_body);
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](error_code ec, std::size_t) {
+                             self->on_read(ec);
+                         });
+    }
+
+    void on_read(error_code ec) {
+        if (ec) {
+            close();
+            return;
+        }
+        auto req = parser_->release();
+        if (websocket::is_upgrade(req)) {
+            std::string target(req.target());
+            if (auto refusal = server_.consume_ticket(target)) {
+                Reply reply;
+                reply.status = starts_with(target, "/link") ? http::status::unauthorized
+                                                             : http::status::not_found;
+                reply.body = error_body(*refusal);
+                reply.close = true;
+                send(req, std::move(reply));
+                return;
+            }
+            auto ws = std::make_shared<WsSession>(server_, std::move(stream_));
+            ws->run(std::move(req));
+            return;
+        }
+        Reply reply = server_.handle_http(req);
+        send(req, std::move(reply));
+    }
+
+    void send(const http::request<http::string_body>& req, Reply reply) {
+        auto res = std::make_shared<http::response<http::string_body>>(reply.status,
+                                                                        req.version());
+        res->set(http::field::server, "slack-test-server");
+        res->set(http::field::content_type, reply.content_type);
+        if (reply.retry_after >= 0) res->set(http::field::retry_after,
+                                             std::to_string(reply.retry_after));
+        res->body() = reply.raw_body.empty() ? dump(reply.body) : reply.raw_body;
+        res->keep_alive(req.keep_alive() && !reply.close);
+        res->prepare_payload();
+        if (reply.delay.count() > 0) {
+            timer_.expires_after(reply.delay);
+            timer_.async_wait([self = shared_from_this(), res](error_code ec) {
+                if (!ec) self->write(res);
+            });
+        } else {
+            write(res);
+        }
+    }
+
+    void write(const std::shared_ptr<http::response<http::string_body>>& res) {
+        http::async_write(stream_, *res,
+                          [self = shared_from_this(), res](error_code ec, std::size_t) {
+                              if (ec || res->need_eof()) {
+                                  self->close();
+                                  return;
+                              }
+                              self->do_read();
+                          });
+    }
+
+    SlackTestServer::Impl& server_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    net::steady_timer timer_;
+};
+
+// ---- Impl: server thread side ---------------------------------------------------------------
+
+void SlackTestServer::Impl::accept_next() {
+    acceptor_->async_accept([this](error_code ec, tcp::socket socket) {
+        if (ec) return;  // acceptor closed by stop()
+        error_code ignored;
+        // Nagle plus delayed ACKs would add ~40 ms to every ack latency measurement.
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto session = std::make_shared<HttpSession>(*this, std::move(socket));
+        http_sessions_.remove_if([](const auto& weak) { return weak.expired(); });
+        http_sessions_.push_back(session);
+        session->run();
+        accept_next();
+    });
+}
+
+void SlackTestServer::Impl::close_everything() {
+    error_code ec;
+    if (acceptor_) acceptor_->close(ec);
+    for (auto& [index, session] : ws_sessions_) session->drop();
+    ws_sessions_.clear();
+    for (auto& weak : http_sessions_) {
+        if (auto session = weak.lock()) session->close();
+    }
+    http_sessions_.clear();
+    std::lock_guard lock(mutex_);
+    for (auto& info : conn_info_) info.live = false;
+    stats_.live_connections = 0;
+    cv_.notify_all();
+}
+
+std::optional<std::string> SlackTestServer::Impl::consume_ticket(const std::string& target) {
+    auto q = target.find('?');
+    std::string path = target.substr(0, q);
+    if (path != "/link/" && path != "/link") return std::string("not_found");
+    json query = q == std::string::npos ? json::object() : decode_form(target.substr(q + 1));
+    std::string ticket = arg_str(query, "ticket");
+    std::lock_guard lock(mutex_);
+    // Slack's socket URLs are single use: reconnecting must ask apps.connections.open again.
+    if (!ticket.empty() && tickets_.erase(ticket) == 1) return std::nullopt;
+    ++stats_.refused_upgrades;
+    cv_.notify_all();
+    return std::string("invalid_ticket");
+}
+
+void SlackTestServer::Impl::on_ws_open(const std::shared_ptr<WsSession>& session) {
+    json hello;
+    {
+        std::lock_guard lock(mutex_);
+        session->index = conn_info_.size();
+        ConnectionInfo info;
+        info.index = session->index;
+        info.live = true;
+        info.opened = Clock::now();
+        conn_info_.push_back(info);
+        ++stats_.connections_opened;
+        ++stats_.live_connections;
+        hello = json{{"type", "hello"},
+                     {"num_connections", stats_.live_connections},
+                     {"debug_info",
+                      {{"host", "applink-test"},
+                       {"build_number", 1},
+                       {"approximate_connection_time", 18060}}},
+                     {"connection_info", {{"app_id", options_.app_id}}}};
+        cv_.notify_all();
+    }
+    ws_sessions_[session->index] = session;
+    session->enqueue(Outgoing{Outgoing::Kind::text,
+                              std::make_shared<const std::string>(dump(hello)), {}});
+    while (!backlog_.empty()) {
+        session->enqueue(std::move(backlog_.front()));
+        backlog_.pop_front();
+    }
+    {
+        std::lock_guard lock(mutex_);
+        stats_.envelopes_queued = 0;
+    }
+    if (has_sink()) emit(json{{"event", "connection_opened"}, {"index", session->index}});
+}
+
+void SlackTestServer::Impl::on_ws_closed(WsSession& session, error_code ec) {
+    if (session.finished) return;
+    session.finished = true;
+    json line;
+    {
+        std::lock_guard lock(mutex_);
+        if (session.index < conn_info_.size()) {
+            auto& info = conn_info_[session.index];
+            if (info.live) --stats_.live_connections;
+            info.live = false;
+            info.server_closed = session.server_closed;
+            info.server_dropped = session.server_dropped;
+            if (ec == websocket::error::closed) {
+                info.client_sent_close = true;
+                info.close_code = static_cast<int>(session.reason().code);
+                info.close_reason = std::string(session.reason().reason.c_str());
+            }
+            line = json{{"event", "connection_closed"},
+                        {"index", info.index},
+                        {"client_sent_close", info.client_sent_close},
+                        {"close_code", info.close_code},
+                        {"server_dropped", info.server_dropped},
+                        {"error", ec.message()}};
+        }
+        cv_.notify_all();
+    }
+    auto it = ws_sessions_.find(session.index);
+    if (it != ws_sessions_.end() && it->second.get() == &session) ws_sessions_.erase(it);
+    if (!line.is_null() && has_sink()) emit(line);
+}
+
+void SlackTestServer::Impl::on_write_started(std::size_t index, const Outgoing& out) {
+    std::lock_guard lock(mutex_);
+    if (out.kind == Outgoing::Kind::ping) {
+        ++stats_.pings_sent;
+        return;
+    }
+    if (out.kind != Outgoing::Kind::text) return;
+    if (out.text && starts_with(*out.text, "{\"type\":\"hello\"")) {
+        ++stats_.hellos_sent;
+        cv_.notify_all();
+        return;
+    }
+    if (out.envelope_id.empty()) return;
+    // Latency is measured from the moment the envelope goes on the wire, not from when a test
+    // queued it, so a burst of sends does not inflate the bot's numbers.
+    auto it = pending_.find(out.envelope_id);
+    if (it != pending_.end()) it->second.written = Clock::now();
+    ++stats_.envelopes_sent;
+    if (index < conn_info_.size()) ++conn_info_[index].envelopes_sent;
+}
+
+void SlackTestServer::Impl::on_pong() {
+    std::lock_guard lock(mutex_);
+    ++stats_.pongs_received;
+    cv_.notify_all();
+}
+
+void SlackTestServer::Impl::on_client_message(std::size_t index, std::string text) {
+    json message = json::parse(text, nullptr, false);
+    bool is_ack = message.is_object() && message.contains("envelope_id") &&
+                  message["envelope_id"].is_string();
+    json line;
+    bool want_line = false;
+    {
+        std::lock_guard lock(mutex_);
+        want_line = static_cast<bool>(sink_);
+        if (!is_ack) {
+            ++stats_.other_client_messages;
+            if (other_messages_.size() < max_other_messages) other_messages_.push_back(text);
+            if (want_line) line = json{{"event", "client_message"}, {"text", text}};
+        } else {
+            Ack ack;
+            ack.envelope_id = message["envelope_id"].get<std::string>();
+            ack.received = Clock::now();
+            ack.connection = index;
+            ack.has_payload = message.contains("payload");
+            auto it = pending_.find(ack.envelope_id);
+            if (it != pending_.end()) {
+                ack.latency = ack.received - it->second.written;
+                pending_.erase(it);
+                ++stats_.acks;
+                --stats_.outstanding;
+                if (options_.record_latencies) latencies_.push_back(ack.latency);
+            } else if (was_issued(ack.envelope_id)) {
+                ack.duplicate = true;
+                ++stats_.duplicate_acks;
+            } else {
+                ack.unknown = true;
+                ++stats_.unknown_acks;
+            }
+            if (want_line) {
+                line = json{{"event", "ack"},
+                            {"envelope_id", ack.envelope_id},
+                            {"connection", index},
+                            {"latency_ms", std::chrono::duration<double, std::milli>(
+                                               ack.latency).count()},
+                            {"duplicate", ack.duplicate},
+                            {"unknown", ack.unknown}};
+                if (ack.has_payload) line["payload"] = message["payload"];
+            }
+            if (options_.record_acks) {
+                if (ack.has_payload) ack.payload = std::move(message["payload"]);
+                if (!ack.duplicate && !ack.unknown) ack_index_[ack.envelope_id] = acks_.size();
+                acks_.push_back(std::move(ack));
+            }
+        }
+        cv_.notify_all();
+    }
+    if (want_line) emit(line);
+}
+
+void SlackTestServer::Impl::deliver(Outgoing out, ConnectionIndex target) {
+    std::shared_ptr<WsSession> session;
+    if (target) {
+        auto it = ws_sessions_.find(*target);
+        if (it != ws_sessions_.end()) session = it->second;
+    } else {
+        for (auto it = ws_sessions_.rbegin(); it != ws_sessions_.rend(); ++it) {
+            std::lock_guard lock(mutex_);
+            if (it->first < conn_info_.size() && conn_info_[it->first].live) {
+                session = it->second;
+                break;
+            }
+        }
+    }
+    if (session) {
+        session->enqueue(std::move(out));
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (!target && options_.queue_when_disconnected && out.kind == Outgoing::Kind::text &&
+        !out.envelope_id.empty()) {
+        ++stats_.envelopes_queued;
+        backlog_.push_back(std::move(out));
+        return;
+    }
+    if (!out.envelope_id.empty() && pending_.erase(out.envelope_id) == 1) {
+        --stats_.outstanding;
+        ++stats_.envelopes_undelivered;
+        cv_.notify_all();
+    }
+}
+
+// ---- Impl: HTTP handling ----------------------------------------------------------------------
+
+Reply SlackTestServer::Impl::handle_http(const http::request<http::string_body>& req) {
+    ApiCall call;
+    call.received = Clock::now();
+    call.content_type = std::string(req[http::field::content_type]);
+    std::string target(req.target());
+    auto q = target.find('?');
+    std::string path = target.substr(0, q);
+    json args = q == std::string::npos ? json::object() : decode_form(target.substr(q + 1));
+
+    std::string auth(req[http::field::authorization]);
+    if (starts_with(lower(auth), "bearer ")) call.token = auth.substr(7);
+
+    std::string ctype = lower(call.content_type);
+    bool bad_json = false;
+    const std::string& body = req.body();
+    bool is_upload = starts_with(path, "/upload/");
+    if (!is_upload && !body.empty()) {
+        if (starts_with(ctype, "application/json")) {
+            json parsed = json::parse(body, nullptr, false);
+            if (parsed.is_discarded() || !parsed.is_object()) {
+                bad_json = true;
+            } else {
+                for (auto& [key, value] : parsed.items()) args[key] = value;
+            }
+        } else if (starts_with(ctype, "application/x-www-form-urlencoded")) {
+            for (auto& [key, value] : decode_form(body).items()) args[key] = value;
+        }
+    }
+    if (call.token.empty()) call.token = arg_str(args, "token");
+    call.args = std::move(args);
+
+    Reply reply;
+    if (starts_with(path, "/api/")) {
+        call.method = path.substr(5);
+        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
+                         : dispatch_api(call.method, call);
+    } else if (starts_with(path, "/response/")) {
+        call.method = "response_url";
+        call.response_id = path.substr(10);
+        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
+                         : handle_response_url(call);
+    } else if (is_upload) {
+        call.method = "file_upload";
+        call.response_id = path.substr(path.rfind('/') + 1);
+        call.args = json{{"file_id", call.response_id}, {"bytes", body.size()}};
+        if (body.size() <= max_recorded_upload) call.args["content"] = body;
+        reply = handle_upload(call, body);
+    } else {
+        call.method = "not_found";
+        call.args = json{{"path", path}};
+        reply.status = http::status::not_found;
+        reply.body = error_body("not_found");
+    }
+
+    call.http_status = static_cast<int>(reply.status);
+    call.response = reply.raw_body.empty() ? reply.body : json();
+    json line;
+    {
+        std::lock_guard lock(mutex_);
+        call.sequence = call_seq_++;
+        ++call_counts_[call.method];
+        ++stats_.api_calls;
+        auto delay = delays_.find(call.method);
+        if (delay != delays_.end()) reply.delay = delay->second;
+        if (sink_) {
+            line = json{{"event", "api_call"},
+                        {"method", call.method},
+                        {"token", redact(call.token)},
+                        {"args", call.args},
+                        {"status", call.http_status},
+                        {"response", call.response}};
+            if (!call.response_id.empty()) line["id"] = call.response_id;
+            if (line["args"].contains("content")) line["args"].erase("content");
+        }
+        if (options_.record_calls) calls_.push_back(std::move(call));
+        cv_.notify_all();
+    }
+    if (!line.is_null()) emit(line);
+    return reply;
+}
+
+Reply SlackTestServer::Impl::handle_response_url(const ApiCall& call) {
+    {
+        std::lock_guard lock(mutex_);
+        if (response_ids_.count(call.response_id) == 0) {
+            return Reply{http::status::not_found, error_body("expired_url")};
+        }
+    }
+    const json& args = call.args;
+    bool deletes = arg_str(args, "delete_original") == "true";
+    if (!deletes && !args.contains("text") && !args.contains("blocks")) {
+        return Reply{http::status::ok, error_body("no_text")};
+    }
+    if (auto error = check_message_limits(args)) return Reply{http::status::ok, error_body(*error)};
+    return Reply{http::status::ok, json{{"ok", true}}};
+}
+
+Reply SlackTestServer::Impl::handle_upload(const ApiCall& call, const std::string& body) {
+    std::lock_guard lock(mutex_);
+    if (file_ids_.count(call.response_id) == 0) {
+        Reply reply{http::status::not_found, {}};
+        reply.raw_body = "file_not_found";
+        reply.content_type = "text/plain";
+        return reply;
+    }
+    Reply reply;
+    reply.raw_body = "OK - " + std::to_string(body.size());
+    reply.content_type = "text/plain; charset=utf-8";
+    return reply;
+}
+
+Reply SlackTestServer::Impl::dispatch_api(const std::string& method, const ApiCall& call) {
+    static const std::set<std::string> known = {
+        "apps.connections.open", "auth.test",         "chat.postMessage",
+        "chat.postEphemeral",    "chat.update",       "chat.getPermalink",
+        "conversations.open",    "users.info",        "views.open",
+        "views.publish",         "views.update",      "files.getUploadURLExternal",
+        "files.completeUploadExternal"};
+    const json& args = call.args;
+    Handler handler;
+    {
+        std::lock_guard lock(mutex_);
+        auto inj = injections_.find(method);
+        if (inj != injections_.end() && !inj->second.empty()) {
+            Injection injection = inj->second.front();
+            if (--inj->second.front().remaining <= 0) inj->second.pop_front();
+            if (injection.rate_limit) {
+                Reply reply{http::status::too_many_requests, error_body("ratelimited")};
+                reply.retry_after = injection.retry_after;
+                return reply;
+            }
+            return Reply{http::status::ok, error_body(injection.error)};
+        }
+        auto h = handlers_.find(method);
+        if (h != handlers_.end()) handler = h->second;
+    }
+    if (known.count(method) == 0 && !handler) {
+        return Reply{http::status::ok, error_body("unknown_method")};
+    }
+
+    if (method == "apps.connections.open") {
+        if (call.token.empty()) return Reply{http::status::ok, error_body("not_authed")};
+        if (!starts_with(call.token, "xapp-")) {
+            return Reply{http::status::ok, error_body(starts_with(call.token, "xox")
+                                                          ? "not_allowed_token_type"
+                                                          : "invalid_auth")};
+        }
+        if (!options_.app_token.empty() && call.token != options_.app_token) {
+            return Reply{http::status::ok, error_body("invalid_auth")};
+        }
+        if (handler) return Reply{http::status::ok, handler(call)};
+        std::lock_guard lock(mutex_);
+        if (!connections_open_error_.empty()) {
+            return Reply{http::status::ok, error_body(connections_open_error_)};
+        }
+        std::string ticket = random_hex(8) + "-" + random_hex(4) + "-" + random_hex(4) + "-" +
+                             random_hex(4) + "-" + random_hex(12);
+        tickets_.insert(ticket);
+        return Reply{http::status::ok,
+                     json{{"ok", true},
+                          {"url", "ws://127.0.0.1:" + std::to_string(port_.load()) +
+                                      "/link/?ticket=" + ticket + "&app_id=" + options_.app_id}}};
+    }
+
+    if (call.token.empty()) return Reply{http::status::ok, error_body("not_authed")};
+    if (starts_with(call.token, "xapp-")) {
+        return Reply{http::status::ok, error_body("not_allowed_token_type")};
+    }
+    bool token_ok = options_.bot_token.empty() ? starts_with(call.token, "xoxb-")
+                                               : call.token == options_.bot_token;
+    if (!token_ok) return Reply{http::status::ok, error_body("invalid_auth")};
+    if (handler) return Reply{http::status::ok, handler(call)};
+
+    auto ok = [](json body) {
+        body["ok"] = true;
+        return Reply{http::status::ok, std::move(body)};
+    };
+    auto fail = [](const std::string& error) { return Reply{http::status::ok, error_body(error)}; };
+    std::lock_guard lock(mutex_);
+
+    if (method == "auth.test") {
+        return ok(json{{"url", "https://" + options_.team_domain + ".slack.com/"},
+                       {"team", options_.team_domain},
+                       {"user", "careerbot"},
+                       {"team_id", options_.team_id},
+                       {"user_id", options_.bot_user_id},
+                       {"bot_id", options_.bot_id},
+                       {"is_enterprise_install", false}});
+    }
+    auto dm_for = [](const std::string& user) { return "D" + user.substr(1); };
+    auto resolve_channel = [&](std::string channel) {
+        // Posting to a user id posts in the app's DM with them.
+        if (starts_with(channel, "U") || starts_with(channel, "W")) return dm_for(channel);
+        return channel;
+    };
+    if (method == "chat.postMessage" || method == "chat.postEphemeral" ||
+        method == "chat.update") {
+        std::string channel = arg_str(args, "channel");
+        if (channel.empty()) return fail("channel_not_found");
+        if (method == "chat.update" && arg_str(args, "ts").empty()) {
+            return fail("message_not_found");
+        }
+        if (method == "chat.postEphemeral" && arg_str(args, "user").empty()) {
+            return fail("user_not_in_channel");
+        }
+        bool has_content = args.contains("text") || args.contains("blocks") ||
+                           args.contains("attachments");
+        if (!has_content) return fail("no_text");
+        if (auto error = check_message_limits(args)) return fail(*error);
+        channel = resolve_channel(channel);
+        if (method == "chat.postEphemeral") return ok(json{{"message_ts", new_ts()}});
+        std::string ts = method == "chat.update" ? arg_str(args, "ts") : new_ts();
+        json message{{"type", "message"},
+                     {"text", arg_str(args, "text")},
+                     {"user", options_.bot_user_id},
+                     {"bot_id", options_.bot_id},
+                     {"app_id", options_.app_id},
+                     {"team", options_.team_id},
+                     {"ts", ts}};
+        if (auto blocks = arg_json(args, "blocks")) message["blocks"] = *blocks;
+        json body{{"channel", channel}, {"ts", ts}, {"message", message}};
+        if (method == "chat.update") body["text"] = arg_str(args, "text");
+        return ok(std::move(body));
+    }
+    if (method == "chat.getPermalink") {
+        std::string channel = arg_str(args, "channel");
+        std::string ts = arg_str(args, "message_ts");
+        if (channel.empty()) return fail("channel_not_found");
+        if (ts.empty()) return fail("message_not_found");
+        ts.erase(std::remove(ts.begin(), ts.end(), '.'), ts.end());
+        return ok(json{{"channel", channel},
+                       {"permalink", "https://" + options_.team_domain + ".slack.com/archives/" +
+                                         channel + "/p" + ts}});
+    }
+    if (method == "conversations.open") {
+        std::string users = arg_str(args, "users");
+        std::string channel = arg_str(args, "channel");
+        if (users.empty() && channel.empty()) return fail("users_list_not_supplied");
+        if (!channel.empty()) return ok(json{{"channel", {{"id", channel}}}});
+        if (users.find(',') != std::string::npos) {
+            return ok(json{{"channel", {{"id", "G" + std::to_string(std::hash<std::string>{}(
+                                                      users) % 100000000U)}}}});
+        }
+        if (!users_.empty() && users_.count(users) == 0) return fail("user_not_found");
+        bool already = !opened_dms_.insert(users).second;
+        json body{{"channel", {{"id", dm_for(users)}}}};
+        if (already) {
+            body["no_op"] = true;
+            body["already_open"] = true;
+        }
+        return ok(std::move(body));
+    }
+    if (method == "users.info") {
+        std::string id = arg_str(args, "user");
+        auto it = users_.find(id);
+        if (it == users_.end()) return fail("user_not_found");
+        const SlackUser& u = it->second;
+        return ok(json{{"user",
+                        {{"id", u.id},
+                         {"team_id", options_.team_id},
+                         {"name", u.name},
+                         {"deleted", false},
+                         {"real_name", u.real_name},
+                         {"tz", u.tz},
+                         {"tz_label", u.tz_label},
+                         {"tz_offset", u.tz_offset},
+                         {"profile",
+                          {{"real_name", u.real_name},
+                           {"real_name_normalized", u.real_name},
+                           {"display_name", u.name},
+                           {"display_name_normalized", u.name},
+                           {"team", options_.team_id}}},
+                         {"is_admin", false},
+                         {"is_owner", false},
+                         {"is_bot", u.is_bot},
+                         {"is_app_user", false},
+                         {"updated", 1700000000}}}});
+    }
+    if (method == "views.open" || method == "views.publish" || method == "views.update") {
+        auto view = arg_json(args, "view");
+        if (!view || view->is_discarded() || !view->is_object()) return fail("invalid_arguments");
+        if (method == "views.open") {
+            std::string trigger = arg_str(args, "trigger_id");
+            if (trigger.empty()) return fail("invalid_arguments");
+            auto it = triggers_.find(trigger);
+            if (it == triggers_.end()) return fail("invalid_trigger_id");
+            if (options_.trigger_ttl.count() > 0 &&
+                Clock::now() - it->second > options_.trigger_ttl) {
+                return fail("expired_trigger_id");
+            }
+        }
+        if (method == "views.publish" && arg_str(args, "user_id").empty()) {
+            return fail("invalid_arguments");
+        }
+        std::string view_id = arg_str(args, "view_id");
+        if (method == "views.update") {
+            if (view_id.empty() && arg_str(args, "external_id").empty()) {
+                return fail("invalid_arguments");
+            }
+            if (!view_id.empty() && view_ids_.count(view_id) == 0) return fail("not_found");
+        }
+        if (auto error = check_view_blocks(*view)) return fail(*error);
+        if (view_id.empty()) {
+            view_id = new_id('V');
+            view_ids_.insert(view_id);
+        }
+        json out = *view;
+        out["id"] = view_id;
+        out["team_id"] = options_.team_id;
+        out["app_id"] = options_.app_id;
+        out["bot_id"] = options_.bot_id;
+        out["hash"] = std::to_string(std::time(nullptr)) + "." + random_hex(8);
+        out["state"] = json{{"values", json::object()}};
+        if (!out.contains("blocks")) out["blocks"] = json::array();
+        return ok(json{{"view", out}});
+    }
+    if (method == "files.getUploadURLExternal") {
+        if (arg_str(args, "filename").empty() || arg_str(args, "length").empty()) {
+            return fail("invalid_arguments");
+        }
+        std::string file_id = new_id('F');
+        file_ids_.insert(file_id);
+        return ok(json{{"upload_url", base_url() + "/upload/v1/" + file_id},
+                       {"file_id", file_id}});
+    }
+    if (method == "files.completeUploadExternal") {
+        auto files = arg_json(args, "files");
+        if (!files || !files->is_array() || files->empty()) return fail("invalid_arguments");
+        json out = json::array();
+        for (const auto& file : *files) {
+            std::string id = arg_str(file, "id");
+            if (file_ids_.count(id) == 0) return fail("file_not_found");
+            out.push_back(json{{"id", id}, {"title", arg_str(file, "title")}});
+        }
+        return ok(json{{"files", out}});
+    }
+    return fail("unknown_method");
+}
+
+// ---- Impl: sending ------------------------------------------------------------------------
+
+void SlackTestServer::Impl::send_envelope(const std::string& envelope_id, const json& envelope,
+                                          ConnectionIndex connection) {
+    auto text = std::make_shared<const std::string>(dump(envelope));
+    ConnectionIndex target;
+    {
+        std::lock_guard lock(mutex_);
+        pending_[envelope_id] = Pending{Clock::now()};
+        ++stats_.outstanding;
+        target = connection ? connection : pick_connection_locked(std::nullopt);
+        if (!connection && !target) target = std::nullopt;
+    }
+    // With no explicit index the server thread picks the newest live connection at write time.
+    net::post(ioc_, [this, out = Outgoing{Outgoing::Kind::text, text, envelope_id},
+                     connection]() mutable { deliver(std::move(out), connection); });
+    if (has_sink()) {
+        emit(json{{"event", "envelope"},
+                  {"envelope_id", envelope_id},
+                  {"type", envelope.value("type", "")}});
+    }
+}
+
+bool SlackTestServer::Impl::post_control(Outgoing::Kind kind, const std::string& text,
+                                         ConnectionIndex connection) {
+    ConnectionIndex target;
+    {
+        std::lock_guard lock(mutex_);
+        target = pick_connection_locked(connection);
+    }
+    if (!target) return false;
+    auto shared = std::make_shared<const std::string>(text);
+    net::post(ioc_, [this, kind, shared, index = *target]() {
+        auto it = ws_sessions_.find(index);
+        if (it == ws_sessions_.end()) return;
+        it->second->enqueue(Outgoing{kind, shared, {}});
+    });
+    return true;
+}
+
+// ---- public API ---------------------------------------------------------------------------
+
+SlackTestServer::SlackTestServer(Options options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+SlackTestServer::~SlackTestServer() { stop(); }
+
+void SlackTestServer::start() {
+    Impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex_);
+        if (s.started_) return;
+        s.started_ = true;
+    }
+    tcp::endpoint endpoint(net::ip::make_address_v4("127.0.0.1"), s.options_.port);
+    s.acceptor_.emplace(s.ioc_);
+    error_code ec;
+    s.acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) s.acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) s.acceptor_->bind(endpoint, ec);
+    if (!ec) s.acceptor_->listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("slack test server: cannot listen on 127.0.0.1: " +
+                                     ec.message());
+    s.port_ = s.acceptor_->local_endpoint().port();
+    s.accept_next();
+    s.thread_ = std::thread([&s] { s.ioc_.run(); });
+}
+
+void SlackTestServer::stop() {
+    Impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex_);
+        if (!s.started_ || s.stopped_) return;
+        s.stopped_ = true;
+    }
+    net::post(s.ioc_, [&s] {
+        s.close_everything();
+        s.ioc_.stop();
+    });
+    if (s.thread_.joinable()) s.thread_.join();
+}
+
+std::uint16_t SlackTestServer::port() const { return impl_->port_.load(); }
+
+std::string SlackTestServer::api_url() const { return impl_->base_url() + "/api/"; }
+
+std::string SlackTestServer::base_url() const { return impl_->base_url(); }
+
+void SlackTestServer::set_log_sink(LogSink sink) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->sink_ = std::move(sink);
+}
+
+std::vector<ApiCall> SlackTestServer::calls() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->calls_;
+}
+
+std::vector<ApiCall> SlackTestServer::calls(const std::string& method) const {
+    std::lock_guard lock(impl_->mutex_);
+    std::vector<ApiCall> out;
+    for (const auto& call : impl_->calls_) {
+        if (call.method == method) out.push_back(call);
+    }
+    return out;
+}
+
+std::size_t SlackTestServer::call_count(const std::string& method) const {
+    std::lock_guard lock(impl_->mutex_);
+    auto it = impl_->call_counts_.find(method);
+    return it == impl_->call_counts_.end() ? 0 : it->second;
+}
+
+std::size_t SlackTestServer::call_count() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->call_seq_;
+}
+
+std::optional<ApiCall> SlackTestServer::wait_for_call(const std::string& method,
+                                                      std::chrono::milliseconds timeout,
+                                                      std::function<bool(const ApiCall&)> predicate) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    auto deadline = Clock::now() + timeout;
+    std::size_t checked = 0;
+    std::uint64_t seen_seq = 0;
+    for (;;) {
+        // calls_ may be cleared while we wait, so restart the scan when it shrinks.
+        if (checked > s.calls_.size()) checked = 0;
+        for (; checked < s.calls_.size(); ++checked) {
+            const ApiCall& call = s.calls_[checked];
+            if (call.method != method) continue;
+            // The predicate is the caller's code: run it on a copy, without the lock.
+            ApiCall copy = call;
+            if (!predicate) return copy;
+            seen_seq = s.call_seq_;
+            lock.unlock();
+            bool match = predicate(copy);
+            lock.lock();
+            if (match) return copy;
+            if (checked >= s.calls_.size()) break;
+        }
+        (void)seen_seq;
+        if (s.cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+            for (; checked < s.calls_.size(); ++checked) {
+                const ApiCall& call = s.calls_[checked];
+                if (call.method != method) continue;
+                ApiCall copy = call;
+                if (!predicate) return copy;
+                lock.unlock();
+                bool match = predicate(copy);
+                lock.lock();
+                if (match) return copy;
+            }
+            return std::nullopt;
+        }
+    }
+}
+
+void SlackTestServer::clear_calls() {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->calls_.clear();
+}
+
+void SlackTestServer::fail_next(const std::string& method, const std::string& error, int count) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->injections_[method].push_back(Injection{false, error, 0, std::max(count, 1)});
+}
+
+void SlackTestServer::rate_limit_next(const std::string& method, int retry_after_seconds,
+                                      int count) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->injections_[method].push_back(
+        Injection{true, "ratelimited", retry_after_seconds, std::max(count, 1)});
+}
+
+void SlackTestServer::set_connections_open_error(const std::string& error) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->connections_open_error_ = error;
+}
+
+void SlackTestServer::set_response_delay(const std::string& method,
+                                         std::chrono::milliseconds delay) {
+    std::lock_guard lock(impl_->mutex_);
+    if (delay.count() <= 0) {
+        impl_->delays_.erase(method);
+    } else {
+        impl_->delays_[method] = delay;
+    }
+}
+
+void SlackTestServer::set_handler(const std::string& method, Handler handler) {
+    std::lock_guard lock(impl_->mutex_);
+    if (handler) {
+        impl_->handlers_[method] = std::move(handler);
+    } else {
+        impl_->handlers_.erase(method);
+    }
+}
+
+void SlackTestServer::add_user(const SlackUser& user) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->users_[user.id] = user;
+}
+
+std::string SlackTestServer::issue_trigger_id() {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->issue_trigger_locked();
+}
+
+std::string SlackTestServer::issue_response_url() {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->issue_response_url_locked();
+}
+
+SentEnvelope SlackTestServer::send_slash_command(const SlashCommand& command,
+                                                 ConnectionIndex connection) {
+    Impl& s = *impl_;
+    SentEnvelope sent;
+    json envelope;
+    {
+        std::lock_guard lock(s.mutex_);
+        sent.envelope_id = s.new_envelope_id();
+        sent.response_url = s.issue_response_url_locked();
+        sent.trigger_id = s.issue_trigger_locked();
+    }
+    const Options& o = s.options_;
+    // Field for field what Slack sends; is_enterprise_install is a string in slash payloads.
+    envelope = json{{"envelope_id", sent.envelope_id},
+                    {"payload",
+                     {{"token", o.verification_token},
+                      {"team_id", command.team_id.empty() ? o.team_id : command.team_id},
+                      {"team_domain", o.team_domain},
+                      {"channel_id", command.channel_id},
+                      {"channel_name", command.channel_name},
+                      {"user_id", command.user_id},
+                      {"user_name", command.user_name},
+                      {"command", command.command},
+                      {"text", command.text},
+                      {"api_app_id", o.app_id},
+                      {"is_enterprise_install", "false"},
+                      {"response_url", sent.response_url},
+                      {"trigger_id", sent.trigger_id}}},
+                    {"type", "slash_commands"},
+                    {"accepts_response_payload", true}};
+    s.send_envelope(sent.envelope_id, envelope, connection);
+    return sent;
+}
+
+std::string SlackTestServer::send_event(const nlohmann::json& event, const std::string& event_id,
+                                        int retry_attempt, const std::string& retry_reason,
+                                        ConnectionIndex connection) {
+    Impl& s = *impl_;
+    std::string envelope_id;
+    std::string id = event_id;
+    {
+        std::lock_guard lock(s.mutex_);
+        envelope_id = s.new_envelope_id();
+        if (id.empty()) id = s.new_id('E').replace(0, 1, "Ev");
+    }
+    const Options& o = s.options_;
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    json envelope{{"envelope_id", envelope_id},
+                  {"payload",
+                   {{"token", o.verification_token},
+                    {"team_id", o.team_id},
+                    {"api_app_id", o.app_id},
+                    {"event", event},
+                    {"type", "event_callback"},
+                    {"event_id", id},
+                    {"event_time", now},
+                    {"authorizations",
+                     json::array({{{"enterprise_id", nullptr},
+                                   {"team_id", o.team_id},
+                                   {"user_id", o.bot_user_id},
+                                   {"is_bot", true},
+                                   {"is_enterprise_install", false}}})},
+                    {"is_ext_shared_channel", false},
+                    {"event_context", "4-" + envelope_id}}},
+                  {"type", "events_api"},
+                  {"accepts_response_payload", false},
+                  {"retry_attempt", retry_attempt},
+                  {"retry_reason", retry_reason}};
+    s.send_envelope(envelope_id, envelope, connection);
+    return envelope_id;
+}
+
+std::string SlackTestServer::send_interactive(const nlohmann::json& payload,
+                                              ConnectionIndex connection) {
+    Impl& s = *impl_;
+    std::string envelope_id;
+    json body = payload;
+    {
+        std::lock_guard lock(s.mutex_);
+        envelope_id = s.new_envelope_id();
+        if (body.is_object() && !body.contains("trigger_id")) {
+            body["trigger_id"] = s.issue_trigger_locked();
+        }
+        if (body.is_object() && body.value("type", "") == "message_action" &&
+            !body.contains("response_url")) {
+            body["response_url"] = s.issue_response_url_locked();
+        }
+    }
+    if (body.is_object()) {
+        if (!body.contains("token")) body["token"] = s.options_.verification_token;
+        if (!body.contains("api_app_id")) body["api_app_id"] = s.options_.app_id;
+        if (!body.contains("team")) {
+            body["team"] = json{{"id", s.options_.team_id}, {"domain", s.options_.team_domain}};
+        }
+    }
+    std::string type = body.is_object() ? body.value("type", "") : "";
+    // Slack lets the ack answer view submissions (response_action) and option loads.
+    bool accepts = type == "view_submission" || type == "block_suggestion";
+    json envelope{{"envelope_id", envelope_id},
+                  {"payload", body},
+                  {"type", "interactive"},
+                  {"accepts_response_payload", accepts}};
+    s.send_envelope(envelope_id, envelope, connection);
+    return envelope_id;
+}
+
+bool SlackTestServer::send_raw(const std::string& text, ConnectionIndex connection) {
+    return impl_->post_control(Outgoing::Kind::text, text, connection);
+}
+
+bool SlackTestServer::send_disconnect(const std::string& reason, ConnectionIndex connection) {
+    json message{{"type", "disconnect"},
+                 {"reason", reason},
+                 {"debug_info", {{"host", "applink-test"}}}};
+    return impl_->post_control(Outgoing::Kind::text, dump(message), connection);
+}
+
+bool SlackTestServer::drop_connection(ConnectionIndex connection) {
+    Impl& s = *impl_;
+    ConnectionIndex target;
+    {
+        std::lock_guard lock(s.mutex_);
+        target = s.pick_connection_locked(connection);
+        if (!target) return false;
+        // Not eligible for envelopes from now on, even before the server thread acts.
+        s.conn_info_[*target].live = false;
+        s.conn_info_[*target].server_dropped = true;
+        --s.stats_.live_connections;
+    }
+    net::post(s.ioc_, [&s, index = *target] {
+        auto it = s.ws_sessions_.find(index);
+        if (it == s.ws_sessions_.end()) return;
+        auto session = it->second;
+        session->server_dropped = true;
+        session->drop();
+    });
+    return true;
+}
+
+bool SlackTestServer::close_connection(ConnectionIndex connection) {
+    Impl& s = *impl_;
+    ConnectionIndex target;
+    {
+        std::lock_guard lock(s.mutex_);
+        target = s.pick_connection_locked(connection);
+        if (!target) return false;
+        s.conn_info_[*target].live = false;
+        s.conn_info_[*target].server_closed = true;
+        --s.stats_.live_connections;
+    }
+    net::post(s.ioc_, [&s, index = *target] {
+        auto it = s.ws_sessions_.find(index);
+        if (it == s.ws_sessions_.end()) return;
+        it->second->server_closed = true;
+        it->second->enqueue(Outgoing{Outgoing::Kind::close, nullptr, {}});
+    });
+    return true;
+}
+
+void SlackTestServer::ping_now() {
+    Impl& s = *impl_;
+    net::post(s.ioc_, [&s] {
+        for (auto& [index, session] : s.ws_sessions_) {
+            session->enqueue(Outgoing{Outgoing::Kind::ping, nullptr, {}});
+        }
+    });
+}
+
+std::optional<Ack> SlackTestServer::wait_for_ack(const std::string& envelope_id,
+                                                 std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    bool found = s.cv_.wait_for(lock, timeout, [&] {
+        if (s.options_.record_acks) return s.ack_index_.count(envelope_id) > 0;
+        return s.was_issued(envelope_id) && s.pending_.count(envelope_id) == 0;
+    });
+    if (!found) return std::nullopt;
+    if (!s.options_.record_acks) {
+        Ack ack;
+        ack.envelope_id = envelope_id;
+        return ack;
+    }
+    return s.acks_[s.ack_index_[envelope_id]];
+}
+
+std::vector<Ack> SlackTestServer::acks() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->acks_;
+}
+
+std::vector<std::chrono::nanoseconds> SlackTestServer::ack_latencies() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->latencies_;
+}
+
+bool SlackTestServer::wait_for_ack_count(std::uint64_t count, std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.acks >= count; });
+}
+
+bool SlackTestServer::wait_for_no_outstanding(std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.outstanding == 0; });
+}
+
+std::vector<std::string> SlackTestServer::other_client_messages() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->other_messages_;
+}
+
+bool SlackTestServer::wait_for_connections(std::uint64_t count,
+                                           std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.connections_opened >= count; });
+}
+
+bool SlackTestServer::wait_for_hello_count(std::uint64_t count,
+                                           std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.hellos_sent >= count; });
+}
+
+bool SlackTestServer::wait_for_connection_closed(std::size_t index,
+                                                 std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    // "Closed" means the server thread has seen the socket end, not just that we asked.
+    return s.cv_.wait_for(lock, timeout, [&] {
+        if (index >= s.conn_info_.size()) return false;
+        const auto& info = s.conn_info_[index];
+        return !info.live && (info.client_sent_close || info.server_dropped ||
+                              s.closed_indices_.count(index) > 0);
+    });
+}
+
+std::vector<ConnectionInfo> SlackTestServer::connections() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->conn_info_;
+}
+
+ServerStats SlackTestServer::stats() const {
+    std::lock_guard lock(impl_->mutex_);
+    return impl_->stats_;
+}
+
+}  // namespace careerbot::testing
