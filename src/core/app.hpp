@@ -28,6 +28,10 @@ struct CommandInfo {
     std::string name;         ///< "/brag"
     std::string summary;      ///< one line for the command list and the manifest
     std::string usage_hint;   ///< e.g. "[text] | list | edit N | delete N | export md|csv | help"
+    /// Slow and read-only (a large summary): the transport acks at once and answers through
+    /// response_url, running the handler off the write path. Commands that write must leave
+    /// this false, so their ack is sent only after their transaction committed.
+    bool deferred = false;
 };
 
 /// The transport-agnostic router: commands, events and interactions are registered

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <ctime>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -72,8 +74,7 @@ std::string url_decode(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == '+') {
             out += ' ';
-        } else if (in[i] == '%' && i + 2 < in.size() + 0 && i + 2 <= in.size() - 1 + 0 &&
-                   hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+        } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
             i += 2;
         } else {
@@ -210,7 +211,18 @@ struct Outgoing {
     Kind kind = Kind::text;
     std::shared_ptr<const std::string> text;
     std::string envelope_id;
+    bool hello = false;
 };
+
+Outgoing make_outgoing(Outgoing::Kind kind, std::shared_ptr<const std::string> text = nullptr,
+                       std::string envelope_id = {}, bool hello = false) {
+    Outgoing out;
+    out.kind = kind;
+    out.text = std::move(text);
+    out.envelope_id = std::move(envelope_id);
+    out.hello = hello;
+    return out;
+}
 
 /// What the HTTP side answers.
 struct Reply {
@@ -239,8 +251,14 @@ struct Pending {
 class WsSession;
 class HttpSession;
 
-struct SlackTestServer::Impl {
-    explicit Impl(Options options) : options_(std::move(options)) {
+/// Everything the server knows; the sessions below talk to it directly.
+struct ServerCore {
+    using Options = SlackTestServerOptions;
+    using LogSink = SlackTestServer::LogSink;
+    using Handler = SlackTestServer::Handler;
+    using ConnectionIndex = SlackTestServer::ConnectionIndex;
+
+    explicit ServerCore(Options options) : options_(std::move(options)) {
         std::random_device rd;
         rng_.seed((static_cast<std::uint64_t>(rd()) << 32U) ^ rd());
         char prefix[32];
@@ -298,6 +316,7 @@ struct SlackTestServer::Impl {
     std::vector<std::chrono::nanoseconds> latencies_;
     std::vector<std::string> other_messages_;
     std::vector<ConnectionInfo> conn_info_;
+    std::set<std::size_t> closed_indices_;
     ServerStats stats_;
 
     // Server thread only.
@@ -423,7 +442,7 @@ struct SlackTestServer::Impl {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
 public:
-    WsSession(SlackTestServer::Impl& server, beast::tcp_stream&& stream)
+    WsSession(ServerCore& server, beast::tcp_stream&& stream)
         : server_(server), ws_(std::move(stream)), ping_timer_(ws_.get_executor()) {}
 
     void run(http::request<http::string_body> req) {
@@ -528,12 +547,12 @@ private:
         ping_timer_.expires_after(interval);
         ping_timer_.async_wait([self = shared_from_this()](error_code ec) {
             if (ec || self->dead_) return;
-            self->enqueue(Outgoing{Outgoing::Kind::ping, nullptr, {}});
+            self->enqueue(make_outgoing(Outgoing::Kind::ping));
             self->schedule_ping();
         });
     }
 
-    SlackTestServer::Impl& server_;
+    ServerCore& server_;
     websocket::stream<beast::tcp_stream> ws_;
     beast::flat_buffer buffer_;
     http::request<http::string_body> req_;
@@ -548,7 +567,7 @@ private:
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
 public:
-    HttpSession(SlackTestServer::Impl& server, tcp::socket&& socket)
+    HttpSession(ServerCore& server, tcp::socket&& socket)
         : server_(server), stream_(std::move(socket)), timer_(stream_.get_executor()) {}
 
     void run() { do_read(); }
@@ -626,7 +645,7 @@ private:
                           });
     }
 
-    SlackTestServer::Impl& server_;
+    ServerCore& server_;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -635,7 +654,7 @@ private:
 
 // ---- Impl: server thread side ---------------------------------------------------------------
 
-void SlackTestServer::Impl::accept_next() {
+void ServerCore::accept_next() {
     acceptor_->async_accept([this](error_code ec, tcp::socket socket) {
         if (ec) return;  // acceptor closed by stop()
         error_code ignored;
@@ -649,7 +668,7 @@ void SlackTestServer::Impl::accept_next() {
     });
 }
 
-void SlackTestServer::Impl::close_everything() {
+void ServerCore::close_everything() {
     error_code ec;
     if (acceptor_) acceptor_->close(ec);
     for (auto& [index, session] : ws_sessions_) session->drop();
@@ -664,7 +683,7 @@ void SlackTestServer::Impl::close_everything() {
     cv_.notify_all();
 }
 
-std::optional<std::string> SlackTestServer::Impl::consume_ticket(const std::string& target) {
+std::optional<std::string> ServerCore::consume_ticket(const std::string& target) {
     auto q = target.find('?');
     std::string path = target.substr(0, q);
     if (path != "/link/" && path != "/link") return std::string("not_found");
@@ -678,8 +697,9 @@ std::optional<std::string> SlackTestServer::Impl::consume_ticket(const std::stri
     return std::string("invalid_ticket");
 }
 
-void SlackTestServer::Impl::on_ws_open(const std::shared_ptr<WsSession>& session) {
-    json hello;
+void ServerCore::on_ws_open(const std::shared_ptr<WsSession>& session) {
+    // Key order as Slack sends it, for developers reading the wire.
+    nlohmann::ordered_json hello;
     {
         std::lock_guard lock(mutex_);
         session->index = conn_info_.size();
@@ -690,18 +710,17 @@ void SlackTestServer::Impl::on_ws_open(const std::shared_ptr<WsSession>& session
         conn_info_.push_back(info);
         ++stats_.connections_opened;
         ++stats_.live_connections;
-        hello = json{{"type", "hello"},
-                     {"num_connections", stats_.live_connections},
-                     {"debug_info",
-                      {{"host", "applink-test"},
-                       {"build_number", 1},
-                       {"approximate_connection_time", 18060}}},
-                     {"connection_info", {{"app_id", options_.app_id}}}};
+        hello = nlohmann::ordered_json{
+            {"type", "hello"},
+            {"num_connections", stats_.live_connections},
+            {"debug_info",
+             {{"host", "applink-test"}, {"build_number", 1}, {"approximate_connection_time", 18060}}},
+            {"connection_info", {{"app_id", options_.app_id}}}};
         cv_.notify_all();
     }
     ws_sessions_[session->index] = session;
-    session->enqueue(Outgoing{Outgoing::Kind::text,
-                              std::make_shared<const std::string>(dump(hello)), {}});
+    session->enqueue(make_outgoing(Outgoing::Kind::text,
+                                   std::make_shared<const std::string>(hello.dump()), {}, true));
     while (!backlog_.empty()) {
         session->enqueue(std::move(backlog_.front()));
         backlog_.pop_front();
@@ -713,7 +732,7 @@ void SlackTestServer::Impl::on_ws_open(const std::shared_ptr<WsSession>& session
     if (has_sink()) emit(json{{"event", "connection_opened"}, {"index", session->index}});
 }
 
-void SlackTestServer::Impl::on_ws_closed(WsSession& session, error_code ec) {
+void ServerCore::on_ws_closed(WsSession& session, error_code ec) {
     if (session.finished) return;
     session.finished = true;
     json line;
@@ -723,8 +742,9 @@ void SlackTestServer::Impl::on_ws_closed(WsSession& session, error_code ec) {
             auto& info = conn_info_[session.index];
             if (info.live) --stats_.live_connections;
             info.live = false;
-            info.server_closed = session.server_closed;
-            info.server_dropped = session.server_dropped;
+            info.server_closed = info.server_closed || session.server_closed;
+            info.server_dropped = info.server_dropped || session.server_dropped;
+            closed_indices_.insert(session.index);
             if (ec == websocket::error::closed) {
                 info.client_sent_close = true;
                 info.close_code = static_cast<int>(session.reason().code);
@@ -744,14 +764,14 @@ void SlackTestServer::Impl::on_ws_closed(WsSession& session, error_code ec) {
     if (!line.is_null() && has_sink()) emit(line);
 }
 
-void SlackTestServer::Impl::on_write_started(std::size_t index, const Outgoing& out) {
+void ServerCore::on_write_started(std::size_t index, const Outgoing& out) {
     std::lock_guard lock(mutex_);
     if (out.kind == Outgoing::Kind::ping) {
         ++stats_.pings_sent;
         return;
     }
     if (out.kind != Outgoing::Kind::text) return;
-    if (out.text && starts_with(*out.text, "{\"type\":\"hello\"")) {
+    if (out.hello) {
         ++stats_.hellos_sent;
         cv_.notify_all();
         return;
@@ -765,13 +785,13 @@ void SlackTestServer::Impl::on_write_started(std::size_t index, const Outgoing& 
     if (index < conn_info_.size()) ++conn_info_[index].envelopes_sent;
 }
 
-void SlackTestServer::Impl::on_pong() {
+void ServerCore::on_pong() {
     std::lock_guard lock(mutex_);
     ++stats_.pongs_received;
     cv_.notify_all();
 }
 
-void SlackTestServer::Impl::on_client_message(std::size_t index, std::string text) {
+void ServerCore::on_client_message(std::size_t index, std::string text) {
     json message = json::parse(text, nullptr, false);
     bool is_ack = message.is_object() && message.contains("envelope_id") &&
                   message["envelope_id"].is_string();
@@ -825,7 +845,7 @@ void SlackTestServer::Impl::on_client_message(std::size_t index, std::string tex
     if (want_line) emit(line);
 }
 
-void SlackTestServer::Impl::deliver(Outgoing out, ConnectionIndex target) {
+void ServerCore::deliver(Outgoing out, ConnectionIndex target) {
     std::shared_ptr<WsSession> session;
     if (target) {
         auto it = ws_sessions_.find(*target);
@@ -859,7 +879,7 @@ void SlackTestServer::Impl::deliver(Outgoing out, ConnectionIndex target) {
 
 // ---- Impl: HTTP handling ----------------------------------------------------------------------
 
-Reply SlackTestServer::Impl::handle_http(const http::request<http::string_body>& req) {
+Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
     ApiCall call;
     call.received = Clock::now();
     call.content_type = std::string(req[http::field::content_type]);
@@ -940,7 +960,7 @@ Reply SlackTestServer::Impl::handle_http(const http::request<http::string_body>&
     return reply;
 }
 
-Reply SlackTestServer::Impl::handle_response_url(const ApiCall& call) {
+Reply ServerCore::handle_response_url(const ApiCall& call) {
     {
         std::lock_guard lock(mutex_);
         if (response_ids_.count(call.response_id) == 0) {
@@ -956,7 +976,7 @@ Reply SlackTestServer::Impl::handle_response_url(const ApiCall& call) {
     return Reply{http::status::ok, json{{"ok", true}}};
 }
 
-Reply SlackTestServer::Impl::handle_upload(const ApiCall& call, const std::string& body) {
+Reply ServerCore::handle_upload(const ApiCall& call, const std::string& body) {
     std::lock_guard lock(mutex_);
     if (file_ids_.count(call.response_id) == 0) {
         Reply reply{http::status::not_found, {}};
@@ -970,7 +990,7 @@ Reply SlackTestServer::Impl::handle_upload(const ApiCall& call, const std::strin
     return reply;
 }
 
-Reply SlackTestServer::Impl::dispatch_api(const std::string& method, const ApiCall& call) {
+Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
     static const std::set<std::string> known = {
         "apps.connections.open", "auth.test",         "chat.postMessage",
         "chat.postEphemeral",    "chat.update",       "chat.getPermalink",
@@ -1200,19 +1220,16 @@ Reply SlackTestServer::Impl::dispatch_api(const std::string& method, const ApiCa
 
 // ---- Impl: sending ------------------------------------------------------------------------
 
-void SlackTestServer::Impl::send_envelope(const std::string& envelope_id, const json& envelope,
+void ServerCore::send_envelope(const std::string& envelope_id, const json& envelope,
                                           ConnectionIndex connection) {
     auto text = std::make_shared<const std::string>(dump(envelope));
-    ConnectionIndex target;
     {
         std::lock_guard lock(mutex_);
         pending_[envelope_id] = Pending{Clock::now()};
         ++stats_.outstanding;
-        target = connection ? connection : pick_connection_locked(std::nullopt);
-        if (!connection && !target) target = std::nullopt;
     }
     // With no explicit index the server thread picks the newest live connection at write time.
-    net::post(ioc_, [this, out = Outgoing{Outgoing::Kind::text, text, envelope_id},
+    net::post(ioc_, [this, out = make_outgoing(Outgoing::Kind::text, text, envelope_id),
                      connection]() mutable { deliver(std::move(out), connection); });
     if (has_sink()) {
         emit(json{{"event", "envelope"},
@@ -1221,7 +1238,7 @@ void SlackTestServer::Impl::send_envelope(const std::string& envelope_id, const 
     }
 }
 
-bool SlackTestServer::Impl::post_control(Outgoing::Kind kind, const std::string& text,
+bool ServerCore::post_control(Outgoing::Kind kind, const std::string& text,
                                          ConnectionIndex connection) {
     ConnectionIndex target;
     {
@@ -1233,12 +1250,16 @@ bool SlackTestServer::Impl::post_control(Outgoing::Kind kind, const std::string&
     net::post(ioc_, [this, kind, shared, index = *target]() {
         auto it = ws_sessions_.find(index);
         if (it == ws_sessions_.end()) return;
-        it->second->enqueue(Outgoing{kind, shared, {}});
+        it->second->enqueue(make_outgoing(kind, shared));
     });
     return true;
 }
 
 // ---- public API ---------------------------------------------------------------------------
+
+struct SlackTestServer::Impl : ServerCore {
+    using ServerCore::ServerCore;
+};
 
 SlackTestServer::SlackTestServer(Options options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -1316,44 +1337,29 @@ std::size_t SlackTestServer::call_count() const {
     return impl_->call_seq_;
 }
 
-std::optional<ApiCall> SlackTestServer::wait_for_call(const std::string& method,
-                                                      std::chrono::milliseconds timeout,
-                                                      std::function<bool(const ApiCall&)> predicate) {
+std::optional<ApiCall> SlackTestServer::wait_for_call(
+    const std::string& method, std::chrono::milliseconds timeout,
+    std::function<bool(const ApiCall&)> predicate) {
     Impl& s = *impl_;
     std::unique_lock lock(s.mutex_);
     auto deadline = Clock::now() + timeout;
     std::size_t checked = 0;
-    std::uint64_t seen_seq = 0;
     for (;;) {
-        // calls_ may be cleared while we wait, so restart the scan when it shrinks.
+        // clear_calls() may shrink the list while we wait: rescan from the start then.
         if (checked > s.calls_.size()) checked = 0;
-        for (; checked < s.calls_.size(); ++checked) {
-            const ApiCall& call = s.calls_[checked];
+        while (checked < s.calls_.size()) {
+            const ApiCall& call = s.calls_[checked++];
             if (call.method != method) continue;
-            // The predicate is the caller's code: run it on a copy, without the lock.
             ApiCall copy = call;
             if (!predicate) return copy;
-            seen_seq = s.call_seq_;
+            // The predicate is the caller's code: never run it under our lock.
             lock.unlock();
             bool match = predicate(copy);
             lock.lock();
             if (match) return copy;
-            if (checked >= s.calls_.size()) break;
         }
-        (void)seen_seq;
-        if (s.cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-            for (; checked < s.calls_.size(); ++checked) {
-                const ApiCall& call = s.calls_[checked];
-                if (call.method != method) continue;
-                ApiCall copy = call;
-                if (!predicate) return copy;
-                lock.unlock();
-                bool match = predicate(copy);
-                lock.lock();
-                if (match) return copy;
-            }
-            return std::nullopt;
-        }
+        if (Clock::now() >= deadline) return std::nullopt;
+        s.cv_.wait_until(lock, deadline);
     }
 }
 
@@ -1526,10 +1532,9 @@ bool SlackTestServer::send_raw(const std::string& text, ConnectionIndex connecti
 }
 
 bool SlackTestServer::send_disconnect(const std::string& reason, ConnectionIndex connection) {
-    json message{{"type", "disconnect"},
-                 {"reason", reason},
-                 {"debug_info", {{"host", "applink-test"}}}};
-    return impl_->post_control(Outgoing::Kind::text, dump(message), connection);
+    nlohmann::ordered_json message{
+        {"type", "disconnect"}, {"reason", reason}, {"debug_info", {{"host", "applink-test"}}}};
+    return impl_->post_control(Outgoing::Kind::text, message.dump(), connection);
 }
 
 bool SlackTestServer::drop_connection(ConnectionIndex connection) {
@@ -1569,7 +1574,7 @@ bool SlackTestServer::close_connection(ConnectionIndex connection) {
         auto it = s.ws_sessions_.find(index);
         if (it == s.ws_sessions_.end()) return;
         it->second->server_closed = true;
-        it->second->enqueue(Outgoing{Outgoing::Kind::close, nullptr, {}});
+        it->second->enqueue(make_outgoing(Outgoing::Kind::close));
     });
     return true;
 }
@@ -1578,7 +1583,7 @@ void SlackTestServer::ping_now() {
     Impl& s = *impl_;
     net::post(s.ioc_, [&s] {
         for (auto& [index, session] : s.ws_sessions_) {
-            session->enqueue(Outgoing{Outgoing::Kind::ping, nullptr, {}});
+            session->enqueue(make_outgoing(Outgoing::Kind::ping));
         }
     });
 }
@@ -1648,9 +1653,7 @@ bool SlackTestServer::wait_for_connection_closed(std::size_t index,
     // "Closed" means the server thread has seen the socket end, not just that we asked.
     return s.cv_.wait_for(lock, timeout, [&] {
         if (index >= s.conn_info_.size()) return false;
-        const auto& info = s.conn_info_[index];
-        return !info.live && (info.client_sent_close || info.server_dropped ||
-                              s.closed_indices_.count(index) > 0);
+        return s.closed_indices_.count(index) > 0;
     });
 }
 

@@ -1,0 +1,121 @@
+#pragma once
+// Slack Web API client: JSON POSTs over libcurl with keep-alive, proxies (HTTPS_PROXY) and
+// verified TLS; 429 answered by waiting Retry-After and retrying, so nothing is dropped.
+// This header is the contract between the Socket Mode side and the Web API side; it pulls in
+// no curl or Beast headers.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "src/core/reply.hpp"
+
+namespace careerbot::slack {
+
+/// One HTTP response as the Web API client needs it.
+struct HttpResponse {
+    long status = 0;                              ///< 0 when the request never got an answer
+    std::string body;
+    std::map<std::string, std::string> headers;   ///< lower-case names
+    std::string error;                            ///< transport error (DNS, TLS, timeout), if any
+};
+
+/// The HTTP edge, injected so unit tests can fake it. Implementations are used from one
+/// thread at a time.
+class HttpClient {
+public:
+    virtual ~HttpClient() = default;
+    /// POSTs `body` to `url` with the given extra headers ("Name: value").
+    virtual HttpResponse post(const std::string& url, const std::string& content_type,
+                              const std::string& body, const std::vector<std::string>& headers) = 0;
+};
+
+/// The libcurl implementation: one easy handle reused for keep-alive, TLS peer and host
+/// verification on, proxy from the environment, timeouts.
+std::unique_ptr<HttpClient> make_curl_http_client();
+
+/// What the caller learns about a finished call.
+struct ApiResult {
+    bool ok = false;            ///< Slack's "ok"
+    std::string error;          ///< Slack's "error", or a transport error
+    nlohmann::json body;        ///< the parsed response (null when unparseable)
+};
+
+using ApiCallback = std::function<void(const ApiResult&)>;
+
+/// Settings for the Web API client.
+struct WebApiOptions {
+    std::string base_url = "https://slack.com/api/";  ///< from SLACK_API_URL
+    std::string bot_token;                            ///< xoxb-…, from SLACK_BOT_TOKEN
+    int max_attempts_on_error = 5;                    ///< transport errors/5xx; 429s retry forever
+};
+
+/// Calls Slack's Web API. Calls are queued and performed on worker threads, so the Socket Mode
+/// thread never blocks; a 429 pauses that method for Retry-After seconds and the call is
+/// retried, never dropped. `ok:false` is logged with the method and error.
+class WebApi {
+public:
+    /// `http_factory` makes one HttpClient per worker thread.
+    WebApi(WebApiOptions options, std::function<std::unique_ptr<HttpClient>()> http_factory,
+           int workers = 2);
+    ~WebApi();
+    WebApi(const WebApi&) = delete;
+    WebApi& operator=(const WebApi&) = delete;
+
+    /// Queues `method` with JSON `args`; `done` (optional) runs on a worker thread afterwards.
+    void call_async(std::string method, nlohmann::json args, ApiCallback done = {});
+    /// Performs a call on the calling thread (never call this from the Socket Mode thread).
+    /// `token` overrides the bot token (apps.connections.open uses the app token).
+    ApiResult call(const std::string& method, const nlohmann::json& args,
+                   const std::string& token = "");
+    /// Queues a JSON POST to a response_url (no token).
+    void post_response_url_async(std::string url, nlohmann::json message, ApiCallback done = {});
+    /// Uploads a file to a channel: files.getUploadURLExternal, the upload, then
+    /// files.completeUploadExternal. Blocking; worker threads only.
+    ApiResult upload_file(const FileOut& file, const std::string& channel_id,
+                          const std::string& initial_comment = "");
+    /// Waits until every queued call has finished or `deadline` passes; false on timeout.
+    bool drain(std::chrono::milliseconds deadline);
+    /// How many calls are queued or running.
+    std::size_t pending() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Where a reply goes: the context of the request it answers.
+struct ReplyTarget {
+    std::string user_id;
+    std::string channel_id;
+    std::string response_url;
+    std::string trigger_id;
+    bool replace_original = false;   ///< for block_actions: update the message with the button
+};
+
+/// Turns a core Reply into Web API calls (everything except what travels in the ack):
+/// follow-up pages through response_url, modals through views.open, DMs through
+/// conversations.open (cached per user) + chat.postMessage, files through the external upload
+/// flow, and App Home through views.publish. Thread-safe.
+class ReplySender {
+public:
+    explicit ReplySender(WebApi& api) : api_(api) {}
+    /// Sends `reply` except `reply.message` when `message_in_ack` is true (it went in the ack).
+    void send(const Reply& reply, const ReplyTarget& target, bool message_in_ack);
+    /// Sends a message to a person privately (opens the DM once, then reuses the channel id).
+    void send_dm(const std::string& user_id, const Message& message);
+    /// The ack payload for a slash command: {text, blocks, response_type}.
+    static nlohmann::json ack_payload(const Reply& reply);
+
+private:
+    std::string dm_channel(const std::string& user_id);
+    WebApi& api_;
+    struct DmCache;
+    std::shared_ptr<DmCache> dms_;
+};
+
+}  // namespace careerbot::slack
