@@ -52,6 +52,8 @@ struct WebApiOptions {
     std::string base_url = "https://slack.com/api/";  ///< from SLACK_API_URL
     std::string bot_token;                            ///< xoxb-…, from SLACK_BOT_TOKEN
     int max_attempts_on_error = 5;                    ///< transport errors/5xx; 429s retry forever
+    /// First backoff after a transport error or 5xx; doubles per failure (capped at 30 s).
+    std::chrono::milliseconds retry_base_delay{500};
 };
 
 /// Calls Slack's Web API. Calls are queued and performed on worker threads, so the Socket Mode
@@ -84,6 +86,12 @@ public:
     std::size_t pending() const;
 
 private:
+    // ReplySender chains blocking steps (the file upload after the DM is open) onto a worker.
+    friend class ReplySender;
+    /// Queues `task` to run on a worker thread, where the blocking calls (call, upload_file)
+    /// reuse that worker's HTTP connection.
+    void run_async(std::function<void()> task);
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
@@ -112,10 +120,25 @@ public:
     static nlohmann::json ack_payload(const Reply& reply);
 
 private:
-    std::string dm_channel(const std::string& user_id);
-    WebApi& api_;
     struct DmCache;
-    std::shared_ptr<DmCache> dms_;
+    static std::shared_ptr<DmCache> make_dm_cache();
+    // Static, taking what they need by value: they run in callbacks on WebApi's workers,
+    // which may outlive this sender.
+    /// Runs `then` with the DM channel of `user_id` (empty when it could not be opened): at
+    /// once when cached, else after one conversations.open shared by concurrent callers.
+    static void with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& dms,
+                                const std::string& user_id,
+                                std::function<void(const std::string&)> then);
+    /// Posts `pages` in order where `target` can see them (response_url, else the channel,
+    /// else a DM).
+    static void deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
+                        std::vector<Message> pages, const ReplyTarget& target, bool in_channel);
+    static void send_dm_via(WebApi& api, const std::shared_ptr<DmCache>& dms,
+                            const std::string& user_id, const Message& message);
+
+    WebApi& api_;
+    // Shared with the callbacks queued on WebApi, which may outlive this sender.
+    std::shared_ptr<DmCache> dms_ = make_dm_cache();
 };
 
 }  // namespace careerbot::slack

@@ -226,6 +226,10 @@ Outgoing make_outgoing(Outgoing::Kind kind, std::shared_ptr<const std::string> t
 
 /// What the HTTP side answers.
 struct Reply {
+    Reply() = default;
+    Reply(http::status status_code, json json_body)
+        : status(status_code), body(std::move(json_body)) {}
+
     http::status status = http::status::ok;
     json body;
     std::string raw_body;
@@ -768,6 +772,7 @@ void ServerCore::on_write_started(std::size_t index, const Outgoing& out) {
     std::lock_guard lock(mutex_);
     if (out.kind == Outgoing::Kind::ping) {
         ++stats_.pings_sent;
+        cv_.notify_all();
         return;
     }
     if (out.kind != Outgoing::Kind::text) return;
@@ -783,6 +788,7 @@ void ServerCore::on_write_started(std::size_t index, const Outgoing& out) {
     if (it != pending_.end()) it->second.written = Clock::now();
     ++stats_.envelopes_sent;
     if (index < conn_info_.size()) ++conn_info_[index].envelopes_sent;
+    cv_.notify_all();
 }
 
 void ServerCore::on_pong() {
@@ -904,7 +910,8 @@ Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
                 for (auto& [key, value] : parsed.items()) args[key] = value;
             }
         } else if (starts_with(ctype, "application/x-www-form-urlencoded")) {
-            for (auto& [key, value] : decode_form(body).items()) args[key] = value;
+            json form = decode_form(body);
+            for (auto& [key, value] : form.items()) args[key] = value;
         }
     }
     if (call.token.empty()) call.token = arg_str(args, "token");
@@ -1665,6 +1672,13 @@ std::vector<ConnectionInfo> SlackTestServer::connections() const {
 ServerStats SlackTestServer::stats() const {
     std::lock_guard lock(impl_->mutex_);
     return impl_->stats_;
+}
+
+bool SlackTestServer::wait_for_stats(const std::function<bool(const ServerStats&)>& predicate,
+                                     std::chrono::milliseconds timeout) {
+    Impl& s = *impl_;
+    std::unique_lock lock(s.mutex_);
+    return s.cv_.wait_for(lock, timeout, [&] { return predicate(s.stats_); });
 }
 
 }  // namespace careerbot::testing

@@ -256,6 +256,9 @@ public:
     std::vector<ConnectionInfo> connections() const;
     /// Exact counters.
     ServerStats stats() const;
+    /// True once `predicate(stats())` holds; false on timeout.
+    bool wait_for_stats(const std::function<bool(const ServerStats&)>& predicate,
+                        std::chrono::milliseconds timeout);
 
 private:
     struct Impl;

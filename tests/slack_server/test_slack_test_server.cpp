@@ -1,2 +1,629 @@
+// Tests of the Slack test server itself, through a small Beast HTTP and websocket client.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "slack_test_server.hpp"
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using json = nlohmann::json;
+using boost::system::error_code;
+using careerbot::testing::SlackTestServer;
+using namespace std::chrono_literals;
+
+constexpr auto io_timeout = 3s;
+constexpr auto wait_timeout = 3000ms;
+
+/// Runs one asynchronous operation on `ioc` for at most `timeout`; on timeout `cancel` is
+/// called and the operation drained, so a broken server fails the test instead of hanging it.
+template <class Start, class Cancel>
+error_code run_bounded(net::io_context& ioc, Start start, Cancel cancel,
+                       std::chrono::steady_clock::duration timeout = io_timeout) {
+    std::optional<error_code> result;
+    start([&result](error_code ec, auto&&...) { result = ec; });
+    ioc.restart();
+    ioc.run_for(timeout);
+    if (!result) {
+        cancel();
+        ioc.restart();
+        ioc.run();
+        return net::error::timed_out;
+    }
+    return *result;
+}
+
+struct HttpResult {
+    int status = 0;
+    std::string retry_after;
+    std::string raw;
+    json body;
+};
+
+/// A keep-alive HTTP/1.1 client on one connection.
+class HttpClient {
+public:
+    explicit HttpClient(std::uint16_t port) : stream_(ioc_) {
+        tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
+        auto ec = run_bounded(
+            ioc_, [&](auto handler) { stream_.async_connect(endpoint, handler); },
+            [&] { stream_.close(); });
+        REQUIRE_FALSE(ec);
+    }
+
+    HttpResult post(const std::string& target, const std::string& body,
+                    const std::string& content_type = "application/json; charset=utf-8",
+                    const std::string& token = "xoxb-test-bot-token") {
+        http::request<http::string_body> req{http::verb::post, target, 11};
+        req.set(http::field::host, "127.0.0.1");
+        if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+        req.set(http::field::content_type, content_type);
+        req.body() = body;
+        req.keep_alive(true);
+        req.prepare_payload();
+        auto ec = run_bounded(
+            ioc_, [&](auto handler) { http::async_write(stream_, req, handler); },
+            [&] { stream_.close(); });
+        REQUIRE_FALSE(ec);
+        http::response<http::string_body> res;
+        ec = run_bounded(
+            ioc_, [&](auto handler) { http::async_read(stream_, buffer_, res, handler); },
+            [&] { stream_.close(); });
+        REQUIRE_FALSE(ec);
+        HttpResult out;
+        out.status = static_cast<int>(res.result_int());
+        out.retry_after = std::string(res[http::field::retry_after]);
+        out.raw = res.body();
+        out.body = json::parse(res.body(), nullptr, false);
+        return out;
+    }
+
+    json api(const std::string& method, const json& args,
+             const std::string& token = "xoxb-test-bot-token") {
+        return post("/api/" + method, args.dump(), "application/json; charset=utf-8", token)
+            .body;
+    }
+
+private:
+    net::io_context ioc_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+};
+
+/// A Socket Mode client: connects to a ws:// URL from apps.connections.open.
+class WsClient {
+public:
+    WsClient() : ws_(ioc_) {}
+
+    error_code connect(const std::string& url) {
+        // ws://127.0.0.1:PORT/link/?ticket=...
+        auto host_start = url.find("://") + 3;
+        auto path_start = url.find('/', host_start);
+        std::string host = url.substr(host_start, path_start - host_start);
+        auto port = static_cast<std::uint16_t>(std::stoi(host.substr(host.find(':') + 1)));
+        tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
+        auto cancel = [&] { beast::get_lowest_layer(ws_).close(); };
+        auto ec = run_bounded(
+            ioc_,
+            [&](auto handler) { beast::get_lowest_layer(ws_).async_connect(endpoint, handler); },
+            cancel);
+        if (ec) return ec;
+        return run_bounded(
+            ioc_,
+            [&](auto handler) { ws_.async_handshake(host, url.substr(path_start), handler); },
+            cancel);
+    }
+
+    /// Next text message, or nullopt (with last_error set) on error or timeout.
+    std::optional<std::string> read(std::chrono::steady_clock::duration timeout = io_timeout) {
+        buffer_.consume(buffer_.size());
+        last_error = run_bounded(
+            ioc_, [&](auto handler) { ws_.async_read(buffer_, handler); },
+            [&] { beast::get_lowest_layer(ws_).close(); }, timeout);
+        if (last_error) return std::nullopt;
+        return beast::buffers_to_string(buffer_.data());
+    }
+
+    json read_json() {
+        auto text = read();
+        REQUIRE(text);
+        return json::parse(*text);
+    }
+
+    void send(const std::string& text) {
+        auto ec = run_bounded(
+            ioc_, [&](auto handler) { ws_.async_write(net::buffer(text), handler); },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+        REQUIRE_FALSE(ec);
+    }
+
+    void ack(const std::string& envelope_id, const json& payload = nullptr) {
+        json message{{"envelope_id", envelope_id}};
+        if (!payload.is_null()) message["payload"] = payload;
+        send(message.dump());
+    }
+
+    error_code close() {
+        return run_bounded(
+            ioc_, [&](auto handler) { ws_.async_close(websocket::close_code::normal, handler); },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+    }
+
+    error_code last_error;
+
+private:
+    net::io_context ioc_;
+    websocket::stream<beast::tcp_stream> ws_;
+    beast::flat_buffer buffer_;
+};
+
+/// Opens a socket URL with the app token and connects to it, reading the hello.
+json connect_socket(SlackTestServer& server, WsClient& client) {
+    HttpClient http(server.port());
+    json open = http.api("apps.connections.open", json::object(), "xapp-test-app-token");
+    REQUIRE(open["ok"] == true);
+    REQUIRE_FALSE(client.connect(open["url"].get<std::string>()));
+    json hello = client.read_json();
+    REQUIRE(hello["type"] == "hello");
+    return hello;
+}
+
+std::string many_blocks(std::size_t n) {
+    json blocks = json::array();
+    for (std::size_t i = 0; i < n; ++i) {
+        blocks.push_back({{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", "x"}}}});
+    }
+    return blocks.dump();
+}
+
+}  // namespace
+
+TEST_CASE("server binds 127.0.0.1 on an ephemeral port and reports its API URL") {
+    SlackTestServer server;
+    server.start();
+    REQUIRE(server.port() != 0);
+    CHECK(server.api_url() == "http://127.0.0.1:" + std::to_string(server.port()) + "/api/");
+}
+
+TEST_CASE("apps.connections.open hands out a single-use URL and hello is Slack's") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    json open = http.api("apps.connections.open", json::object(), "xapp-test-app-token");
+    REQUIRE(open["ok"] == true);
+    std::string url = open["url"];
+    CHECK(url.rfind("ws://127.0.0.1:" + std::to_string(server.port()) + "/link/?ticket=", 0) ==
+          0);
+    CHECK(url.find("&app_id=A0TEST") != std::string::npos);
+
+    WsClient client;
+    REQUIRE_FALSE(client.connect(url));
+    auto text = client.read();
+    REQUIRE(text);
+    CHECK(text->rfind("{\"type\":\"hello\"", 0) == 0);
+    json hello = json::parse(*text);
+    CHECK(hello == json{{"type", "hello"},
+                        {"num_connections", 1},
+                        {"debug_info",
+                         {{"host", "applink-test"},
+                          {"build_number", 1},
+                          {"approximate_connection_time", 18060}}},
+                        {"connection_info", {{"app_id", "A0TEST"}}}});
+    CHECK(server.wait_for_hello_count(1, wait_timeout));
+
+    WsClient reuse;
+    CHECK(reuse.connect(url));  // the ticket was used
+    WsClient unknown;
+    CHECK(unknown.connect("ws://127.0.0.1:" + std::to_string(server.port()) +
+                          "/link/?ticket=nope"));
+    CHECK(server.stats().refused_upgrades == 2);
+    CHECK(server.stats().connections_opened == 1);
+}
+
+TEST_CASE("apps.connections.open refuses bot tokens and reports injected errors") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    CHECK(http.api("apps.connections.open", json::object(), "xoxb-test-bot-token")["error"] ==
+          "not_allowed_token_type");
+    CHECK(http.api("apps.connections.open", json::object(), "xapp-wrong")["error"] ==
+          "invalid_auth");
+    CHECK(http.api("apps.connections.open", json::object(), "")["error"] == "not_authed");
+    server.set_connections_open_error("invalid_auth");
+    CHECK(http.api("apps.connections.open", json::object(), "xapp-test-app-token")["error"] ==
+          "invalid_auth");
+    server.set_connections_open_error("");
+    CHECK(http.api("apps.connections.open", json::object(), "xapp-test-app-token")["ok"] == true);
+}
+
+TEST_CASE("slash command envelope round trip records the ack payload and its latency") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+
+    careerbot::testing::SlashCommand command;
+    command.user_id = "U0BOB";
+    command.user_name = "bob";
+    command.text = "shipped the importer #infra";
+    auto sent = server.send_slash_command(command);
+
+    json envelope = client.read_json();
+    CHECK(envelope["envelope_id"] == sent.envelope_id);
+    CHECK(envelope["type"] == "slash_commands");
+    CHECK(envelope["accepts_response_payload"] == true);
+    const json& payload = envelope["payload"];
+    for (const char* key : {"token", "team_id", "team_domain", "channel_id", "channel_name",
+                            "user_id", "user_name", "command", "text", "api_app_id",
+                            "is_enterprise_install", "response_url", "trigger_id"}) {
+        INFO(key);
+        CHECK(payload.contains(key));
+    }
+    CHECK(payload["user_id"] == "U0BOB");
+    CHECK(payload["command"] == "/brag");
+    CHECK(payload["text"] == "shipped the importer #infra");
+    CHECK(payload["response_url"] == sent.response_url);
+
+    client.ack(sent.envelope_id, {{"text", "Logged!"}});
+    auto ack = server.wait_for_ack(sent.envelope_id, wait_timeout);
+    REQUIRE(ack);
+    CHECK(ack->has_payload);
+    CHECK(ack->payload == json{{"text", "Logged!"}});
+    CHECK(ack->latency > 0ns);
+    CHECK(ack->latency < 3s);
+    CHECK_FALSE(ack->duplicate);
+
+    client.ack(sent.envelope_id);
+    client.ack("not-an-envelope");
+    CHECK(server.wait_for_stats(
+        [](const auto& s) { return s.duplicate_acks == 1 && s.unknown_acks == 1; },
+        wait_timeout));
+    CHECK(server.stats().acks == 1);
+    CHECK(server.stats().outstanding == 0);
+}
+
+TEST_CASE("events_api envelope carries an event_callback payload and retry fields") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    json event{{"type", "reaction_added"}, {"user", "U0ALICE"}, {"reaction", "tada"}};
+    std::string id = server.send_event(event, "Ev0RETRY1", 2, "timeout");
+    json envelope = client.read_json();
+    CHECK(envelope["envelope_id"] == id);
+    CHECK(envelope["type"] == "events_api");
+    CHECK(envelope["accepts_response_payload"] == false);
+    CHECK(envelope["retry_attempt"] == 2);
+    CHECK(envelope["retry_reason"] == "timeout");
+    CHECK(envelope["payload"]["type"] == "event_callback");
+    CHECK(envelope["payload"]["event_id"] == "Ev0RETRY1");
+    CHECK(envelope["payload"]["event"] == event);
+    CHECK(envelope["payload"]["authorizations"][0]["user_id"] == "U0BOT");
+    CHECK(envelope["payload"]["event_time"].is_number());
+
+    std::string interactive = server.send_interactive({{"type", "view_submission"}});
+    json inter = client.read_json();
+    CHECK(inter["envelope_id"] == interactive);
+    CHECK(inter["type"] == "interactive");
+    CHECK(inter["payload"].contains("trigger_id"));
+}
+
+TEST_CASE("web API calls are recorded with token and arguments from JSON and form bodies") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());  // one keep-alive connection for every call below
+    json posted = http.api("chat.postMessage", {{"channel", "C0GENERAL"}, {"text", "hi"}});
+    CHECK(posted["ok"] == true);
+    CHECK(posted["channel"] == "C0GENERAL");
+    CHECK(posted["message"]["text"] == "hi");
+
+    auto form = http.post("/api/users.info", "user=U0BOB&include_locale=true",
+                          "application/x-www-form-urlencoded");
+    CHECK(form.body["ok"] == true);
+    CHECK(form.body["user"]["tz"] == "Europe/Berlin");
+    CHECK(form.body["user"]["tz_offset"] == 3600);
+
+    auto call = server.wait_for_call("chat.postMessage", wait_timeout);
+    REQUIRE(call);
+    CHECK(call->token == "xoxb-test-bot-token");
+    CHECK(call->args == json{{"channel", "C0GENERAL"}, {"text", "hi"}});
+    CHECK(call->http_status == 200);
+    auto users = server.calls("users.info");
+    REQUIRE(users.size() == 1);
+    CHECK(users[0].args == json{{"user", "U0BOB"}, {"include_locale", "true"}});
+
+    // Waiting for a call that has not happened yet.
+    std::size_t before = server.call_count();
+    std::thread later([&server] {
+        HttpClient other(server.port());
+        other.api("conversations.open", {{"users", "U0CAROL"}});
+    });
+    auto opened = server.wait_for_call("conversations.open", wait_timeout,
+                                       [before](const auto& c) { return c.sequence >= before; });
+    later.join();
+    REQUIRE(opened);
+    CHECK(opened->response["channel"]["id"] == "D0CAROL");
+
+    CHECK(http.api("users.info", {{"user", "U0NOBODY"}})["error"] == "user_not_found");
+    CHECK(http.api("auth.test", json::object())["user_id"] == "U0BOT");
+    CHECK_FALSE(server.wait_for_call("views.open", 10ms));
+}
+
+TEST_CASE("web API rejects missing or wrong tokens and unknown methods like Slack") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", "x"}}, "")["error"] ==
+          "not_authed");
+    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", "x"}}, "xoxb-nope")["error"] ==
+          "invalid_auth");
+    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", "x"}},
+                   "xapp-test-app-token")["error"] == "not_allowed_token_type");
+    CHECK(http.api("chat.fly", json::object())["error"] == "unknown_method");
+    CHECK(http.post("/api/chat.postMessage", "{not json").body["error"] == "invalid_json");
+}
+
+TEST_CASE("rate_limit_next answers 429 with Retry-After, then the method recovers") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    server.rate_limit_next("chat.postMessage", 7, 2);
+    json args{{"channel", "C1"}, {"text", "x"}};
+    for (int i = 0; i < 2; ++i) {
+        auto limited = http.post("/api/chat.postMessage", args.dump());
+        CHECK(limited.status == 429);
+        CHECK(limited.retry_after == "7");
+        CHECK(limited.body == json{{"ok", false}, {"error", "ratelimited"}});
+    }
+    auto ok = http.post("/api/chat.postMessage", args.dump());
+    CHECK(ok.status == 200);
+    CHECK(ok.body["ok"] == true);
+    auto calls = server.calls("chat.postMessage");
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].http_status == 429);
+    CHECK(calls[2].http_status == 200);
+
+    server.fail_next("chat.postMessage", "channel_not_found");
+    CHECK(http.api("chat.postMessage", args)["error"] == "channel_not_found");
+    CHECK(http.api("chat.postMessage", args)["ok"] == true);
+}
+
+TEST_CASE("Slack's message limits are enforced on chat methods, response_url and views") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    json base{{"channel", "C1"}, {"text", "fallback"}};
+
+    json fifty = base;
+    fifty["blocks"] = json::parse(many_blocks(50));
+    CHECK(http.api("chat.postMessage", fifty)["ok"] == true);
+    json fifty_one = base;
+    fifty_one["blocks"] = json::parse(many_blocks(51));
+    CHECK(http.api("chat.postMessage", fifty_one)["error"] == "invalid_blocks");
+    // Form-encoded calls carry blocks as a JSON string.
+    CHECK(http.post("/api/chat.postEphemeral",
+                    "channel=C1&user=U0ALICE&blocks=" + many_blocks(51),
+                    "application/x-www-form-urlencoded")
+              .body["error"] == "invalid_blocks");
+
+    json long_section = base;
+    long_section["blocks"] = json::array(
+        {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::string(3001, 'a')}}}}});
+    CHECK(http.api("chat.update", {{"channel", "C1"},
+                                   {"ts", "1.2"},
+                                   {"blocks", long_section["blocks"]}})["error"] ==
+          "invalid_blocks");
+    json at_limit = base;
+    at_limit["blocks"] = json::array(
+        {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::string(3000, 'a')}}}}});
+    CHECK(http.api("chat.postMessage", at_limit)["ok"] == true);
+
+    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", std::string(40001, 'b')}})
+              ["error"] == "msg_too_long");
+    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", std::string(40000, 'b')}})
+              ["ok"] == true);
+
+    json view{{"type", "home"}, {"blocks", json::parse(many_blocks(101))}};
+    CHECK(http.api("views.publish", {{"user_id", "U0ALICE"}, {"view", view}})["error"] ==
+          "invalid_arguments");
+    view["blocks"] = json::parse(many_blocks(100));
+    CHECK(http.api("views.publish", {{"user_id", "U0ALICE"}, {"view", view}})["ok"] == true);
+
+    std::string url = server.issue_response_url();
+    std::string path = url.substr(url.find("/response/"));
+    auto too_many = http.post(path, json{{"blocks", json::parse(many_blocks(51))}}.dump());
+    CHECK(too_many.body["error"] == "invalid_blocks");
+}
+
+TEST_CASE("response_url posts are recorded with their id") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    auto sent = server.send_slash_command({});
+    json envelope = client.read_json();
+    std::string url = envelope["payload"]["response_url"];
+    CHECK(url == sent.response_url);
+    std::string path = url.substr(url.find("/response/"));
+
+    HttpClient http(server.port());
+    auto res = http.post(path, json{{"text", "done"}, {"response_type", "ephemeral"}}.dump(),
+                         "application/json", "");
+    CHECK(res.status == 200);
+    CHECK(res.body["ok"] == true);
+    auto call = server.wait_for_call("response_url", wait_timeout);
+    REQUIRE(call);
+    CHECK(call->response_id == path.substr(std::string("/response/").size()));
+    CHECK(call->args["text"] == "done");
+    CHECK(http.post("/response/T0TEST/1/unknown", json{{"text", "x"}}.dump()).status == 404);
+}
+
+TEST_CASE("views.open needs a live trigger_id") {
+    SlackTestServer::Options options;
+    options.trigger_ttl = 3000ms;
+    SlackTestServer server(options);
+    server.start();
+    HttpClient http(server.port());
+    json view{{"type", "modal"}, {"title", {{"type", "plain_text"}, {"text", "Brag"}}}};
+    CHECK(http.api("views.open", {{"trigger_id", "123.456.abc"}, {"view", view}})["error"] ==
+          "invalid_trigger_id");
+    json opened = http.api("views.open", {{"trigger_id", server.issue_trigger_id()}, {"view", view}});
+    CHECK(opened["ok"] == true);
+    std::string view_id = opened["view"]["id"];
+    CHECK(http.api("views.update", {{"view_id", view_id}, {"view", view}})["view"]["id"] ==
+          view_id);
+}
+
+TEST_CASE("file upload flow: get URL, POST bytes, complete") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    auto got = http.post("/api/files.getUploadURLExternal", "filename=brags.md&length=5",
+                         "application/x-www-form-urlencoded");
+    REQUIRE(got.body["ok"] == true);
+    std::string upload_url = got.body["upload_url"];
+    std::string file_id = got.body["file_id"];
+    std::string path = upload_url.substr(upload_url.find("/upload/"));
+    auto uploaded = http.post(path, "hello", "application/octet-stream", "");
+    CHECK(uploaded.status == 200);
+    auto upload_call = server.wait_for_call("file_upload", wait_timeout);
+    REQUIRE(upload_call);
+    CHECK(upload_call->args["content"] == "hello");
+    CHECK(upload_call->response_id == file_id);
+    json done = http.api("files.completeUploadExternal",
+                         {{"files", json::array({{{"id", file_id}, {"title", "Brags"}}})},
+                          {"channel_id", "D0ALICE"}});
+    CHECK(done["ok"] == true);
+    CHECK(done["files"][0]["id"] == file_id);
+}
+
+TEST_CASE("disconnect message is delivered as Slack sends it") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    REQUIRE(server.send_disconnect("refresh_requested"));
+    auto text = client.read();
+    REQUIRE(text);
+    CHECK(*text ==
+          R"({"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-test"}})");
+    REQUIRE(server.send_raw("{not json"));
+    CHECK(client.read() == "{not json");
+}
+
+TEST_CASE("drop_connection ends the TCP connection without a close frame") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    REQUIRE(server.drop_connection());
+    CHECK_FALSE(client.read());
+    CHECK(client.last_error != websocket::error::closed);
+    CHECK(client.last_error != net::error::timed_out);
+    REQUIRE(server.wait_for_connection_closed(0, wait_timeout));
+    auto info = server.connections().at(0);
+    CHECK(info.server_dropped);
+    CHECK_FALSE(info.client_sent_close);
+    CHECK_FALSE(server.drop_connection());  // nothing live any more
+}
+
+TEST_CASE("close frames are observed in both directions") {
+    SlackTestServer server;
+    server.start();
+    WsClient first;
+    connect_socket(server, first);
+    CHECK_FALSE(first.close());
+    REQUIRE(server.wait_for_connection_closed(0, wait_timeout));
+    CHECK(server.connections().at(0).client_sent_close);
+    CHECK(server.connections().at(0).close_code == 1000);
+
+    WsClient second;
+    connect_socket(server, second);
+    REQUIRE(server.close_connection());
+    CHECK_FALSE(second.read());
+    CHECK(second.last_error == websocket::error::closed);
+    REQUIRE(server.wait_for_connection_closed(1, wait_timeout));
+    CHECK(server.connections().at(1).server_closed);
+}
+
+TEST_CASE("envelopes go to the newest live connection unless an index is given") {
+    SlackTestServer server;
+    server.start();
+    WsClient old_socket;
+    WsClient new_socket;
+    connect_socket(server, old_socket);
+    json hello = connect_socket(server, new_socket);
+    CHECK(hello["num_connections"] == 2);
+
+    std::string to_newest = server.send_event({{"type", "app_home_opened"}});
+    CHECK(new_socket.read_json()["envelope_id"] == to_newest);
+    std::string to_oldest = server.send_event({{"type", "app_home_opened"}}, "", 0, "", 0);
+    CHECK(old_socket.read_json()["envelope_id"] == to_oldest);
+
+    // Sent while nobody is connected: held, then delivered after the next hello.
+    REQUIRE(server.drop_connection(1));
+    REQUIRE(server.drop_connection(0));
+    std::string held = server.send_event({{"type", "app_home_opened"}});
+    WsClient third;
+    connect_socket(server, third);
+    CHECK(third.read_json()["envelope_id"] == held);
+}
+
+TEST_CASE("ping_now sends a websocket ping and the pong is counted") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    server.ping_now();
+    // Beast answers pings while a read is pending; the raw frame after the ping ends the read.
+    REQUIRE(server.wait_for_stats([](const auto& s) { return s.pings_sent >= 1; }, wait_timeout));
+    REQUIRE(server.send_raw("after-ping"));
+    CHECK(client.read() == "after-ping");
+    CHECK(server.wait_for_stats([](const auto& s) { return s.pongs_received >= 1; },
+                                wait_timeout));
+}
+
+TEST_CASE("with recording off, acks keep exact counts and latencies under load") {
+    SlackTestServer::Options options;
+    options.record_acks = false;
+    options.record_calls = false;
+    SlackTestServer server(options);
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+
+    constexpr int total = 2000;
+    constexpr int window = 64;
+    int sent = 0;
+    int acked = 0;
+    std::string last;
+    while (acked < total) {
+        while (sent < total && sent - acked < window) {
+            last = server.send_event({{"type", "message"}, {"text", std::to_string(sent)}});
+            ++sent;
+        }
+        json envelope = client.read_json();
+        client.ack(envelope["envelope_id"]);
+        ++acked;
+    }
+    REQUIRE(server.wait_for_ack_count(total, wait_timeout));
+    CHECK(server.wait_for_no_outstanding(wait_timeout));
+    CHECK(server.acks().empty());
+    CHECK(server.ack_latencies().size() == total);
+    CHECK(server.stats().envelopes_sent == total);
+    CHECK(server.wait_for_ack(last, wait_timeout).has_value());
+}

@@ -1,0 +1,73 @@
+#pragma once
+// A whole careerbot core on an in-memory database with a manual clock, for unit tests.
+#include <string>
+
+#include <date/date.h>
+
+#include "commands/registry.hpp"
+#include "src/core/app.hpp"
+#include "src/core/blocks.hpp"
+#include "storage/database.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot::testing {
+
+/// 2026-11-20 10:00 UTC, a Friday.
+inline TimePoint test_now() {
+    return date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{10};
+}
+
+struct TestApp {
+    Config config;
+    ManualClock clock{test_now()};
+    storage::Database db{":memory:"};
+    App app{Services{db, clock, config}};
+
+    TestApp() {
+        db.migrate();
+        commands::register_all(app);
+    }
+
+    /// Runs `/command text` as `user` (mentions written as <@id>).
+    Reply run(const std::string& user, const std::string& command, const std::string& text) {
+        Request r;
+        r.user_id = user;
+        r.command = command;
+        r.text = text;
+        r.channel_id = "C1";
+        r.received_at = clock.now();
+        r.source = "test";
+        return app.handle(r);
+    }
+
+    /// The reply rendered as terminal text (all pages).
+    std::string text(const Reply& reply) {
+        storage::PeopleRepo people(db);
+        auto names = [&](const std::string& id) { return people.display_name(id); };
+        std::string out = reply.message ? blocks::render_text(*reply.message, names) : "";
+        for (const auto& m : reply.more) out += blocks::render_text(m, names);
+        return out;
+    }
+
+    /// Runs a command and returns its rendered text.
+    std::string say(const std::string& user, const std::string& command, const std::string& text_in) {
+        return text(run(user, command, text_in));
+    }
+
+    /// Adds `id` with `manager` (empty for none).
+    void person(const std::string& id, const std::string& manager = "") {
+        storage::PeopleRepo people(db);
+        db.write([&] {
+            people.ensure(id, id, clock.now());
+            if (!manager.empty()) {
+                people.ensure(manager, manager, clock.now());
+                people.set_manager(id, manager, clock.now());
+            }
+        });
+    }
+
+    /// Counts rows of a query with no parameters (test-only helper).
+    int count(const std::string& sql) { return db.sql().execAndGet(sql).getInt(); }
+};
+
+}  // namespace careerbot::testing

@@ -1,0 +1,207 @@
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+#include "storage/brags.hpp"
+
+using namespace careerbot;
+using careerbot::testing::TestApp;
+
+TEST_CASE("a brag is logged and listed newest first", "[brag]") {
+    TestApp t;
+    CHECK_THAT(t.say("alice", "/brag", "2026-11-02 wrote the RFC #design"), Catch::Contains("Logged brag *#1*"));
+    CHECK_THAT(t.say("alice", "/brag", "shipped it #infra impact: 2x faster"), Catch::Contains("#2"));
+    auto out = t.say("alice", "/brag", "list");
+    CHECK_THAT(out, Catch::Contains("2 brags"));
+    CHECK(out.find("#2* · 2026-11-20") < out.find("#1* · 2026-11-02"));
+    CHECK(t.count("SELECT count(*) FROM brags WHERE author_id = 'alice'") == 2);
+}
+
+TEST_CASE("brag list paginates with buttons and a typed fallback", "[brag]") {
+    TestApp t;
+    for (int i = 1; i <= 23; ++i) t.run("alice", "/brag", "task " + std::to_string(i));
+    auto first = t.run("alice", "/brag", "list");
+    auto text1 = t.text(first);
+    CHECK_THAT(text1, Catch::Contains("page 1 of 3"));
+    CHECK_THAT(text1, Catch::Contains("task 23"));
+    CHECK_THAT(text1, !Catch::Contains("task 13\n"));
+    CHECK_THAT(text1, Catch::Contains("[Older ▶]"));
+    auto third = t.say("alice", "/brag", "list page 3");
+    CHECK_THAT(third, Catch::Contains("task 1\n"));
+    CHECK_THAT(third, Catch::Contains("task 3\n"));
+    CHECK_THAT(third, !Catch::Contains("task 4\n"));
+
+    Interaction in;
+    in.type = "block_actions";
+    in.key = "brag_list_page";
+    in.user_id = "alice";
+    in.value = R"({"u":"alice","s":"","p":2})";
+    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("page 2 of 3"));
+}
+
+TEST_CASE("brag list since a date filters older brags", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "2026-09-01 old thing");
+    t.run("alice", "/brag", "2026-11-10 new thing");
+    auto out = t.say("alice", "/brag", "list since 2026-11-01");
+    CHECK_THAT(out, Catch::Contains("new thing"));
+    CHECK_THAT(out, !Catch::Contains("old thing"));
+    CHECK_THAT(t.say("alice", "/brag", "list since someday"), Catch::Contains("couldn't read"));
+}
+
+TEST_CASE("managers up the chain see a report's brags; peers and reports do not", "[brag][visibility]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("mgr", "dir");
+    t.person("peer", "mgr");
+    t.run("eng", "/brag", "secret win");
+    CHECK_THAT(t.say("mgr", "/brag", "list <@eng>"), Catch::Contains("secret win"));
+    CHECK_THAT(t.say("dir", "/brag", "list <@eng>"), Catch::Contains("secret win"));
+    auto peer = t.say("peer", "/brag", "list <@eng>");
+    CHECK_THAT(peer, Catch::Contains(":lock:"));
+    CHECK_THAT(peer, !Catch::Contains("secret"));
+    // Someone unknown gets the very same answer, so nothing leaks about who exists.
+    CHECK(t.say("peer", "/brag", "list <@nobody>") == peer);
+    CHECK_THAT(t.say("eng", "/brag", "list <@mgr>"), Catch::Contains(":lock:"));
+    CHECK_THAT(t.say("peer", "/brag", "export <@eng>"), Catch::Contains(":lock:"));
+}
+
+TEST_CASE("edit and delete only ever touch your own brags", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "alice's brag");
+    t.run("bob", "/brag", "bob's brag");
+    CHECK_THAT(t.say("bob", "/brag", "edit 2 hijacked"), Catch::Contains("You have no brag #2"));
+    CHECK_THAT(t.say("bob", "/brag", "delete 2"), Catch::Contains("You have no brag #2"));
+    CHECK_THAT(t.say("bob", "/brag", "edit 1 bob's better brag #win"), Catch::Contains("Updated brag"));
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->text == "alice's brag");
+    CHECK(storage::BragRepo(t.db).find("bob", 1)->text == "bob's better brag #win");
+    CHECK_THAT(t.say("bob", "/brag", "delete"), Catch::Contains("Which brag?"));
+    CHECK_THAT(t.say("bob", "/brag", "edit x"), Catch::Contains("Which brag?"));
+}
+
+TEST_CASE("an edit keeps the original date unless a new one is given", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "2026-11-02 wrote the RFC");
+    t.run("alice", "/brag", "edit 1 wrote and presented the RFC");
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->happened_on == "2026-11-02");
+    t.run("alice", "/brag", "edit 1 wrote the RFC yesterday");
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->happened_on == "2026-11-19");
+}
+
+TEST_CASE("delete is soft and can be undone", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "first");
+    auto del = t.run("alice", "/brag", "delete 1");
+    CHECK_THAT(t.text(del), Catch::Contains("[Undo]"));
+    CHECK_THAT(t.say("alice", "/brag", "list"), Catch::Contains("0 brags"));
+    CHECK(t.count("SELECT count(*) FROM brags WHERE deleted_at IS NOT NULL") == 1);
+    Interaction undo;
+    undo.type = "block_actions";
+    undo.key = "brag_undo";
+    undo.user_id = "alice";
+    undo.value = "1";
+    CHECK_THAT(t.text(t.app.handle(undo)), Catch::Contains("Restored brag"));
+    CHECK_THAT(t.say("alice", "/brag", "list"), Catch::Contains("1 brag"));
+    CHECK_THAT(t.say("alice", "/brag", "undo 1"), Catch::Contains("no deleted brag #1"));
+    // A new brag never reuses a deleted brag's number.
+    t.run("alice", "/brag", "delete 1");
+    CHECK_THAT(t.say("alice", "/brag", "second"), Catch::Contains("#2"));
+}
+
+TEST_CASE("bad input is answered clearly and nothing is stored", "[brag]") {
+    TestApp t;
+    CHECK_THAT(t.say("alice", "/brag", std::string(40 * 1024, 'x')), Catch::Contains("limit is 4000"));
+    CHECK_THAT(t.say("alice", "/brag", "bad \xC3\x28 bytes"), Catch::Contains("UTF-8"));
+    CHECK_THAT(t.say("alice", "/brag", "\x01\x02\x03"), Catch::Contains("The brag is empty"));
+    CHECK(t.count("SELECT count(*) FROM brags") == 0);
+    t.run("alice", "/brag", "tabs\tand \x1b[31mcolour codes\x07");
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->text == "tabs\tand [31mcolour codes");
+}
+
+TEST_CASE("echoed text can never ping or forge a link", "[brag][security]") {
+    TestApp t;
+    auto r = t.run("alice", "/brag", "&lt;!channel&gt; <!here> <!subteam^S1|@team> <http://evil.example|bank>");
+    auto json = r.message->blocks.dump();
+    CHECK(json.find("<!channel>") == std::string::npos);
+    CHECK(json.find("<!here>") == std::string::npos);
+    CHECK(json.find("<!subteam") == std::string::npos);
+    CHECK(json.find("|bank>") == std::string::npos);
+}
+
+TEST_CASE("export makes a brag document grouped by quarter and tag", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "2026-08-15 led the incident review #ops");
+    t.run("alice", "/brag", "2026-11-02 wrote the RFC #design impact: saved 2 sprints");
+    t.run("alice", "/brag", "2026-11-03 onboarded two hires");
+    auto r = t.run("alice", "/brag", "export");
+    REQUIRE(r.files.size() == 1);
+    const auto& md = r.files[0].content;
+    CHECK(r.files[0].filename == "brag-document-alice.md");
+    CHECK_THAT(md, Catch::Contains("## 2026Q4"));
+    CHECK_THAT(md, Catch::Contains("## 2026Q3"));
+    CHECK(md.find("## 2026Q4") < md.find("## 2026Q3"));
+    CHECK_THAT(md, Catch::Contains("### #design"));
+    CHECK_THAT(md, Catch::Contains("### Untagged"));
+    CHECK_THAT(md, Catch::Contains("*Impact:* saved 2 sprints"));
+
+    auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
+    CHECK_THAT(csv, Catch::StartsWith("number,date,quarter,text,impact,link,tags,source\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,test"));
+    CHECK_THAT(t.say("alice", "/brag", "export pdf"), Catch::Contains("`md` or `csv`"));
+}
+
+TEST_CASE("csv fields with commas, quotes and newlines are quoted", "[brag]") {
+    TestApp t;
+    t.run("alice", "/brag", "fixed \"the\" bug, finally");
+    auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
+    CHECK_THAT(csv, Catch::Contains("\"fixed \"\"the\"\" bug, finally\""));
+}
+
+TEST_CASE("/brag with no text offers the form in Slack and help elsewhere", "[brag]") {
+    TestApp t;
+    Request r;
+    r.user_id = "alice";
+    r.command = "/brag";
+    r.trigger_id = "T123";
+    auto reply = t.app.handle(r);
+    REQUIRE(reply.open_modal);
+    CHECK((*reply.open_modal)["callback_id"] == "brag_new");
+    CHECK_THAT(t.say("alice", "/brag", ""), Catch::Contains("/brag list"));
+
+    Interaction submit;
+    submit.type = "view_submission";
+    submit.key = "brag_new";
+    submit.user_id = "alice";
+    submit.payload = nlohmann::json::parse(R"({"view":{"state":{"values":{
+        "text":{"value":{"type":"plain_text_input","value":"ran the offsite #team"}},
+        "impact":{"value":{"type":"plain_text_input","value":null}},
+        "link":{"value":{"type":"plain_text_input","value":"https://wiki/offsite"}},
+        "date":{"value":{"type":"datepicker","selected_date":"2026-11-12"}}}}}})");
+    auto done = t.app.handle(submit);
+    REQUIRE(done.dms.size() == 1);
+    auto b = storage::BragRepo(t.db).find("alice", 1);
+    REQUIRE(b);
+    CHECK(b->happened_on == "2026-11-12");
+    CHECK(b->link == "https://wiki/offsite");
+    CHECK(b->tags == std::vector<std::string>{"team"});
+
+    submit.payload["view"]["state"]["values"]["text"]["value"]["value"] = "   ";
+    auto err = t.app.handle(submit);
+    REQUIRE(err.response_action);
+    CHECK((*err.response_action)["response_action"] == "errors");
+}
+
+TEST_CASE("unknown commands and subcommands get help, not a crash", "[app]") {
+    TestApp t;
+    CHECK_THAT(t.say("alice", "/nope", ""), Catch::Contains("/brag"));
+    CHECK_THAT(t.say("alice", "/brag", "help"), Catch::Contains("/brag list"));
+}
+
+TEST_CASE("a handler that throws is answered with an apology and rolled back", "[app]") {
+    TestApp t;
+    t.app.command({"/boom", "explodes", ""}, [&](const Request& r) -> Reply {
+        storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20"}, "test", t.clock.now());
+        throw std::runtime_error("kaboom");
+    });
+    CHECK_THAT(t.say("alice", "/boom", ""), Catch::Contains("Something went wrong"));
+    CHECK(t.count("SELECT count(*) FROM brags") == 0);
+}
