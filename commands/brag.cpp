@@ -3,12 +3,14 @@
 
 #include "commands/brag_export.hpp"
 #include "commands/brag_text.hpp"
+#include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
 #include "src/core/error.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/feedback.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
@@ -118,6 +120,7 @@ public:
         std::string body;
         for (const auto& b : items) body += brag_line(b) + "\n";
         if (!body.empty()) m.add_text(body);
+        if (total > 0) m.add(blocks::context(brags_.growth_mix(q).summary()));
         if (pages > 1) {
             json buttons = json::array();
             std::string mention = target == viewer ? "" : "<@" + target + "> ";
@@ -194,6 +197,7 @@ public:
             f.filename = "brag-document-" + name + ".md";
             f.content = brag_document_markdown(name, items, s_.config.org.fiscal_year_start_month,
                                                iso_date(today(viewer)));
+            f.content += feedback_section(target);
         }
         f.title = "Brag document — " + name;
         Reply r = Reply::text(":page_facing_up: Here is the brag document for " +
@@ -201,6 +205,23 @@ public:
                               std::to_string(items.size()) + " brags, " + format + ").");
         r.files.push_back(std::move(f));
         return r;
+    }
+
+    /// Feedback received, for the Markdown brag document (same visibility as the brags).
+    std::string feedback_section(const std::string& target) {
+        auto items = storage::FeedbackRepo(s_.db).received(target);
+        std::string out = "\n## Feedback received\n\n";
+        if (items.empty()) return out + "None saved yet.\n";
+        for (const auto& f : items) {
+            auto day = iso_date(local_date(TimePoint(std::chrono::seconds(f.posted_at)),
+                                           s_.config.org.default_timezone));
+            out += "- **" + day + "**, from " + people_.display_name(f.author_id);
+            if (!f.channel_name.empty() && f.channel_name != "console") out += " in #" + f.channel_name;
+            out += ": " + f.text;
+            if (!f.permalink.empty()) out += " <" + f.permalink + ">";
+            out += "\n";
+        }
+        return out;
     }
 
     Reply open_form(const Request& r) {
@@ -278,8 +299,7 @@ public:
 
 private:
     std::string clean(const std::string& slack_text) {
-        auto names = [this](const std::string& id) { return people_.display_name(id); };
-        return text::clean_user_text(to_plain(text::clean_user_text(slack_text, 40000, "brag"), names),
+        return text::clean_user_text(plain_with_names(s_, text::clean_user_text(slack_text, 40000, "brag")),
                                      s_.config.brag.max_text_bytes, "brag");
     }
     std::string clean_plain(const std::string& typed) {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "src/core/dates.hpp"
+#include "src/core/growth.hpp"
 
 namespace careerbot::commands {
 namespace {
@@ -54,6 +55,9 @@ std::string brag_document_markdown(const std::string& person_name,
     out += "_Exported " + exported_on + " · " + std::to_string(brags.size()) +
            (brags.size() == 1 ? " accomplishment" : " accomplishments") + "_\n";
     if (brags.empty()) out += "\nNothing logged yet. Use `/brag <what you did>` to start.\n";
+    GrowthMix mix;
+    for (const auto& b : brags) mix.add(b.growth);
+    if (!brags.empty()) out += "\n_" + mix.summary() + "_\n";
     for (const auto& [label, by_tag] : grouped) {
         const auto& q = quarters[label];
         out += "\n## " + label + " (" + iso_date(q.first) + " – " + iso_date(q.last) + ")\n";
@@ -71,12 +75,13 @@ std::string brag_document_markdown(const std::string& person_name,
 }
 
 std::string brag_document_csv(const std::vector<storage::Brag>& brags, int fiscal_start_month) {
-    std::string out = "number,date,quarter,text,impact,link,tags,source\r\n";
+    std::string out = "number,date,quarter,text,impact,link,tags,growth,source\r\n";
     for (const auto& b : brags) {
         Quarter q = quarter_of(parse_iso(b.happened_on), fiscal_start_month);
         out += std::to_string(b.number) + "," + b.happened_on + "," + q.label() + "," +
                csv_field(b.text) + "," + csv_field(b.impact) + "," + csv_field(b.link) + "," +
-               csv_field(join_tags(b.tags, " ")) + "," + csv_field(b.source) + "\r\n";
+               csv_field(join_tags(b.tags, " ")) + "," + (b.growth ? growth_key(*b.growth) : "") +
+               "," + csv_field(b.source) + "\r\n";
     }
     return out;
 }

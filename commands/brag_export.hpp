@@ -12,7 +12,8 @@ std::string brag_document_markdown(const std::string& person_name,
                                    const std::vector<storage::Brag>& brags, int fiscal_start_month,
                                    const std::string& exported_on);
 
-/// The same brags as CSV (RFC 4180): number, date, quarter, text, impact, link, tags, source.
+/// The same brags as CSV (RFC 4180): number, date, quarter, text, impact, link, tags,
+/// growth (70-20-10), source.
 std::string brag_document_csv(const std::vector<storage::Brag>& brags, int fiscal_start_month);
 
 /// Quotes one CSV field when it holds a comma, a quote or a line break.

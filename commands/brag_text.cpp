@@ -4,6 +4,7 @@
 
 #include "src/core/dates.hpp"
 #include "src/core/error.hpp"
+#include "src/core/growth.hpp"
 #include "src/core/text.hpp"
 
 namespace careerbot::commands {
@@ -39,6 +40,7 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
         if (std::find(f.tags.begin(), f.tags.end(), tag) == f.tags.end()) f.tags.push_back(tag);
     }
 
+    f.growth = growth_from_tags(f.tags);
     f.happened_on = iso_date(today);
     if (auto d = extract_date(body, today)) {
         if (date::sys_days(d->date) > date::sys_days(today)) {

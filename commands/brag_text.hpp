@@ -15,7 +15,8 @@ namespace careerbot::commands {
 std::string to_plain(const std::string& slack_text, const blocks::NameLookup& names);
 
 /// Parses what follows `/brag` (already plain text): `impact: …` runs to the end and becomes
-/// the impact; the first http(s) URL is the link; `#tags` are collected (lower case);
+/// the impact; the first http(s) URL is the link; `#tags` are collected (lower case) and
+/// `#70`/`#20`/`#10` (or `#job`/`#others`/`#training`) set the 70-20-10 category;
 /// a date phrase at the start or end (`yesterday`, `last friday`, `2026-11-03`, `on nov 3`)
 /// sets the day it happened (default: `today`). Throws UserError when nothing is left to log.
 storage::BragFields parse_brag(const std::string& plain_text, date::year_month_day today);

@@ -4,6 +4,11 @@ namespace careerbot::commands {
 
 void register_all(App& app) {
     register_brag(app);
+    register_task(app);
+    register_ido(app);
+    register_checkin(app);
+    register_feedback(app);
+    register_team(app);
 }
 
 }  // namespace careerbot::commands

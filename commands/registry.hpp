@@ -6,6 +6,21 @@ namespace careerbot::commands {
 /// Registers /brag, its modal and its buttons.
 void register_brag(App& app);
 
+/// Registers /feedback, the "Save as feedback" shortcut and the feedback reaction.
+void register_feedback(App& app);
+
+/// Registers /team (the org chart).
+void register_team(App& app);
+
+/// Registers /task (check-in tasks with due dates).
+void register_task(App& app);
+
+/// Registers /ido (the quarter's development objective, mentor and progress notes).
+void register_ido(App& app);
+
+/// Registers /checkin (career check-ins: goals, reality, plan, cadence).
+void register_checkin(App& app);
+
 /// Registers every command and interaction careerbot has; the one list of registrations.
 void register_all(App& app);
 

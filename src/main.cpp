@@ -1,6 +1,8 @@
 // careerbot's command line: run, console, migrate, backup, and --help on each.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "src/core/config.hpp"
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
+#include "src/core/org_import.hpp"
 #include "storage/database.hpp"
 #ifdef CAREERBOT_HAVE_SLACK
 #include "src/slack/bot.hpp"
@@ -98,6 +101,12 @@ int main(int argc, char** argv) {
                                                 "backup (safe while the bot runs)");
     backup->add_option("file", backup_file, "Destination file")->required();
 
+    std::string org_file;
+    auto* import_org = cli.add_subcommand(
+        "import-org", "Import the org chart from CSV: columns user_id,name,manager_id and optional "
+                      "real_name,tz,role. All or nothing; safe to re-run");
+    import_org->add_option("file", org_file, "CSV file")->required()->check(CLI::ExistingFile);
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
@@ -116,6 +125,20 @@ int main(int argc, char** argv) {
             db->backup_to(backup_file);
             std::cout << "backed up " << config.database.path << " to " << backup_file << "\n";
             return 0;
+        }
+        if (*import_org) {
+            std::ifstream in(org_file, std::ios::binary);
+            std::stringstream text;
+            text << in.rdbuf();
+            try {
+                auto r = import_org_csv(app.services(), text.str());
+                std::cout << org_file << ": " << r.added << " added, " << r.updated << " updated, "
+                          << r.unchanged << " unchanged\n";
+                return 0;
+            } catch (const UserError& e) {
+                std::cerr << org_file << ": " << e.what() << "\n";
+                return 1;
+            }
         }
         if (*console) {
             Console c(app, as);

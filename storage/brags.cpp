@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, author_id, number, text, impact, link, happened_on, created_at, updated_at, source, "
-    "deleted_at";
+    "deleted_at, growth";
 
 Brag read_brag(SQLite::Statement& q) {
     Brag b;
@@ -24,6 +24,7 @@ Brag read_brag(SQLite::Statement& q) {
     b.updated_at = q.getColumn(8).getInt64();
     b.source = q.getColumn(9).getString();
     if (!q.getColumn(10).isNull()) b.deleted_at = q.getColumn(10).getInt64();
+    if (!q.getColumn(11).isNull()) b.growth = growth_from_key(q.getColumn(11).getString());
     return b;
 }
 
@@ -51,9 +52,9 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
     db_.write([&] {
         SQLite::Statement q(db_.sql(),
                             "INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
-                            "created_at, updated_at, source) VALUES (?, "
+                            "created_at, updated_at, source, growth) VALUES (?, "
                             "(SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?), "
-                            "?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
+                            "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
         q.bind(1, author_id);
         q.bind(2, author_id);
         q.bind(3, f.text);
@@ -63,6 +64,7 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
         q.bind(7, to_unix(now));
         q.bind(8, to_unix(now));
         q.bind(9, source);
+        if (f.growth) q.bind(10, growth_key(*f.growth)); else q.bind(10);
         q.executeStep();
         b.id = q.getColumn(0).getInt64();
         b.number = q.getColumn(1).getInt();
@@ -76,6 +78,7 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
     b.happened_on = f.happened_on;
     b.created_at = b.updated_at = to_unix(now);
     b.source = source;
+    b.growth = f.growth;
     return b;
 }
 
@@ -119,15 +122,16 @@ bool BragRepo::update(const std::string& author_id, int number, const BragFields
     db_.write([&] {
         SQLite::Statement q(db_.sql(),
                             "UPDATE brags SET text = ?, impact = ?, link = ?, happened_on = ?, "
-                            "updated_at = ? WHERE author_id = ? AND number = ? AND deleted_at IS NULL "
-                            "RETURNING id");
+                            "updated_at = ?, growth = ? WHERE author_id = ? AND number = ? "
+                            "AND deleted_at IS NULL RETURNING id");
         q.bind(1, f.text);
         q.bind(2, f.impact);
         q.bind(3, f.link);
         q.bind(4, f.happened_on);
         q.bind(5, to_unix(now));
-        q.bind(6, author_id);
-        q.bind(7, number);
+        if (f.growth) q.bind(6, growth_key(*f.growth)); else q.bind(6);
+        q.bind(7, author_id);
+        q.bind(8, number);
         if (!q.executeStep()) return;
         int64_t id = q.getColumn(0).getInt64();
         while (q.executeStep()) {}
@@ -169,6 +173,19 @@ std::vector<Brag> BragRepo::list(const BragQuery& query) {
     while (q.executeStep()) out.push_back(read_brag(q));
     load_tags(out);
     return out;
+}
+
+GrowthMix BragRepo::growth_mix(const BragQuery& query) {
+    SQLite::Statement q(db_.sql(), "SELECT growth, count(*) FROM brags" + where_clause(query) +
+                                       " GROUP BY growth");
+    bind_query(q, query);
+    GrowthMix mix;
+    while (q.executeStep()) {
+        auto g = q.getColumn(0).isNull() ? std::nullopt : growth_from_key(q.getColumn(0).getString());
+        int n = q.getColumn(1).getInt();
+        for (int i = 0; i < n; ++i) mix.add(g);
+    }
+    return mix;
 }
 
 int BragRepo::count(const BragQuery& query) {

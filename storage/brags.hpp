@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "src/core/clock.hpp"
+#include "src/core/growth.hpp"
 #include "storage/database.hpp"
 
 namespace careerbot::storage {
@@ -23,6 +24,7 @@ struct Brag {
     int64_t updated_at = 0;
     std::string source;              ///< slack, console, import
     std::optional<int64_t> deleted_at;
+    std::optional<Growth> growth;    ///< 70-20-10 category, when tagged
 };
 
 /// The fields a person supplies when logging or editing a brag.
@@ -32,6 +34,7 @@ struct BragFields {
     std::string link;
     std::vector<std::string> tags;
     std::string happened_on;
+    std::optional<Growth> growth;    ///< 70-20-10 category, when tagged
 };
 
 /// Filters for listing brags.
@@ -63,6 +66,8 @@ public:
     std::vector<Brag> list(const BragQuery& query);
     /// How many live brags match (ignoring limit and offset).
     int count(const BragQuery& query);
+    /// The 70-20-10 mix of the live brags that match (ignoring limit and offset).
+    GrowthMix growth_mix(const BragQuery& query);
 
 private:
     void write_tags(int64_t brag_id, const std::vector<std::string>& tags);

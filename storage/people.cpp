@@ -125,6 +125,22 @@ std::vector<std::string> PeopleRepo::subtree(const std::string& id) {
     return out;
 }
 
+std::optional<std::string> PeopleRepo::role(const std::string& id) {
+    SQLite::Statement q(db_.sql(), "SELECT role FROM people WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
+    return q.getColumn(0).getString();
+}
+
+void PeopleRepo::set_role(const std::string& id, const std::optional<std::string>& role,
+                          TimePoint now) {
+    SQLite::Statement q(db_.sql(), "UPDATE people SET role = ?, updated_at = ? WHERE id = ?");
+    if (role) q.bind(1, *role); else q.bind(1);
+    q.bind(2, to_unix(now));
+    q.bind(3, id);
+    q.exec();
+}
+
 std::string PeopleRepo::display_name(const std::string& id) {
     SQLite::Statement q(db_.sql(), "SELECT name FROM people WHERE id = ?");
     q.bind(1, id);

@@ -41,6 +41,10 @@ public:
     std::vector<Person> direct_reports(const std::string& id);
     /// Everyone below `id` in the tree (not including `id`).
     std::vector<std::string> subtree(const std::string& id);
+    /// The role set explicitly ("manager", "director"), if any.
+    std::optional<std::string> role(const std::string& id);
+    /// Sets or clears the explicit role.
+    void set_role(const std::string& id, const std::optional<std::string>& role, TimePoint now);
     /// The display handle for an id, or the id itself when unknown.
     std::string display_name(const std::string& id);
 

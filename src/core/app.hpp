@@ -6,17 +6,26 @@
 
 #include "src/core/clock.hpp"
 #include "src/core/config.hpp"
+#include "src/core/lookup.hpp"
 #include "src/core/reply.hpp"
 #include "src/core/request.hpp"
 #include "storage/database.hpp"
 
 namespace careerbot {
 
-/// What handlers work with: storage, the clock and the configuration.
+/// What handlers work with: storage, the clock, the configuration and (in Slack mode) a way to
+/// look things up in Slack.
 struct Services {
     storage::Database& db;
     const Clock& clock;
     const Config& config;
+    Lookup* slack = nullptr;  ///< null in console mode
+
+    /// The Slack lookup, or one that knows nothing.
+    Lookup& lookup() {
+        static NoLookup none;
+        return slack != nullptr ? *slack : none;
+    }
 };
 
 using CommandHandler = std::function<Reply(const Request&)>;

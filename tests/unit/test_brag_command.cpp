@@ -144,8 +144,8 @@ TEST_CASE("export makes a brag document grouped by quarter and tag", "[brag]") {
     CHECK_THAT(md, Catch::Contains("*Impact:* saved 2 sprints"));
 
     auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
-    CHECK_THAT(csv, Catch::StartsWith("number,date,quarter,text,impact,link,tags,source\r\n"));
-    CHECK_THAT(csv, Catch::Contains("2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,test"));
+    CHECK_THAT(csv, Catch::StartsWith("number,date,quarter,text,impact,link,tags,growth,source\r\n"));
+    CHECK_THAT(csv, Catch::Contains("2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,,test"));
     CHECK_THAT(t.say("alice", "/brag", "export pdf"), Catch::Contains("`md` or `csv`"));
 }
 
@@ -199,7 +199,7 @@ TEST_CASE("unknown commands and subcommands get help, not a crash", "[app]") {
 TEST_CASE("a handler that throws is answered with an apology and rolled back", "[app]") {
     TestApp t;
     t.app.command({"/boom", "explodes", ""}, [&](const Request& r) -> Reply {
-        storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20"}, "test", t.clock.now());
+        storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20", {}}, "test", t.clock.now());
         throw std::runtime_error("kaboom");
     });
     CHECK_THAT(t.say("alice", "/boom", ""), Catch::Contains("Something went wrong"));

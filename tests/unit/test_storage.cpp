@@ -82,7 +82,7 @@ TEST_CASE("backup and restore round trip keeps every brag", "[storage]") {
         storage::PeopleRepo(db).ensure("U1", "alice", clock.now());
         storage::BragRepo brags(db);
         for (int i = 0; i < 25; ++i)
-            brags.add("U1", {"brag " + std::to_string(i), "", "", {"t"}, "2026-11-01"}, "test", clock.now());
+            brags.add("U1", {"brag " + std::to_string(i), "", "", {"t"}, "2026-11-01", {}}, "test", clock.now());
         db.backup_to(copy);
     }
     storage::Database restored(copy.string());

@@ -1,0 +1,443 @@
+// /checkin: career check-ins every 6–8 weeks — Goals over three horizons, Reality, Planning —
+// recorded when held, with the next due date and whether the cadence held.
+#include <algorithm>
+#include <regex>
+
+#include "commands/people_text.hpp"
+#include "commands/registry.hpp"
+#include "src/core/blocks.hpp"
+#include "src/core/dates.hpp"
+#include "src/core/error.hpp"
+#include "src/core/text.hpp"
+#include "src/core/visibility.hpp"
+#include "storage/checkins.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot::commands {
+
+// Defined in commands/task.cpp: the forward-looking date reader /task and /checkin share.
+std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
+                                                   date::year_month_day today);
+
+namespace {
+
+constexpr std::size_t kMaxCheckinBytes = 4000;
+/// The handbook's cadence: every 6–8 weeks, and at least once a quarter.
+constexpr int kMinWeeks = 6;
+constexpr int kMaxWeeks = 8;
+constexpr int kMaxGapDays = kMaxWeeks * 7;
+/// How far back `/checkin status` judges the cadence.
+constexpr int kCadenceWindowDays = 365;
+
+const std::vector<std::pair<std::string, std::string>> kUsage = {
+    {"/checkin goals 6m|1y|3y <text>",
+     "your goals for the next 6 months, 1 year, or 3+ years (for your next check-in)"},
+    {"/checkin reality <text>", "your self-assessment: where you are today"},
+    {"/checkin plan <text>", "your plan: the 6-month projects (break them into `/task`s)"},
+    {"/checkin done [@report] [next <date>|next 6w|7w|8w]",
+     "record a check-in held today (yours, or as their manager a report's) and when the next "
+     "one is due (default: in 6 weeks)"},
+    {"/checkin status [@person]",
+     "last check-in, next due date, goals, reality, plan, and whether the cadence held"},
+    {"/checkin help", "this help"},
+};
+
+int days_between(date::year_month_day from, date::year_month_day to) {
+    return static_cast<int>((date::sys_days(to) - date::sys_days(from)).count());
+}
+
+date::year_month_day from_iso(const std::string& iso) {
+    auto d = parse_due_date(iso, date::year{1970} / 1 / 1);
+    return d ? *d : date::year_month_day{};
+}
+
+date::year_month_day plus_days(date::year_month_day d, int n) {
+    return date::year_month_day{date::sys_days(d) + date::days{n}};
+}
+
+/// "today", "yesterday", "12 days ago", "6 weeks ago".
+std::string ago(int days) {
+    if (days <= 0) return "today";
+    if (days == 1) return "yesterday";
+    if (days < 21) return std::to_string(days) + " days ago";
+    return std::to_string(days / 7) + " weeks ago";
+}
+
+/// "due today", "in 12 days", "3 days overdue".
+std::string relative_due(int days) {
+    if (days < -1) return std::to_string(-days) + " days overdue";
+    if (days == -1) return "1 day overdue";
+    if (days == 0) return "due today";
+    if (days == 1) return "due tomorrow";
+    return "in " + std::to_string(days) + " days";
+}
+
+std::optional<storage::CheckinField> horizon_named(const std::string& h) {
+    static const std::regex six(R"(6\s*(m|mo|mos|month|months))");
+    static const std::regex one(R"(1\s*(y|yr|year)|12\s*(m|mo|months))");
+    static const std::regex three(R"((3|3\+)\s*(y|yr|yrs|year|years)\+?|long|longer)");
+    if (std::regex_match(h, six)) return storage::CheckinField::Goals6m;
+    if (std::regex_match(h, one)) return storage::CheckinField::Goals1y;
+    if (std::regex_match(h, three)) return storage::CheckinField::Goals3y;
+    return std::nullopt;
+}
+
+/// Weeks in "6w", "7wk", "8 weeks" (the words already joined); nothing otherwise.
+std::optional<int> weeks_in(const std::string& phrase) {
+    static const std::regex weeks(R"((?:in\s+)?(\d{1,3})\s*(?:w|wk|wks|week|weeks))");
+    std::smatch m;
+    if (!std::regex_match(phrase, m, weeks)) return std::nullopt;
+    return std::stoi(m[1]);
+}
+
+class CheckinCommand {
+  public:
+    explicit CheckinCommand(Services& s) : s_(s), people_(s.db), checkins_(s.db), vis_(s.db) {}
+
+    Reply run(const Request& r) {
+        auto [sub, rest] = text::first_word(r.text);
+        std::string cmd = text::lower(sub);
+        if (cmd.empty() || cmd == "help") return help_reply("/checkin — career check-ins", kUsage);
+        if (cmd == "goals" || cmd == "goal") return goals(r.user_id, rest);
+        if (cmd == "reality") return write(r.user_id, storage::CheckinField::Reality, rest);
+        if (cmd == "plan" || cmd == "planning") {
+            return write(r.user_id, storage::CheckinField::Plan, rest);
+        }
+        if (cmd == "done" || cmd == "held") return done(r.user_id, rest);
+        if (cmd == "status") return status(r.user_id, rest);
+        throw UserError("I don't know `/checkin " + blocks::escape(sub) +
+                        "`. Try `/checkin goals 6m …`, `/checkin status` or `/checkin help`.");
+    }
+
+  private:
+    Reply goals(const std::string& viewer, const std::string& args) {
+        auto [h, rest] = text::first_word(args);
+        auto field = horizon_named(text::lower(h));
+        // "goals 6 months …" splits the horizon over two words.
+        if (!field) {
+            auto [h2, rest2] = text::first_word(rest);
+            if (field = horizon_named(text::lower(h + " " + h2)); field) rest = rest2;
+        }
+        if (!field) {
+            throw UserError(
+                "Which horizon? `/checkin goals 6m …`, `/checkin goals 1y …` or "
+                "`/checkin goals 3y …` (3 years and beyond).");
+        }
+        return write(viewer, *field, rest);
+    }
+
+    Reply write(const std::string& viewer, storage::CheckinField field, const std::string& args) {
+        std::string what = label(field);
+        if (!text::valid_utf8(args)) {
+            throw UserError(
+                "That text has bytes that are not valid UTF-8, so I did not save "
+                "it. Please retype it or paste it as plain text.");
+        }
+        // Checked before any parsing so a huge paste is refused cheaply and clearly.
+        if (args.size() > 4 * kMaxCheckinBytes) {
+            throw UserError("That is " + std::to_string(args.size()) +
+                            " bytes long; the limit "
+                            "is " +
+                            std::to_string(kMaxCheckinBytes) +
+                            ". Keep it short and "
+                            "link a doc for the details.");
+        }
+        if (text::trim(args).empty()) {
+            throw UserError("Add the text after the command, e.g. `" + example(field) + "`.");
+        }
+        std::string t =
+            text::clean_user_text(plain_with_names(s_, args), kMaxCheckinBytes, "check-in text");
+        bool replaced = false;
+        if (auto d = checkins_.draft(viewer)) replaced = !field_of(*d, field).empty();
+        checkins_.set_draft_field(viewer, field, t, s_.clock.now());
+        blocks::MessageBuilder m("Saved " + what);
+        m.add(blocks::section(":memo: Saved your *" + what + "* for your next check-in" +
+                              (replaced ? " (replacing what you had)" : "") + ":\n" +
+                              blocks::escape(t)));
+        m.add(
+            blocks::context("`/checkin status` shows it all; `/checkin done` once the check-in "
+                            "is held."));
+        return m.reply();
+    }
+
+    Reply done(const std::string& viewer, const std::string& args) {
+        std::string subject = viewer;
+        std::string next_phrase;
+        auto w = text::words(args);
+        for (std::size_t i = 0; i < w.size(); ++i) {
+            if (auto id = text::mention_id(w[i])) {
+                subject = *id;
+            } else if (text::lower(w[i]) == "next") {
+                for (++i; i < w.size() && !text::mention_id(w[i]); ++i)
+                    next_phrase += (next_phrase.empty() ? "" : " ") + text::lower(w[i]);
+                --i;
+            } else {
+                throw UserError(
+                    "`/checkin done` takes a person and a next date, e.g. "
+                    "`/checkin done @alex next 7w` or `next 2027-01-15`.");
+            }
+        }
+        if (subject != viewer && !people_.manages(viewer, subject)) {
+            throw UserError(
+                ":lock: You can record check-ins for yourself and for people in your "
+                "reporting line (your reports, their reports, and so on).");
+        }
+        auto viewer_today = today(viewer);
+        auto held_on = today(subject);
+        std::string warning;
+        date::year_month_day next =
+            plus_days(held_on, 7 * s_.config.reminders.checkin_interval_weeks);
+        if (!next_phrase.empty()) {
+            if (auto weeks = weeks_in(next_phrase)) {
+                if (*weeks < kMinWeeks || *weeks > kMaxWeeks) {
+                    throw UserError("Check-ins are every " + std::to_string(kMinWeeks) + "–" +
+                                    std::to_string(kMaxWeeks) +
+                                    " weeks: use `next 6w`, `next "
+                                    "7w` or `next 8w`, or give a date such as `next 2027-01-15`.");
+                }
+                next = plus_days(held_on, 7 * *weeks);
+            } else if (auto d = parse_due_date(next_phrase, viewer_today)) {
+                if (date::sys_days(*d) <= date::sys_days(held_on)) {
+                    throw UserError("The next check-in (" + iso_date(*d) +
+                                    ") has to be after "
+                                    "today. Try `next 6w` or a later date.");
+                }
+                next = *d;
+                if (days_between(held_on, next) > kMaxGapDays) {
+                    warning = ":warning: That is more than " + std::to_string(kMaxWeeks) +
+                              " weeks away; the practice is a check-in every " +
+                              std::to_string(kMinWeeks) + "–" + std::to_string(kMaxWeeks) +
+                              " weeks.";
+                }
+            } else {
+                throw UserError("I couldn't read `" + blocks::escape(next_phrase) +
+                                "` as the "
+                                "next date. Try `next 7w`, `next 2027-01-15` or `next jan 8`.");
+            }
+        }
+        std::string whose = subject == viewer ? "your" : "<@" + subject + ">'s";
+        auto last = checkins_.last_held(subject);
+        std::string headline;
+        if (last && last->held_on == iso_date(held_on)) {
+            // A second `done` the same day is a correction of the next date, not a new check-in.
+            checkins_.set_next_due(last->id, iso_date(next), s_.clock.now());
+            headline = ":handshake: " + capitalised(whose) +
+                       " check-in was already recorded "
+                       "today; the next one is now due *" +
+                       iso_date(next) + "* (" + relative_due(days_between(viewer_today, next)) +
+                       ").";
+        } else {
+            bool had_draft = checkins_.draft(subject).has_value();
+            checkins_.record_held(subject, iso_date(held_on), viewer, iso_date(next),
+                                  s_.clock.now());
+            headline =
+                ":handshake: Recorded " + whose + " check-in held today (" + iso_date(held_on) +
+                "). Next one due *" + iso_date(next) + "* (" +
+                relative_due(days_between(viewer_today, next)) + ")." +
+                (had_draft ? " The goals, reality and plan written for it are kept with it." : "");
+        }
+        blocks::MessageBuilder m("Check-in recorded");
+        m.add(blocks::section(headline));
+        if (!warning.empty()) m.add(blocks::context(warning));
+        Reply reply = m.reply();
+        // The other side of the conversation hears about it, so nobody records it twice.
+        std::string other =
+            viewer != subject
+                ? subject
+                : people_.find(subject).value_or(storage::Person{}).manager_id.value_or("");
+        if (!other.empty()) {
+            Message dm;
+            dm.text = "Check-in recorded";
+            dm.blocks.push_back(blocks::section(
+                ":handshake: <@" + viewer + "> recorded " + (other == subject ? "your" : "their") +
+                " check-in held " + iso_date(held_on) + ". Next one due " + iso_date(next) + "."));
+            reply.dms.push_back({other, std::move(dm)});
+        }
+        return reply;
+    }
+
+    Reply status(const std::string& viewer, const std::string& args) {
+        std::string subject = viewer;
+        for (const auto& w : text::words(args)) {
+            auto id = text::mention_id(w);
+            if (!id) {
+                throw UserError(
+                    "`/checkin status` takes at most a person, e.g. `/checkin "
+                    "status @alex`.");
+            }
+            subject = *id;
+        }
+        vis_.require_read(viewer, subject, RecordKind::Checkin);
+        auto viewer_today = today(viewer);
+        auto last = checkins_.last_held(subject);
+        auto draft = checkins_.draft(subject);
+        std::string whose = subject == viewer ? "Your" : "<@" + subject + ">'s";
+        std::string title = whose + " career check-ins";
+        blocks::MessageBuilder m(title);
+        m.add(blocks::section("*" + title + "*"));
+
+        std::string when;
+        if (!last) {
+            when = "*Last check-in:* none recorded yet — `/checkin done` after the first one.";
+        } else {
+            auto held = from_iso(*last->held_on);
+            auto next = from_iso(*last->next_due_on);
+            int to_next = days_between(viewer_today, next);
+            when = "*Last check-in:* " + *last->held_on + " (" +
+                   ago(days_between(held, viewer_today)) + ")\n*Next due:* " + *last->next_due_on +
+                   " (" + relative_due(to_next) + ")" +
+                   (to_next < 0 ? " :warning: overdue — time to book it" : "");
+        }
+        m.add(blocks::section(when));
+
+        std::string body;
+        auto part = [&](storage::CheckinField f) {
+            std::string value = draft ? field_of(*draft, f) : "";
+            std::string from;
+            if (value.empty() && last) {
+                value = field_of(*last, f);
+                if (!value.empty()) from = "  _(from the " + *last->held_on + " check-in)_";
+            }
+            body += "*" + capitalised(label(f)) + ":* ";
+            if (value.empty()) {
+                body += subject == viewer ? "_not written yet — `" + example(f) + "`_"
+                                          : "_not written yet_";
+            } else {
+                body += blocks::escape(value) + from;
+            }
+            body += "\n";
+        };
+        for (auto f : {storage::CheckinField::Goals6m, storage::CheckinField::Goals1y,
+                       storage::CheckinField::Goals3y, storage::CheckinField::Reality,
+                       storage::CheckinField::Plan}) {
+            part(f);
+        }
+        m.add_text(body);
+        m.add(blocks::context(cadence(subject, viewer_today)));
+        return m.reply();
+    }
+
+    /// Whether the cadence held over the last year: every gap within 8 weeks, and a check-in
+    /// in every completed quarter since the first one.
+    std::string cadence(const std::string& subject, date::year_month_day today_d) {
+        auto since = plus_days(today_d, -(kCadenceWindowDays + kMaxGapDays));
+        auto held = checkins_.held_since(subject, iso_date(since));
+        if (held.empty()) return "Cadence: no check-ins recorded in the last year.";
+        std::vector<date::year_month_day> dates;
+        for (const auto& c : held) dates.push_back(from_iso(*c.held_on));
+        std::sort(dates.begin(), dates.end());
+        auto window_start = plus_days(today_d, -kCadenceWindowDays);
+
+        std::vector<std::string> slips;
+        for (std::size_t i = 1; i < dates.size(); ++i) {
+            int gap = days_between(dates[i - 1], dates[i]);
+            if (gap > kMaxGapDays && date::sys_days(dates[i]) >= date::sys_days(window_start)) {
+                slips.push_back(std::to_string(gap / 7) + " weeks between " +
+                                iso_date(dates[i - 1]) + " and " + iso_date(dates[i]));
+            }
+        }
+        int open_gap = days_between(dates.back(), today_d);
+        if (open_gap > kMaxGapDays) {
+            slips.push_back(std::to_string(open_gap / 7) + " weeks since the last one");
+        }
+        int start_month = s_.config.org.fiscal_year_start_month;
+        auto current = quarter_of(today_d, start_month);
+        auto first_in_window = std::find_if(dates.begin(), dates.end(), [&](auto d) {
+            return date::sys_days(d) >= date::sys_days(window_start);
+        });
+        auto from = first_in_window != dates.end() ? *first_in_window : dates.back();
+        for (auto q = quarter_of(from, start_month);
+             date::sys_days(q.last) < date::sys_days(current.first);
+             q = quarter_of(plus_days(q.last, 1), start_month)) {
+            bool covered = std::any_of(dates.begin(), dates.end(), [&](auto d) {
+                return date::sys_days(d) >= date::sys_days(q.first) &&
+                       date::sys_days(d) <= date::sys_days(q.last);
+            });
+            if (!covered) slips.push_back("no check-in in " + q.label());
+        }
+        if (slips.empty()) {
+            return ":white_check_mark: Cadence held: every check-in within " +
+                   std::to_string(kMaxWeeks) +
+                   " weeks of the last, and at least one each "
+                   "quarter.";
+        }
+        std::string s = ":warning: Cadence slipped: ";
+        for (std::size_t i = 0; i < slips.size(); ++i) s += (i ? "; " : "") + slips[i];
+        return s + ". The practice is every " + std::to_string(kMinWeeks) + "–" +
+               std::to_string(kMaxWeeks) + " weeks, at least once a quarter.";
+    }
+
+    static const std::string& field_of(const storage::Checkin& c, storage::CheckinField f) {
+        switch (f) {
+            case storage::CheckinField::Goals6m:
+                return c.goals_6m;
+            case storage::CheckinField::Goals1y:
+                return c.goals_1y;
+            case storage::CheckinField::Goals3y:
+                return c.goals_3y;
+            case storage::CheckinField::Reality:
+                return c.reality;
+            case storage::CheckinField::Plan:
+                return c.plan;
+        }
+        return c.plan;
+    }
+    static std::string label(storage::CheckinField f) {
+        switch (f) {
+            case storage::CheckinField::Goals6m:
+                return "6-month goals";
+            case storage::CheckinField::Goals1y:
+                return "1-year goals";
+            case storage::CheckinField::Goals3y:
+                return "3+ year goals";
+            case storage::CheckinField::Reality:
+                return "reality";
+            case storage::CheckinField::Plan:
+                return "plan";
+        }
+        return "plan";
+    }
+    static std::string example(storage::CheckinField f) {
+        switch (f) {
+            case storage::CheckinField::Goals6m:
+                return "/checkin goals 6m lead a project end to end";
+            case storage::CheckinField::Goals1y:
+                return "/checkin goals 1y become a senior engineer";
+            case storage::CheckinField::Goals3y:
+                return "/checkin goals 3y run a team";
+            case storage::CheckinField::Reality:
+                return "/checkin reality strong on delivery, new to design reviews";
+            case storage::CheckinField::Plan:
+                return "/checkin plan Q1: own the billing migration";
+        }
+        return "/checkin help";
+    }
+    static std::string capitalised(std::string s) {
+        if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+        return s;
+    }
+
+    std::string tz_of(const std::string& user) {
+        auto p = people_.find(user);
+        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
+    }
+    date::year_month_day today(const std::string& user) {
+        return local_date(s_.clock.now(), tz_of(user));
+    }
+
+    Services& s_;
+    storage::PeopleRepo people_;
+    storage::CheckinRepo checkins_;
+    Visibility vis_;
+};
+
+}  // namespace
+
+void register_checkin(App& app) {
+    Services& s = app.services();
+    app.command({"/checkin", "career check-ins: goals, reality, plan and their cadence",
+                 "goals 6m|1y|3y <text> | reality <text> | plan <text> | done | status | help"},
+                [&s](const Request& r) { return CheckinCommand(s).run(r); });
+}
+
+}  // namespace careerbot::commands

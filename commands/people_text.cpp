@@ -1,0 +1,41 @@
+#include "commands/people_text.hpp"
+
+#include <charconv>
+
+#include "src/core/blocks.hpp"
+#include "src/core/text.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot::commands {
+
+bool learn_person(Services& s, const std::string& user_id) {
+    storage::PeopleRepo people(s.db);
+    auto known = people.find(user_id);
+    // A name equal to the id means nobody has told us the person's name yet.
+    if (known && known->name != known->id) return true;
+    if (auto u = s.lookup().user(user_id)) {
+        if (u->is_bot) return false;
+        storage::Person p{user_id, u->name.empty() ? user_id : u->name, u->real_name, u->tz, {}};
+        people.upsert_profile(p, s.clock.now());
+        return true;
+    }
+    people.ensure(user_id, user_id, s.clock.now());
+    return true;
+}
+
+std::string plain_with_names(Services& s, const std::string& slack_text) {
+    for (const auto& id : text::mentions(slack_text)) learn_person(s, id);
+    storage::PeopleRepo people(s.db);
+    return blocks::render_mrkdwn(slack_text, [&](const std::string& id) { return people.display_name(id); });
+}
+
+int64_t ts_seconds(const std::string& ts) {
+    int64_t v = 0;
+    auto end = ts.data() + ts.size();
+    auto dot = ts.find('.');
+    if (dot != std::string::npos) end = ts.data() + dot;
+    auto [p, ec] = std::from_chars(ts.data(), end, v);
+    return ec == std::errc() && p == end ? v : 0;
+}
+
+}  // namespace careerbot::commands

@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+
+#include "src/core/app.hpp"
+
+namespace careerbot::commands {
+
+/// Makes sure careerbot knows `user_id`: adds the person, and in Slack mode fills in their
+/// name, real name and time zone from users.info the first time. Returns false for bots.
+bool learn_person(Services& s, const std::string& user_id);
+
+/// Slack-formatted text as plain text with every `<@U…>` mention resolved to `@name` (people
+/// are learnt first), so what is stored reads well after Slack forgets the ids.
+std::string plain_with_names(Services& s, const std::string& slack_text);
+
+/// The Slack `ts` of a message ("1700000000.123456") as unix seconds; 0 when malformed.
+int64_t ts_seconds(const std::string& ts);
+
+}  // namespace careerbot::commands

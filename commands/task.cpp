@@ -1,0 +1,512 @@
+// /task: SMART tasks from career check-ins — add (for yourself or a report), list, done,
+// reopen, and a due-date status that puts overdue work first.
+#include <array>
+#include <regex>
+
+#include "commands/brag_text.hpp"
+#include "commands/registry.hpp"
+#include "src/core/blocks.hpp"
+#include "src/core/dates.hpp"
+#include "src/core/error.hpp"
+#include "src/core/text.hpp"
+#include "src/core/visibility.hpp"
+#include "storage/idos.hpp"
+#include "storage/people.hpp"
+#include "storage/tasks.hpp"
+
+namespace careerbot::commands {
+namespace {
+
+/// Tasks are one-liners; the same limit as a brag keeps a pasted document out.
+constexpr std::size_t kMaxTaskBytes = 4000;
+/// "Due soon" in `/task status`: the next two weeks, the usual gap between 1:1s.
+constexpr int kSoonDays = 14;
+
+const std::vector<std::pair<std::string, std::string>> kUsage = {
+    {"/task add <text> due <date> [for @person] [ido]",
+     "add a task; the date may be `2026-12-01`, `tomorrow`, `friday`, `next friday`, `in 2 weeks` "
+     "or `dec 3`; `for @person` assigns it to someone in your reporting line; `ido` links it to "
+     "their IDO for this quarter"},
+    {"/task list [@person]", "open tasks (soonest due first) and recently done ones"},
+    {"/task status [@person]", "open tasks by urgency: overdue, due in the next 14 days, later"},
+    {"/task done [@person] N", "mark task #N done"},
+    {"/task reopen [@person] N", "open a done task #N again"},
+    {"/task help", "this help"},
+};
+
+std::optional<unsigned> month_named(const std::string& m) {
+    static const std::array<const char*, 12> names{"january",   "february", "march",    "april",
+                                                   "may",       "june",     "july",     "august",
+                                                   "september", "october",  "november", "december"};
+    if (m.size() < 3) return std::nullopt;
+    for (unsigned i = 0; i < names.size(); ++i) {
+        if (std::string(names[i]).compare(0, m.size(), m) == 0) return i + 1;
+    }
+    return std::nullopt;
+}
+
+std::optional<date::weekday> weekday_named(const std::string& w) {
+    static const std::array<const char*, 7> names{"sunday",   "monday", "tuesday", "wednesday",
+                                                  "thursday", "friday", "saturday"};
+    for (unsigned i = 0; i < names.size(); ++i) {
+        std::string full = names[i];
+        if (w == full || (w.size() == 3 && full.compare(0, 3, w) == 0)) return date::weekday{i};
+    }
+    return std::nullopt;
+}
+
+/// The first `month`/`day` on or after today (with `year`, exactly that date).
+std::optional<date::year_month_day> coming_month_day(unsigned month, std::optional<int> day,
+                                                     std::optional<int> year,
+                                                     date::year_month_day today) {
+    if (!day || *day < 1 || *day > 31) return std::nullopt;
+    auto md = date::month{month} / date::day{static_cast<unsigned>(*day)};
+    date::year_month_day d = (year ? date::year{*year} : today.year()) / md;
+    if (!year && d.ok() && date::sys_days(d) < date::sys_days(today))
+        d = (today.year() + date::years{1}) / md;
+    // Feb 29 in a year without one: the next leap year is too far to be what anyone meant.
+    if (!d.ok()) return std::nullopt;
+    return d;
+}
+
+std::optional<int> small_int(const std::string& s) {
+    auto n = text::parse_number(s);
+    if (!n || s.front() == '#') return std::nullopt;
+    return n;
+}
+
+}  // namespace
+
+/// Reads a due date, looking forward from `today`: `today`, `tomorrow`, `2026-12-01`,
+/// `friday` / `next friday` / `this friday` (the next one after today), `next week`,
+/// `next month`, `in 3 days` / `in 2 weeks` / `in 1 month`, `dec 3` / `3 dec` (the next one),
+/// `dec 3 2027`; an optional leading `on` or `by`. Dates in the past are returned as read
+/// (ISO or with a year) so the caller can refuse them by name. Nothing when not a date.
+std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
+                                                   date::year_month_day today) {
+    auto w = text::words(text::lower(phrase));
+    if (!w.empty() && (w[0] == "on" || w[0] == "by")) w.erase(w.begin());
+    if (w.empty() || w.size() > 3) return std::nullopt;
+    const auto today_days = date::sys_days(today);
+    auto after = [&](date::weekday wd) {
+        auto ahead = wd - date::weekday{today_days};
+        if (ahead == date::days{0}) ahead = date::days{7};
+        return date::year_month_day{today_days + ahead};
+    };
+    auto plus_months = [&](int n) {
+        auto d = today + date::months{n};
+        return d.ok() ? d : date::year_month_day{d.year() / d.month() / date::last};
+    };
+    if (w.size() == 1) {
+        if (w[0] == "today") return today;
+        if (w[0] == "tomorrow") return date::year_month_day{today_days + date::days{1}};
+        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
+        std::smatch m;
+        if (std::regex_match(w[0], m, iso)) {
+            date::year_month_day d{date::year{std::stoi(m[1])},
+                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
+                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
+            if (!d.ok()) return std::nullopt;
+            return d;
+        }
+        if (auto wd = weekday_named(w[0])) return after(*wd);
+        return std::nullopt;
+    }
+    if (w.size() == 2 && (w[0] == "next" || w[0] == "this")) {
+        if (auto wd = weekday_named(w[1])) return after(*wd);
+        if (w[0] == "next" && w[1] == "week")
+            return date::year_month_day{today_days + date::days{7}};
+        if (w[0] == "next" && w[1] == "month") return plus_months(1);
+        return std::nullopt;
+    }
+    if (w[0] == "in" && w.size() == 3) {
+        auto n = small_int(w[1]);
+        if (!n || *n > 3660) return std::nullopt;
+        const auto& unit = w[2];
+        if (unit == "day" || unit == "days")
+            return date::year_month_day{today_days + date::days{*n}};
+        if (unit == "week" || unit == "weeks")
+            return date::year_month_day{today_days + date::days{7 * *n}};
+        if ((unit == "month" || unit == "months") && *n <= 120) return plus_months(*n);
+        return std::nullopt;
+    }
+    // "dec 3", "3 dec", "december 3 2027", "3 dec 2027"
+    std::optional<int> year;
+    if (w.size() == 3) {
+        year = small_int(w[2]);
+        if (!year || *year < 2000 || *year > 2200) return std::nullopt;
+    }
+    if (auto m = month_named(w[0])) return coming_month_day(*m, small_int(w[1]), year, today);
+    if (auto m = month_named(w[1])) return coming_month_day(*m, small_int(w[0]), year, today);
+    return std::nullopt;
+}
+
+namespace {
+
+/// Days from `from` to `to` (negative when `to` is earlier).
+int days_between(date::year_month_day from, date::year_month_day to) {
+    return static_cast<int>((date::sys_days(to) - date::sys_days(from)).count());
+}
+
+/// A stored YYYY-MM-DD back as a date (stored values are always well formed).
+date::year_month_day from_iso(const std::string& iso) {
+    auto d = parse_due_date(iso, date::year{1970} / 1 / 1);
+    return d ? *d : date::year_month_day{};
+}
+
+/// "in 3 days", "due today", "2 days overdue".
+std::string relative_due(int days) {
+    if (days < -1) return std::to_string(-days) + " days overdue";
+    if (days == -1) return "1 day overdue";
+    if (days == 0) return "due today";
+    if (days == 1) return "due tomorrow";
+    return "in " + std::to_string(days) + " days";
+}
+
+std::string join(const std::vector<std::string>& w, std::size_t from, std::size_t to) {
+    std::string s;
+    for (std::size_t i = from; i < to && i < w.size(); ++i) s += (i > from ? " " : "") + w[i];
+    return s;
+}
+
+/// The pieces of `/task add …` once the keywords are taken out.
+struct AddArgs {
+    std::string text;                     ///< Slack-formatted task text
+    std::string due_phrase;               ///< the words after `due`
+    std::optional<std::string> assignee;  ///< from `for @person`
+    bool link_ido = false;
+};
+
+/// Finds the last `due <date>` whose date reads; `for @person` and `ido` may sit before or
+/// after it. "fix the due diligence doc due friday" keeps its first "due" as text.
+AddArgs split_add(const std::vector<std::string>& w, date::year_month_day today) {
+    AddArgs best;
+    bool found_due = false;
+    for (std::size_t i = w.size(); i-- > 0;) {
+        if (text::lower(w[i]) != "due") continue;
+        AddArgs a;
+        std::vector<std::string> date_words;
+        for (std::size_t k = i + 1; k < w.size(); ++k) {
+            auto lw = text::lower(w[k]);
+            if (lw == "for" && k + 1 < w.size() && text::mention_id(w[k + 1])) {
+                a.assignee = text::mention_id(w[++k]);
+            } else if (lw == "ido" || lw == "#ido") {
+                a.link_ido = true;
+            } else {
+                date_words.push_back(w[k]);
+            }
+        }
+        std::size_t head_end = i;
+        if (head_end >= 1 && text::lower(w[head_end - 1]) == "ido") {
+            a.link_ido = true;
+            --head_end;
+        }
+        if (head_end >= 2 && text::lower(w[head_end - 2]) == "for" &&
+            text::mention_id(w[head_end - 1]) && !a.assignee) {
+            a.assignee = text::mention_id(w[head_end - 1]);
+            head_end -= 2;
+        }
+        a.text = join(w, 0, head_end);
+        a.due_phrase = join(date_words, 0, date_words.size());
+        if (!found_due) best = a;  // the last `due` is the one to complain about
+        found_due = true;
+        if (parse_due_date(a.due_phrase, today)) return a;
+    }
+    if (!found_due) {
+        throw UserError(
+            "Every task needs a due date: `/task add draft the migration plan due "
+            "friday` (or `due 2026-12-01`, `due in 2 weeks`).");
+    }
+    return best;
+}
+
+class TaskCommand {
+  public:
+    explicit TaskCommand(Services& s)
+        : s_(s), people_(s.db), tasks_(s.db), idos_(s.db), vis_(s.db) {}
+
+    Reply run(const Request& r) {
+        auto [sub, rest] = text::first_word(r.text);
+        std::string cmd = text::lower(sub);
+        if (cmd.empty() || cmd == "help") return help_reply("/task — check-in tasks", kUsage);
+        if (cmd == "add") return add(r, rest);
+        if (cmd == "list") return list(r.user_id, rest);
+        if (cmd == "status") return status(r.user_id, rest);
+        if (cmd == "done") return set_done(r.user_id, rest, true);
+        if (cmd == "reopen" || cmd == "undo") return set_done(r.user_id, rest, false);
+        throw UserError("I don't know `/task " + blocks::escape(sub) +
+                        "`. Try `/task add <text> due <date>`, `/task list` or `/task help`.");
+    }
+
+  private:
+    Reply add(const Request& r, const std::string& args) {
+        check_raw(args);
+        const std::string& creator = r.user_id;
+        auto today_creator = today(creator);
+        auto a = split_add(text::words(args), today_creator);
+        std::string assignee = a.assignee.value_or(creator);
+        if (assignee != creator && !people_.manages(creator, assignee)) {
+            // Same words for a stranger, a peer and an unknown id: nothing about them leaks.
+            throw UserError(
+                ":lock: You can add tasks for yourself and for people in your "
+                "reporting line (your reports, their reports, and so on).");
+        }
+        if (a.due_phrase.empty()) {
+            throw UserError(
+                "When is it due? Put a date after `due`, e.g. `due friday` or "
+                "`due 2026-12-01`.");
+        }
+        auto due = parse_due_date(a.due_phrase, today_creator);
+        if (!due) {
+            if (auto past = parse_date(a.due_phrase, today_creator)) due = past;
+        }
+        if (!due) {
+            throw UserError("I couldn't read `" + blocks::escape(a.due_phrase) +
+                            "` as a due date. Try `2026-12-01`, `tomorrow`, `friday`, "
+                            "`next friday`, `in 2 weeks` or `dec 3`.");
+        }
+        if (date::sys_days(*due) < date::sys_days(today_creator)) {
+            throw UserError("That due date (" + iso_date(*due) +
+                            ") is in the past. Pick today "
+                            "or a later day, e.g. `due friday` or `due in 2 weeks`.");
+        }
+        std::string task_text = clean(a.text);
+
+        std::optional<int64_t> ido_id;
+        if (a.link_ido) {
+            auto q = quarter_of(today(assignee), s_.config.org.fiscal_year_start_month);
+            auto ido = idos_.for_quarter(assignee, q.label());
+            if (!ido) {
+                throw UserError(
+                    std::string(assignee == creator ? "You have" : "<@" + assignee + "> has") +
+                    " no IDO for " + q.label() +
+                    " to link this task to. Set one "
+                    "with `/ido set`, or leave out `ido`.");
+            }
+            ido_id = ido->id;
+        }
+        auto t = tasks_.add({assignee, creator, task_text, iso_date(*due), ido_id}, r.source,
+                            s_.clock.now());
+
+        std::string line = task_line(t, creator);
+        std::string whose = assignee == creator ? "" : " for <@" + assignee + ">";
+        blocks::MessageBuilder m("Added task #" + std::to_string(t.number));
+        m.add(blocks::section(":ballot_box_with_check: Added task *#" + std::to_string(t.number) +
+                              "*" + whose + "\n" + line));
+        m.add(blocks::context(assignee == creator
+                                  ? "`/task status` shows what is due next; `/task done " +
+                                        std::to_string(t.number) + "` when it is finished."
+                                  : "I let <@" + assignee + "> know. Their number for it is #" +
+                                        std::to_string(t.number) + "."));
+        Reply reply = m.reply();
+        if (assignee != creator) {
+            Message dm;
+            dm.text = "New task from <@" + creator + ">";
+            dm.blocks.push_back(blocks::section(":ballot_box_with_check: <@" + creator +
+                                                "> added a task for you:\n" +
+                                                task_line(t, assignee)));
+            dm.blocks.push_back(blocks::context("`/task done " + std::to_string(t.number) +
+                                                "` when it is finished · `/task status` for all"));
+            reply.dms.push_back({assignee, std::move(dm)});
+        }
+        return reply;
+    }
+
+    Reply list(const std::string& viewer, const std::string& args) {
+        std::string target = target_of(viewer, args, "list");
+        vis_.require_read(viewer, target, RecordKind::Task);
+        auto open = tasks_.open_for(target);
+        auto done = tasks_.done_for(target, 10);
+        std::string whose = target == viewer ? "Your tasks" : "Tasks of <@" + target + ">";
+        std::string title = whose + " — " + std::to_string(open.size()) + " open";
+        blocks::MessageBuilder m(title);
+        m.add(blocks::section("*" + title + "*"));
+        if (open.empty()) {
+            m.add(blocks::section(target == viewer
+                                      ? "Nothing open. Add one: `/task add draft the design doc "
+                                        "due friday`."
+                                      : "Nothing open."));
+        } else {
+            std::string body;
+            for (const auto& t : open) body += task_line(t, viewer) + "\n";
+            m.add_text(body);
+        }
+        if (!done.empty()) {
+            std::string body = "*Recently done*\n";
+            for (const auto& t : done) body += task_line(t, viewer) + "\n";
+            m.add_text(body);
+        }
+        return m.reply();
+    }
+
+    Reply status(const std::string& viewer, const std::string& args) {
+        std::string target = target_of(viewer, args, "status");
+        vis_.require_read(viewer, target, RecordKind::Task);
+        auto today_viewer = today(viewer);
+        std::vector<storage::Task> overdue, soon, later;
+        for (auto& t : tasks_.open_for(target)) {
+            int days = days_between(today_viewer, from_iso(t.due_on));
+            (days < 0 ? overdue : days <= kSoonDays ? soon : later).push_back(std::move(t));
+        }
+        std::string whose = target == viewer ? "Your tasks" : "Tasks of <@" + target + ">";
+        std::string title = whose + ": " + std::to_string(overdue.size()) + " overdue, " +
+                            std::to_string(soon.size()) + " due in the next " +
+                            std::to_string(kSoonDays) + " days, " + std::to_string(later.size()) +
+                            " later";
+        blocks::MessageBuilder m(title);
+        m.add(blocks::section("*" + title + "*"));
+        auto group = [&](const std::string& heading, const std::vector<storage::Task>& items) {
+            if (items.empty()) return;
+            std::string body = heading + "\n";
+            for (const auto& t : items) body += task_line(t, viewer) + "\n";
+            m.add_text(body);
+        };
+        group(":rotating_light: *Overdue*", overdue);
+        group(":hourglass_flowing_sand: *Due in the next " + std::to_string(kSoonDays) + " days*",
+              soon);
+        group(":calendar: *Later*", later);
+        if (overdue.empty() && soon.empty() && later.empty()) {
+            m.add(blocks::section("No open tasks. :tada:"));
+        }
+        return m.reply();
+    }
+
+    Reply set_done(const std::string& viewer, const std::string& args, bool done) {
+        std::string verb = done ? "done" : "reopen";
+        std::string target = viewer;
+        std::optional<int> number;
+        for (const auto& w : text::words(args)) {
+            if (auto id = text::mention_id(w)) {
+                target = *id;
+            } else if (auto n = text::parse_number(w); n && !number) {
+                number = n;
+            } else {
+                number.reset();
+                break;
+            }
+        }
+        if (!number) {
+            throw UserError("Which task? Give its number, e.g. `/task " + verb +
+                            " 3` (numbers are in `/task list`).");
+        }
+        // Only the assignee and their managers may change a task; the refusal is the same
+        // as for reading, so it says nothing about whether the task exists.
+        vis_.require_read(viewer, target, RecordKind::Task);
+        std::string who = target == viewer ? "You have" : "<@" + target + "> has";
+        bool changed = done ? tasks_.mark_done(target, *number, viewer, s_.clock.now())
+                            : tasks_.reopen(target, *number, s_.clock.now());
+        auto t = tasks_.find(target, *number);
+        if (!t) {
+            throw UserError(who + " no task #" + std::to_string(*number) + ". `/task list" +
+                            (target == viewer ? "" : " <@" + target + ">") +
+                            "` shows the tasks and their numbers.");
+        }
+        if (!changed) {
+            throw UserError(done ? "Task #" + std::to_string(*number) + " is already done."
+                                 : "Task #" + std::to_string(*number) +
+                                       " is not done, so there "
+                                       "is nothing to reopen.");
+        }
+        std::string head = done ? ":white_check_mark: Marked task *#"
+                                : ":arrows_counterclockwise: "
+                                  "Reopened task *#";
+        blocks::MessageBuilder m((done ? "Done: task #" : "Reopened task #") +
+                                 std::to_string(*number));
+        m.add(blocks::section(head + std::to_string(*number) + "*" + (done ? " done" : "") + "\n" +
+                              task_line(*t, viewer)));
+        if (done)
+            m.add(blocks::context("Changed your mind? `/task reopen " +
+                                  (target == viewer ? "" : "<@" + target + "> ") +
+                                  std::to_string(*number) + "`"));
+        return m.reply();
+    }
+
+    /// The person a list/status is about: a mention, or the viewer.
+    std::string target_of(const std::string& viewer, const std::string& args,
+                          const std::string& verb) {
+        std::string target = viewer;
+        for (const auto& w : text::words(args)) {
+            auto id = text::mention_id(w);
+            if (!id) {
+                throw UserError("`/task " + verb + "` takes at most a person, e.g. `/task " + verb +
+                                " @alex`.");
+            }
+            target = *id;
+        }
+        return target;
+    }
+
+    /// One task as mrkdwn: number, due date and how far off, text, who asked, IDO, done.
+    /// Dates relative to `viewer`'s today, in their time zone.
+    std::string task_line(const storage::Task& t, const std::string& viewer) {
+        std::string line;
+        if (t.done()) {
+            auto done_on = local_date(TimePoint(std::chrono::seconds(*t.done_at)), tz_of(viewer));
+            line = ":white_check_mark: *#" + std::to_string(t.number) + "* · done " +
+                   iso_date(done_on) + " — " + blocks::escape(t.text);
+        } else {
+            int days = days_between(today(viewer), from_iso(t.due_on));
+            line = "*#" + std::to_string(t.number) + "* · due " + t.due_on + " (" +
+                   relative_due(days) + ")" + (days < 0 ? " :warning:" : "") + " — " +
+                   blocks::escape(t.text);
+        }
+        std::vector<std::string> notes;
+        if (t.creator_id != t.assignee_id) notes.push_back("from <@" + t.creator_id + ">");
+        if (t.ido_id) notes.push_back("IDO");
+        if (!notes.empty()) {
+            std::string joined;
+            for (const auto& n : notes) joined += (joined.empty() ? "" : " · ") + n;
+            line += "  _(" + joined + ")_";
+        }
+        return line;
+    }
+
+    void check_raw(const std::string& args) {
+        if (!text::valid_utf8(args)) {
+            throw UserError(
+                "That task has bytes that are not valid UTF-8 text, so I did not "
+                "save it. Please retype it or paste it as plain text.");
+        }
+        // Checked before any parsing so a huge paste is refused cheaply and clearly.
+        if (args.size() > 4 * kMaxTaskBytes) {
+            throw UserError("That task is " + std::to_string(args.size()) +
+                            " bytes long; the limit is " + std::to_string(kMaxTaskBytes) +
+                            ". Keep the task short and put the details in a doc.");
+        }
+    }
+
+    std::string clean(const std::string& slack_text) {
+        if (text::trim(slack_text).empty()) {
+            throw UserError(
+                "What is the task? e.g. `/task add draft the migration plan due "
+                "friday`.");
+        }
+        auto names = [this](const std::string& id) { return people_.display_name(id); };
+        return text::clean_user_text(to_plain(slack_text, names), kMaxTaskBytes, "task");
+    }
+
+    std::string tz_of(const std::string& user) {
+        auto p = people_.find(user);
+        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
+    }
+    date::year_month_day today(const std::string& user) {
+        return local_date(s_.clock.now(), tz_of(user));
+    }
+
+    Services& s_;
+    storage::PeopleRepo people_;
+    storage::TaskRepo tasks_;
+    storage::IdoRepo idos_;
+    Visibility vis_;
+};
+
+}  // namespace
+
+void register_task(App& app) {
+    Services& s = app.services();
+    app.command({"/task", "SMART check-in tasks with due dates",
+                 "add <text> due <date> [for @person] | list | status | done N | help"},
+                [&s](const Request& r) { return TaskCommand(s).run(r); });
+}
+
+}  // namespace careerbot::commands

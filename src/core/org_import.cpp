@@ -1,0 +1,186 @@
+#include "src/core/org_import.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include <SQLiteCpp/Statement.h>
+#include <date/tz.h>
+
+#include "src/core/csv.hpp"
+#include "src/core/error.hpp"
+#include "src/core/text.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot {
+namespace {
+
+struct OrgRow {
+    std::size_t line = 0;
+    std::string id, name, manager, real_name, tz, role;
+    bool has_real_name = false, has_tz = false, has_role = false;
+};
+
+bool valid_zone(const std::string& tz) {
+    try {
+        (void)date::locate_zone(tz);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+OrgImportResult import_org_csv(Services& services, const std::string& csv_text) {
+    std::vector<std::string> errors;
+    if (!text::valid_utf8(csv_text)) throw UserError("the file is not valid UTF-8 text");
+    auto rows = csv::parse(csv_text);
+    if (rows.empty()) throw UserError("the file is empty; expected a header row: user_id,name,manager_id");
+
+    std::map<std::string, std::size_t> col;
+    for (std::size_t i = 0; i < rows[0].fields.size(); ++i)
+        col[text::lower(text::trim(rows[0].fields[i]))] = i;
+    for (const char* required : {"user_id", "name", "manager_id"}) {
+        if (!col.contains(required))
+            errors.push_back("line " + std::to_string(rows[0].line) + ": missing column '" + required + "'");
+    }
+    static const std::set<std::string> known{"user_id", "name", "manager_id", "real_name", "tz", "role"};
+    for (const auto& [name, index] : col) {
+        if (!known.contains(name))
+            errors.push_back("line " + std::to_string(rows[0].line) + ": unknown column '" + name + "'");
+    }
+    if (!errors.empty()) {
+        std::string msg = "nothing was imported:";
+        for (const auto& e : errors) msg += "\n  " + e;
+        throw UserError(msg);
+    }
+
+    std::vector<OrgRow> org;
+    std::map<std::string, std::size_t> first_line;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        const auto& f = rows[r].fields;
+        auto line = std::to_string(rows[r].line);
+        if (f.size() != rows[0].fields.size()) {
+            errors.push_back("line " + line + ": " + std::to_string(f.size()) + " fields, expected " +
+                             std::to_string(rows[0].fields.size()));
+            continue;
+        }
+        auto get = [&](const char* c) { return col.contains(c) ? text::trim(f[col[c]]) : std::string(); };
+        OrgRow o;
+        o.line = rows[r].line;
+        o.id = get("user_id");
+        o.name = get("name");
+        o.manager = get("manager_id");
+        o.real_name = get("real_name");
+        o.tz = get("tz");
+        o.role = text::lower(get("role"));
+        o.has_real_name = col.contains("real_name");
+        o.has_tz = col.contains("tz");
+        o.has_role = col.contains("role");
+        if (o.id.empty()) errors.push_back("line " + line + ": user_id is empty");
+        if (o.name.empty()) errors.push_back("line " + line + ": name is empty");
+        if (!o.id.empty() && o.id == o.manager)
+            errors.push_back("line " + line + ": " + o.id + " cannot be their own manager");
+        if (!o.tz.empty() && !valid_zone(o.tz))
+            errors.push_back("line " + line + ": unknown time zone '" + o.tz + "'");
+        if (!o.role.empty() && o.role != "manager" && o.role != "director")
+            errors.push_back("line " + line + ": role must be manager, director or empty, not '" + o.role + "'");
+        if (!o.id.empty()) {
+            if (auto [it, fresh] = first_line.emplace(o.id, o.line); !fresh) {
+                errors.push_back("line " + line + ": duplicate user_id " + o.id + " (first on line " +
+                                 std::to_string(it->second) + ")");
+                continue;
+            }
+        }
+        org.push_back(std::move(o));
+    }
+
+    // The manager tree after the import: what is stored, overridden by the file.
+    storage::PeopleRepo people(services.db);
+    std::map<std::string, std::string> manager_of;
+    {
+        SQLite::Statement q(services.db.sql(), "SELECT id, COALESCE(manager_id, '') FROM people");
+        while (q.executeStep()) manager_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    }
+    for (const auto& o : org) manager_of[o.id] = o.manager;
+    for (const auto& o : org) {
+        if (!o.manager.empty() && !manager_of.contains(o.manager))
+            errors.push_back("line " + std::to_string(o.line) + ": manager " + o.manager +
+                             " is neither in the file nor known to careerbot");
+    }
+    std::set<std::string> reported;
+    for (const auto& o : org) {
+        std::set<std::string> seen{o.id};
+        std::string cur = manager_of[o.id];
+        while (!cur.empty() && manager_of.contains(cur)) {
+            if (cur == o.id) {
+                if (!reported.contains(o.id)) {
+                    std::string cycle;
+                    for (const auto& id : seen) {
+                        reported.insert(id);
+                        if (first_line.contains(id)) cycle += " " + id + " (line " + std::to_string(first_line[id]) + ")";
+                    }
+                    errors.push_back("line " + std::to_string(o.line) + ": the managers form a loop:" + cycle);
+                }
+                break;
+            }
+            if (!seen.insert(cur).second) break;  // a loop further up, reported from its own rows
+            cur = manager_of[cur];
+        }
+    }
+    if (!errors.empty()) {
+        std::string msg = "nothing was imported (" + std::to_string(errors.size()) + " problem" +
+                          (errors.size() == 1 ? "" : "s") + "):";
+        for (const auto& e : errors) msg += "\n  " + e;
+        throw UserError(msg);
+    }
+
+    OrgImportResult result;
+    auto now = services.clock.now();
+    std::set<std::string> added, changed;
+    services.db.write([&] {
+        // People first, then managers, so a report may come before their manager in the file.
+        for (const auto& o : org) {
+            auto before = people.find(o.id);
+            storage::Person p = before.value_or(storage::Person{o.id, o.name, "", "", {}});
+            p.name = o.name;
+            if (o.has_real_name) p.real_name = o.real_name;
+            if (o.has_tz) p.tz = o.tz;
+            if (!before) added.insert(o.id);
+            if (!before || before->name != p.name || before->real_name != p.real_name ||
+                before->tz != p.tz) {
+                people.upsert_profile(p, now);
+                changed.insert(o.id);
+            }
+        }
+        for (const auto& o : org) {
+            std::optional<std::string> manager;
+            if (!o.manager.empty()) manager = o.manager;
+            if (people.find(o.id)->manager_id != manager) {
+                SQLite::Statement q(services.db.sql(),
+                                    "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
+                if (manager) q.bind(1, *manager); else q.bind(1);
+                q.bind(2, storage::to_unix(now));
+                q.bind(3, o.id);
+                q.exec();
+                changed.insert(o.id);
+            }
+            if (o.has_role) {
+                SQLite::Statement q(services.db.sql(),
+                                    "UPDATE people SET role = ? WHERE id = ? AND role IS NOT ?");
+                if (o.role.empty()) q.bind(1); else q.bind(1, o.role);
+                q.bind(2, o.id);
+                if (o.role.empty()) q.bind(3); else q.bind(3, o.role);
+                if (q.exec() > 0) changed.insert(o.id);
+            }
+        }
+    });
+    result.added = static_cast<int>(added.size());
+    for (const auto& id : added) changed.erase(id);
+    result.updated = static_cast<int>(changed.size());
+    result.unchanged = static_cast<int>(org.size()) - result.added - result.updated;
+    return result;
+}
+
+}  // namespace careerbot
