@@ -1,5 +1,6 @@
 #include "src/console/console.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include "src/core/blocks.hpp"
@@ -12,6 +13,25 @@ namespace {
 
 bool handle_char(unsigned char c) {
     return std::isalnum(c) || c == '_' || c == '-' || c == '.' || c >= 0x80;
+}
+
+/// Text files are printed inline; anything else (a PNG chart) would garble the terminal.
+bool is_text(const std::string& content) {
+    return content.find('\0') == std::string::npos && text::valid_utf8(content);
+}
+
+/// Writes a binary file to the working directory under its own (sanitised) name.
+std::string save_file(const FileOut& f) {
+    std::string name;
+    for (char c : f.filename) {
+        name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+    }
+    if (name.empty() || name.front() == '.') name = "file" + name;
+    std::ofstream out(name, std::ios::binary);
+    out << f.content;
+    if (!out) return "--- could not save " + name + " in the working directory ---\n";
+    return "--- saved " + name + " (" + std::to_string(f.content.size()) + " bytes) in the working "
+           "directory ---\n";
 }
 
 }  // namespace
@@ -65,9 +85,13 @@ std::string Console::render(const Reply& reply) {
         out += blocks::render_text(dm.message, names);
     }
     for (const auto& f : reply.files) {
-        out += "--- file " + f.filename + " ---\n" + f.content;
-        if (!f.content.empty() && f.content.back() != '\n') out += "\n";
-        out += "--- end of " + f.filename + " ---\n";
+        if (is_text(f.content)) {
+            out += "--- file " + f.filename + " ---\n" + f.content;
+            if (!f.content.empty() && f.content.back() != '\n') out += "\n";
+            out += "--- end of " + f.filename + " ---\n";
+        } else {
+            out += save_file(f);
+        }
     }
     return out;
 }
