@@ -36,7 +36,7 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/checkin plan <text>", "your plan: the 6-month projects (break them into `/task`s)"},
     {"/checkin done [@report] [next <date>|next 6w|7w|8w]",
      "record a check-in held today (yours, or as their manager a report's) and when the next "
-     "one is due (default: in 6 weeks)"},
+     "one is due (default: `reminders.checkin_interval_weeks`, 6 weeks)"},
     {"/checkin status [@person]",
      "last check-in, next due date, goals, reality, plan, and whether the cadence held"},
     {"/checkin help", "this help"},
