@@ -1,17 +1,21 @@
 #include "commands/brag_export.hpp"
 
+#include <cstdint>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include "src/core/dates.hpp"
+#include "src/core/error.hpp"
 #include "src/core/growth.hpp"
+#include "storage/feedback.hpp"
+#include "storage/people.hpp"
 
 namespace careerbot::commands {
 namespace {
 
 date::year_month_day parse_iso(const std::string& s) {
-    return date::year{std::stoi(s.substr(0, 4))} /
-           date::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))} /
-           date::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
+    return parse_iso_date(s).value_or(date::year_month_day{});
 }
 
 std::string join_tags(const std::vector<std::string>& tags, const std::string& sep) {
@@ -84,6 +88,120 @@ std::string brag_document_csv(const std::vector<storage::Brag>& brags, int fisca
                "," + csv_field(b.source) + "\r\n";
     }
     return out;
+}
+
+}  // namespace careerbot::commands
+
+// ---- quarter filtering, JSON and whole-file exports (CLI `export`, /brag export) ----
+
+namespace careerbot::commands {
+namespace {
+
+nlohmann::json brag_json(const storage::Brag& b, int fiscal_start_month) {
+    return {{"number", b.number},
+            {"date", b.happened_on},
+            {"quarter", quarter_of(parse_iso(b.happened_on), fiscal_start_month).label()},
+            {"text", b.text},
+            {"impact", b.impact},
+            {"link", b.link},
+            {"tags", b.tags},
+            {"growth", b.growth ? nlohmann::json(growth_key(*b.growth)) : nlohmann::json()},
+            {"source", b.source}};
+}
+
+}  // namespace
+
+std::vector<storage::Brag> brags_in_quarter(const std::vector<storage::Brag>& brags,
+                                            const Quarter& quarter) {
+    const std::string from = iso_date(quarter.first);
+    const std::string to = iso_date(quarter.last);
+    std::vector<storage::Brag> out;
+    for (const auto& b : brags) {
+        if (b.happened_on >= from && b.happened_on <= to) out.push_back(b);
+    }
+    return out;
+}
+
+std::string brag_document_json(const std::string& person_name,
+                               const std::vector<storage::Brag>& brags, int fiscal_start_month,
+                               const std::string& exported_on,
+                               const std::optional<Quarter>& quarter) {
+    GrowthMix mix;
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& b : brags) {
+        mix.add(b.growth);
+        items.push_back(brag_json(b, fiscal_start_month));
+    }
+    nlohmann::json doc = {
+        {"person", person_name},
+        {"quarter", quarter ? nlohmann::json(quarter->label()) : nlohmann::json()},
+        {"exported_on", exported_on},
+        {"growth_mix",
+         {{"job", mix.job}, {"others", mix.others}, {"training", mix.training},
+          {"untagged", mix.untagged}}},
+        {"brags", items}};
+    return doc.dump(2) + "\n";
+}
+
+FileOut make_brag_export(Services& s, const std::string& person_id, const std::string& format,
+                         const std::optional<Quarter>& quarter, const std::string& exported_on) {
+    if (format != "md" && format != "csv" && format != "json") {
+        throw UserError("Export as `md`, `csv` or `json`.");
+    }
+    const int fy = s.config.org.fiscal_year_start_month;
+    storage::PeopleRepo people(s.db);
+    auto name = people.display_name(person_id);
+    auto brags = storage::BragRepo(s.db).list({person_id, "", "", -1, 0});
+    if (quarter) brags = brags_in_quarter(brags, *quarter);
+    // Feedback in the same period, by when it was originally posted.
+    int64_t from = 0;
+    int64_t to = INT64_MAX;
+    if (quarter) {
+        from = std::chrono::duration_cast<std::chrono::seconds>(
+                   date::sys_days{quarter->first}.time_since_epoch()).count();
+        to = std::chrono::duration_cast<std::chrono::seconds>(
+                 (date::sys_days{quarter->last} + date::days{1}).time_since_epoch()).count();
+    }
+    std::vector<storage::Feedback> feedback;
+    for (auto& f : storage::FeedbackRepo(s.db).received(person_id, from)) {
+        if (f.posted_at < to) feedback.push_back(std::move(f));
+    }
+    auto day_of = [&](int64_t t) {
+        return iso_date(
+            local_date(TimePoint(std::chrono::seconds(t)), s.config.org.default_timezone));
+    };
+    std::string suffix = quarter ? "-" + quarter->label() : "";
+    FileOut f;
+    f.title = "Brag document — " + name + (quarter ? " — " + quarter->label() : "");
+    if (format == "csv") {
+        f.filename = "brags-" + name + suffix + ".csv";
+        f.content = brag_document_csv(brags, fy);
+    } else if (format == "json") {
+        f.filename = "brags-" + name + suffix + ".json";
+        auto doc = nlohmann::json::parse(brag_document_json(name, brags, fy, exported_on, quarter));
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& fb : feedback) {
+            items.push_back({{"date", day_of(fb.posted_at)},
+                             {"from", people.display_name(fb.author_id)},
+                             {"channel", fb.channel_name},
+                             {"text", fb.text},
+                             {"permalink", fb.permalink}});
+        }
+        doc["feedback"] = items;
+        f.content = doc.dump(2) + "\n";
+    } else {
+        f.filename = "brag-document-" + name + suffix + ".md";
+        f.content = brag_document_markdown(name, brags, fy, exported_on);
+        f.content += "\n## Feedback received" + (quarter ? " in " + quarter->label() : "") + "\n\n";
+        if (feedback.empty()) f.content += "None saved.\n";
+        for (const auto& fb : feedback) {
+            f.content += "- **" + day_of(fb.posted_at) + "**, from " +
+                         people.display_name(fb.author_id) + ": " + fb.text;
+            if (!fb.permalink.empty()) f.content += " <" + fb.permalink + ">";
+            f.content += "\n";
+        }
+    }
+    return f;
 }
 
 }  // namespace careerbot::commands

@@ -15,10 +15,6 @@
 
 namespace careerbot::commands {
 
-// Defined in commands/task.cpp: the forward-looking date reader /task and /checkin share.
-std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
-                                                   date::year_month_day today);
-
 namespace {
 
 constexpr std::size_t kMaxCheckinBytes = 4000;
@@ -47,7 +43,7 @@ int days_between(date::year_month_day from, date::year_month_day to) {
 }
 
 date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_due_date(iso, date::year{1970} / 1 / 1);
+    auto d = parse_iso_date(iso);
     return d ? *d : date::year_month_day{};
 }
 

@@ -34,112 +34,7 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/task help", "this help"},
 };
 
-std::optional<unsigned> month_named(const std::string& m) {
-    static const std::array<const char*, 12> names{"january",   "february", "march",    "april",
-                                                   "may",       "june",     "july",     "august",
-                                                   "september", "october",  "november", "december"};
-    if (m.size() < 3) return std::nullopt;
-    for (unsigned i = 0; i < names.size(); ++i) {
-        if (std::string(names[i]).compare(0, m.size(), m) == 0) return i + 1;
-    }
-    return std::nullopt;
-}
-
-std::optional<date::weekday> weekday_named(const std::string& w) {
-    static const std::array<const char*, 7> names{"sunday",   "monday", "tuesday", "wednesday",
-                                                  "thursday", "friday", "saturday"};
-    for (unsigned i = 0; i < names.size(); ++i) {
-        std::string full = names[i];
-        if (w == full || (w.size() == 3 && full.compare(0, 3, w) == 0)) return date::weekday{i};
-    }
-    return std::nullopt;
-}
-
-/// The first `month`/`day` on or after today (with `year`, exactly that date).
-std::optional<date::year_month_day> coming_month_day(unsigned month, std::optional<int> day,
-                                                     std::optional<int> year,
-                                                     date::year_month_day today) {
-    if (!day || *day < 1 || *day > 31) return std::nullopt;
-    auto md = date::month{month} / date::day{static_cast<unsigned>(*day)};
-    date::year_month_day d = (year ? date::year{*year} : today.year()) / md;
-    if (!year && d.ok() && date::sys_days(d) < date::sys_days(today))
-        d = (today.year() + date::years{1}) / md;
-    // Feb 29 in a year without one: the next leap year is too far to be what anyone meant.
-    if (!d.ok()) return std::nullopt;
-    return d;
-}
-
-std::optional<int> small_int(const std::string& s) {
-    auto n = text::parse_number(s);
-    if (!n || s.front() == '#') return std::nullopt;
-    return n;
-}
-
 }  // namespace
-
-/// Reads a due date, looking forward from `today`: `today`, `tomorrow`, `2026-12-01`,
-/// `friday` / `next friday` / `this friday` (the next one after today), `next week`,
-/// `next month`, `in 3 days` / `in 2 weeks` / `in 1 month`, `dec 3` / `3 dec` (the next one),
-/// `dec 3 2027`; an optional leading `on` or `by`. Dates in the past are returned as read
-/// (ISO or with a year) so the caller can refuse them by name. Nothing when not a date.
-std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
-                                                   date::year_month_day today) {
-    auto w = text::words(text::lower(phrase));
-    if (!w.empty() && (w[0] == "on" || w[0] == "by")) w.erase(w.begin());
-    if (w.empty() || w.size() > 3) return std::nullopt;
-    const auto today_days = date::sys_days(today);
-    auto after = [&](date::weekday wd) {
-        auto ahead = wd - date::weekday{today_days};
-        if (ahead == date::days{0}) ahead = date::days{7};
-        return date::year_month_day{today_days + ahead};
-    };
-    auto plus_months = [&](int n) {
-        auto d = today + date::months{n};
-        return d.ok() ? d : date::year_month_day{d.year() / d.month() / date::last};
-    };
-    if (w.size() == 1) {
-        if (w[0] == "today") return today;
-        if (w[0] == "tomorrow") return date::year_month_day{today_days + date::days{1}};
-        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
-        std::smatch m;
-        if (std::regex_match(w[0], m, iso)) {
-            date::year_month_day d{date::year{std::stoi(m[1])},
-                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
-                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
-            if (!d.ok()) return std::nullopt;
-            return d;
-        }
-        if (auto wd = weekday_named(w[0])) return after(*wd);
-        return std::nullopt;
-    }
-    if (w.size() == 2 && (w[0] == "next" || w[0] == "this")) {
-        if (auto wd = weekday_named(w[1])) return after(*wd);
-        if (w[0] == "next" && w[1] == "week")
-            return date::year_month_day{today_days + date::days{7}};
-        if (w[0] == "next" && w[1] == "month") return plus_months(1);
-        return std::nullopt;
-    }
-    if (w[0] == "in" && w.size() == 3) {
-        auto n = small_int(w[1]);
-        if (!n || *n > 3660) return std::nullopt;
-        const auto& unit = w[2];
-        if (unit == "day" || unit == "days")
-            return date::year_month_day{today_days + date::days{*n}};
-        if (unit == "week" || unit == "weeks")
-            return date::year_month_day{today_days + date::days{7 * *n}};
-        if ((unit == "month" || unit == "months") && *n <= 120) return plus_months(*n);
-        return std::nullopt;
-    }
-    // "dec 3", "3 dec", "december 3 2027", "3 dec 2027"
-    std::optional<int> year;
-    if (w.size() == 3) {
-        year = small_int(w[2]);
-        if (!year || *year < 2000 || *year > 2200) return std::nullopt;
-    }
-    if (auto m = month_named(w[0])) return coming_month_day(*m, small_int(w[1]), year, today);
-    if (auto m = month_named(w[1])) return coming_month_day(*m, small_int(w[0]), year, today);
-    return std::nullopt;
-}
 
 namespace {
 
@@ -150,7 +45,7 @@ int days_between(date::year_month_day from, date::year_month_day to) {
 
 /// A stored YYYY-MM-DD back as a date (stored values are always well formed).
 date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_due_date(iso, date::year{1970} / 1 / 1);
+    auto d = parse_iso_date(iso);
     return d ? *d : date::year_month_day{};
 }
 
@@ -374,36 +269,37 @@ class TaskCommand {
     Reply set_done(const std::string& viewer, const std::string& args, bool done) {
         std::string verb = done ? "done" : "reopen";
         std::string target = viewer;
-        std::optional<int> number;
+        int number = 0;  // task numbers start at 1; 0 = none given (or extra words)
         for (const auto& w : text::words(args)) {
             if (auto id = text::mention_id(w)) {
                 target = *id;
-            } else if (auto n = text::parse_number(w); n && !number) {
-                number = n;
+            } else if (auto n = text::parse_number(w); n && number == 0) {
+                number = *n;
             } else {
-                number.reset();
+                number = 0;
                 break;
             }
         }
-        if (!number) {
+        if (number == 0) {
             throw UserError("Which task? Give its number, e.g. `/task " + verb +
                             " 3` (numbers are in `/task list`).");
         }
+        const int num = number;
         // Only the assignee and their managers may change a task; the refusal is the same
         // as for reading, so it says nothing about whether the task exists.
         vis_.require_read(viewer, target, RecordKind::Task);
         std::string who = target == viewer ? "You have" : "<@" + target + "> has";
-        bool changed = done ? tasks_.mark_done(target, *number, viewer, s_.clock.now())
-                            : tasks_.reopen(target, *number, s_.clock.now());
-        auto t = tasks_.find(target, *number);
+        bool changed = done ? tasks_.mark_done(target, num, viewer, s_.clock.now())
+                            : tasks_.reopen(target, num, s_.clock.now());
+        auto t = tasks_.find(target, num);
         if (!t) {
-            throw UserError(who + " no task #" + std::to_string(*number) + ". `/task list" +
+            throw UserError(who + " no task #" + std::to_string(num) + ". `/task list" +
                             (target == viewer ? "" : " <@" + target + ">") +
                             "` shows the tasks and their numbers.");
         }
         if (!changed) {
-            throw UserError(done ? "Task #" + std::to_string(*number) + " is already done."
-                                 : "Task #" + std::to_string(*number) +
+            throw UserError(done ? "Task #" + std::to_string(num) + " is already done."
+                                 : "Task #" + std::to_string(num) +
                                        " is not done, so there "
                                        "is nothing to reopen.");
         }
@@ -411,13 +307,13 @@ class TaskCommand {
                                 : ":arrows_counterclockwise: "
                                   "Reopened task *#";
         blocks::MessageBuilder m((done ? "Done: task #" : "Reopened task #") +
-                                 std::to_string(*number));
-        m.add(blocks::section(head + std::to_string(*number) + "*" + (done ? " done" : "") + "\n" +
+                                 std::to_string(num));
+        m.add(blocks::section(head + std::to_string(num) + "*" + (done ? " done" : "") + "\n" +
                               task_line(*t, viewer)));
         if (done)
             m.add(blocks::context("Changed your mind? `/task reopen " +
                                   (target == viewer ? "" : "<@" + target + "> ") +
-                                  std::to_string(*number) + "`"));
+                                  std::to_string(num) + "`"));
         return m.reply();
     }
 

@@ -72,6 +72,20 @@ std::optional<date::year_month_day> recent_month_day(unsigned month, int day,
     return d;
 }
 
+/// The first `month`/`day` on or after today (with `year`, exactly that date).
+std::optional<date::year_month_day> coming_month_day(unsigned month, std::optional<int> day,
+                                                     std::optional<int> year,
+                                                     date::year_month_day today) {
+    if (!day || *day < 1 || *day > 31) return std::nullopt;
+    auto md = date::month{month} / date::day{static_cast<unsigned>(*day)};
+    date::year_month_day d = (year ? date::year{*year} : today.year()) / md;
+    if (!year && d.ok() && date::sys_days(d) < date::sys_days(today))
+        d = (today.year() + date::years{1}) / md;
+    // Feb 29 in a year without one: the next leap year is too far to be what anyone meant.
+    if (!d.ok()) return std::nullopt;
+    return d;
+}
+
 }  // namespace
 
 date::year_month_day local_date(TimePoint now, const std::string& tz) {
@@ -87,6 +101,17 @@ date::year_month_day local_date(TimePoint now, const std::string& tz) {
 }
 
 std::string iso_date(date::year_month_day d) { return date::format("%F", d); }
+
+std::optional<date::year_month_day> parse_iso_date(std::string_view s) {
+    static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_match(s.begin(), s.end(), m, iso)) return std::nullopt;
+    date::year_month_day d{date::year{std::stoi(m[1].str())},
+                           date::month{static_cast<unsigned>(std::stoi(m[2].str()))},
+                           date::day{static_cast<unsigned>(std::stoi(m[3].str()))}};
+    if (!d.ok()) return std::nullopt;
+    return d;
+}
 
 std::optional<date::year_month_day> parse_date(std::string_view phrase, date::year_month_day today) {
     auto w = words(lower(phrase));
@@ -140,6 +165,65 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase, date::ye
         int days = (w[1][0] == 'w') ? *n * 7 : *n;
         return date::year_month_day{today_days - date::days{days}};
     }
+    return std::nullopt;
+}
+
+std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
+                                                   date::year_month_day today) {
+    auto w = words(lower(phrase));
+    if (!w.empty() && (w[0] == "on" || w[0] == "by")) w.erase(w.begin());
+    if (w.empty() || w.size() > 3) return std::nullopt;
+    const auto today_days = date::sys_days(today);
+    auto after = [&](date::weekday wd) {
+        auto ahead = wd - date::weekday{today_days};
+        if (ahead == date::days{0}) ahead = date::days{7};
+        return date::year_month_day{today_days + ahead};
+    };
+    auto plus_months = [&](int n) {
+        auto d = today + date::months{n};
+        return d.ok() ? d : date::year_month_day{d.year() / d.month() / date::last};
+    };
+    if (w.size() == 1) {
+        if (w[0] == "today") return today;
+        if (w[0] == "tomorrow") return date::year_month_day{today_days + date::days{1}};
+        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
+        std::smatch m;
+        if (std::regex_match(w[0], m, iso)) {
+            date::year_month_day d{date::year{std::stoi(m[1])},
+                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
+                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
+            if (!d.ok()) return std::nullopt;
+            return d;
+        }
+        if (auto wd = weekday_named(w[0])) return after(*wd);
+        return std::nullopt;
+    }
+    if (w.size() == 2 && (w[0] == "next" || w[0] == "this")) {
+        if (auto wd = weekday_named(w[1])) return after(*wd);
+        if (w[0] == "next" && w[1] == "week")
+            return date::year_month_day{today_days + date::days{7}};
+        if (w[0] == "next" && w[1] == "month") return plus_months(1);
+        return std::nullopt;
+    }
+    if (w[0] == "in" && w.size() == 3) {
+        auto n = to_int(w[1]);
+        if (!n || *n > 3660) return std::nullopt;
+        const auto& unit = w[2];
+        if (unit == "day" || unit == "days")
+            return date::year_month_day{today_days + date::days{*n}};
+        if (unit == "week" || unit == "weeks")
+            return date::year_month_day{today_days + date::days{7 * *n}};
+        if ((unit == "month" || unit == "months") && *n <= 120) return plus_months(*n);
+        return std::nullopt;
+    }
+    // "dec 3", "3 dec", "december 3 2027", "3 dec 2027"
+    std::optional<int> year;
+    if (w.size() == 3) {
+        year = to_int(w[2]);
+        if (!year || *year < 2000 || *year > 2200) return std::nullopt;
+    }
+    if (auto m = month_named(w[0])) return coming_month_day(*m, to_int(w[1]), year, today);
+    if (auto m = month_named(w[1])) return coming_month_day(*m, to_int(w[0]), year, today);
     return std::nullopt;
 }
 

@@ -21,6 +21,17 @@ std::string iso_date(date::year_month_day d);
 /// nothing when the phrase is not a date; never throws.
 std::optional<date::year_month_day> parse_date(std::string_view phrase, date::year_month_day today);
 
+/// Parses a due date a person typed, looking forward from `today`: `today`, `tomorrow`,
+/// `2026-12-01`, `friday` / `next friday` / `this friday` (the next one after today),
+/// `next week`, `next month`, `in 3 days` / `in 2 weeks` / `in 1 month`, `dec 3` / `3 dec`
+/// (the next one), `dec 3 2027`; an optional leading `on` or `by`. Dates in the past are
+/// returned as read (ISO or with a year) so the caller can refuse them by name.
+std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
+                                                   date::year_month_day today);
+
+/// Parses exactly YYYY-MM-DD (how storage keeps dates); nothing if malformed or impossible.
+std::optional<date::year_month_day> parse_iso_date(std::string_view s);
+
 /// A date phrase found at the start or the end of a longer text, and the text without it.
 struct DateInText {
     date::year_month_day date;
