@@ -47,13 +47,15 @@ constexpr milliseconds kShutdownBudget{5000};
 /// A few threads running queued tasks, for blocking work kept off the io and storage threads.
 class WorkerPool {
 public:
-    explicit WorkerPool(int threads) {
-        for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
-    }
+    explicit WorkerPool(int threads) { start(threads); }
     ~WorkerPool() { join(); }
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
 
+    /// Adds `threads` more threads.
+    void start(int threads) {
+        for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+    }
     /// Queues `fn`; ignored once join() started.
     void post(std::function<void()> fn) {
         {
@@ -177,6 +179,7 @@ public:
             reader_app_ = std::make_unique<App>(
                 Services{*reader_db_, app_.services().clock, app_.services().config});
             commands::register_all(*reader_app_);
+            deferred_pool_.start(1);
         }
     }
 
@@ -570,8 +573,10 @@ private:
     // Declared after the queue: WebApi's workers may still push profile jobs while it drains.
     WebApi api_;
     ReplySender sender_;
-    WorkerPool deferred_pool_{1};
-    WorkerPool send_pool_{2};
+    // ReplySender::send only queues Web API calls, so one thread keeps up; the deferred pool
+    // gets its thread only when a deferred command exists (idle memory counts, see B3).
+    WorkerPool deferred_pool_{0};
+    WorkerPool send_pool_{1};
 
     // io thread only.
     std::unordered_map<std::string, Pending> pending_;

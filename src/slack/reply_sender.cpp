@@ -50,7 +50,7 @@ void run_chain(WebApi* api, std::shared_ptr<std::vector<Step>> steps, std::size_
 
 struct ReplySender::DmCache {
     std::mutex mutex;
-    std::map<std::string, std::string> channels;   ///< user id → DM channel id
+    std::map<std::string, std::string> channels;  ///< user id → DM channel id
     /// Callers waiting for a conversations.open already in flight for that user.
     std::map<std::string, std::vector<std::function<void(const std::string&)>>> waiting;
 };
@@ -71,7 +71,7 @@ void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& d
         } else {
             auto& waiters = dms->waiting[user_id];
             waiters.push_back(std::move(then));
-            if (waiters.size() > 1) return;   // the first caller's conversations.open serves all
+            if (waiters.size() > 1) return;  // the first caller's conversations.open serves all
         }
     }
     if (!cached.empty()) {
@@ -97,8 +97,7 @@ void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& d
 }
 
 void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
-                          std::vector<Message> pages, const ReplyTarget& target,
-                          bool in_channel) {
+                          std::vector<Message> pages, const ReplyTarget& target, bool in_channel) {
     if (pages.empty()) return;
     auto steps = std::make_shared<std::vector<Step>>();
     if (!target.response_url.empty()) {
@@ -134,7 +133,7 @@ void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
     }
     with_dm_channel(api, dms, target.user_id,
                     [api = &api, pages = std::move(pages)](const std::string& channel) {
-                        if (channel.empty()) return;   // already logged
+                        if (channel.empty()) return;  // already logged
                         auto chain = std::make_shared<std::vector<Step>>();
                         for (const auto& page : pages) {
                             json args = message_json(page);
@@ -148,7 +147,7 @@ void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
 void ReplySender::send_dm_via(WebApi& api, const std::shared_ptr<DmCache>& dms,
                               const std::string& user_id, const Message& message) {
     with_dm_channel(api, dms, user_id, [api = &api, message](const std::string& channel) {
-        if (channel.empty()) return;   // already logged
+        if (channel.empty()) return;  // already logged
         json args = message_json(message);
         args["channel"] = channel;
         api->call_async("chat.postMessage", std::move(args));
@@ -167,21 +166,21 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
             logger("slack")->warn("a modal without a trigger_id was not opened");
             deliver(api_, dms_, std::move(pages), target, reply.in_channel);
         } else {
-            api_.call_async(
-                "views.open", json{{"trigger_id", target.trigger_id}, {"view", *reply.open_modal}},
-                [api = &api_, dms = dms_, target, in_channel = reply.in_channel,
-                 fallback = std::move(pages),
-                 after_modal = std::move(after_modal)](const ApiResult& r) mutable {
-                    if (r.ok) {
-                        deliver(*api, dms, std::move(after_modal), target, in_channel);
-                        return;
-                    }
-                    if (fallback.empty()) {
-                        fallback.push_back(Message{"Sorry, I couldn't open the form (" +
-                                                   r.error + "). Please try again."});
-                    }
-                    deliver(*api, dms, std::move(fallback), target, in_channel);
-                });
+            api_.call_async("views.open",
+                            json{{"trigger_id", target.trigger_id}, {"view", *reply.open_modal}},
+                            [api = &api_, dms = dms_, target, in_channel = reply.in_channel,
+                             fallback = std::move(pages),
+                             after_modal = std::move(after_modal)](const ApiResult& r) mutable {
+                                if (r.ok) {
+                                    deliver(*api, dms, std::move(after_modal), target, in_channel);
+                                    return;
+                                }
+                                if (fallback.empty()) {
+                                    fallback.push_back(Message{"Sorry, I couldn't open the form (" +
+                                                               r.error + "). Please try again."});
+                                }
+                                deliver(*api, dms, std::move(fallback), target, in_channel);
+                            });
         }
     } else {
         deliver(api_, dms_, std::move(pages), target, reply.in_channel);
@@ -208,7 +207,7 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
         with_dm_channel(
             api_, dms_, target.user_id,
             [api = &api_, file, comment, url = target.response_url](const std::string& channel) {
-                if (channel.empty()) return;   // already logged
+                if (channel.empty()) return;  // already logged
                 // upload_file blocks through three requests, so it runs on a worker.
                 api->run_async([api, file, comment, url, channel] {
                     ApiResult r = api->upload_file(file, channel, comment);
@@ -221,7 +220,7 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
                                   {"response_type", "ephemeral"}});
                 });
             });
-        comment.clear();   // the reply's text introduces the first file only
+        comment.clear();  // the reply's text introduces the first file only
     }
 }
 

@@ -37,7 +37,7 @@ enum class Answer {
 
 /// One HTTP request as the retry machinery sees it.
 struct HttpRequest {
-    std::string bucket;   ///< rate-limit bucket and log name: the method, "response_url", …
+    std::string bucket;  ///< rate-limit bucket and log name: the method, "response_url", …
     std::string url;
     std::string content_type;
     std::string body;
@@ -50,7 +50,7 @@ enum class Verdict { finished, rate_limited, retryable };
 struct Outcome {
     Verdict verdict = Verdict::finished;
     ApiResult result;
-    SteadyClock::duration wait{};   ///< Retry-After, for rate_limited
+    SteadyClock::duration wait{};  ///< Retry-After, for rate_limited
 };
 
 // The worker thread's own client, so blocking calls made on a worker (a task, a callback)
@@ -107,7 +107,8 @@ std::string error_word(const std::string& body, long status) {
             if (!word.empty()) break;
             continue;
         }
-        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') return "http_" + std::to_string(status);
+        if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_')
+            return "http_" + std::to_string(status);
         word += c;
         if (word.size() > 64) return "http_" + std::to_string(status);
     }
@@ -147,20 +148,20 @@ Outcome interpret(const HttpRequest& request, const HttpResponse& response) {
         return out;
     }
     switch (request.answer) {
-    case Answer::api:
-        out.result.ok = false;
-        out.result.error =
-            success_status ? "invalid_response" : "http_" + std::to_string(response.status);
-        break;
-    case Answer::response_url:
-        // response_url answers the plain text "ok" on success and a plain error word otherwise.
-        out.result.ok = success_status;
-        if (!success_status) out.result.error = error_word(response.body, response.status);
-        break;
-    case Answer::upload:
-        out.result.ok = success_status;
-        if (!success_status) out.result.error = "http_" + std::to_string(response.status);
-        break;
+        case Answer::api:
+            out.result.ok = false;
+            out.result.error =
+                success_status ? "invalid_response" : "http_" + std::to_string(response.status);
+            break;
+        case Answer::response_url:
+            // response_url answers the plain text "ok" on success and a plain error word otherwise.
+            out.result.ok = success_status;
+            if (!success_status) out.result.error = error_word(response.body, response.status);
+            break;
+        case Answer::upload:
+            out.result.ok = success_status;
+            if (!success_status) out.result.error = "http_" + std::to_string(response.status);
+            break;
     }
     return out;
 }
@@ -171,7 +172,7 @@ struct WebApi::Impl {
     /// A queued unit of work: one HTTP request with its retries, or a task.
     struct Job {
         HttpRequest request;
-        std::function<void()> task;    ///< set for run_async jobs
+        std::function<void()> task;  ///< set for run_async jobs
         ApiCallback done;
         int failures = 0;
         SteadyClock::time_point not_before{};
@@ -215,8 +216,8 @@ struct WebApi::Impl {
         if (options.max_attempts_on_error < 1) options.max_attempts_on_error = 1;
     }
 
-    HttpRequest api_request(const std::string& method, std::string content_type,
-                            std::string body, const std::string& token) const {
+    HttpRequest api_request(const std::string& method, std::string content_type, std::string body,
+                            const std::string& token) const {
         HttpRequest r;
         r.bucket = method;
         r.url = options.base_url + method;
@@ -236,8 +237,7 @@ struct WebApi::Impl {
     Outcome attempt(HttpClient& http, const HttpRequest& request) {
         HttpResponse response;
         try {
-            response = http.post(request.url, request.content_type, request.body,
-                                 request.headers);
+            response = http.post(request.url, request.content_type, request.body, request.headers);
         } catch (const std::exception& e) {
             response = HttpResponse{};
             response.error = e.what();
@@ -305,8 +305,7 @@ struct WebApi::Impl {
                 pause(request.bucket, out.wait);
                 continue;
             }
-            if (out.verdict == Verdict::retryable &&
-                ++failures < options.max_attempts_on_error) {
+            if (out.verdict == Verdict::retryable && ++failures < options.max_attempts_on_error) {
                 std::unique_lock lock(mutex);
                 if (!sleep_until(lock, SteadyClock::now() + backoff(failures))) {
                     return shutting_down;
@@ -412,8 +411,8 @@ struct WebApi::Impl {
     std::shared_ptr<spdlog::logger> log = logger("slack");
 
     mutable std::mutex mutex;
-    std::condition_variable wake;   ///< workers and sleeping synchronous callers
-    std::condition_variable idle;   ///< drain()
+    std::condition_variable wake;  ///< workers and sleeping synchronous callers
+    std::condition_variable idle;  ///< drain()
     std::deque<Job> queue;
     std::size_t running = 0;
     bool stopping = false;
@@ -429,8 +428,9 @@ WebApi::WebApi(WebApiOptions options, std::function<std::unique_ptr<HttpClient>(
     std::vector<std::unique_ptr<HttpClient>> clients;
     for (int i = 0; i < std::max(workers, 1); ++i) clients.push_back(impl_->factory());
     for (auto& client : clients) {
-        impl_->workers.emplace_back(
-            [impl = impl_.get(), c = std::move(client)]() mutable { impl->worker_main(std::move(c)); });
+        impl_->workers.emplace_back([impl = impl_.get(), c = std::move(client)]() mutable {
+            impl->worker_main(std::move(c));
+        });
     }
 }
 
@@ -477,8 +477,8 @@ ApiResult WebApi::upload_file(const FileOut& file, const std::string& channel_id
                               const std::string& initial_comment) {
     // Slack rejects a JSON body for this one method ("invalid_arguments" although filename
     // and length are there), so it goes form-encoded.
-    std::string form = "filename=" + url_encode(file.filename) +
-                       "&length=" + std::to_string(file.content.size());
+    std::string form =
+        "filename=" + url_encode(file.filename) + "&length=" + std::to_string(file.content.size());
     ApiResult reserved = impl_->perform_sync(impl_->api_request(
         "files.getUploadURLExternal", "application/x-www-form-urlencoded", form, ""));
     if (!reserved.ok) return reserved;
@@ -499,10 +499,10 @@ ApiResult WebApi::upload_file(const FileOut& file, const std::string& channel_id
     ApiResult uploaded = impl_->perform_sync(bytes);
     if (!uploaded.ok) return uploaded;
 
-    json args{{"files", json::array({json{{"id", file_id},
-                                          {"title", file.title.empty() ? file.filename
-                                                                       : file.title}}})},
-              {"channel_id", channel_id}};
+    json args{
+        {"files", json::array({json{{"id", file_id},
+                                    {"title", file.title.empty() ? file.filename : file.title}}})},
+        {"channel_id", channel_id}};
     if (!initial_comment.empty()) args["initial_comment"] = initial_comment;
     return impl_->perform_sync(impl_->json_request("files.completeUploadExternal", args, ""));
 }

@@ -1,0 +1,281 @@
+// B1 (/brag throughput), B2 (ack latency) and B3 (memory) of shared/BENCHMARKS.md: the real
+// careerbot binary against the in-repo Slack test server on loopback, plus the "raw limit"
+// (one row per transaction through SQLiteCpp with the same pragmas) measured in the same run.
+// Each result is one JSON line on stdout.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
+
+#include "slack_test_server.hpp"
+#include "src/core/logging.hpp"
+#include "storage/database.hpp"
+#include "tests/support/process.hpp"
+
+namespace {
+
+using namespace careerbot::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::string kBotToken = "xoxb-bench-bot-token";
+const std::string kAppToken = "xapp-bench-app-token";
+
+struct Args {
+    std::string binary = CAREERBOT_BINARY;
+    long n = 20000;
+    long outstanding = 64;
+    long rate = 1000;
+    long rate_seconds = 10;
+    long soak = 100000;
+    double raw_seconds = 3.0;
+};
+
+Args parse_args(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        std::string k = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
+            return argv[++i];
+        };
+        if (k == "--binary") a.binary = next();
+        else if (k == "--n") a.n = std::stol(next());
+        else if (k == "--outstanding") a.outstanding = std::stol(next());
+        else if (k == "--rate") a.rate = std::stol(next());
+        else if (k == "--rate-seconds") a.rate_seconds = std::stol(next());
+        else if (k == "--soak") a.soak = std::stol(next());
+        else if (k == "--soak-million") a.soak = 1000000;
+        else if (k == "--raw-seconds") a.raw_seconds = std::stod(next());
+        else if (k == "--help") {
+            std::cout << "bench_slack [--binary PATH] [--n 20000] [--outstanding 64] [--rate 1000]"
+                         " [--rate-seconds 10] [--soak 100000 | --soak-million] "
+                         "[--raw-seconds 3]\n";
+            std::exit(0);
+        } else throw std::runtime_error("unknown option " + k);
+    }
+    return a;
+}
+
+/// A field of /proc/<pid>/status in kB ("VmRSS", "VmHWM"); -1 if unreadable.
+long proc_kb(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+    }
+    return -1;
+}
+
+double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Percentiles {
+    double p50 = 0, p99 = 0, max = 0;
+};
+Percentiles percentiles(std::vector<std::chrono::nanoseconds> v) {
+    Percentiles p;
+    if (v.empty()) return p;
+    std::sort(v.begin(), v.end());
+    auto at = [&](double q) { return ms(v[std::min(v.size() - 1, std::size_t(q * v.size()))]); };
+    p.p50 = at(0.50);
+    p.p99 = at(0.99);
+    p.max = ms(v.back());
+    return p;
+}
+
+void emit(const json& j) { std::cout << j.dump() << std::endl; }
+
+/// The raw limit: the same brag row, one transaction each, WAL + synchronous=FULL.
+double raw_limit(const std::filesystem::path& dir, double seconds) {
+    const auto file = (dir / "raw.db").string();
+    {
+        careerbot::storage::Database db(file);  // same pragmas and schema as the bot
+        db.migrate();
+    }
+    SQLite::Database db(file, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.exec("INSERT INTO people(id, name, created_at, updated_at) VALUES ('U0ALICE', 'alice', 0, 0)");
+    SQLite::Statement insert(db, "INSERT INTO brags(author_id, number, text, happened_on, "
+                                 "created_at, updated_at) VALUES ('U0ALICE', ?, ?, '2026-11-20', "
+                                 "0, 0)");
+    long rows = 0;
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(seconds));
+    while (Clock::now() < end) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        insert.bind(1, static_cast<int64_t>(rows + 1));
+        insert.bind(2, "bench brag " + std::to_string(rows) + " #perf");
+        insert.exec();
+        insert.reset();
+        tx.commit();
+        ++rows;
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    return rows / elapsed;
+}
+
+/// Sends `n` /brag envelopes keeping at most `window` unacked; returns seconds taken.
+double closed_loop(SlackTestServer& server, long n, long window, long& base_acks) {
+    SlashCommand c;
+    const auto start = Clock::now();
+    for (long i = 0; i < n; ++i) {
+        // Wait for room in the window: Slack's own delivery is similar, bounded by acks.
+        const long need = base_acks + i - window + 1;
+        if (need > 0 && !server.wait_for_ack_count(static_cast<std::uint64_t>(need), 30s))
+            throw std::runtime_error("acks stalled at " + std::to_string(server.stats().acks));
+        c.text = "bench brag " + std::to_string(base_acks + i) + " #perf impact: faster reviews";
+        server.send_slash_command(c);
+    }
+    if (!server.wait_for_ack_count(static_cast<std::uint64_t>(base_acks + n), 60s))
+        throw std::runtime_error("not every envelope was acked");
+    base_acks += n;
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+long count_brags(const std::filesystem::path& db) {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    return d.execAndGet("SELECT count(*) FROM brags").getInt64();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const Args args = parse_args(argc, argv);
+    careerbot::init_logging("warn", "text");
+    TempDir dir("bench");
+
+    emit({{"bench", "env"},
+          {"compiler", __VERSION__},
+          {"build_type", CAREERBOT_BUILD_TYPE},
+          {"sqlite", sqlite3_libversion()},
+          {"journal_mode", "wal"},
+          {"synchronous", "full"},
+          {"cpus", std::thread::hardware_concurrency()}});
+
+    const double raw = raw_limit(dir.path(), args.raw_seconds);
+    emit({{"bench", "raw_limit"},
+          {"what", "one brag row per transaction, SQLiteCpp, WAL, synchronous=FULL"},
+          {"rows_per_s", raw}});
+
+    SlackTestServer::Options o;
+    o.bot_token = kBotToken;
+    o.app_token = kAppToken;
+    o.record_acks = false;
+    o.record_calls = false;
+    o.record_latencies = true;
+    SlackTestServer server(o);
+    server.start();
+
+    const auto db = dir / "careerbot.db";
+    ChildOptions co;
+    co.executable = args.binary;
+    co.args = {"--db", db.string(), "--log-level", "warn", "run"};
+    co.cwd = dir.path();
+    co.stderr_path = dir / "bot.log";
+    co.env = {{"SLACK_BOT_TOKEN", kBotToken}, {"SLACK_APP_TOKEN", kAppToken},
+              {"SLACK_API_URL", server.api_url()}, {"CAREERBOT_CONFIG", std::nullopt},
+              {"http_proxy", std::nullopt}, {"HTTP_PROXY", std::nullopt},
+              {"NO_PROXY", "127.0.0.1"}};
+    ChildProcess bot(co);
+    if (!server.wait_for_hello_count(1, 15s)) throw std::runtime_error("bot did not connect");
+    // Let start-up settle (migrations, auth.test, first allocations) before measuring idle.
+    std::this_thread::sleep_for(1s);
+    const long idle_rss = proc_kb(bot.pid(), "VmRSS");
+
+    // B1: closed loop with 64 outstanding.
+    long acks = 0;
+    const double secs = closed_loop(server, args.n, args.outstanding, acks);
+    const auto b1_lat = percentiles(server.ack_latencies());
+    const double rate = args.n / secs;
+    const long stored = count_brags(db);
+    emit({{"bench", "B1"},
+          {"what", "/brag throughput, each brag committed before its ack"},
+          {"n", args.n},
+          {"outstanding", args.outstanding},
+          {"seconds", secs},
+          {"acks_per_s", rate},
+          {"raw_limit_rows_per_s", raw},
+          {"ratio_vs_raw", rate / raw},
+          {"brags_in_db", stored},
+          {"latency_ms", {{"p50", b1_lat.p50}, {"p99", b1_lat.p99}, {"max", b1_lat.max}}},
+          {"target", "ratio_vs_raw >= 3 and acks_per_s >= 20000"},
+          {"pass", rate / raw >= 3.0 && rate >= 20000 && stored >= args.n}});
+    const long hwm_after_b1 = proc_kb(bot.pid(), "VmHWM");
+
+    // B2: a steady open-loop rate.
+    const std::size_t before = server.ack_latencies().size();
+    const long total = args.rate * args.rate_seconds;
+    const auto period = std::chrono::nanoseconds(1'000'000'000 / args.rate);
+    const auto t0 = Clock::now();
+    SlashCommand c;
+    for (long i = 0; i < total; ++i) {
+        std::this_thread::sleep_until(t0 + period * i);
+        c.text = "steady brag " + std::to_string(i);
+        server.send_slash_command(c);
+    }
+    acks += total;
+    if (!server.wait_for_ack_count(static_cast<std::uint64_t>(acks), 30s))
+        throw std::runtime_error("steady-rate envelopes were not all acked");
+    auto all = server.ack_latencies();
+    std::vector<std::chrono::nanoseconds> steady(all.begin() + static_cast<long>(before),
+                                                 all.end());
+    const auto b2 = percentiles(steady);
+    emit({{"bench", "B2"},
+          {"what", "ack latency at a steady rate (and under B1's closed loop)"},
+          {"rate_per_s", args.rate},
+          {"n", total},
+          {"latency_ms", {{"p50", b2.p50}, {"p99", b2.p99}, {"max", b2.max}}},
+          {"b1_latency_ms", {{"p50", b1_lat.p50}, {"p99", b1_lat.p99}, {"max", b1_lat.max}}},
+          {"target", "p99 <= 5 ms at 1000/s; max < 100 ms"},
+          {"pass", b2.p99 <= 5.0 && b2.max < 100.0}});
+
+    // B3: memory; the soak reuses the closed loop.
+    const long rss_before_soak = proc_kb(bot.pid(), "VmRSS");
+    double soak_secs = 0;
+    if (args.soak > 0) soak_secs = closed_loop(server, args.soak, args.outstanding, acks);
+    const long rss_after_soak = proc_kb(bot.pid(), "VmRSS");
+    const double growth_mb = (rss_after_soak - rss_before_soak) / 1024.0;
+    emit({{"bench", "B3"},
+          {"what", "memory: idle RSS, HWM after B1, RSS growth over the soak"},
+          {"idle_rss_mb", idle_rss / 1024.0},
+          {"hwm_after_b1_mb", hwm_after_b1 / 1024.0},
+          {"soak_envelopes", args.soak},
+          {"soak_seconds", soak_secs},
+          {"rss_before_soak_mb", rss_before_soak / 1024.0},
+          {"rss_after_soak_mb", rss_after_soak / 1024.0},
+          {"growth_mb", growth_mb},
+          {"target", "idle <= 20 MB; growth over 1,000,000 envelopes <= 2 MB"},
+          {"pass", idle_rss / 1024.0 <= 20.0 && growth_mb <= 2.0 && args.soak >= 1000000},
+          {"note", args.soak >= 1000000 ? "" : "short soak; run with --soak-million for the "
+                                               "target"}});
+
+    bot.signal(SIGTERM);
+    const auto code = bot.wait(10s);
+    if (code.value_or(-1) != 0) {
+        std::cerr << "bot exited with " << code.value_or(-1) << "; log:\n"
+                  << read_text(dir / "bot.log");
+        return 1;
+    }
+    server.stop();
+    return 0;
+} catch (const std::exception& e) {
+    std::cerr << "bench_slack: " << e.what() << "\n";
+    return 1;
+}

@@ -1,0 +1,305 @@
+// B4 (shared/BENCHMARKS.md): /quarter-summary for a director at the root of an org of 1,000
+// people with 200,000 brags, 50,000 feedback items, 20,000 tasks and 1,000 IDOs, on a SQLite
+// file. Prints one JSON line: median of 5 builds, for the data alone and for the whole reply.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+#include <nlohmann/json.hpp>
+
+#include "commands/registry.hpp"
+#include "commands/summary_data.hpp"
+#include "src/core/app.hpp"
+#include "src/core/clock.hpp"
+#include "src/core/config.hpp"
+#include "src/core/logging.hpp"
+#include "storage/database.hpp"
+
+#ifndef CAREERBOT_BUILD_TYPE
+#define CAREERBOT_BUILD_TYPE "unknown"
+#endif
+
+namespace {
+using namespace careerbot;
+using Steady = std::chrono::steady_clock;
+
+constexpr int kDirectors = 10;
+constexpr int kManagersPerDirector = 9;
+constexpr int kEngineersPerManager = 10;  // 10 + 90 + 900 = 1,000 people below the root
+constexpr int kBrags = 200000;
+constexpr int kFeedback = 50000;
+constexpr int kTasks = 20000;
+
+std::string day(date::sys_days d) { return iso_date(date::year_month_day{d}); }
+
+/// Seeds the org straight through SQL in one transaction (the repositories would be slower
+/// and are not what is measured).
+std::vector<std::string> seed(storage::Database& db, TimePoint now) {
+    auto& sql = db.sql();
+    SQLite::Transaction tx(sql);
+    const int64_t t =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    SQLite::Statement person(sql,
+                             "INSERT INTO people (id, name, manager_id, created_at, "
+                             "updated_at, level) VALUES (?, ?, ?, ?, ?, ?)");
+    std::vector<std::string> everyone;
+    auto add_person = [&](const std::string& id, const char* manager, const char* level) {
+        person.reset();
+        person.bind(1, id);
+        person.bind(2, id);
+        if (manager != nullptr)
+            person.bind(3, manager);
+        else
+            person.bind(3);
+        person.bind(4, t);
+        person.bind(5, t);
+        person.bind(6, level);
+        person.exec();
+    };
+    add_person("root", nullptr, "L5");
+    for (int d = 0; d < kDirectors; ++d) {
+        std::string dir = "d" + std::to_string(d);
+        add_person(dir, "root", "L4");
+        everyone.push_back(dir);
+        for (int m = 0; m < kManagersPerDirector; ++m) {
+            std::string mgr = dir + "m" + std::to_string(m);
+            add_person(mgr, dir.c_str(), "L3");
+            everyone.push_back(mgr);
+            for (int e = 0; e < kEngineersPerManager; ++e) {
+                std::string eng = mgr + "e" + std::to_string(e);
+                add_person(eng, mgr.c_str(), e % 2 ? "L2" : "L1");
+                everyone.push_back(eng);
+            }
+        }
+    }
+    std::mt19937 rng(42);
+    auto pick = [&] { return everyone[rng() % everyone.size()]; };
+    const date::sys_days today = date::floor<date::days>(now);
+    const char* tags[] = {"design", "incident", "mentoring", "delivery", "tests", "misc"};
+    const char* growth[] = {"job", "others", "training"};
+    SQLite::Statement brag(sql,
+                           "INSERT INTO brags (author_id, number, text, impact, happened_on, "
+                           "created_at, updated_at, source, growth) VALUES "
+                           "(?, ?, ?, ?, ?, ?, ?, 'import', ?)");
+    SQLite::Statement tag(sql, "INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
+    std::map<std::string, int> numbers;
+    for (int i = 0; i < kBrags; ++i) {
+        auto who = pick();
+        brag.reset();
+        brag.bind(1, who);
+        brag.bind(2, ++numbers[who]);
+        brag.bind(3, "shipped improvement number " + std::to_string(i) + " to the platform");
+        brag.bind(4, i % 3 == 0 ? "saved " + std::to_string(i % 97) + " hours a week" : "");
+        brag.bind(5, day(today - date::days{static_cast<int>(rng() % 730)}));
+        brag.bind(6, t);
+        brag.bind(7, t);
+        if (i % 2 == 0)
+            brag.bind(8, growth[i % 3]);
+        else
+            brag.bind(8);
+        brag.exec();
+        if (i % 3 != 2) {
+            tag.reset();
+            tag.bind(1, sql.getLastInsertRowid());
+            tag.bind(2, tags[rng() % 6]);
+            tag.exec();
+        }
+    }
+    SQLite::Statement fb(sql,
+                         "INSERT INTO feedback (subject_id, number, author_id, saved_by, "
+                         "text, source, posted_at, created_at) VALUES "
+                         "(?, ?, ?, ?, 'thanks for the help', 'import', ?, ?)");
+    numbers.clear();
+    for (int i = 0; i < kFeedback; ++i) {
+        auto who = pick();
+        auto from = pick();
+        fb.reset();
+        fb.bind(1, who);
+        fb.bind(2, ++numbers[who]);
+        fb.bind(3, from);
+        fb.bind(4, from);
+        fb.bind(5, t - static_cast<int64_t>(rng() % (730 * 86400)));
+        fb.bind(6, t);
+        fb.exec();
+    }
+    SQLite::Statement task(sql,
+                           "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
+                           "source, created_at, updated_at, done_at, done_by) VALUES "
+                           "(?, ?, 'a SMART task', ?, ?, 'import', ?, ?, ?, ?)");
+    numbers.clear();
+    for (int i = 0; i < kTasks; ++i) {
+        auto who = pick();
+        task.reset();
+        task.bind(1, who);
+        task.bind(2, ++numbers[who]);
+        task.bind(3, day(today - date::days{180} + date::days{static_cast<int>(rng() % 270)}));
+        task.bind(4, who);
+        task.bind(5, t);
+        task.bind(6, t);
+        if (i % 2 == 0) {
+            task.bind(7, t - static_cast<int64_t>(rng() % (180 * 86400)));
+            task.bind(8, who);
+        } else {
+            task.bind(7);
+            task.bind(8);
+        }
+        task.exec();
+    }
+    auto quarter = quarter_of(date::year_month_day{today}, 1).label();
+    SQLite::Statement ido(sql,
+                          "INSERT INTO idos (person_id, quarter, objective, mentor_id, set_by, "
+                          "created_at, updated_at) VALUES (?, ?, 'grow', 'root', ?, ?, ?)");
+    SQLite::Statement note(sql,
+                           "INSERT INTO ido_progress (ido_id, author_id, note, noted_on, "
+                           "created_at) VALUES (?, ?, 'progress', ?, ?)");
+    SQLite::Statement checkin(sql,
+                              "INSERT INTO checkins (person_id, held_on, recorded_by, "
+                              "next_due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement cert(sql,
+                           "INSERT INTO certs (person_id, number, name, earned_on, created_at) "
+                           "VALUES (?, 1, 'Onboarding', ?, ?)");
+    for (const auto& who : everyone) {
+        ido.reset();
+        ido.bind(1, who);
+        ido.bind(2, quarter);
+        ido.bind(3, who);
+        ido.bind(4, t);
+        ido.bind(5, t);
+        ido.exec();
+        auto ido_id = sql.getLastInsertRowid();
+        for (int n = 0; n < 4; ++n) {
+            note.reset();
+            note.bind(1, ido_id);
+            note.bind(2, who);
+            note.bind(3, day(today - date::days{7 * n}));
+            note.bind(4, t - n);
+            note.exec();
+        }
+        for (int c = 0; c < 3; ++c) {
+            checkin.reset();
+            checkin.bind(1, who);
+            checkin.bind(2, day(today - date::days{20 + 45 * c}));
+            checkin.bind(3, who);
+            checkin.bind(4, day(today + date::days{25 - 45 * c}));
+            checkin.bind(5, t);
+            checkin.bind(6, t);
+            checkin.exec();
+        }
+        cert.reset();
+        cert.bind(1, who);
+        cert.bind(2, day(today - date::days{300}));
+        cert.bind(3, t);
+        cert.exec();
+    }
+    tx.commit();
+    sql.exec("ANALYZE");
+    return everyone;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+    init_logging("warn", "text");
+    auto path = std::filesystem::temp_directory_path() /
+                ("careerbot-b4-" + std::to_string(::getpid()) + ".db");
+    const TimePoint now = date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{10};
+    Config config;
+    config.database.path = path.string();
+    config.org.fiscal_year_start_month = 1;
+    ManualClock clock(now);
+    int exit_code = 0;
+    {
+        storage::Database db(path.string());
+        db.migrate();
+        auto t0 = Steady::now();
+        auto people = seed(db, now);
+        double seed_s = std::chrono::duration<double>(Steady::now() - t0).count();
+
+        // B4_TUNED=1 measures the connection settings proposed to the lead (not yet in Database).
+        const bool tuned = std::getenv("B4_TUNED") != nullptr;
+        if (tuned) {
+            db.sql().exec("PRAGMA mmap_size = 268435456");
+            db.sql().exec("PRAGMA cache_size = -65536");
+        }
+        App app(Services{db, clock, config});
+        commands::register_all(app);
+        Request r;
+        r.user_id = "root";
+        r.command = "/quarter-summary";
+        r.channel_id = "D1";
+        r.source = "bench";
+        r.received_at = now;
+
+        Levels levels = Levels::load_default();
+        auto quarter = quarter_of(date::year_month_day{date::floor<date::days>(now)}, 1);
+        std::vector<double> data_ms, reply_ms, reply_cpu_ms;
+        std::size_t messages = 0, blocks = 0, png = 0, summarised = 0;
+        for (int i = 0; i < 5; ++i) {
+            auto a = Steady::now();
+            auto s = commands::build_summary(db, {"root", true}, quarter, "2026-11-20", levels, 1);
+            data_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - a).count());
+            summarised = s.people.size();
+            auto b = Steady::now();
+            // CPU time as well: on a loaded machine wall time mostly measures the queue.
+            std::clock_t cpu = std::clock();
+            Reply reply = app.handle(r);
+            reply_ms.push_back(
+                std::chrono::duration<double, std::milli>(Steady::now() - b).count());
+            reply_cpu_ms.push_back(1000.0 * static_cast<double>(std::clock() - cpu) /
+                                   CLOCKS_PER_SEC);
+            messages = (reply.message ? 1 : 0) + reply.more.size();
+            blocks = reply.message ? reply.message->blocks.size() : 0;
+            for (const auto& m : reply.more) blocks += m.blocks.size();
+            png = reply.files.empty() ? 0 : reply.files[0].content.size();
+        }
+        double build = median(reply_ms);
+        nlohmann::json out = {{"bench", "B4"},
+                              {"what", "quarter summary, director at the root"},
+                              {"build_type", CAREERBOT_BUILD_TYPE},
+                              {"sqlite", sqlite3_libversion()},
+                              {"people", summarised},
+                              {"brags", kBrags},
+                              {"feedback", kFeedback},
+                              {"tasks", kTasks},
+                              {"idos", people.size()},
+                              {"seed_s", seed_s},
+                              {"data_ms_median", median(data_ms)},
+                              {"build_ms_median", build},
+                              {"build_ms_runs", reply_ms},
+                              {"build_cpu_ms_median", median(reply_cpu_ms)},
+                              {"messages", messages},
+                              {"blocks", blocks},
+                              {"chart_png_bytes", png},
+                              {"levels_file", Levels::default_path().string()},
+                              {"target_ms", 100},
+                              {"tuned_connection", tuned},
+                              {"pass", build <= 100.0}};
+        std::cout << out.dump() << std::endl;
+        exit_code = build <= 100.0 ? 0 : 1;
+    }
+    if (std::getenv("CAREERBOT_BENCH_KEEP") != nullptr) {
+        std::cerr << "kept " << path.string() << "\n";
+        return exit_code;
+    }
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
+    return exit_code;
+}

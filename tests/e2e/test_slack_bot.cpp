@@ -1,0 +1,369 @@
+// The real careerbot binary against the in-repo Slack test server on 127.0.0.1.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <set>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
+#include "slack_test_server.hpp"
+#include "tests/support/process.hpp"
+
+using namespace careerbot::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Distinctive values so a leak is found by a plain substring search of the logs.
+const std::string kBotToken = "xoxb-e2e-4242-bot-secret-7f3a9c";
+const std::string kAppToken = "xapp-1-A0TEST-e2e-app-secret-51b2d8";
+
+SlackTestServer::Options server_options() {
+    SlackTestServer::Options o;
+    o.bot_token = kBotToken;
+    o.app_token = kAppToken;
+    return o;
+}
+
+/// A test server, a temp dir with a fresh database, and the bot process(es) run against them.
+class Fixture {
+public:
+    Fixture() : dir_("slack"), db_(dir_ / "careerbot.db"), server(server_options()) {
+        server.start();
+    }
+    ~Fixture() {
+        bot.reset();
+        server.stop();
+        // CAREERBOT_E2E_SHOW_LOGS=1 prints what the bot logged, for debugging a failure.
+        if (std::getenv("CAREERBOT_E2E_SHOW_LOGS")) std::fprintf(stderr, "%s", logs().c_str());
+    }
+
+    /// Starts `careerbot run`; `env` overrides the defaults (nullopt unsets).
+    void start_bot(const std::map<std::string, std::optional<std::string>>& env = {}) {
+        bot.reset();
+        logs_.push_back(dir_ / ("bot-" + std::to_string(logs_.size()) + ".log"));
+        ChildOptions o;
+        o.executable = CAREERBOT_BINARY;
+        o.args = {"--db", db_.string(), "--log-level", "debug", "run"};
+        o.cwd = dir_.path();
+        o.stdout_path = logs_.back();
+        o.stderr_path = logs_.back();
+        o.env = {{"SLACK_BOT_TOKEN", kBotToken},
+                 {"SLACK_APP_TOKEN", kAppToken},
+                 {"SLACK_API_URL", server.api_url()},
+                 {"CAREERBOT_CONFIG", std::nullopt},
+                 {"http_proxy", std::nullopt},
+                 {"https_proxy", std::nullopt},
+                 {"HTTP_PROXY", std::nullopt},
+                 {"HTTPS_PROXY", std::nullopt},
+                 {"ALL_PROXY", std::nullopt},
+                 {"NO_PROXY", "127.0.0.1,localhost"}};
+        for (const auto& [k, v] : env) o.env[k] = v;
+        bot = std::make_unique<ChildProcess>(o);
+    }
+
+    /// Starts the bot and waits until `hellos` hellos were sent in total.
+    void start_connected(std::uint64_t hellos = 1) {
+        start_bot();
+        REQUIRE(server.wait_for_hello_count(hellos, 10s));
+    }
+
+    /// SIGTERM, then the exit code (-1 if it did not exit in time).
+    int stop_bot() {
+        bot->signal(SIGTERM);
+        return bot->wait(8s).value_or(-1);
+    }
+
+    /// Everything every run of the bot logged.
+    std::string logs() const {
+        std::string all;
+        for (const auto& l : logs_) all += read_text(l);
+        return all;
+    }
+    /// The last run's log.
+    std::string last_log() const { return logs_.empty() ? "" : read_text(logs_.back()); }
+
+    bool log_contains(const std::string& needle, std::chrono::milliseconds timeout = 5s) const {
+        return wait_until([&] { return logs().find(needle) != std::string::npos; }, timeout);
+    }
+
+    /// Live brags in the database, read through a separate connection as a user would.
+    int brag_count(const std::string& text_like = "%") const {
+        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement st(d, "SELECT count(*) FROM brags WHERE deleted_at IS NULL AND "
+                                "text LIKE ?");
+        st.bind(1, text_like);
+        st.executeStep();
+        return st.getColumn(0).getInt();
+    }
+
+    int processed_events(const std::string& event_id) const {
+        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement st(d, "SELECT count(*) FROM processed_events WHERE event_id = ?");
+        st.bind(1, event_id);
+        st.executeStep();
+        return st.getColumn(0).getInt();
+    }
+
+    std::string person_field(const std::string& id, const std::string& column) const {
+        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Statement st(d, "SELECT coalesce(" + column + ", '') FROM people WHERE id = ?");
+        st.bind(1, id);
+        return st.executeStep() ? st.getColumn(0).getString() : "";
+    }
+
+    /// Sends `n` /brag commands with texts "<tag> <i>"; returns their envelope ids.
+    std::vector<std::string> send_brags(int n, const std::string& tag) {
+        std::vector<std::string> ids;
+        for (int i = 0; i < n; ++i) {
+            SlashCommand c;
+            c.text = tag + " " + std::to_string(i);
+            ids.push_back(server.send_slash_command(c).envelope_id);
+        }
+        return ids;
+    }
+
+    /// Tokens and socket tickets never reach a log line.
+    void check_logs_clean() const {
+        const std::string all = logs();
+        CHECK(all.find(kBotToken) == std::string::npos);
+        CHECK(all.find(kAppToken) == std::string::npos);
+        CHECK(all.find("ticket=") == std::string::npos);
+    }
+
+private:
+    TempDir dir_;
+    fs::path db_;
+    std::vector<fs::path> logs_;
+
+public:
+    SlackTestServer server;
+    std::unique_ptr<ChildProcess> bot;
+};
+
+}  // namespace
+
+TEST_CASE("/brag is answered in the ack, after its row is committed", "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    SlashCommand c;
+    c.text = "shipped the importer #infra";
+    auto sent = f.server.send_slash_command(c);
+    auto ack = f.server.wait_for_ack(sent.envelope_id, 5s);
+    REQUIRE(ack);
+    CHECK(ack->latency < 3s);
+    REQUIRE(ack->has_payload);
+    CHECK(ack->payload.value("text", "").find("Logged brag") != std::string::npos);
+    CHECK(ack->payload.value("response_type", "") == "ephemeral");
+    CHECK(f.brag_count("shipped the importer%") == 1);
+
+    // First seen: the profile comes from users.info and lands in people.
+    CHECK(f.server.wait_for_call("users.info", 5s, [](const ApiCall& call) {
+        return call.args.value("user", "") == "U0ALICE";
+    }));
+    CHECK(wait_until([&] { return f.person_field("U0ALICE", "tz") == "America/New_York"; }, 5s));
+    CHECK_FALSE(f.person_field("U0ALICE", "real_name").empty());
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("warning then refresh_requested: the next socket opens first and no envelope is lost",
+          "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    auto ids = f.send_brags(10, "before warning");
+    REQUIRE(f.server.send_disconnect("warning"));
+    auto more = f.send_brags(10, "during warning");
+    ids.insert(ids.end(), more.begin(), more.end());
+    REQUIRE(f.server.wait_for_hello_count(2, 10s));
+    more = f.send_brags(10, "after warning");
+    ids.insert(ids.end(), more.begin(), more.end());
+    REQUIRE(f.server.send_disconnect("refresh_requested"));
+    REQUIRE(f.server.wait_for_hello_count(3, 10s));
+    more = f.send_brags(10, "after refresh");
+    ids.insert(ids.end(), more.begin(), more.end());
+
+    REQUIRE(f.server.wait_for_no_outstanding(10s));
+    for (const auto& id : ids) CHECK(f.server.wait_for_ack(id, 1s));
+    CHECK(f.brag_count() == 40);
+    CHECK(f.server.stats().duplicate_acks == 0);
+    // Each replaced socket is closed by the bot (close frame) once its successor said hello.
+    CHECK(wait_until([&] {
+        auto c = f.server.connections();
+        return c.size() == 3 && !c[0].live && !c[1].live && c[2].live;
+    }, 5s));
+    auto conns = f.server.connections();
+    REQUIRE(conns.size() == 3);
+    CHECK(conns[0].client_sent_close);
+    CHECK(conns[1].client_sent_close);
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("an abrupt drop mid-stream reconnects and later envelopes are still acked",
+          "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    auto first = f.send_brags(20, "before drop");
+    REQUIRE(f.server.drop_connection());
+    auto later = f.send_brags(20, "after drop");
+    REQUIRE(f.server.wait_for_hello_count(2, 10s));
+    for (const auto& id : later) CHECK(f.server.wait_for_ack(id, 5s));
+    CHECK(f.brag_count("after drop%") == 20);
+    // Whatever was acked before the drop is stored, too.
+    int acked_first = 0;
+    for (const auto& id : first)
+        if (f.server.wait_for_ack(id, 0ms)) ++acked_first;
+    CHECK(f.brag_count("before drop%") >= acked_first);
+    CHECK(f.log_contains("lost connection"));
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("a retried event is acked but processed once, also across a restart", "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    const json event = {{"type", "app_home_opened"}, {"user", "U0BOB"}, {"channel", "D0BOB"},
+                        {"tab", "home"}};
+    auto e1 = f.server.send_event(event, "Ev0RETRY1");
+    REQUIRE(f.server.wait_for_ack(e1, 5s));
+    auto e2 = f.server.send_event(event, "Ev0RETRY1", 1, "http_timeout");
+    REQUIRE(f.server.wait_for_ack(e2, 5s));
+    CHECK(f.processed_events("Ev0RETRY1") == 1);
+    CHECK(f.log_contains("event Ev0RETRY1 (app_home_opened) already processed"));
+    REQUIRE(f.stop_bot() == 0);
+
+    f.start_bot();
+    REQUIRE(f.server.wait_for_hello_count(2, 10s));
+    auto e3 = f.server.send_event(event, "Ev0RETRY1", 2, "http_timeout");
+    REQUIRE(f.server.wait_for_ack(e3, 5s));
+    CHECK(wait_until([&] {
+        return f.last_log().find("event Ev0RETRY1 (app_home_opened) already processed") !=
+               std::string::npos;
+    }, 5s));
+    CHECK(f.processed_events("Ev0RETRY1") == 1);
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("a 429 on chat.postMessage is waited out and the DM is delivered", "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    f.server.rate_limit_next("chat.postMessage", 1);
+    const json payload = {
+        {"type", "view_submission"},
+        {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
+        {"view",
+         {{"id", "V0BRAG"},
+          {"callback_id", "brag_new"},
+          {"private_metadata", ""},
+          {"state",
+           {{"values",
+             {{"text",
+               {{"value", {{"type", "plain_text_input"},
+                           {"value", "mentored two new hires #people"}}}}}}}}}}}};
+    auto id = f.server.send_interactive(payload);
+    auto ack = f.server.wait_for_ack(id, 5s);
+    REQUIRE(ack);
+    CHECK(f.brag_count("mentored two new hires%") == 1);
+    auto delivered = f.server.wait_for_call(
+        "chat.postMessage", 10s, [](const ApiCall& c) { return c.http_status == 200; });
+    REQUIRE(delivered);
+    auto all = f.server.calls("chat.postMessage");
+    REQUIRE(all.size() >= 2);
+    CHECK(all.front().http_status == 429);
+    CHECK(delivered->received - all.front().received >= 900ms);
+    CHECK(delivered->args.dump().find("Logged brag") != std::string::npos);
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("invalid_auth stops the bot with a clear log line and a non-zero exit",
+          "[e2e][slack]") {
+    Fixture f;
+    f.server.set_connections_open_error("invalid_auth");
+    f.start_bot();
+    auto code = f.bot->wait(10s);
+    REQUIRE(code);
+    CHECK(*code != 0);
+    CHECK(f.logs().find("invalid_auth") != std::string::npos);
+    CHECK(f.logs().find("SLACK_APP_TOKEN") != std::string::npos);
+    f.check_logs_clean();
+}
+
+TEST_CASE("missing or mistyped tokens are refused before connecting", "[e2e][slack]") {
+    Fixture f;
+    f.start_bot({{"SLACK_APP_TOKEN", std::nullopt}});
+    auto code = f.bot->wait(5s);
+    REQUIRE(code);
+    CHECK(*code != 0);
+    CHECK(f.last_log().find("SLACK_APP_TOKEN is not set") != std::string::npos);
+
+    f.start_bot({{"SLACK_BOT_TOKEN", kAppToken}});
+    code = f.bot->wait(5s);
+    REQUIRE(code);
+    CHECK(*code != 0);
+    CHECK(f.last_log().find("must be a bot token starting with xoxb-") != std::string::npos);
+    CHECK(f.server.call_count("apps.connections.open") == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("SIGTERM finishes in-flight work, closes the socket and exits 0", "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    auto ids = f.send_brags(200, "in flight");
+    REQUIRE(f.server.wait_for_ack_count(1, 5s));
+    const auto started = std::chrono::steady_clock::now();
+    f.bot->signal(SIGTERM);
+    auto code = f.bot->wait(8s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(std::chrono::steady_clock::now() - started < 6s);
+    // Nothing lost: every acked brag is stored; nothing unacked was half-done.
+    int acked = 0;
+    for (const auto& a : f.server.acks())
+        if (a.has_payload && !a.duplicate && !a.unknown) ++acked;
+    CHECK(acked >= 1);
+    CHECK(f.brag_count("in flight%") == acked);
+    CHECK(f.server.connections().at(0).client_sent_close);
+    CHECK(f.logs().find("received SIGTERM") != std::string::npos);
+    f.check_logs_clean();
+}
+
+TEST_CASE("malformed and unknown envelopes are logged without a crash", "[e2e][slack]") {
+    Fixture f;
+    f.start_connected();
+    CHECK(f.server.send_raw("{this is not json"));
+    CHECK(f.server.send_raw("[1, 2, 3]"));
+    CHECK(f.server.send_raw(R"({"type":"mystery_type","envelope_id":"E0MYSTERY","payload":{}})"));
+    CHECK(f.server.send_raw(R"({"type":"events_api","envelope_id":"E0NOEVENT","payload":{}})"));
+    CHECK(f.server.send_raw(
+        R"({"type":"slash_commands","envelope_id":"E0BADSLASH","payload":{"text":"x"}})"));
+    CHECK(f.server.send_raw(R"({"type":"interactive","envelope_id":"E0BADINT",)"
+                            R"("payload":{"type":"block_actions","user":{"id":"U0ALICE"}}})"));
+    // Odd unicode and a 40 KB text still get an answer.
+    SlashCommand odd;
+    odd.text = "fixed \xF0\x9F\x90\x9B in ca\xC3\xA7" + std::string(40 * 1024, 'x');
+    auto sent = f.server.send_slash_command(odd);
+    auto ack = f.server.wait_for_ack(sent.envelope_id, 5s);
+    REQUIRE(ack);
+    CHECK(ack->has_payload);
+    SlashCommand normal;
+    normal.text = "still alive";
+    auto ok = f.server.send_slash_command(normal);
+    REQUIRE(f.server.wait_for_ack(ok.envelope_id, 5s));
+    CHECK(f.brag_count("still alive") == 1);
+    CHECK(f.bot->running());
+    CHECK(f.log_contains("malformed"));
+    CHECK(f.log_contains("unknown type 'mystery_type'"));
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}

@@ -1,0 +1,567 @@
+// WebApi against a scripted fake HttpClient (no network), and CurlHttpClient against a tiny
+// HTTP server on 127.0.0.1.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <catch2/catch.hpp>
+
+#include "src/core/logging.hpp"
+#include "src/slack/web_api.hpp"
+
+using namespace careerbot;
+using namespace careerbot::slack;
+using json = nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Not shaped like a Slack token, so the logging redaction filter would not hide it: the test
+// checks that the client never logs it at all.
+const std::string test_token = "test-bot-secret-4711";
+const std::string api_base = "https://slack.test/api/";
+
+/// A scripted Slack behind the HttpClient interface: records every request and answers from
+/// per-method scripts, then with {"ok":true}.
+class FakeSlack {
+public:
+    struct Request {
+        std::string url;
+        std::string method;  ///< API method, "response_url" or "file_upload"
+        std::string content_type;
+        std::string body;
+        std::vector<std::string> headers;
+        SteadyClock::time_point at;
+        json args() const { return json::parse(body, nullptr, false); }
+        bool has_header_with(const std::string& needle) const {
+            for (const auto& h : headers) {
+                if (h.find(needle) != std::string::npos) return true;
+            }
+            return false;
+        }
+    };
+
+    /// The next call of `method` gets `response` (scripts are consumed in order).
+    void script(const std::string& method, HttpResponse response) {
+        std::lock_guard lock(mutex_);
+        scripts_[method].push_back(std::move(response));
+    }
+    /// Every request of `method` (all when empty), in arrival order.
+    std::vector<Request> requests(const std::string& method = "") const {
+        std::lock_guard lock(mutex_);
+        std::vector<Request> out;
+        for (const auto& r : requests_) {
+            if (method.empty() || r.method == method) out.push_back(r);
+        }
+        return out;
+    }
+    std::function<std::unique_ptr<HttpClient>()> factory();
+
+    HttpResponse answer(Request request) {
+        std::optional<HttpResponse> scripted;
+        {
+            std::lock_guard lock(mutex_);
+            auto& queue = scripts_[request.method];
+            if (!queue.empty()) {
+                scripted = std::move(queue.front());
+                queue.pop_front();
+            }
+            requests_.push_back(request);
+        }
+        if (latency.count() > 0) std::this_thread::sleep_for(latency);
+        if (scripted) return *scripted;
+        return HttpResponse{200, R"({"ok":true})", {}, ""};
+    }
+
+    std::chrono::milliseconds latency{0};
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<Request> requests_;
+    std::map<std::string, std::deque<HttpResponse>> scripts_;
+};
+
+class FakeHttpClient final : public HttpClient {
+public:
+    explicit FakeHttpClient(FakeSlack& slack) : slack_(slack) {}
+    HttpResponse post(const std::string& url, const std::string& content_type,
+                      const std::string& body, const std::vector<std::string>& headers) override {
+        FakeSlack::Request r{url, "", content_type, body, headers, SteadyClock::now()};
+        if (url.starts_with(api_base)) {
+            r.method = url.substr(api_base.size());
+        } else if (url.starts_with("https://hooks.test/")) {
+            r.method = "response_url";
+        } else {
+            r.method = "file_upload";
+        }
+        return slack_.answer(std::move(r));
+    }
+
+private:
+    FakeSlack& slack_;
+};
+
+std::function<std::unique_ptr<HttpClient>()> FakeSlack::factory() {
+    return [this] { return std::make_unique<FakeHttpClient>(*this); };
+}
+
+HttpResponse slack_json(json body, long status = 200) { return {status, body.dump(), {}, ""}; }
+
+HttpResponse rate_limited(const std::string& seconds) {
+    return {429, R"({"ok":false,"error":"ratelimited"})", {{"retry-after", seconds}}, ""};
+}
+
+WebApiOptions options(int max_attempts = 5) {
+    WebApiOptions o;
+    o.base_url = api_base;
+    o.bot_token = test_token;
+    o.max_attempts_on_error = max_attempts;
+    o.retry_base_delay = 10ms;
+    return o;
+}
+
+/// Captures every log line written while it lives.
+class LogCapture {
+public:
+    LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200)) {
+        add_sink(sink_);
+    }
+    ~LogCapture() { remove_sink(sink_); }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+    std::vector<std::string> lines() { return sink_->last_formatted(); }
+    bool any_contains(const std::string& a, const std::string& b = "") {
+        for (const auto& l : lines()) {
+            if (l.find(a) != std::string::npos && l.find(b) != std::string::npos) return true;
+        }
+        return false;
+    }
+
+private:
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+double seconds_since(SteadyClock::time_point t) {
+    return std::chrono::duration<double>(SteadyClock::now() - t).count();
+}
+
+}  // namespace
+
+TEST_CASE("call posts JSON with the bearer token to base_url + method", "[web_api]") {
+    FakeSlack slack;
+    slack.script("chat.postMessage", slack_json({{"ok", true}, {"ts", "1.2"}}));
+    WebApi api(options(), slack.factory(), 1);
+
+    ApiResult r = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "héllo"}});
+    CHECK(r.ok);
+    CHECK(r.body["ts"] == "1.2");
+    auto sent = slack.requests("chat.postMessage");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].url == "https://slack.test/api/chat.postMessage");
+    CHECK(sent[0].content_type == "application/json; charset=utf-8");
+    CHECK(sent[0].has_header_with("Authorization: Bearer " + test_token));
+    CHECK(sent[0].args() == json{{"channel", "C1"}, {"text", "héllo"}});
+
+    SECTION("a token argument overrides the bot token") {
+        api.call("apps.connections.open", json::object(), "xapp-1-app");
+        auto open = slack.requests("apps.connections.open");
+        REQUIRE(open.size() == 1);
+        CHECK(open[0].has_header_with("Authorization: Bearer xapp-1-app"));
+        CHECK_FALSE(open[0].has_header_with(test_token));
+    }
+}
+
+TEST_CASE("ok:false is logged with the method and error, never the token or the args",
+          "[web_api]") {
+    LogCapture logs;
+    FakeSlack slack;
+    slack.script("chat.postMessage", slack_json({{"ok", false}, {"error", "channel_not_found"}}));
+    WebApi api(options(), slack.factory(), 1);
+
+    std::atomic<bool> called{false};
+    std::string error;
+    api.call_async("chat.postMessage", {{"channel", "C404"}, {"text", "private brag text"}},
+                   [&](const ApiResult& r) {
+                       error = r.error;
+                       called = true;
+                   });
+    REQUIRE(api.drain(2s));
+    CHECK(called);
+    CHECK(error == "channel_not_found");
+    CHECK(logs.any_contains("chat.postMessage", "channel_not_found"));
+    for (const auto& line : logs.lines()) {
+        CHECK(line.find(test_token) == std::string::npos);
+        CHECK(line.find("private brag text") == std::string::npos);
+        CHECK(line.find("Authorization") == std::string::npos);
+    }
+}
+
+TEST_CASE("a 429 pauses only its method; the call is retried once after Retry-After", "[web_api]") {
+    FakeSlack slack;
+    slack.script("chat.postMessage", rate_limited("1"));
+    // One worker: the other method must still get through while chat.postMessage waits.
+    WebApi api(options(), slack.factory(), 1);
+
+    auto start = SteadyClock::now();
+    std::atomic<int> post_done{0};
+    std::atomic<bool> post_ok{false};
+    std::atomic<double> post_at{0};
+    std::atomic<double> users_at{0};
+    api.call_async("chat.postMessage", {{"channel", "C1"}, {"text", "hi"}},
+                   [&](const ApiResult& r) {
+                       post_ok = r.ok;
+                       post_at = seconds_since(start);
+                       ++post_done;
+                   });
+    // Give the first attempt time to be answered 429 before the other method is queued.
+    while (slack.requests("chat.postMessage").empty()) std::this_thread::sleep_for(1ms);
+    api.call_async("users.info", {{"user", "U1"}},
+                   [&](const ApiResult&) { users_at = seconds_since(start); });
+
+    REQUIRE(api.drain(3s));
+    CHECK(post_done == 1);
+    CHECK(post_ok);
+    CHECK(slack.requests("chat.postMessage").size() == 2);  // the 429, then exactly one retry
+    CHECK(slack.requests("users.info").size() == 1);
+    CHECK(users_at.load() < 0.5);
+    CHECK(post_at.load() >= 0.95);
+    CHECK(post_at.load() > users_at.load());
+}
+
+TEST_CASE("a 429 also pauses synchronous calls of that method", "[web_api]") {
+    FakeSlack slack;
+    slack.script("views.publish", rate_limited("0.2"));
+    WebApi api(options(), slack.factory(), 1);
+    auto start = SteadyClock::now();
+    ApiResult r = api.call("views.publish", {{"user_id", "U1"}});
+    CHECK(r.ok);
+    CHECK(seconds_since(start) >= 0.19);
+    CHECK(slack.requests("views.publish").size() == 2);
+}
+
+TEST_CASE("transport errors and 5xx are retried with backoff, then given up with a log",
+          "[web_api]") {
+    LogCapture logs;
+    FakeSlack slack;
+    WebApi api(options(3), slack.factory(), 1);
+
+    SECTION("a 503 then success delivers the call") {
+        slack.script("chat.postMessage", HttpResponse{503, "busy", {}, ""});
+        CHECK(api.call("chat.postMessage", {{"channel", "C1"}}).ok);
+        CHECK(slack.requests("chat.postMessage").size() == 2);
+    }
+    SECTION("an endless transport error is given up after max_attempts_on_error") {
+        for (int i = 0; i < 3; ++i) {
+            slack.script("chat.postMessage", HttpResponse{0, "", {}, "Could not resolve host"});
+        }
+        std::string error;
+        api.call_async("chat.postMessage", {{"channel", "C1"}},
+                       [&](const ApiResult& r) { error = r.error; });
+        REQUIRE(api.drain(2s));
+        CHECK(error == "Could not resolve host");
+        CHECK(slack.requests("chat.postMessage").size() == 3);
+        CHECK(logs.any_contains("chat.postMessage failed after 3 attempts",
+                                "Could not resolve host"));
+    }
+}
+
+TEST_CASE("drain waits for queued calls and pending counts them", "[web_api]") {
+    FakeSlack slack;
+    slack.latency = 30ms;
+    WebApi api(options(), slack.factory(), 2);
+    std::atomic<int> done{0};
+    for (int i = 0; i < 6; ++i) {
+        api.call_async("chat.postMessage", {{"n", i}}, [&](const ApiResult&) { ++done; });
+    }
+    CHECK(api.pending() > 0);
+    CHECK(api.drain(2s));
+    CHECK(done == 6);
+    CHECK(api.pending() == 0);
+}
+
+TEST_CASE("drain gives up at its deadline and shutdown does not wait out a Retry-After",
+          "[web_api]") {
+    FakeSlack slack;
+    slack.script("chat.postMessage", rate_limited("30"));
+    slack.script("views.open", rate_limited("30"));
+    auto api = std::make_unique<WebApi>(options(), slack.factory(), 2);
+    api->call_async("chat.postMessage", {{"channel", "C1"}});
+    // A blocking call made from a worker (as uploads are) sleeps on its Retry-After.
+    WebApi* raw = api.get();
+    std::string sync_error;
+    api->call_async("users.info", {}, [raw, &sync_error](const ApiResult&) {
+        sync_error = raw->call("views.open", {{"trigger_id", "t"}}).error;
+    });
+
+    auto start = SteadyClock::now();
+    CHECK_FALSE(api->drain(300ms));
+    CHECK(api->pending() >= 1);
+    api.reset();
+    CHECK(seconds_since(start) < 1.5);
+    CHECK(sync_error == "shutting_down");
+    CHECK(slack.requests("chat.postMessage").size() == 1);
+}
+
+TEST_CASE("response_url posts carry no token and accept plain-text and JSON answers", "[web_api]") {
+    FakeSlack slack;
+    WebApi api(options(), slack.factory(), 1);
+    std::vector<ApiResult> results(3);
+    slack.script("response_url", HttpResponse{200, "ok", {{"content-type", "text/plain"}}, ""});
+    slack.script("response_url", HttpResponse{404, "expired_url", {}, ""});
+    slack.script("response_url", slack_json({{"ok", false}, {"error", "no_text"}}));
+    // One worker and a chain, so the scripted answers meet the posts in order.
+    api.post_response_url_async("https://hooks.test/r/1", {{"text", "a"}}, [&](const ApiResult& a) {
+        results[0] = a;
+        api.post_response_url_async(
+            "https://hooks.test/r/1", {{"text", "b"}}, [&](const ApiResult& b) {
+                results[1] = b;
+                api.post_response_url_async("https://hooks.test/r/1", json::object(),
+                                            [&](const ApiResult& c) { results[2] = c; });
+            });
+    });
+    REQUIRE(api.drain(2s));
+    CHECK(results[0].ok);
+    CHECK_FALSE(results[1].ok);
+    CHECK(results[1].error == "expired_url");
+    CHECK_FALSE(results[2].ok);
+    CHECK(results[2].error == "no_text");
+    auto posts = slack.requests("response_url");
+    REQUIRE(posts.size() == 3);
+    CHECK(posts[0].content_type == "application/json; charset=utf-8");
+    CHECK(posts[0].args() == json{{"text", "a"}});
+    CHECK_FALSE(posts[0].has_header_with("Authorization"));
+}
+
+TEST_CASE("upload_file reserves form-encoded, uploads the bytes, then completes into the channel",
+          "[web_api]") {
+    FakeSlack slack;
+    slack.script(
+        "files.getUploadURLExternal",
+        slack_json(
+            {{"ok", true}, {"upload_url", "https://files.test/upload/v1/F1"}, {"file_id", "F1"}}));
+    WebApi api(options(), slack.factory(), 1);
+    FileOut file{"brags 2026.md", "Brag document", "# Brags\n"};
+
+    ApiResult r = api.upload_file(file, "D1", "Your export");
+    CHECK(r.ok);
+    auto all = slack.requests();
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].method == "files.getUploadURLExternal");
+    CHECK(all[0].content_type == "application/x-www-form-urlencoded");
+    CHECK(all[0].body == "filename=brags%202026.md&length=8");
+    CHECK(all[0].has_header_with("Authorization: Bearer " + test_token));
+    CHECK(all[1].url == "https://files.test/upload/v1/F1");
+    CHECK(all[1].body == "# Brags\n");
+    CHECK_FALSE(all[1].has_header_with(test_token));
+    CHECK(all[2].method == "files.completeUploadExternal");
+    CHECK(all[2].args() == json{{"files", {{{"id", "F1"}, {"title", "Brag document"}}}},
+                                {"channel_id", "D1"},
+                                {"initial_comment", "Your export"}});
+
+    SECTION("a failed reservation stops the flow") {
+        slack.script("files.getUploadURLExternal",
+                     slack_json({{"ok", false}, {"error", "invalid_arguments"}}));
+        ApiResult failed = api.upload_file(file, "D1");
+        CHECK(failed.error == "invalid_arguments");
+        CHECK(slack.requests().size() == 4);
+    }
+}
+
+// ---- CurlHttpClient against a real socket ---------------------------------------------------
+
+namespace {
+
+/// Sets or unsets environment variables for one test and restores them afterwards.
+class EnvGuard {
+public:
+    void set(const std::string& name, const std::optional<std::string>& value) {
+        if (!saved_.contains(name)) {
+            const char* old = std::getenv(name.c_str());
+            saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
+        }
+        if (value) {
+            ::setenv(name.c_str(), value->c_str(), 1);
+        } else {
+            ::unsetenv(name.c_str());
+        }
+    }
+    void clear_proxies() {
+        for (const char* n : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy",
+                              "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+            set(n, std::nullopt);
+        }
+    }
+    ~EnvGuard() {
+        for (const auto& [name, value] : saved_) {
+            if (value) {
+                ::setenv(name.c_str(), value->c_str(), 1);
+            } else {
+                ::unsetenv(name.c_str());
+            }
+        }
+    }
+
+private:
+    std::map<std::string, std::optional<std::string>> saved_;
+};
+
+/// An HTTP/1.1 server on 127.0.0.1 answering every request with one canned response; it
+/// records request heads and bodies and counts connections (to see keep-alive).
+class TinyHttpServer {
+public:
+    explicit TinyHttpServer(std::string response) : response_(std::move(response)) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd_, 4) == 0);
+        socklen_t len = sizeof addr;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~TinyHttpServer() {
+        ::shutdown(fd_, SHUT_RDWR);
+        thread_.join();
+        ::close(fd_);
+    }
+    TinyHttpServer(const TinyHttpServer&) = delete;
+    TinyHttpServer& operator=(const TinyHttpServer&) = delete;
+
+    std::string url(const std::string& path) const {
+        return "http://127.0.0.1:" + std::to_string(port_) + path;
+    }
+    int port() const { return port_; }
+    std::vector<std::string> requests() {
+        std::lock_guard lock(mutex_);
+        return requests_;
+    }
+    int connections() const { return connections_; }
+
+private:
+    void serve() {
+        while (true) {
+            int client = ::accept(fd_, nullptr, nullptr);
+            if (client < 0) return;
+            ++connections_;
+            std::string buffer;
+            while (read_request(client, buffer)) {
+                ::send(client, response_.data(), response_.size(), MSG_NOSIGNAL);
+            }
+            ::close(client);
+        }
+    }
+    bool read_request(int client, std::string& buffer) {
+        auto fill = [&] {
+            char chunk[4096];
+            auto n = ::recv(client, chunk, sizeof chunk, 0);
+            if (n <= 0) return false;
+            buffer.append(chunk, static_cast<std::size_t>(n));
+            return true;
+        };
+        std::size_t end;
+        while ((end = buffer.find("\r\n\r\n")) == std::string::npos) {
+            if (!fill()) return false;
+        }
+        std::string head = buffer.substr(0, end + 4);
+        std::size_t length = 0;
+        auto cl = head.find("Content-Length: ");
+        if (cl != std::string::npos) length = std::stoul(head.substr(cl + 16));
+        while (buffer.size() < end + 4 + length) {
+            if (!fill()) return false;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            requests_.push_back(buffer.substr(0, end + 4 + length));
+        }
+        buffer.erase(0, end + 4 + length);
+        return true;
+    }
+
+    std::string response_;
+    int fd_ = -1;
+    int port_ = 0;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::vector<std::string> requests_;
+    std::atomic<int> connections_{0};
+};
+
+}  // namespace
+
+TEST_CASE("the curl client posts over plain http, keeps the connection and lower-cases headers",
+          "[web_api]") {
+    EnvGuard env;
+    env.clear_proxies();
+    const std::string body = R"({"ok":false,"error":"ratelimited"})";
+    TinyHttpServer server(
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nX-Slack-Req-Id: abc\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
+    {
+        auto http = make_curl_http_client();
+        HttpResponse r =
+            http->post(server.url("/api/chat.postMessage"), "application/json; charset=utf-8",
+                       R"({"text":"hi"})", {"Authorization: Bearer " + test_token});
+        CHECK(r.error.empty());
+        CHECK(r.status == 429);
+        CHECK(r.headers["retry-after"] == "7");
+        CHECK(r.headers["x-slack-req-id"] == "abc");
+        CHECK(json::parse(r.body)["error"] == "ratelimited");
+        HttpResponse again = http->post(server.url("/api/users.info"), "text/plain", "x", {});
+        CHECK(again.status == 429);
+    }
+    auto seen = server.requests();
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].starts_with("POST /api/chat.postMessage HTTP/1.1\r\n"));
+    CHECK(seen[0].find("Authorization: Bearer " + test_token) != std::string::npos);
+    CHECK(seen[0].find("Content-Type: application/json; charset=utf-8") != std::string::npos);
+    CHECK(seen[0].ends_with("\r\n\r\n{\"text\":\"hi\"}"));
+    CHECK(server.connections() == 1);  // keep-alive: both requests on one connection
+}
+
+TEST_CASE("the curl client reports transport errors without a status", "[web_api]") {
+    EnvGuard env;
+    env.clear_proxies();
+    int port = 0;
+    {
+        TinyHttpServer closed("");
+        port = closed.port();
+    }
+    auto http = make_curl_http_client();
+    HttpResponse r = http->post("http://127.0.0.1:" + std::to_string(port) + "/api/x",
+                                "application/json", "{}", {});
+    CHECK(r.status == 0);
+    CHECK_FALSE(r.error.empty());
+}
+
+TEST_CASE("the curl client takes its proxy from HTTPS_PROXY", "[web_api]") {
+    // The "proxy" refuses the CONNECT; what matters is that curl asked it instead of resolving
+    // slack.invalid itself.
+    EnvGuard env;
+    env.clear_proxies();
+    TinyHttpServer proxy("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+    env.set("HTTPS_PROXY", "http://127.0.0.1:" + std::to_string(proxy.port()));
+    auto http = make_curl_http_client();
+    HttpResponse r = http->post("https://slack.invalid/api/auth.test", "application/json", "{}",
+                                {"Authorization: Bearer " + test_token});
+    CHECK(r.status == 0);
+    auto seen = proxy.requests();
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen[0].starts_with("CONNECT slack.invalid:443 HTTP/1.1"));
+    // TLS is tunnelled: the proxy never sees the token.
+    CHECK(seen[0].find(test_token) == std::string::npos);
+}
