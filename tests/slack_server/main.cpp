@@ -27,7 +27,9 @@ void print(const json& line) {
     std::cout << line.dump(-1, ' ', false, json::error_handler_t::replace) << '\n' << std::flush;
 }
 
-void print_error(const std::string& message) { print(json{{"event", "error"}, {"message", message}}); }
+void print_error(const std::string& message) {
+    print(json{{"event", "error"}, {"message", message}});
+}
 
 constexpr const char* usage = R"(usage: slack-test-server [--bot-token T] [--app-token T] [--port N]
                          [--ping-ms N] [--no-record]
@@ -94,8 +96,8 @@ bool run_command(SlackTestServer& server, const SlackTestServer::Options& option
             print_error("not valid JSON");
             return true;
         }
-        std::string id = verb == "event" ? server.send_event(payload)
-                                         : server.send_interactive(payload);
+        std::string id =
+            verb == "event" ? server.send_event(payload) : server.send_interactive(payload);
         print(json{{"event", "sent"}, {"envelope_id", id}});
     } else if (verb == "raw") {
         if (!server.send_raw(rest_of(in))) print_error("no live connection");

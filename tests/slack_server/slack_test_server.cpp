@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <ctime>
 #include <condition_variable>
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <list>
 #include <map>
@@ -50,9 +50,7 @@ constexpr std::size_t max_request_body = 256U * 1024U * 1024U;
 constexpr std::size_t max_recorded_upload = 1024U * 1024U;
 constexpr std::size_t max_other_messages = 10000;
 
-std::string dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 /// Slack counts characters, not bytes.
 std::size_t utf8_length(const std::string& s) {
@@ -74,7 +72,8 @@ std::string url_decode(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (in[i] == '+') {
             out += ' ';
-        } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+        } else if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
+                   hex_value(in[i + 2]) >= 0) {
             out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
             i += 2;
         } else {
@@ -266,12 +265,12 @@ struct ServerCore {
         std::random_device rd;
         rng_.seed((static_cast<std::uint64_t>(rd()) << 32U) ^ rd());
         char prefix[32];
-        std::snprintf(prefix, sizeof prefix, "%08x-%04x-4%03x-8%03x-",
-                      static_cast<unsigned>(rng_() & 0xFFFFFFFFU),
-                      static_cast<unsigned>(rng_() & 0xFFFFU),
-                      static_cast<unsigned>(rng_() & 0xFFFU),
-                      static_cast<unsigned>(rng_() & 0xFFFU));
+        std::snprintf(
+            prefix, sizeof prefix, "%08x-%04x-4%03x-8%03x-",
+            static_cast<unsigned>(rng_() & 0xFFFFFFFFU), static_cast<unsigned>(rng_() & 0xFFFFU),
+            static_cast<unsigned>(rng_() & 0xFFFU), static_cast<unsigned>(rng_() & 0xFFFU));
         envelope_prefix_ = prefix;
+        envelope_mask_ = rng_() & 0xFFFFFFFFFFFFULL;
         for (const auto& user : options_.users) users_[user.id] = user;
         auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -294,6 +293,7 @@ struct ServerCore {
     std::mt19937_64 rng_;
     std::string envelope_prefix_;
     std::uint64_t next_envelope_seq_ = 0;
+    std::uint64_t envelope_mask_ = 0;
     std::uint64_t next_id_ = 1;
     std::uint64_t last_ts_us_ = 0;
 
@@ -328,9 +328,7 @@ struct ServerCore {
     std::list<std::weak_ptr<HttpSession>> http_sessions_;
     std::deque<Outgoing> backlog_;
 
-    std::string base_url() const {
-        return "http://127.0.0.1:" + std::to_string(port_.load());
-    }
+    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_.load()); }
 
     std::string random_hex(std::size_t n) {
         static constexpr char digits[] = "0123456789abcdef";
@@ -351,10 +349,10 @@ struct ServerCore {
 
     /// Message timestamps must be unique; "seconds.micros" like Slack. Needs mutex_.
     std::string new_ts() {
-        auto now_us = static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count());
+        auto now_us =
+            static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
         last_ts_us_ = std::max(now_us, last_ts_us_ + 1);
         char buf[40];
         std::snprintf(buf, sizeof buf, "%llu.%06llu",
@@ -363,12 +361,13 @@ struct ServerCore {
         return buf;
     }
 
-    /// Envelope ids encode a sequence number so duplicate acks are told from unknown ones
-    /// without remembering every id. Needs mutex_.
+    /// Envelope ids are UUID-shaped and encode a sequence number (masked, so they look random),
+    /// so duplicate acks are told from unknown ones without remembering every id. Needs mutex_.
     std::string new_envelope_id() {
         char tail[16];
         std::snprintf(tail, sizeof tail, "%012llx",
-                      static_cast<unsigned long long>(next_envelope_seq_++));
+                      static_cast<unsigned long long>((next_envelope_seq_++ ^ envelope_mask_) &
+                                                      0xFFFFFFFFFFFFULL));
         return envelope_prefix_ + tail;
     }
 
@@ -377,7 +376,7 @@ struct ServerCore {
         std::string tail = envelope_id.substr(envelope_prefix_.size());
         if (tail.size() != 12) return false;
         try {
-            return std::stoull(tail, nullptr, 16) < next_envelope_seq_;
+            return (std::stoull(tail, nullptr, 16) ^ envelope_mask_) < next_envelope_seq_;
         } catch (const std::exception&) {
             return false;
         }
@@ -445,7 +444,7 @@ struct ServerCore {
 // ---- websocket session ----------------------------------------------------------------------
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
-public:
+  public:
     WsSession(ServerCore& server, beast::tcp_stream&& stream)
         : server_(server), ws_(std::move(stream)), ping_timer_(ws_.get_executor()) {}
 
@@ -492,7 +491,20 @@ public:
 
     websocket::close_reason reason() const { return ws_.reason(); }
 
-private:
+    /// Envelopes queued but not yet on the wire; the one being written stays.
+    std::deque<Outgoing> take_unsent() {
+        std::deque<Outgoing> unsent;
+        auto first = queue_.begin() + (writing_ && !queue_.empty() ? 1 : 0);
+        for (auto it = first; it != queue_.end(); ++it) {
+            if (it->kind == Outgoing::Kind::text && !it->envelope_id.empty()) {
+                unsent.push_back(std::move(*it));
+            }
+        }
+        queue_.erase(first, queue_.end());
+        return unsent;
+    }
+
+  private:
     void do_read() {
         ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, std::size_t) {
             self->on_read(ec);
@@ -521,27 +533,26 @@ private:
         const Outgoing& out = queue_.front();
         server_.on_write_started(index, out);
         auto done = [self = shared_from_this()](error_code ec, std::size_t = 0) {
-            self->queue_.pop_front();
+            if (!self->queue_.empty()) self->queue_.pop_front();
             if (ec) {
+                // Unwritten envelopes stay queued for take_unsent() to hand elsewhere.
                 self->writing_ = false;
-                self->queue_.clear();
                 return;
             }
             self->write_next();
         };
         switch (out.kind) {
-        case Outgoing::Kind::text:
-            ws_.text(true);
-            ws_.async_write(net::buffer(*out.text), done);
-            break;
-        case Outgoing::Kind::ping:
-            ws_.async_ping({}, [done](error_code ec) { done(ec); });
-            break;
-        case Outgoing::Kind::close:
-            closing_ = true;
-            ws_.async_close(websocket::close_code::normal,
-                            [done](error_code ec) { done(ec); });
-            break;
+            case Outgoing::Kind::text:
+                ws_.text(true);
+                ws_.async_write(net::buffer(*out.text), done);
+                break;
+            case Outgoing::Kind::ping:
+                ws_.async_ping({}, [done](error_code ec) { done(ec); });
+                break;
+            case Outgoing::Kind::close:
+                closing_ = true;
+                ws_.async_close(websocket::close_code::normal, [done](error_code ec) { done(ec); });
+                break;
         }
     }
 
@@ -570,7 +581,7 @@ private:
 // ---- HTTP session -------------------------------------------------------------------------
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
+  public:
     HttpSession(ServerCore& server, tcp::socket&& socket)
         : server_(server), stream_(std::move(socket)), timer_(stream_.get_executor()) {}
 
@@ -583,14 +594,13 @@ public:
         stream_.socket().close(ec);
     }
 
-private:
+  private:
     void do_read() {
         parser_.emplace();
         parser_->body_limit(max_request_body);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(error_code ec) {
@@ -604,7 +614,7 @@ private:
             if (auto refusal = server_.consume_ticket(target)) {
                 Reply reply;
                 reply.status = starts_with(target, "/link") ? http::status::unauthorized
-                                                             : http::status::not_found;
+                                                            : http::status::not_found;
                 reply.body = error_body(*refusal);
                 reply.close = true;
                 send(req, std::move(reply));
@@ -619,12 +629,11 @@ private:
     }
 
     void send(const http::request<http::string_body>& req, Reply reply) {
-        auto res = std::make_shared<http::response<http::string_body>>(reply.status,
-                                                                        req.version());
+        auto res = std::make_shared<http::response<http::string_body>>(reply.status, req.version());
         res->set(http::field::server, "slack-test-server");
         res->set(http::field::content_type, reply.content_type);
-        if (reply.retry_after >= 0) res->set(http::field::retry_after,
-                                             std::to_string(reply.retry_after));
+        if (reply.retry_after >= 0)
+            res->set(http::field::retry_after, std::to_string(reply.retry_after));
         res->body() = reply.raw_body.empty() ? dump(reply.body) : reply.raw_body;
         res->keep_alive(req.keep_alive() && !reply.close);
         res->prepare_payload();
@@ -714,12 +723,13 @@ void ServerCore::on_ws_open(const std::shared_ptr<WsSession>& session) {
         conn_info_.push_back(info);
         ++stats_.connections_opened;
         ++stats_.live_connections;
-        hello = nlohmann::ordered_json{
-            {"type", "hello"},
-            {"num_connections", stats_.live_connections},
-            {"debug_info",
-             {{"host", "applink-test"}, {"build_number", 1}, {"approximate_connection_time", 18060}}},
-            {"connection_info", {{"app_id", options_.app_id}}}};
+        hello = nlohmann::ordered_json{{"type", "hello"},
+                                       {"num_connections", stats_.live_connections},
+                                       {"debug_info",
+                                        {{"host", "applink-test"},
+                                         {"build_number", 1},
+                                         {"approximate_connection_time", 18060}}},
+                                       {"connection_info", {{"app_id", options_.app_id}}}};
         cv_.notify_all();
     }
     ws_sessions_[session->index] = session;
@@ -765,6 +775,8 @@ void ServerCore::on_ws_closed(WsSession& session, error_code ec) {
     }
     auto it = ws_sessions_.find(session.index);
     if (it != ws_sessions_.end() && it->second.get() == &session) ws_sessions_.erase(it);
+    // Envelopes that never reached this socket go to the next one, as Slack would redeliver.
+    for (auto& out : session.take_unsent()) deliver(std::move(out), std::nullopt);
     if (!line.is_null() && has_sink()) emit(line);
 }
 
@@ -831,13 +843,13 @@ void ServerCore::on_client_message(std::size_t index, std::string text) {
                 ++stats_.unknown_acks;
             }
             if (want_line) {
-                line = json{{"event", "ack"},
-                            {"envelope_id", ack.envelope_id},
-                            {"connection", index},
-                            {"latency_ms", std::chrono::duration<double, std::milli>(
-                                               ack.latency).count()},
-                            {"duplicate", ack.duplicate},
-                            {"unknown", ack.unknown}};
+                line = json{
+                    {"event", "ack"},
+                    {"envelope_id", ack.envelope_id},
+                    {"connection", index},
+                    {"latency_ms", std::chrono::duration<double, std::milli>(ack.latency).count()},
+                    {"duplicate", ack.duplicate},
+                    {"unknown", ack.unknown}};
                 if (ack.has_payload) line["payload"] = message["payload"];
             }
             if (options_.record_acks) {
@@ -951,14 +963,12 @@ Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
         auto delay = delays_.find(call.method);
         if (delay != delays_.end()) reply.delay = delay->second;
         if (sink_) {
-            line = json{{"event", "api_call"},
-                        {"method", call.method},
-                        {"token", redact(call.token)},
-                        {"args", call.args},
-                        {"status", call.http_status},
-                        {"response", call.response}};
+            line = json{{"event", "api_call"},         {"method", call.method},
+                        {"token", redact(call.token)}, {"args", call.args},
+                        {"status", call.http_status},  {"response", call.response}};
             if (!call.response_id.empty()) line["id"] = call.response_id;
             if (line["args"].contains("content")) line["args"].erase("content");
+            if (line["args"].contains("token")) line["args"]["token"] = redact(call.token);
         }
         if (options_.record_calls) calls_.push_back(std::move(call));
         cv_.notify_all();
@@ -998,12 +1008,19 @@ Reply ServerCore::handle_upload(const ApiCall& call, const std::string& body) {
 }
 
 Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
-    static const std::set<std::string> known = {
-        "apps.connections.open", "auth.test",         "chat.postMessage",
-        "chat.postEphemeral",    "chat.update",       "chat.getPermalink",
-        "conversations.open",    "users.info",        "views.open",
-        "views.publish",         "views.update",      "files.getUploadURLExternal",
-        "files.completeUploadExternal"};
+    static const std::set<std::string> known = {"apps.connections.open",
+                                                "auth.test",
+                                                "chat.postMessage",
+                                                "chat.postEphemeral",
+                                                "chat.update",
+                                                "chat.getPermalink",
+                                                "conversations.open",
+                                                "users.info",
+                                                "views.open",
+                                                "views.publish",
+                                                "views.update",
+                                                "files.getUploadURLExternal",
+                                                "files.completeUploadExternal"};
     const json& args = call.args;
     Handler handler;
     {
@@ -1029,9 +1046,9 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
     if (method == "apps.connections.open") {
         if (call.token.empty()) return Reply{http::status::ok, error_body("not_authed")};
         if (!starts_with(call.token, "xapp-")) {
-            return Reply{http::status::ok, error_body(starts_with(call.token, "xox")
-                                                          ? "not_allowed_token_type"
-                                                          : "invalid_auth")};
+            return Reply{http::status::ok,
+                         error_body(starts_with(call.token, "xox") ? "not_allowed_token_type"
+                                                                   : "invalid_auth")};
         }
         if (!options_.app_token.empty() && call.token != options_.app_token) {
             return Reply{http::status::ok, error_body("invalid_auth")};
@@ -1081,8 +1098,7 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         if (starts_with(channel, "U") || starts_with(channel, "W")) return dm_for(channel);
         return channel;
     };
-    if (method == "chat.postMessage" || method == "chat.postEphemeral" ||
-        method == "chat.update") {
+    if (method == "chat.postMessage" || method == "chat.postEphemeral" || method == "chat.update") {
         std::string channel = arg_str(args, "channel");
         if (channel.empty()) return fail("channel_not_found");
         if (method == "chat.update" && arg_str(args, "ts").empty()) {
@@ -1091,8 +1107,8 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         if (method == "chat.postEphemeral" && arg_str(args, "user").empty()) {
             return fail("user_not_in_channel");
         }
-        bool has_content = args.contains("text") || args.contains("blocks") ||
-                           args.contains("attachments");
+        bool has_content =
+            args.contains("text") || args.contains("blocks") || args.contains("attachments");
         if (!has_content) return fail("no_text");
         if (auto error = check_message_limits(args)) return fail(*error);
         channel = resolve_channel(channel);
@@ -1126,8 +1142,9 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         if (users.empty() && channel.empty()) return fail("users_list_not_supplied");
         if (!channel.empty()) return ok(json{{"channel", {{"id", channel}}}});
         if (users.find(',') != std::string::npos) {
-            return ok(json{{"channel", {{"id", "G" + std::to_string(std::hash<std::string>{}(
-                                                      users) % 100000000U)}}}});
+            return ok(json{
+                {"channel",
+                 {{"id", "G" + std::to_string(std::hash<std::string>{}(users) % 100000000U)}}}});
         }
         if (!users_.empty() && users_.count(users) == 0) return fail("user_not_found");
         bool already = !opened_dms_.insert(users).second;
@@ -1208,8 +1225,7 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         }
         std::string file_id = new_id('F');
         file_ids_.insert(file_id);
-        return ok(json{{"upload_url", base_url() + "/upload/v1/" + file_id},
-                       {"file_id", file_id}});
+        return ok(json{{"upload_url", base_url() + "/upload/v1/" + file_id}, {"file_id", file_id}});
     }
     if (method == "files.completeUploadExternal") {
         auto files = arg_json(args, "files");
@@ -1228,7 +1244,7 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
 // ---- Impl: sending ------------------------------------------------------------------------
 
 void ServerCore::send_envelope(const std::string& envelope_id, const json& envelope,
-                                          ConnectionIndex connection) {
+                               ConnectionIndex connection) {
     auto text = std::make_shared<const std::string>(dump(envelope));
     {
         std::lock_guard lock(mutex_);
@@ -1246,7 +1262,7 @@ void ServerCore::send_envelope(const std::string& envelope_id, const json& envel
 }
 
 bool ServerCore::post_control(Outgoing::Kind kind, const std::string& text,
-                                         ConnectionIndex connection) {
+                              ConnectionIndex connection) {
     ConnectionIndex target;
     {
         std::lock_guard lock(mutex_);
@@ -1287,8 +1303,8 @@ void SlackTestServer::start() {
     if (!ec) s.acceptor_->set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) s.acceptor_->bind(endpoint, ec);
     if (!ec) s.acceptor_->listen(net::socket_base::max_listen_connections, ec);
-    if (ec) throw std::runtime_error("slack test server: cannot listen on 127.0.0.1: " +
-                                     ec.message());
+    if (ec)
+        throw std::runtime_error("slack test server: cannot listen on 127.0.0.1: " + ec.message());
     s.port_ = s.acceptor_->local_endpoint().port();
     s.accept_next();
     s.thread_ = std::thread([&s] { s.ioc_.run(); });
@@ -1484,12 +1500,11 @@ std::string SlackTestServer::send_event(const nlohmann::json& event, const std::
                     {"type", "event_callback"},
                     {"event_id", id},
                     {"event_time", now},
-                    {"authorizations",
-                     json::array({{{"enterprise_id", nullptr},
-                                   {"team_id", o.team_id},
-                                   {"user_id", o.bot_user_id},
-                                   {"is_bot", true},
-                                   {"is_enterprise_install", false}}})},
+                    {"authorizations", json::array({{{"enterprise_id", nullptr},
+                                                     {"team_id", o.team_id},
+                                                     {"user_id", o.bot_user_id},
+                                                     {"is_bot", true},
+                                                     {"is_enterprise_install", false}}})},
                     {"is_ext_shared_channel", false},
                     {"event_context", "4-" + envelope_id}}},
                   {"type", "events_api"},
@@ -1639,15 +1654,13 @@ std::vector<std::string> SlackTestServer::other_client_messages() const {
     return impl_->other_messages_;
 }
 
-bool SlackTestServer::wait_for_connections(std::uint64_t count,
-                                           std::chrono::milliseconds timeout) {
+bool SlackTestServer::wait_for_connections(std::uint64_t count, std::chrono::milliseconds timeout) {
     Impl& s = *impl_;
     std::unique_lock lock(s.mutex_);
     return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.connections_opened >= count; });
 }
 
-bool SlackTestServer::wait_for_hello_count(std::uint64_t count,
-                                           std::chrono::milliseconds timeout) {
+bool SlackTestServer::wait_for_hello_count(std::uint64_t count, std::chrono::milliseconds timeout) {
     Impl& s = *impl_;
     std::unique_lock lock(s.mutex_);
     return s.cv_.wait_for(lock, timeout, [&] { return s.stats_.hellos_sent >= count; });

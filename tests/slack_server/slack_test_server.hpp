@@ -17,13 +17,13 @@ namespace careerbot::testing {
 
 /// A user known to `users.info` and `conversations.open`.
 struct SlackUser {
-    std::string id;                          ///< Slack user id, e.g. "U0ALICE".
-    std::string name;                        ///< Handle, e.g. "alice".
-    std::string real_name;                   ///< Full name shown in Slack.
-    std::string tz = "America/New_York";     ///< IANA time zone as Slack reports it.
+    std::string id;                                  ///< Slack user id, e.g. "U0ALICE".
+    std::string name;                                ///< Handle, e.g. "alice".
+    std::string real_name;                           ///< Full name shown in Slack.
+    std::string tz = "America/New_York";             ///< IANA time zone as Slack reports it.
     std::string tz_label = "Eastern Standard Time";  ///< Human label of the time zone.
-    int tz_offset = -18000;                  ///< Offset from UTC in seconds.
-    bool is_bot = false;                     ///< Whether the user is a bot user.
+    int tz_offset = -18000;                          ///< Offset from UTC in seconds.
+    bool is_bot = false;                             ///< Whether the user is a bot user.
 };
 
 /// Alice, Bob (Alice's manager, in Europe/Berlin) and Carol (a director, in Asia/Tokyo).
@@ -74,63 +74,63 @@ struct ApiCall {
     std::string content_type;    ///< The request's Content-Type header.
     std::string response_id;     ///< Id of the response_url or uploaded file, else empty.
     std::chrono::steady_clock::time_point received;  ///< When the request was read.
-    int http_status = 200;       ///< HTTP status the server answered with.
-    nlohmann::json response;     ///< Body the server answered with (null for non-JSON bodies).
+    int http_status = 200;                           ///< HTTP status the server answered with.
+    nlohmann::json response;  ///< Body the server answered with (null for non-JSON bodies).
 };
 
 /// One acknowledgement (any client message carrying an `envelope_id`).
 struct Ack {
-    std::string envelope_id;           ///< The envelope it acknowledges.
-    bool has_payload = false;          ///< Whether the ack carried a `payload`.
-    nlohmann::json payload;            ///< The ack's `payload` (null without one).
+    std::string envelope_id;                         ///< The envelope it acknowledges.
+    bool has_payload = false;                        ///< Whether the ack carried a `payload`.
+    nlohmann::json payload;                          ///< The ack's `payload` (null without one).
     std::chrono::steady_clock::time_point received;  ///< When the ack was read.
     std::chrono::nanoseconds latency{0};  ///< From writing the envelope to reading this ack.
-    std::size_t connection = 0;        ///< Index of the connection the ack came on.
-    bool duplicate = false;            ///< The envelope had already been acknowledged.
-    bool unknown = false;              ///< The envelope id was never sent.
+    std::size_t connection = 0;           ///< Index of the connection the ack came on.
+    bool duplicate = false;               ///< The envelope had already been acknowledged.
+    bool unknown = false;                 ///< The envelope id was never sent.
 };
 
 /// What the server knows about one websocket connection (indices count from 0 in open order).
 struct ConnectionInfo {
-    std::size_t index = 0;               ///< Open order, stable for the server's lifetime.
-    bool live = false;                   ///< Open and eligible to receive envelopes.
-    bool client_sent_close = false;      ///< The client sent a close frame.
-    int close_code = 0;                  ///< Close code of the client's close frame.
-    std::string close_reason;            ///< Reason text of the client's close frame.
-    bool server_closed = false;          ///< Closed by `close_connection()` with a close frame.
-    bool server_dropped = false;         ///< Dropped by `drop_connection()` (no close frame).
-    std::uint64_t envelopes_sent = 0;    ///< Envelopes written to this connection.
+    std::size_t index = 0;             ///< Open order, stable for the server's lifetime.
+    bool live = false;                 ///< Open and eligible to receive envelopes.
+    bool client_sent_close = false;    ///< The client sent a close frame.
+    int close_code = 0;                ///< Close code of the client's close frame.
+    std::string close_reason;          ///< Reason text of the client's close frame.
+    bool server_closed = false;        ///< Closed by `close_connection()` with a close frame.
+    bool server_dropped = false;       ///< Dropped by `drop_connection()` (no close frame).
+    std::uint64_t envelopes_sent = 0;  ///< Envelopes written to this connection.
     std::chrono::steady_clock::time_point opened;  ///< When the handshake completed.
 };
 
 /// Counters that stay exact even when recording is off.
 struct ServerStats {
-    std::uint64_t api_calls = 0;           ///< HTTP requests answered.
-    std::uint64_t envelopes_sent = 0;      ///< Envelopes written to a socket.
-    std::uint64_t envelopes_queued = 0;    ///< Envelopes waiting for a connection.
+    std::uint64_t api_calls = 0;              ///< HTTP requests answered.
+    std::uint64_t envelopes_sent = 0;         ///< Envelopes written to a socket.
+    std::uint64_t envelopes_queued = 0;       ///< Envelopes waiting for a connection.
     std::uint64_t envelopes_undelivered = 0;  ///< Envelopes for a connection that was gone.
-    std::uint64_t acks = 0;                ///< First acks of known envelopes.
-    std::uint64_t duplicate_acks = 0;      ///< Second and later acks of an envelope.
-    std::uint64_t unknown_acks = 0;        ///< Acks of envelope ids never sent.
-    std::uint64_t outstanding = 0;         ///< Envelopes sent or queued and not yet acked.
+    std::uint64_t acks = 0;                   ///< First acks of known envelopes.
+    std::uint64_t duplicate_acks = 0;         ///< Second and later acks of an envelope.
+    std::uint64_t unknown_acks = 0;           ///< Acks of envelope ids never sent.
+    std::uint64_t outstanding = 0;            ///< Envelopes sent or queued and not yet acked.
     std::uint64_t other_client_messages = 0;  ///< Client messages without an envelope_id.
-    std::uint64_t connections_opened = 0;  ///< Websocket handshakes completed.
-    std::uint64_t live_connections = 0;    ///< Connections currently live.
-    std::uint64_t hellos_sent = 0;         ///< `hello` messages written.
-    std::uint64_t pings_sent = 0;          ///< Websocket ping frames sent.
-    std::uint64_t pongs_received = 0;      ///< Websocket pong frames received.
-    std::uint64_t refused_upgrades = 0;    ///< Websocket upgrades refused (bad ticket).
+    std::uint64_t connections_opened = 0;     ///< Websocket handshakes completed.
+    std::uint64_t live_connections = 0;       ///< Connections currently live.
+    std::uint64_t hellos_sent = 0;            ///< `hello` messages written.
+    std::uint64_t pings_sent = 0;             ///< Websocket ping frames sent.
+    std::uint64_t pongs_received = 0;         ///< Websocket pong frames received.
+    std::uint64_t refused_upgrades = 0;       ///< Websocket upgrades refused (bad ticket).
 };
 
 /// A slash command to deliver; empty team_id means the server's team.
 struct SlashCommand {
-    std::string user_id = "U0ALICE";      ///< Who ran the command.
-    std::string user_name = "alice";      ///< Their handle.
-    std::string channel_id = "C0GENERAL"; ///< Where it was run.
-    std::string channel_name = "general"; ///< That channel's name.
-    std::string command = "/brag";        ///< The command, with its slash.
-    std::string text;                     ///< Everything after the command.
-    std::string team_id;                  ///< Workspace; empty uses the server's.
+    std::string user_id = "U0ALICE";       ///< Who ran the command.
+    std::string user_name = "alice";       ///< Their handle.
+    std::string channel_id = "C0GENERAL";  ///< Where it was run.
+    std::string channel_name = "general";  ///< That channel's name.
+    std::string command = "/brag";         ///< The command, with its slash.
+    std::string text;                      ///< Everything after the command.
+    std::string team_id;                   ///< Workspace; empty uses the server's.
 };
 
 /// Envelope ids with the response_url and trigger_id handed out with them.
@@ -143,7 +143,7 @@ struct SentEnvelope {
 /// A fake Slack on 127.0.0.1. Every public member is thread-safe; the server runs its own
 /// io_context thread between `start()` and `stop()`.
 class SlackTestServer {
-public:
+  public:
     /// Alias so callers can write `SlackTestServer::Options`.
     using Options = SlackTestServerOptions;
     /// Optional connection index; empty means the newest live connection.
@@ -232,7 +232,8 @@ public:
     /// Sends a websocket ping on every live connection now.
     void ping_now();
 
-    /// Ack of `envelope_id` once it arrives, or nullopt on timeout (needs record_acks).
+    /// Ack of `envelope_id` once it arrives, or nullopt on timeout; with record_acks off, an
+    /// Ack holding only the id once the envelope is no longer outstanding.
     std::optional<Ack> wait_for_ack(const std::string& envelope_id,
                                     std::chrono::milliseconds timeout);
     /// Every recorded ack, in arrival order (empty with record_acks off).
@@ -250,17 +251,18 @@ public:
     bool wait_for_connections(std::uint64_t count, std::chrono::milliseconds timeout);
     /// True once `count` hello messages have been sent in total; false on timeout.
     bool wait_for_hello_count(std::uint64_t count, std::chrono::milliseconds timeout);
-    /// True once connection `index` is no longer live; false on timeout.
+    /// True once the server has seen connection `index` end; false on timeout.
     bool wait_for_connection_closed(std::size_t index, std::chrono::milliseconds timeout);
     /// Every connection ever opened, by index.
     std::vector<ConnectionInfo> connections() const;
     /// Exact counters.
     ServerStats stats() const;
-    /// True once `predicate(stats())` holds; false on timeout.
+    /// True once `predicate(stats())` holds; false on timeout. The predicate runs under the
+    /// server's lock, so it must not call the server.
     bool wait_for_stats(const std::function<bool(const ServerStats&)>& predicate,
                         std::chrono::milliseconds timeout);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

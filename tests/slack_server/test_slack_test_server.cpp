@@ -56,7 +56,7 @@ struct HttpResult {
 
 /// A keep-alive HTTP/1.1 client on one connection.
 class HttpClient {
-public:
+  public:
     explicit HttpClient(std::uint16_t port) : stream_(ioc_) {
         tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
         auto ec = run_bounded(
@@ -94,11 +94,10 @@ public:
 
     json api(const std::string& method, const json& args,
              const std::string& token = "xoxb-test-bot-token") {
-        return post("/api/" + method, args.dump(), "application/json; charset=utf-8", token)
-            .body;
+        return post("/api/" + method, args.dump(), "application/json; charset=utf-8", token).body;
     }
 
-private:
+  private:
     net::io_context ioc_;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
@@ -106,7 +105,7 @@ private:
 
 /// A Socket Mode client: connects to a ws:// URL from apps.connections.open.
 class WsClient {
-public:
+  public:
     WsClient() : ws_(ioc_) {}
 
     error_code connect(const std::string& url) {
@@ -123,8 +122,7 @@ public:
             cancel);
         if (ec) return ec;
         return run_bounded(
-            ioc_,
-            [&](auto handler) { ws_.async_handshake(host, url.substr(path_start), handler); },
+            ioc_, [&](auto handler) { ws_.async_handshake(host, url.substr(path_start), handler); },
             cancel);
     }
 
@@ -165,7 +163,7 @@ public:
 
     error_code last_error;
 
-private:
+  private:
     net::io_context ioc_;
     websocket::stream<beast::tcp_stream> ws_;
     beast::flat_buffer buffer_;
@@ -206,8 +204,7 @@ TEST_CASE("apps.connections.open hands out a single-use URL and hello is Slack's
     json open = http.api("apps.connections.open", json::object(), "xapp-test-app-token");
     REQUIRE(open["ok"] == true);
     std::string url = open["url"];
-    CHECK(url.rfind("ws://127.0.0.1:" + std::to_string(server.port()) + "/link/?ticket=", 0) ==
-          0);
+    CHECK(url.rfind("ws://127.0.0.1:" + std::to_string(server.port()) + "/link/?ticket=", 0) == 0);
     CHECK(url.find("&app_id=A0TEST") != std::string::npos);
 
     WsClient client;
@@ -228,8 +225,8 @@ TEST_CASE("apps.connections.open hands out a single-use URL and hello is Slack's
     WsClient reuse;
     CHECK(reuse.connect(url));  // the ticket was used
     WsClient unknown;
-    CHECK(unknown.connect("ws://127.0.0.1:" + std::to_string(server.port()) +
-                          "/link/?ticket=nope"));
+    CHECK(
+        unknown.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/link/?ticket=nope"));
     CHECK(server.stats().refused_upgrades == 2);
     CHECK(server.stats().connections_opened == 1);
 }
@@ -267,9 +264,9 @@ TEST_CASE("slash command envelope round trip records the ack payload and its lat
     CHECK(envelope["type"] == "slash_commands");
     CHECK(envelope["accepts_response_payload"] == true);
     const json& payload = envelope["payload"];
-    for (const char* key : {"token", "team_id", "team_domain", "channel_id", "channel_name",
-                            "user_id", "user_name", "command", "text", "api_app_id",
-                            "is_enterprise_install", "response_url", "trigger_id"}) {
+    for (const char* key :
+         {"token", "team_id", "team_domain", "channel_id", "channel_name", "user_id", "user_name",
+          "command", "text", "api_app_id", "is_enterprise_install", "response_url", "trigger_id"}) {
         INFO(key);
         CHECK(payload.contains(key));
     }
@@ -290,8 +287,7 @@ TEST_CASE("slash command envelope round trip records the ack payload and its lat
     client.ack(sent.envelope_id);
     client.ack("not-an-envelope");
     CHECK(server.wait_for_stats(
-        [](const auto& s) { return s.duplicate_acks == 1 && s.unknown_acks == 1; },
-        wait_timeout));
+        [](const auto& s) { return s.duplicate_acks == 1 && s.unknown_acks == 1; }, wait_timeout));
     CHECK(server.stats().acks == 1);
     CHECK(server.stats().outstanding == 0);
 }
@@ -415,27 +411,27 @@ TEST_CASE("Slack's message limits are enforced on chat methods, response_url and
     fifty_one["blocks"] = json::parse(many_blocks(51));
     CHECK(http.api("chat.postMessage", fifty_one)["error"] == "invalid_blocks");
     // Form-encoded calls carry blocks as a JSON string.
-    CHECK(http.post("/api/chat.postEphemeral",
-                    "channel=C1&user=U0ALICE&blocks=" + many_blocks(51),
+    CHECK(http.post("/api/chat.postEphemeral", "channel=C1&user=U0ALICE&blocks=" + many_blocks(51),
                     "application/x-www-form-urlencoded")
               .body["error"] == "invalid_blocks");
 
     json long_section = base;
     long_section["blocks"] = json::array(
         {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::string(3001, 'a')}}}}});
-    CHECK(http.api("chat.update", {{"channel", "C1"},
-                                   {"ts", "1.2"},
-                                   {"blocks", long_section["blocks"]}})["error"] ==
-          "invalid_blocks");
+    CHECK(
+        http.api("chat.update",
+                 {{"channel", "C1"}, {"ts", "1.2"}, {"blocks", long_section["blocks"]}})["error"] ==
+        "invalid_blocks");
     json at_limit = base;
     at_limit["blocks"] = json::array(
         {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::string(3000, 'a')}}}}});
     CHECK(http.api("chat.postMessage", at_limit)["ok"] == true);
 
-    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", std::string(40001, 'b')}})
-              ["error"] == "msg_too_long");
-    CHECK(http.api("chat.postMessage", {{"channel", "C1"}, {"text", std::string(40000, 'b')}})
-              ["ok"] == true);
+    CHECK(http.api("chat.postMessage",
+                   {{"channel", "C1"}, {"text", std::string(40001, 'b')}})["error"] ==
+          "msg_too_long");
+    CHECK(http.api("chat.postMessage",
+                   {{"channel", "C1"}, {"text", std::string(40000, 'b')}})["ok"] == true);
 
     json view{{"type", "home"}, {"blocks", json::parse(many_blocks(101))}};
     CHECK(http.api("views.publish", {{"user_id", "U0ALICE"}, {"view", view}})["error"] ==
@@ -481,7 +477,8 @@ TEST_CASE("views.open needs a live trigger_id") {
     json view{{"type", "modal"}, {"title", {{"type", "plain_text"}, {"text", "Brag"}}}};
     CHECK(http.api("views.open", {{"trigger_id", "123.456.abc"}, {"view", view}})["error"] ==
           "invalid_trigger_id");
-    json opened = http.api("views.open", {{"trigger_id", server.issue_trigger_id()}, {"view", view}});
+    json opened =
+        http.api("views.open", {{"trigger_id", server.issue_trigger_id()}, {"view", view}});
     CHECK(opened["ok"] == true);
     std::string view_id = opened["view"]["id"];
     CHECK(http.api("views.update", {{"view_id", view_id}, {"view", view}})["view"]["id"] ==
@@ -519,8 +516,8 @@ TEST_CASE("disconnect message is delivered as Slack sends it") {
     REQUIRE(server.send_disconnect("refresh_requested"));
     auto text = client.read();
     REQUIRE(text);
-    CHECK(*text ==
-          R"({"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"applink-test"}})");
+    CHECK(*text == std::string(R"({"type":"disconnect","reason":"refresh_requested",)") +
+                       R"("debug_info":{"host":"applink-test"}})");
     REQUIRE(server.send_raw("{not json"));
     CHECK(client.read() == "{not json");
 }
@@ -593,8 +590,7 @@ TEST_CASE("ping_now sends a websocket ping and the pong is counted") {
     REQUIRE(server.wait_for_stats([](const auto& s) { return s.pings_sent >= 1; }, wait_timeout));
     REQUIRE(server.send_raw("after-ping"));
     CHECK(client.read() == "after-ping");
-    CHECK(server.wait_for_stats([](const auto& s) { return s.pongs_received >= 1; },
-                                wait_timeout));
+    CHECK(server.wait_for_stats([](const auto& s) { return s.pongs_received >= 1; }, wait_timeout));
 }
 
 TEST_CASE("with recording off, acks keep exact counts and latencies under load") {
@@ -626,4 +622,20 @@ TEST_CASE("with recording off, acks keep exact counts and latencies under load")
     CHECK(server.ack_latencies().size() == total);
     CHECK(server.stats().envelopes_sent == total);
     CHECK(server.wait_for_ack(last, wait_timeout).has_value());
+}
+
+TEST_CASE("set_handler replaces a response and set_response_delay holds it back") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    server.set_handler("reactions.add", [](const careerbot::testing::ApiCall& call) {
+        return json{{"ok", true}, {"echo", call.args["name"]}};
+    });
+    CHECK(http.api("reactions.add", {{"name", "tada"}})["echo"] == "tada");
+    CHECK(http.api("reactions.add", {{"name", "tada"}}, "xoxb-wrong")["error"] == "invalid_auth");
+
+    server.set_response_delay("auth.test", 50ms);
+    auto start = std::chrono::steady_clock::now();
+    CHECK(http.api("auth.test", json::object())["ok"] == true);
+    CHECK(std::chrono::steady_clock::now() - start >= 50ms);
 }

@@ -1,0 +1,164 @@
+// App Home: each person's dashboard (recent brags, open tasks, IDO, feedback, next check-in,
+// next 1:1) and, for managers, a table of every direct report's open tasks and IDO.
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "commands/registry.hpp"
+#include "src/core/blocks.hpp"
+#include "src/core/dates.hpp"
+#include "storage/brags.hpp"
+#include "storage/checkins.hpp"
+#include "storage/feedback.hpp"
+#include "storage/idos.hpp"
+#include "storage/people.hpp"
+#include "storage/tasks.hpp"
+
+namespace careerbot::commands {
+namespace {
+using nlohmann::json;
+
+std::string clip(const std::string& s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end) + "…";
+}
+
+/// HOOK for the 1:1 schedule (/1on1): returns the mrkdwn line about the person's next 1:1.
+/// Until 1:1 storage exists this says none is scheduled; replace the body, keep the name.
+std::string next_one_on_one_line(Services& /*s*/, const std::string& /*user_id*/) {
+    return ":handshake: *Next 1:1:* no 1:1 scheduled — `/1on1 schedule @report <weekday> <time>`";
+}
+
+class HomeView {
+  public:
+    HomeView(Services& s, std::string user) : s_(s), user_(std::move(user)), people_(s.db) {}
+
+    json build() {
+        auto day = today();
+        Quarter q = quarter_of(day, s_.config.org.fiscal_year_start_month);
+        const std::string iso_today = iso_date(day);
+        add(blocks::header("Your careerbot"));
+        add(blocks::section(next_one_on_one_line(s_, user_)));
+
+        storage::BragRepo brags(s_.db);
+        storage::BragQuery recent{user_, "", "", 5, 0};
+        int total = brags.count(recent);
+        std::string b = ":trophy: *Recent brags* (" + std::to_string(total) + " in all)\n";
+        for (const auto& br : brags.list(recent)) {
+            b += "• " + br.happened_on + " — " + blocks::escape(clip(br.text, 200)) + "\n";
+        }
+        if (total == 0) b += "Nothing yet — `/brag <what you did>`.";
+        add(blocks::section(b));
+
+        storage::TaskRepo tasks(s_.db);
+        auto open = tasks.open_for(user_);
+        std::string t =
+            ":ballot_box_with_check: *Open tasks* (" + std::to_string(open.size()) + ")\n";
+        for (std::size_t i = 0; i < open.size() && i < 8; ++i) {
+            t += task_line(open[i], iso_today) + "\n";
+        }
+        if (open.size() > 8) t += "… `/task list` shows all.";
+        if (open.empty()) t += "None open.";
+        add(blocks::section(t));
+
+        add(blocks::section(":dart: *IDO " + q.label() + ":* " + ido_text(user_, q)));
+
+        storage::FeedbackRepo feedback(s_.db);
+        auto since = std::chrono::duration_cast<std::chrono::seconds>(
+                         date::sys_days{q.first}.time_since_epoch())
+                         .count();
+        std::string f = ":speech_balloon: *Feedback:* " +
+                        std::to_string(feedback.count_received(user_, since)) + " this quarter, " +
+                        std::to_string(feedback.count_received(user_)) + " in all";
+        auto next = storage::CheckinRepo(s_.db).next_due(user_);
+        f += "\n:calendar: *Next check-in:* " +
+             (next ? *next + (*next < iso_today ? " (overdue)" : "")
+                   : std::string("not planned — `/checkin`"));
+        add(blocks::section(f));
+
+        auto reports = people_.direct_reports(user_);
+        if (!reports.empty()) manager_table(reports, q, iso_today);
+        return json{{"type", "home"}, {"blocks", blocks_}};
+    }
+
+  private:
+    void manager_table(const std::vector<storage::Person>& reports, const Quarter& q,
+                       const std::string& iso_today) {
+        add(blocks::divider());
+        add(blocks::header("Your reports"));
+        std::vector<std::string> ids;
+        for (const auto& r : reports) ids.push_back(r.id);
+        // One query for every report's open tasks, already soonest due first per person.
+        std::map<std::string, std::vector<storage::Task>> by_person;
+        for (auto& task : storage::TaskRepo(s_.db).open_for_people(ids))
+            by_person[task.assignee_id].push_back(std::move(task));
+        // Keep room for the closing context: the view holds at most 100 blocks.
+        const std::size_t budget = blocks::kMaxHomeBlocks - 1;
+        std::size_t shown = 0;
+        for (const auto& r : reports) {
+            if (blocks_.size() >= budget) break;
+            const auto& open = by_person[r.id];
+            std::string s = "*<@" + r.id + ">* — " + std::to_string(open.size()) + " open";
+            int overdue = 0;
+            for (const auto& task : open) overdue += task.due_on < iso_today ? 1 : 0;
+            if (overdue > 0) s += ", :warning: " + std::to_string(overdue) + " overdue";
+            for (std::size_t i = 0; i < open.size() && i < 3; ++i)
+                s += "\n" + task_line(open[i], iso_today);
+            s += "\n:dart: " + ido_text(r.id, q);
+            add(blocks::section(s));
+            ++shown;
+        }
+        if (shown < reports.size()) {
+            add(blocks::context("+" + std::to_string(reports.size() - shown) +
+                                " more reports — `/task list @person` for each."));
+        }
+    }
+
+    std::string task_line(const storage::Task& t, const std::string& iso_today) {
+        return "• #" + std::to_string(t.number) + " " + blocks::escape(clip(t.text, 150)) +
+               " — due " + t.due_on + (t.due_on < iso_today ? " :warning:" : "");
+    }
+
+    std::string ido_text(const std::string& person, const Quarter& q) {
+        storage::IdoRepo idos(s_.db);
+        auto ido = idos.for_quarter(person, q.label());
+        if (!ido) return "none yet (so no mentor) — `/ido set`";
+        auto notes = idos.progress(ido->id).size();
+        return "“" + blocks::escape(clip(ido->objective, 150)) + "” · mentor <@" + ido->mentor_id +
+               "> · " + std::to_string(notes) + (notes == 1 ? " note" : " notes") +
+               (ido->achieved_at ? " · achieved :tada:" : "");
+    }
+
+    void add(json block) {
+        if (blocks_.size() < blocks::kMaxHomeBlocks) blocks_.push_back(std::move(block));
+    }
+
+    date::year_month_day today() {
+        auto p = people_.find(user_);
+        return local_date(s_.clock.now(),
+                          p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone);
+    }
+
+    Services& s_;
+    std::string user_;
+    storage::PeopleRepo people_;
+    json blocks_ = json::array();
+};
+
+}  // namespace
+
+void register_home(App& app) {
+    Services& s = app.services();
+    app.event("app_home_opened", [&s](const Event& e) {
+        // Slack sends app_home_opened for the Messages tab too; only the Home tab has a view.
+        if (!e.body.is_object() || e.body.value("tab", "") != "home" || e.user_id.empty())
+            return Reply::none();
+        Reply r;
+        r.home_view = HomeView(s, e.user_id).build();
+        return r;
+    });
+}
+
+}  // namespace careerbot::commands

@@ -1,0 +1,245 @@
+// /quarter-summary: a director's (or any manager's) quarterly review of their org — per person
+// and for the org as a whole — with the channel shown aggregates only.
+#include <nlohmann/json.hpp>
+
+#include "commands/chart.hpp"
+#include "commands/registry.hpp"
+#include "commands/summary_data.hpp"
+#include "src/core/blocks.hpp"
+#include "src/core/error.hpp"
+#include "src/core/logging.hpp"
+#include "src/core/text.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot::commands {
+namespace {
+
+const std::vector<std::pair<std::string, std::string>> kUsage = {
+    {"/quarter-summary", "this quarter's review of everyone in your org"},
+    {"/quarter-summary 2026Q3", "a past quarter"},
+    {"/quarter-summary @person [2026Q3]", "one person in your org"},
+    {"/quarter-summary help", "this help"},
+};
+
+/// One answer for unknown people and people outside the org, so nothing leaks about either.
+constexpr const char* kRefusal =
+    ":lock: I can summarise only people in your own org (your reports, their reports, and so "
+    "on).";
+
+/// Cuts `s` to at most `max` bytes at a UTF-8 boundary, adding an ellipsis when it cut.
+std::string clip(const std::string& s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end) + "…";
+}
+
+std::string mention(const std::string& id) { return "<@" + id + ">"; }
+
+/// Names as lines of at most ten, so a long list splits between names, never inside one.
+std::string name_lines(const std::string& title, const std::vector<std::string>& items) {
+    std::string out = "*" + title + "* (" + std::to_string(items.size()) + ")\n";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += items[i] + (i + 1 == items.size() ? "\n" : (i % 10 == 9 ? ",\n" : ", "));
+    }
+    return out;
+}
+
+std::string person_text(const PersonSummary& p) {
+    std::string out = "*" + mention(p.id) + "*";
+    out += p.level ? " · " + blocks::escape(*p.level) : " · level not set";
+    if (p.manager_id) out += " · manager " + mention(*p.manager_id);
+    out += "\n:trophy: " + std::to_string(p.brags) + (p.brags == 1 ? " brag" : " brags");
+    if (p.top_brag) {
+        out += " · top: “" + blocks::escape(clip(p.top_brag->text, 280)) + "”";
+        if (!p.top_brag->impact.empty())
+            out += " — _impact:_ " + blocks::escape(clip(p.top_brag->impact, 160));
+        out += " (" + p.top_brag->happened_on + ")";
+    }
+    out += "\n:speech_balloon: " + std::to_string(p.feedback) +
+           " feedback · :white_check_mark: " + std::to_string(p.tasks_done) + " tasks done";
+    if (p.tasks_overdue > 0) out += " · :warning: " + std::to_string(p.tasks_overdue) + " overdue";
+    if (p.ido) {
+        out += "\n:dart: IDO “" + blocks::escape(clip(p.ido->objective, 200)) + "” · mentor " +
+               mention(p.ido->mentor_id) + " · " + std::to_string(p.ido->notes) +
+               (p.ido->notes == 1 ? " note" : " notes");
+        if (!p.ido->last_note_on.empty()) out += ", last " + p.ido->last_note_on;
+        out += p.ido->achieved ? " · achieved :tada:" : " · in progress";
+    } else {
+        out += "\n:dart: no IDO this quarter (so no mentor)";
+    }
+    if (p.last_checkin) {
+        out += "\n:calendar: last check-in " + *p.last_checkin;
+        if (p.next_checkin_due) out += " (next due " + *p.next_checkin_due + ")";
+    } else {
+        out += "\n:calendar: no check-in yet";
+    }
+    out += " · " + std::to_string(p.checkins_in_quarter) + " this quarter · cadence " +
+           (p.cadence_held ? "held" : "*not held*");
+    if (p.readiness) {
+        out += "\n:chart_with_upwards_trend: " + (p.readiness->ready()
+                                                      ? "*" + p.readiness->describe() + "*"
+                                                      : blocks::escape(p.readiness->describe()));
+    } else if (p.level) {
+        out += "\n:chart_with_upwards_trend: no next level";
+    }
+    if (p.petition) {
+        out += "\n:scroll: open promotion petition for " +
+               blocks::escape(p.petition->target_level) + " since " + p.petition->opened_on +
+               " (to " + mention(p.petition->director_id) + ")";
+    }
+    return out;
+}
+
+/// Counts only, for a channel: no names, no texts.
+std::string aggregates_text(const OrgSummary& s) {
+    auto of = [&](int n) { return std::to_string(n) + " of " + std::to_string(s.people.size()); };
+    return "• with an IDO (and a mentor): " + of(s.with_ido) +
+           "\n• held a check-in this quarter: " + of(s.with_checkin) +
+           " · cadence held: " + of(s.cadence_held) +
+           "\n• brags: " + std::to_string(s.total_brags) +
+           " · feedback received: " + std::to_string(s.total_feedback) +
+           "\n• overdue tasks: " + std::to_string(s.total_overdue) +
+           "\n• ready for their next level: " + of(s.ready) +
+           " · open promotion petitions: " + std::to_string(s.open_petitions);
+}
+
+class QuarterSummary {
+  public:
+    explicit QuarterSummary(Services& s) : s_(s), people_(s.db) {}
+
+    Reply run(const Request& r) {
+        std::optional<std::string> target;
+        std::optional<Quarter> quarter;
+        for (const auto& w : text::words(r.text)) {
+            std::string lw = text::lower(w);
+            if (lw == "help") return help_reply("/quarter-summary — the quarterly review", kUsage);
+            if (auto id = text::mention_id(w)) {
+                target = *id;
+            } else if (auto q = parse_quarter(w, s_.config.org.fiscal_year_start_month)) {
+                quarter = q;
+            } else if (lw != "all") {
+                throw UserError("I didn't understand `" + blocks::escape(w) +
+                                "`. Try `/quarter-summary`, `/quarter-summary 2026Q3` or "
+                                "`/quarter-summary @person`.");
+            }
+        }
+        if (people_.direct_reports(r.user_id).empty()) {
+            throw UserError(
+                "You have no reports in careerbot's org chart, so there is nobody to "
+                "summarise. Managers add their reports with `/team add @person`.");
+        }
+        if (target && !people_.manages(r.user_id, *target)) throw UserError(kRefusal);
+
+        auto today = local_date(s_.clock.now(), tz_of(r.user_id));
+        Quarter q = quarter ? *quarter : quarter_of(today, s_.config.org.fiscal_year_start_month);
+        std::string problem;
+        Levels levels;
+        try {
+            levels = Levels::load_default();
+        } catch (const Error& e) {
+            // A broken levels file should not cost the director their summary.
+            logger("app")->warn("levels not loaded: {}", e.what());
+            problem = e.what();
+        }
+        SummaryScope scope{target ? *target : r.user_id, !target.has_value()};
+        auto summary = build_summary(s_.db, scope, q, iso_date(today), levels,
+                                     s_.config.org.fiscal_year_start_month);
+        std::string whose = target ? mention(*target) : mention(r.user_id) + "'s org";
+        auto pages = detail(summary, whose, problem);
+
+        Reply reply;
+        ChartData chart{q.label() + " — " +
+                            (target ? people_.display_name(*target)
+                                    : people_.display_name(r.user_id) + "'s org"),
+                        summary.brags_by_month, summary.mix};
+        if (auto png = render_chart_png(chart); !png.empty()) {
+            reply.files.push_back(FileOut{"quarter-summary-" + q.label() + ".png",
+                                          "Brags per month and 70-20-10 mix, " + q.label(), png});
+        }
+        if (is_shared_channel(r)) {
+            // The channel sees counts only; names and details go to the requester privately.
+            blocks::MessageBuilder m("Quarter summary " + q.label());
+            m.add(blocks::header("Quarter summary " + q.label()));
+            m.add(blocks::section("*" + std::to_string(summary.people.size()) +
+                                  (summary.people.size() == 1 ? " person" : " people") + "* · " +
+                                  iso_date(q.first) + " – " + iso_date(q.last) + "\n" +
+                                  aggregates_text(summary)));
+            m.add(blocks::context("Per-person detail was sent privately to whoever asked."));
+            Reply channel = m.reply(true);
+            channel.files = std::move(reply.files);
+            for (auto& page : pages) channel.dms.push_back({r.user_id, std::move(page)});
+            return channel;
+        }
+        reply.message = std::move(pages.front());
+        reply.more.assign(std::make_move_iterator(pages.begin() + 1),
+                          std::make_move_iterator(pages.end()));
+        return reply;
+    }
+
+  private:
+    static bool is_shared_channel(const Request& r) {
+        if (r.source == "console" || r.channel_id.empty()) return false;
+        return r.channel_id.front() == 'C' || r.channel_id.front() == 'G';
+    }
+
+    std::vector<Message> detail(const OrgSummary& s, const std::string& whose,
+                                const std::string& problem) {
+        const auto& q = s.quarter;
+        blocks::MessageBuilder m("Quarter summary " + q.label());
+        m.add(blocks::header("Quarter summary " + q.label()));
+        m.add(blocks::section("*" + whose + "* · " + std::to_string(s.people.size()) +
+                              (s.people.size() == 1 ? " person" : " people") + " · " +
+                              iso_date(q.first) + " – " + iso_date(q.last) + " · as of " + s.today +
+                              "\n" + aggregates_text(s) + "\n• " + s.mix.summary()));
+        std::vector<std::string> no_ido, no_checkin, overdue, petitions, ready;
+        for (const auto& p : s.people) {
+            if (!p.ido) no_ido.push_back(mention(p.id));
+            if (p.checkins_in_quarter == 0) no_checkin.push_back(mention(p.id));
+            if (p.tasks_overdue > 0)
+                overdue.push_back(mention(p.id) + " (" + std::to_string(p.tasks_overdue) + ")");
+            if (p.petition)
+                petitions.push_back(mention(p.id) + " → " +
+                                    blocks::escape(p.petition->target_level));
+            if (p.readiness && p.readiness->ready())
+                ready.push_back(mention(p.id) + " → " + blocks::escape(p.readiness->target));
+        }
+        if (!no_ido.empty())
+            m.add_text(name_lines("No IDO this quarter (hence no mentor)", no_ido));
+        if (!no_checkin.empty()) m.add_text(name_lines("No check-in this quarter", no_checkin));
+        if (!overdue.empty()) m.add_text(name_lines("Overdue tasks", overdue));
+        if (!petitions.empty()) m.add_text(name_lines("Open promotion petitions", petitions));
+        if (!ready.empty()) m.add_text(name_lines("Ready for their next level", ready));
+        if (!problem.empty()) {
+            m.add(blocks::context(":warning: promotion readiness is missing: " +
+                                  blocks::escape(problem)));
+        }
+        m.add(blocks::divider());
+        for (const auto& p : s.people) m.add(blocks::section(person_text(p)));
+        m.add(blocks::context(std::string("Rules: ") + top_brag_rule() + "; " + cadence_rule() +
+                              "; readiness needs every training/certification up to the next "
+                              "level (`/cert`) and tagged brags for each of its dimensions in "
+                              "this and the previous quarter."));
+        return m.build();
+    }
+
+    std::string tz_of(const std::string& id) {
+        auto p = people_.find(id);
+        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
+    }
+
+    Services& s_;
+    storage::PeopleRepo people_;
+};
+
+}  // namespace
+
+void register_quarter_summary(App& app) {
+    Services& s = app.services();
+    CommandInfo info{"/quarter-summary", "the quarterly review of everyone in your org",
+                     "[@person|all] [2026Q3] | help"};
+    info.deferred = true;  // read-only and slow for a large org: ack first, answer later
+    app.command(std::move(info), [&s](const Request& r) { return QuarterSummary(s).run(r); });
+}
+
+}  // namespace careerbot::commands

@@ -1,0 +1,116 @@
+#pragma once
+// The aggregate queries behind /quarter-summary, /promo and the App Home: every figure for a
+// whole org comes from one GROUP BY per record kind over the org's subtree (a recursive CTE),
+// never from one query per person.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "src/core/dates.hpp"
+#include "src/core/growth.hpp"
+#include "src/core/levels.hpp"
+#include "storage/database.hpp"
+
+namespace careerbot::commands {
+
+/// The brag that best represents a person's quarter.
+struct TopBrag {
+    int number = 0;
+    std::string text;
+    std::string impact;
+    std::string happened_on;
+};
+
+/// The state of a person's IDO for the quarter.
+struct IdoState {
+    std::string objective;
+    std::string mentor_id;
+    int notes = 0;
+    std::string last_note_on;  ///< YYYY-MM-DD; empty without notes
+    std::string last_note;
+    bool achieved = false;
+};
+
+/// An open promotion petition, as the summary lists it.
+struct OpenPetition {
+    std::string target_level;
+    std::string director_id;
+    std::string opened_on;  ///< YYYY-MM-DD (UTC)
+};
+
+/// Everything the quarter summary says about one person.
+struct PersonSummary {
+    std::string id;
+    std::string name;
+    std::optional<std::string> manager_id;
+    std::optional<std::string> level;
+    int brags = 0;                    ///< live brags dated inside the quarter
+    GrowthMix mix;                    ///< their 70-20-10 mix
+    std::optional<TopBrag> top_brag;  ///< see top_brag_rule()
+    int feedback = 0;                 ///< feedback received (posted) inside the quarter
+    int tasks_done = 0;               ///< tasks completed inside the quarter
+    int tasks_overdue = 0;            ///< open tasks due before today
+    std::optional<IdoState> ido;
+    std::optional<std::string> last_checkin;      ///< most recent held check-in up to today
+    std::optional<std::string> next_checkin_due;  ///< from that check-in
+    int checkins_in_quarter = 0;
+    bool cadence_held = false;           ///< see cadence_rule()
+    Evidence evidence;                   ///< certs and brag tags (current + previous quarter)
+    std::optional<Readiness> readiness;  ///< for the next level, when their level is set
+    std::optional<OpenPetition> petition;
+};
+
+/// Whose records a summary covers.
+struct SummaryScope {
+    std::string root;           ///< the director, or the one person asked about
+    bool whole_subtree = true;  ///< true: everyone below `root`; false: `root` alone
+};
+
+/// The quarter summary of a set of people, with org-wide aggregates.
+struct OrgSummary {
+    Quarter quarter;
+    std::string today;                  ///< YYYY-MM-DD the figures are "now" for
+    std::vector<PersonSummary> people;  ///< by name
+    std::vector<std::pair<std::string, int>> brags_by_month;  ///< 12 months ending with the quarter
+    GrowthMix mix;                                            ///< brags in the quarter
+    int total_brags = 0;
+    int total_feedback = 0;
+    int total_overdue = 0;
+    int with_ido = 0;
+    int with_checkin = 0;  ///< held a check-in inside the quarter
+    int cadence_held = 0;
+    int ready = 0;  ///< ready for their next level
+    int open_petitions = 0;
+};
+
+/// "brags with an impact first, then the most recent (by date, then number)".
+const char* top_brag_rule();
+/// "a check-in inside the quarter and no gap of more than 8 weeks …".
+const char* cadence_rule();
+
+/// Builds the summary for `scope` over `quarter`; `today` (YYYY-MM-DD) is when overdue and the
+/// cadence are judged. A dozen aggregate queries in total, whatever the org's size.
+OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
+                         const std::string& today, const Levels& levels, int fiscal_start_month);
+
+/// The quarter before `q`.
+Quarter previous_quarter(const Quarter& q, int fiscal_start_month);
+
+/// Parses YYYY-MM-DD (already validated by whoever stored it).
+date::year_month_day parse_ymd(const std::string& iso);
+
+}  // namespace careerbot::commands
+
+namespace careerbot::commands {
+
+/// An IDO someone achieved.
+struct AchievedIdo {
+    std::string quarter;
+    std::string objective;
+};
+
+/// Every IDO `person_id` achieved, newest quarter first.
+std::vector<AchievedIdo> achieved_idos(storage::Database& db, const std::string& person_id);
+
+}  // namespace careerbot::commands

@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+#include "storage/tasks.hpp"
+
+using namespace careerbot;
+using careerbot::testing::TestApp;
+
+namespace {
+
+Reply open_home(TestApp& t, const std::string& user, const std::string& tab = "home") {
+    Event e;
+    e.type = "app_home_opened";
+    e.event_id = "Ev" + user + tab;
+    e.user_id = user;
+    e.body = {{"type", "app_home_opened"}, {"user", user}, {"tab", tab}};
+    e.received_at = t.clock.now();
+    return t.app.handle(e);
+}
+
+std::string texts(const nlohmann::json& view) {
+    std::string out;
+    for (const auto& b : view["blocks"]) {
+        if (b.contains("text")) out += b["text"]["text"].get<std::string>() + "\n";
+        if (b.contains("elements"))
+            for (const auto& el : b["elements"])
+                if (el.contains("text") && el["text"].is_string())
+                    out += el["text"].get<std::string>() + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("an engineer's App Home is their dashboard", "[home]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("eng", "/brag", "shipped the search & more");
+    // Already overdue, so stored directly (the command refuses due dates in the past).
+    storage::TaskRepo(t.db).add({"eng", "mgr", "write the design doc", "2026-11-10", std::nullopt},
+                                "test", t.clock.now());
+    auto reply = open_home(t, "eng");
+    REQUIRE(reply.home_view);
+    const auto& view = *reply.home_view;
+    CHECK(view["type"] == "home");
+    CHECK(view["blocks"].size() <= blocks::kMaxHomeBlocks);
+    auto text = texts(view);
+    CHECK_THAT(text, Catch::Contains("no 1:1 scheduled"));
+    CHECK_THAT(text, Catch::Contains("*Recent brags* (1 in all)"));
+    CHECK_THAT(text, Catch::Contains("shipped the search &amp; more"));
+    CHECK_THAT(text, Catch::Contains("*Open tasks* (1)"));
+    CHECK_THAT(text, Catch::Contains("write the design doc — due 2026-11-10 :warning:"));
+    CHECK_THAT(text, Catch::Contains("*IDO 2026Q4:* none yet"));
+    CHECK_THAT(text, Catch::Contains("*Feedback:* 0 this quarter"));
+    CHECK_THAT(text, !Catch::Contains("Your reports"));
+}
+
+TEST_CASE("a manager's App Home adds every report's tasks and IDO within 100 blocks", "[home]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("mgr", "/task", "add later thing due 2026-12-20 for <@eng>");
+    t.run("mgr", "/task", "add sooner thing due 2026-11-25 for <@eng>");
+    auto text = texts(*open_home(t, "mgr").home_view);
+    CHECK_THAT(text, Catch::Contains("Your reports"));
+    CHECK_THAT(text, Catch::Contains("*<@eng>* — 2 open"));
+    CHECK(text.find("sooner thing") < text.find("later thing"));
+
+    t.db.write([&] {
+        for (int i = 0; i < 150; ++i) t.person("r" + std::to_string(i), "mgr");
+    });
+    auto big = *open_home(t, "mgr").home_view;
+    CHECK(big["blocks"].size() <= blocks::kMaxHomeBlocks);
+    CHECK_THAT(texts(big), Catch::Contains("more reports"));
+}
+
+TEST_CASE("App Home is only drawn for the Home tab", "[home]") {
+    TestApp t;
+    CHECK_FALSE(open_home(t, "eng", "messages").home_view);
+}

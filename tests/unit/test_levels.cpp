@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+
+#include "src/core/error.hpp"
+#include "src/core/levels.hpp"
+
+using namespace careerbot;
+
+namespace {
+const char* kLadder = R"(
+[[level]]
+id = "L1"
+title = "Engineer"
+training = ["Onboarding"]
+
+[[level]]
+id = "L2"
+title = "Senior"
+training = ["Incident commander"]
+certifications = ["AWS SAA"]
+  [[level.dimension]]
+  name = "Scope"
+  expectation = "Leads projects"
+  tags = ["#design", "RFC"]
+  [[level.dimension]]
+  name = "Mentoring"
+  tags = ["mentoring"]
+  min_brags = 2
+)";
+}  // namespace
+
+TEST_CASE("levels parse in order with dimensions, tags and requirements", "[levels]") {
+    auto levels = Levels::parse(kLadder);
+    REQUIRE(levels.all().size() == 2);
+    CHECK(levels.all()[0].id == "L1");
+    const Level* l2 = levels.find("l2");
+    REQUIRE(l2 != nullptr);
+    CHECK(l2->title == "Senior");
+    REQUIRE(l2->dimensions.size() == 2);
+    CHECK(l2->dimensions[0].tags == std::vector<std::string>{"design", "rfc"});
+    CHECK(l2->dimensions[1].min_brags == 2);
+    CHECK(levels.next_after(std::nullopt)->id == "L1");
+    CHECK(levels.next_after(std::string("L1"))->id == "L2");
+    CHECK(levels.next_after(std::string("L2")) == nullptr);
+    CHECK(levels.evidence_tags() == std::vector<std::string>{"design", "mentoring", "rfc"});
+}
+
+TEST_CASE("readiness names the missing training, certifications and evidence", "[levels]") {
+    auto levels = Levels::parse(kLadder);
+    Evidence ev;
+    ev.certs = {normalise_cert("  aws   saa ")};
+    ev.tag_counts = {{"rfc", 1}, {"mentoring", 1}};
+    auto r = levels.readiness("L2", ev);
+    CHECK_FALSE(r.ready());
+    // Training of every level up to the target counts, the lower one included.
+    CHECK(r.missing_certs == std::vector<std::string>{"Onboarding", "Incident commander"});
+    CHECK(r.missing_evidence == std::vector<std::string>{"Mentoring"});
+    CHECK(r.describe() == "for L2 missing: Onboarding, Incident commander, evidence for Mentoring");
+
+    ev.certs.insert("onboarding");
+    ev.certs.insert("incident commander");
+    ev.tag_counts["mentoring"] = 2;
+    CHECK(levels.readiness("L2", ev).ready());
+    CHECK_THROWS_AS(levels.readiness("L9", ev), UserError);
+}
+
+TEST_CASE("bad levels files are refused with the reason", "[levels]") {
+    CHECK_THROWS_WITH(Levels::parse("[[level]]\ntitle = \"x\"\n", "lv"),
+                      Catch::Contains("needs a non-empty `id`"));
+    CHECK_THROWS_WITH(Levels::parse("[[level]]\nid = \"L1\"\nbogus = 1\n", "lv"),
+                      Catch::Contains("unknown key 'bogus'"));
+    CHECK_THROWS_WITH(Levels::parse("[[level]]\nid = \"L1\"\n[[level]]\nid = \"l1\"\n", "lv"),
+                      Catch::Contains("duplicate id"));
+    CHECK_THROWS_AS(Levels::parse("[[level]\n"), Error);
+}
+
+TEST_CASE("the example levels file loads", "[levels]") {
+    auto levels = Levels::load(std::string(CAREERBOT_SOURCE_DIR) + "/config/levels.example.toml");
+    CHECK(levels.all().size() >= 3);
+    for (const auto& l : levels.all()) CHECK_FALSE(l.dimensions.empty());
+}

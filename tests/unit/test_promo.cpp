@@ -1,0 +1,105 @@
+#include <cstdlib>
+
+#include <catch2/catch.hpp>
+
+#include "fixture.hpp"
+#include "storage/petitions.hpp"
+
+using namespace careerbot;
+using careerbot::testing::TestApp;
+
+namespace {
+
+/// The commands read the ladder from $CAREERBOT_LEVELS until the config has a key for it.
+void use_example_levels() {
+    ::setenv("CAREERBOT_LEVELS", CAREERBOT_SOURCE_DIR "/config/levels.example.toml", 1);
+}
+
+Reply private_summary(TestApp& t, const std::string& user) {
+    Request r;
+    r.user_id = user;
+    r.command = "/quarter-summary";
+    r.channel_id = "D1";
+    r.received_at = t.clock.now();
+    r.source = "test";
+    return t.app.handle(r);
+}
+
+}  // namespace
+
+TEST_CASE("petition goes to the nearest director with the evidence and shows up everywhere",
+          "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.person("peer", "mgr");  // mgr manages several people but no managers: not a director
+    CHECK_THAT(t.say("mgr", "/promo", "level <@eng> L2"), Catch::Contains("now at *L2*"));
+    CHECK_THAT(t.say("peer", "/promo", "level <@eng> L4"), Catch::Contains(":lock:"));
+    for (const auto* c : {"Onboarding", "Secure coding basics", "Code review practices",
+                          "Incident commander", "AWS Solutions Architect Associate 2026-10-02"}) {
+        t.run("eng", "/cert", std::string("add ") + c);
+    }
+    t.run("eng", "/brag", "2026-11-02 wrote the storage RFC #design impact: unblocked 3 teams");
+    t.run("eng", "/brag", "2026-10-20 led the outage review #incident");
+
+    auto status = t.say("eng", "/promo", "status");
+    CHECK_THAT(status, Catch::Contains("Current level: *L2*"));
+    CHECK_THAT(status, Catch::Contains("Next: L3"));
+    CHECK_THAT(status, Catch::Contains("Mentoring: 0 of 1 tagged brags"));
+    CHECK_THAT(status, Catch::Contains("None yet."));
+
+    auto reply = t.run("eng", "/promo", "petition L3");
+    auto said = t.text(reply);
+    CHECK_THAT(said, Catch::Contains("went to <@dir>") || Catch::Contains("went to @dir"));
+    CHECK_THAT(said, Catch::Contains("evidence for Mentoring"));
+    REQUIRE(reply.dms.size() == 1);
+    CHECK(reply.dms[0].user_id == "dir");
+    auto dm = blocks::render_text(reply.dms[0].message, [](const std::string& id) { return id; });
+    CHECK_THAT(dm, Catch::Contains("wrote the storage RFC"));
+    CHECK_THAT(dm, Catch::Contains("unblocked 3 teams"));
+    CHECK_THAT(dm, Catch::Contains("AWS Solutions Architect Associate (2026-10-02)"));
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE person_id = 'eng' AND status = 'open' "
+                  "AND director_id = 'dir' AND target_level = 'L3'") == 1);
+
+    CHECK_THAT(t.say("eng", "/promo", "petition L3"),
+               Catch::Contains("already have an open petition"));
+    CHECK_THAT(t.say("eng", "/promo", "petition L1"), Catch::Contains("already at L2"));
+    CHECK_THAT(t.say("eng", "/promo", "petition L9"), Catch::Contains("no level"));
+
+    auto summary = t.text(private_summary(t, "dir"));
+    CHECK_THAT(summary, Catch::Contains("open promotion petition for L3"));
+    CHECK_THAT(summary, Catch::Contains("Open promotion petitions* (1)"));
+    CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("L3 · open · sent to"));
+
+    // After the review the director closes it; approval moves the level.
+    CHECK_THAT(t.say("peer", "/promo", "close <@eng> approved"), Catch::Contains(":lock:"));
+    auto closed = t.run("dir", "/promo", "close <@eng> approved");
+    CHECK_THAT(t.text(closed), Catch::Contains("as approved"));
+    CHECK(closed.dms.at(0).user_id == "eng");
+    CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("Current level: *L3*"));
+    CHECK_THAT(t.text(private_summary(t, "dir")), !Catch::Contains("open promotion petition for"));
+}
+
+TEST_CASE("without a director above, the petition goes to the top of the chain", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("eng", "lead");
+    auto reply = t.run("eng", "/promo", "petition L1");
+    REQUIRE(reply.dms.size() == 1);
+    CHECK(reply.dms[0].user_id == "lead");
+    CHECK_THAT(t.say("lead", "/promo", "withdraw"), Catch::Contains("no open petition"));
+    CHECK_THAT(t.say("eng", "/promo", "withdraw"), Catch::Contains("Withdrew"));
+    CHECK_THAT(t.say("loner", "/promo", "petition L1"), Catch::Contains("no manager"));
+}
+
+TEST_CASE("promotion status follows the brag visibility rules", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("peer", "mgr");
+    CHECK_THAT(t.say("mgr", "/promo", "status <@eng>"), Catch::Contains("Promotion status"));
+    auto refused = t.say("peer", "/promo", "status <@eng>");
+    CHECK_THAT(refused, Catch::Contains(":lock:"));
+    CHECK(t.say("peer", "/promo", "status <@nobody>") == refused);
+}
