@@ -10,8 +10,8 @@
 #include <vector>
 
 #include <SQLiteCpp/Statement.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "src/core/config.hpp"
 #include "src/scheduler/occurrence.hpp"
@@ -29,7 +29,7 @@ namespace {
 
 /// Sends nothing and answers at once, so the benchmark measures the scheduler and SQLite.
 class NullSender final : public scheduler::ReminderSender {
-public:
+  public:
     std::optional<std::string> send_dm(const std::string&, const Message&,
                                        const std::string&) override {
         ++sent;
@@ -96,9 +96,9 @@ void seed(const Dataset& d, const Config& config, ManualClock& clock) {
         for (int i = 0; i < d.tasks; ++i) {
             auto who = "R" + std::to_string(i % d.one_on_ones);
             auto due = date::year_month_day{today + date::days{2 + i % 180}};
-            tasks.add({who, who, "task " + std::to_string(i), date::format("%F", due),
-                       std::nullopt},
-                      "bench", clock.now());
+            tasks.add(
+                {who, who, "task " + std::to_string(i), date::format("%F", due), std::nullopt},
+                "bench", clock.now());
         }
     });
     double seed_ms = ms_since(t0);

@@ -3,6 +3,8 @@
 function(careerbot_embed_migrations dir out)
   file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql")
   list(SORT files)
+  # Re-run CMake when a migration's content changes, not only when files come and go.
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files})
   set(body "")
   foreach(f IN LISTS files)
     get_filename_component(name "${f}" NAME_WE)

@@ -10,7 +10,6 @@
 #include "src/core/error.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
-#include "storage/feedback.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
@@ -25,7 +24,8 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/brag edit N <new text>", "replace brag #N (without text: show it for editing)"},
     {"/brag delete N", "remove brag #N (you can undo)"},
     {"/brag undo N", "bring back a deleted brag #N"},
-    {"/brag export [md|csv] [@person]", "your brag document, grouped by quarter and tag"},
+    {"/brag export [md|csv|json] [2026Q3] [@person]",
+     "your brag document, grouped by quarter and tag, with the feedback you received"},
     {"/brag help", "this help"},
 };
 
@@ -177,51 +177,27 @@ public:
     Reply export_doc(const std::string& viewer, const std::string& args) {
         std::string format = "md";
         std::string target = viewer;
+        std::optional<Quarter> quarter;
         for (const auto& w : text::words(args)) {
             if (auto id = text::mention_id(w)) {
                 target = *id;
-            } else if (auto f = text::lower(w); f == "md" || f == "markdown" || f == "csv") {
-                format = f == "csv" ? "csv" : "md";
+            } else if (auto f = text::lower(w); f == "md" || f == "markdown" || f == "csv" || f == "json") {
+                format = f == "markdown" ? "md" : f;
+            } else if (auto q = parse_quarter(w, s_.config.org.fiscal_year_start_month)) {
+                quarter = q;
             } else {
-                throw UserError("Export as `md` or `csv`, e.g. `/brag export csv`.");
+                throw UserError("Export as `md`, `csv` or `json`, optionally for one quarter, e.g. "
+                                "`/brag export csv 2026Q3`.");
             }
         }
         vis_.require_read(viewer, target, RecordKind::Brag);
-        auto items = brags_.list({target, "", "", -1, 0});
-        auto name = people_.display_name(target);
-        FileOut f;
-        if (format == "csv") {
-            f.filename = "brags-" + name + ".csv";
-            f.content = brag_document_csv(items, s_.config.org.fiscal_year_start_month);
-        } else {
-            f.filename = "brag-document-" + name + ".md";
-            f.content = brag_document_markdown(name, items, s_.config.org.fiscal_year_start_month,
-                                               iso_date(today(viewer)));
-            f.content += feedback_section(target);
-        }
-        f.title = "Brag document — " + name;
+        FileOut f = make_brag_export(s_, target, format, quarter, iso_date(today(viewer)));
+        std::string period = quarter ? " for " + quarter->label() : "";
         Reply r = Reply::text(":page_facing_up: Here is the brag document for " +
-                              (target == viewer ? std::string("you") : "<@" + target + ">") + " (" +
-                              std::to_string(items.size()) + " brags, " + format + ").");
+                              (target == viewer ? std::string("you") : "<@" + target + ">") +
+                              period + " (" + format + ").");
         r.files.push_back(std::move(f));
         return r;
-    }
-
-    /// Feedback received, for the Markdown brag document (same visibility as the brags).
-    std::string feedback_section(const std::string& target) {
-        auto items = storage::FeedbackRepo(s_.db).received(target);
-        std::string out = "\n## Feedback received\n\n";
-        if (items.empty()) return out + "None saved yet.\n";
-        for (const auto& f : items) {
-            auto day = iso_date(local_date(TimePoint(std::chrono::seconds(f.posted_at)),
-                                           s_.config.org.default_timezone));
-            out += "- **" + day + "**, from " + people_.display_name(f.author_id);
-            if (!f.channel_name.empty() && f.channel_name != "console") out += " in #" + f.channel_name;
-            out += ": " + f.text;
-            if (!f.permalink.empty()) out += " <" + f.permalink + ">";
-            out += "\n";
-        }
-        return out;
     }
 
     Reply open_form(const Request& r) {

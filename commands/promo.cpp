@@ -76,7 +76,7 @@ class PromoCommand {
   private:
     Levels levels() {
         try {
-            Levels l = Levels::load_default();
+            Levels l = Levels::load_for(s_.config);
             if (l.empty()) throw Error("no levels file");
             return l;
         } catch (const Error& e) {

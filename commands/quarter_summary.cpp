@@ -136,7 +136,7 @@ class QuarterSummary {
         std::string problem;
         Levels levels;
         try {
-            levels = Levels::load_default();
+            levels = Levels::load_for(s_.config);
         } catch (const Error& e) {
             // A broken levels file should not cost the director their summary.
             logger("app")->warn("levels not loaded: {}", e.what());

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <date/date.h>
 
+#include "commands/brag_export.hpp"
 #include "commands/registry.hpp"
 #include "src/console/console.hpp"
 #include "src/core/app.hpp"
@@ -19,8 +20,10 @@
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
 #include "storage/database.hpp"
+#include "storage/people.hpp"
 #ifdef CAREERBOT_HAVE_SLACK
 #include "src/slack/bot.hpp"
+#include "src/slack/manifest.hpp"
 #endif
 
 namespace {
@@ -107,15 +110,41 @@ int main(int argc, char** argv) {
                       "real_name,tz,role. All or nothing; safe to re-run");
     import_org->add_option("file", org_file, "CSV file")->required()->check(CLI::ExistingFile);
 
+    // export: a person's brag document (optionally one quarter) as md, csv or json.
+    struct ExportOptions {
+        std::string person, quarter, format = "md", out;
+    } ex;
+    auto* export_cmd = cli.add_subcommand(
+        "export", "Write a person's brag document (brags and feedback) as md, csv or json");
+    export_cmd->add_option("--person", ex.person, "Slack user id or handle")->required();
+    export_cmd->add_option("--quarter", ex.quarter, "Only this fiscal quarter, e.g. 2026Q3");
+    export_cmd->add_option("--format", ex.format, "md (default), csv or json")
+        ->check(CLI::IsMember({"md", "csv", "json"}));
+    export_cmd->add_option("--out", ex.out, "Write to this file instead of standard output");
+
+    auto* manifest = cli.add_subcommand(
+        "manifest", "Print the Slack app manifest (JSON) for these commands, to paste into "
+                    "api.slack.com/apps > Create New App > From a manifest");
+
     CLI11_PARSE(cli, argc, argv);
 
     try {
         Config config = load_config(g);
         auto clock = make_clock(g);
+        // The manifest only needs the command list; don't create a database file for it.
+        if (*manifest) config.database.path = ":memory:";
         auto db = open_db(config);
         App app(Services{*db, *clock, config});
         commands::register_all(app);
 
+        if (*manifest) {
+#ifdef CAREERBOT_HAVE_SLACK
+            std::cout << slack::slack_manifest(app).dump(2) << "\n";
+            return 0;
+#else
+            throw Error("this careerbot was built without the Slack transport");
+#endif
+        }
         if (*migrate) {
             std::cout << "database " << config.database.path << " is at schema version "
                       << db->schema_version() << "\n";
@@ -139,6 +168,29 @@ int main(int argc, char** argv) {
                 std::cerr << org_file << ": " << e.what() << "\n";
                 return 1;
             }
+        }
+        if (*export_cmd) {
+            storage::PeopleRepo people(*db);
+            auto who = people.find(ex.person);
+            if (!who) who = people.find_by_name(ex.person.starts_with("@") ? ex.person.substr(1)
+                                                                         : ex.person);
+            if (!who) throw Error("export: nobody called " + ex.person + " in " + config.database.path);
+            std::optional<Quarter> quarter;
+            if (!ex.quarter.empty()) {
+                quarter = parse_quarter(ex.quarter, config.org.fiscal_year_start_month);
+                if (!quarter) throw Error("export: --quarter must look like 2026Q3");
+            }
+            auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
+            auto file = commands::make_brag_export(app.services(), who->id, ex.format, quarter, today);
+            if (ex.out.empty()) {
+                std::cout << file.content;
+            } else {
+                std::ofstream out(ex.out, std::ios::binary);
+                out << file.content;
+                if (!out) throw Error("export: cannot write " + ex.out);
+                std::cerr << "wrote " << file.filename << " to " << ex.out << "\n";
+            }
+            return 0;
         }
         if (*console) {
             Console c(app, as);

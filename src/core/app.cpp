@@ -34,9 +34,10 @@ std::vector<CommandInfo> App::commands() const {
 }
 
 Reply App::run_guarded(const std::string& what, const std::string& user_id,
-                       const std::function<Reply()>& fn) {
+                       const std::function<Reply()>& fn, bool write) {
     try {
         Reply reply;
+        if (!write) return fn();
         // Each request is one unit of work: all its writes commit together or not at all.
         services_.db.write([&] {
             if (!user_id.empty())
@@ -70,6 +71,13 @@ Reply App::handle(const Request& request) {
     }
     return run_guarded(request.command, request.user_id,
                        [&] { return it->second.handler(request); });
+}
+
+Reply App::handle_read(const Request& request) {
+    auto it = commands_.find(request.command);
+    if (it == commands_.end() || !it->second.info.deferred) return handle(request);
+    return run_guarded(request.command, request.user_id,
+                       [&] { return it->second.handler(request); }, false);
 }
 
 Reply App::handle(const Event& event) {

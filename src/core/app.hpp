@@ -63,6 +63,9 @@ public:
     /// Runs a slash command. Never throws: a UserError becomes an ephemeral explanation,
     /// any other failure is logged and answered with a short apology.
     Reply handle(const Request& request);
+    /// Runs a read-only slash command (CommandInfo::deferred) without taking the write lock,
+    /// so a slow summary never stalls the commits (and acks) of other envelopes. Never throws.
+    Reply handle_read(const Request& request);
     /// Runs an event handler (none registered: logged at debug and ignored).
     Reply handle(const Event& event);
     /// Runs an interaction handler (none registered: a polite ephemeral answer).
@@ -80,7 +83,7 @@ private:
         CommandHandler handler;
     };
     Reply run_guarded(const std::string& what, const std::string& user_id,
-                      const std::function<Reply()>& fn);
+                      const std::function<Reply()>& fn, bool write = true);
 
     Services services_;
     std::map<std::string, CommandEntry> commands_;

@@ -85,6 +85,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("org", "default_timezone", c.org.default_timezone);
     r.get("org", "fiscal_year_start_month", c.org.fiscal_year_start_month);
     r.get("org", "admins", c.org.admins);
+    r.get("org", "levels_file", c.org.levels_file);
     r.get("brag", "page_size", c.brag.page_size);
     int64_t max_text = static_cast<int64_t>(c.brag.max_text_bytes);
     r.get("brag", "max_text_bytes", max_text);

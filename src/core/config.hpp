@@ -21,6 +21,8 @@ struct Config {
         std::string default_timezone = "UTC";     ///< IANA zone used until Slack's `tz` is known
         int fiscal_year_start_month = 1;          ///< 1..12; quarters count from here
         std::vector<std::string> admins;          ///< Slack user ids allowed to manage the org chart
+        std::string levels_file;                  ///< career levels TOML; empty = config/levels.toml,
+                                                  ///< else config/levels.example.toml
     } org;
     struct Brag {
         int page_size = 10;                       ///< brags per page in `/brag list`

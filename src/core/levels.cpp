@@ -133,6 +133,10 @@ std::filesystem::path Levels::default_path() {
     return {};
 }
 
+Levels Levels::load_for(const Config& config) {
+    return config.org.levels_file.empty() ? load_default() : load(config.org.levels_file);
+}
+
 Levels Levels::load_default() {
     auto path = default_path();
     return path.empty() ? Levels{} : load(path);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "src/core/config.hpp"
+
 namespace careerbot {
 
 /// One dimension a level is judged on, and the brag tags that count as evidence for it.
@@ -55,6 +57,8 @@ class Levels {
     static std::filesystem::path default_path();
     /// Loads default_path(), or no levels at all when there is no file.
     static Levels load_default();
+    /// Loads `org.levels_file` when the config names one, else load_default().
+    static Levels load_for(const Config& config);
 
     /// Every level, lowest first.
     const std::vector<Level>& all() const { return levels_; }

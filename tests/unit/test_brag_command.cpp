@@ -146,7 +146,12 @@ TEST_CASE("export makes a brag document grouped by quarter and tag", "[brag]") {
     auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
     CHECK_THAT(csv, Catch::StartsWith("number,date,quarter,text,impact,link,tags,growth,source\r\n"));
     CHECK_THAT(csv, Catch::Contains("2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,,test"));
-    CHECK_THAT(t.say("alice", "/brag", "export pdf"), Catch::Contains("`md` or `csv`"));
+    CHECK_THAT(t.say("alice", "/brag", "export pdf"), Catch::Contains("`md`, `csv` or `json`"));
+    auto q3 = t.run("alice", "/brag", "export json 2026Q3").files.at(0);
+    CHECK(q3.filename == "brags-alice-2026Q3.json");
+    auto doc = nlohmann::json::parse(q3.content);
+    CHECK(doc.dump().find("incident review") != std::string::npos);
+    CHECK(doc.dump().find("wrote the RFC") == std::string::npos);
 }
 
 TEST_CASE("csv fields with commas, quotes and newlines are quoted", "[brag]") {

@@ -184,6 +184,7 @@ TEST_CASE("feedback appears in the brag document", "[feedback][brag]") {
     auto md = t.run("bob", "/brag", "export").files.at(0).content;
     CHECK_THAT(md, Catch::Contains("## Feedback received"));
     CHECK_THAT(md, Catch::Contains("from alice: calm, clear incident command"));
+    CHECK_THAT(t.text(t.run("bob", "/brag", "export")), Catch::Contains("(md)"));
 }
 
 TEST_CASE("brags tagged #70, #20 or #10 show the 70-20-10 mix", "[brag][growth]") {
