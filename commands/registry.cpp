@@ -9,6 +9,12 @@ void register_all(App& app) {
     register_checkin(app);
     register_feedback(app);
     register_team(app);
+    register_quarter_summary(app);
+    register_promo(app);
+    register_cert(app);
+    register_home(app);
+    register_oneonone(app);
+    register_away(app);
 }
 
 }  // namespace careerbot::commands

@@ -21,6 +21,24 @@ void register_ido(App& app);
 /// Registers /checkin (career check-ins: goals, reality, plan, cadence).
 void register_checkin(App& app);
 
+/// Registers /1on1 (the 1:1 cadence) and the buttons on reminders.
+void register_oneonone(App& app);
+
+/// Registers /away (absences that pause reminders).
+void register_away(App& app);
+
+/// Registers /quarter-summary (a deferred, read-only command).
+void register_quarter_summary(App& app);
+
+/// Registers /promo (levels, readiness, promotion petitions).
+void register_promo(App& app);
+
+/// Registers /cert (training and certifications).
+void register_cert(App& app);
+
+/// Registers the App Home tab (app_home_opened).
+void register_home(App& app);
+
 /// Registers every command and interaction careerbot has; the one list of registrations.
 void register_all(App& app);
 

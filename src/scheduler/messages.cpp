@@ -1,0 +1,256 @@
+#include "src/scheduler/messages.hpp"
+
+#include <algorithm>
+
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
+#include "src/core/blocks.hpp"
+#include "src/core/dates.hpp"
+#include "src/scheduler/occurrence.hpp"
+#include "storage/brags.hpp"
+#include "storage/checkins.hpp"
+#include "storage/feedback.hpp"
+#include "storage/idos.hpp"
+#include "storage/people.hpp"
+
+namespace careerbot::scheduler {
+namespace {
+using nlohmann::json;
+
+/// Lines longer than this are cut in lists, so one long brag cannot crowd out the rest.
+constexpr std::size_t kMaxLineChars = 300;
+
+std::string cut(const std::string& text) {
+    auto lines = blocks::split_text(blocks::escape(text), kMaxLineChars);
+    if (lines.empty()) return "";
+    std::string first = lines.front();
+    for (char& c : first) {
+        if (c == '\n') c = ' ';
+    }
+    return lines.size() > 1 ? first + "…" : first;
+}
+
+int days_between(date::local_days from, date::local_days to) {
+    return static_cast<int>((to - from).count());
+}
+
+std::string plural(int n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+json done_button(const storage::Task& t) {
+    return blocks::button("Mark #" + std::to_string(t.number) + " done", kTaskDoneAction,
+                          json{{"u", t.assignee_id}, {"n", t.number}}.dump());
+}
+
+std::string task_due_text(const storage::Task& t, date::local_days today) {
+    auto due = parse_iso_day(t.due_on);
+    if (!due) return "due " + t.due_on;
+    int days = days_between(today, *due);
+    if (days < 0) return "due " + t.due_on + ", *overdue by " + plural(-days, "day", "days") + "*";
+    if (days == 0) return "due " + t.due_on + " (today)";
+    return "due " + t.due_on + " (in " + plural(days, "day", "days") + ")";
+}
+
+std::string missed_line(storage::Database& db, const storage::Reminder& r, const std::string& tz) {
+    std::string who = r.reason.size() > 5 ? "<@" + r.reason.substr(5) + "> away" : "away";
+    std::string when = slack_day(from_unix(r.occurs_at.value_or(r.due_at)), tz);
+    if (r.kind == "one_on_one") return "• the 1:1 on " + when + " was skipped (" + who + ")";
+    if (r.kind == "checkin")
+        return "• the check-in nudge for " + when + " was not sent (" + who + ")";
+    std::string task = "a task";
+    if (r.ref_id) {
+        if (auto t = task_by_id(db, *r.ref_id)) task = "task *#" + std::to_string(t->number) + "*";
+    }
+    return "• the " + std::string(r.kind == "task_due" ? "due-date" : "overdue") + " nudge for " +
+           task + " was not sent (" + who + ")";
+}
+
+}  // namespace
+
+std::string tz_of(storage::Database& db, const Config& config, const std::string& person) {
+    auto p = storage::PeopleRepo(db).find(person);
+    return p && !p->tz.empty() ? p->tz : config.org.default_timezone;
+}
+
+std::optional<storage::Task> ask_first(const std::vector<storage::Task>& tasks) {
+    // Due dates are ISO strings, so the earliest one is both "most overdue" (when any is
+    // overdue) and "due soonest" (when none is).
+    auto best = std::min_element(tasks.begin(), tasks.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.due_on, a.number) < std::tie(b.due_on, b.number);
+    });
+    if (best == tasks.end()) return std::nullopt;
+    return *best;
+}
+
+std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id) {
+    SQLite::Statement q(db.sql(), "SELECT assignee_id, number FROM tasks WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return storage::TaskRepo(db).find(q.getColumn(0).getString(), q.getColumn(1).getInt());
+}
+
+std::vector<Message> prep_message(storage::Database& db, const Config& config,
+                                  const storage::OneOnOne& s, TimePoint occurrence, TimePoint now,
+                                  std::optional<int64_t> reminder_id) {
+    storage::PeopleRepo people(db);
+    const std::string& report = s.report_id;
+    std::string report_tz = tz_of(db, config, report);
+    std::string report_name = people.display_name(report);
+    auto today = local_day(now, report_tz);
+
+    // "Since the last 1:1": the previous occurrence, or when the cadence was set up.
+    TimePoint since = from_unix(s.created_at);
+    if (auto prev = previous_occurrence(s, occurrence); prev && *prev > since) since = *prev;
+    TimePoint following = next_occurrence(s, occurrence);
+    // Tasks due before the 1:1 after this one must be discussed now: there is no later chance.
+    auto window_end = local_day(following, s.tz) - date::days{1};
+
+    storage::TaskRepo tasks_repo(db);
+    auto tasks = tasks_repo.open_due_between(report, "", iso_day(window_end));
+
+    blocks::MessageBuilder m("1:1 with " + report_name + " — your preparation");
+    m.add(blocks::section(":spiral_calendar_pad: *Your 1:1 with <@" + report + ">* is " +
+                          slack_time(occurrence, s.tz) + ". Here is what to talk about."));
+
+    auto first = ask_first(tasks);
+    if (first) {
+        auto due = parse_iso_day(first->due_on);
+        bool overdue = due && *due < today;
+        m.add(blocks::section(":point_right: *Ask first about task #" +
+                              std::to_string(first->number) + "*: " + cut(first->text) + " — " +
+                              (overdue ? "the most overdue" : "the one due soonest") + ", " +
+                              task_due_text(*first, today) + "."));
+    } else {
+        m.add(blocks::section(":point_right: *Ask first:* nothing is due before " +
+                              slack_day(following, s.tz) +
+                              " — ask what they would like to take on next."));
+    }
+
+    m.add(blocks::section("*Tasks due before " + slack_day(following, s.tz) + " or overdue* (" +
+                          std::to_string(tasks.size()) + ")" + (tasks.empty() ? "\nNone." : "")));
+    for (const auto& t : tasks) {
+        json block = blocks::section("*#" + std::to_string(t.number) + "* " + cut(t.text) + " — " +
+                                     task_due_text(t, today));
+        block["accessory"] = done_button(t);
+        m.add(block);
+    }
+
+    std::string since_day = iso_day(local_day(since, report_tz));
+    auto brags = storage::BragRepo(db).list({report, since_day, "", -1, 0});
+    std::string brag_text =
+        "*Brags since " + since_day + "* (" + std::to_string(brags.size()) + ")\n";
+    if (brags.empty()) brag_text += "None logged — a good moment to ask what went well.\n";
+    for (const auto& b : brags) {
+        brag_text += "• " + b.happened_on + " · " + cut(b.text) + "\n";
+    }
+    brag_text.pop_back();
+    m.add_text(brag_text);
+
+    auto feedback = storage::FeedbackRepo(db).received(report, unix_of(since));
+    std::string fb_text =
+        "*Feedback saved since " + since_day + "* (" + std::to_string(feedback.size()) + ")\n";
+    if (feedback.empty()) fb_text += "None.\n";
+    for (const auto& f : feedback) {
+        fb_text += "• from <@" + f.author_id + ">: " + cut(f.text) + "\n";
+    }
+    fb_text.pop_back();
+    m.add_text(fb_text);
+
+    auto quarter = quarter_of(date::year_month_day{today}, config.org.fiscal_year_start_month);
+    storage::IdoRepo idos(db);
+    std::string ido_text = "*IDO " + quarter.label() + "*: ";
+    if (auto ido = idos.for_quarter(report, quarter.label())) {
+        auto notes = idos.progress(ido->id);
+        ido_text += cut(ido->objective) + " (mentor <@" + ido->mentor_id + ">)" +
+                    (ido->achieved_at ? " — achieved :tada:" : "") + "\n" +
+                    plural(static_cast<int>(notes.size()), "progress note", "progress notes");
+        if (!notes.empty()) {
+            auto last = parse_iso_day(notes.front().noted_on);
+            int ago = last ? days_between(*last, today) : 0;
+            ido_text += ", the last " +
+                        (ago == 0 ? std::string("today") : plural(ago, "day", "days") + " ago") +
+                        ": " + cut(notes.front().note);
+        } else {
+            ido_text += " yet";
+        }
+    } else {
+        ido_text += "none set for this quarter — `/ido set <@" + report + "> …` with a mentor.";
+    }
+    m.add(blocks::section(ido_text));
+
+    std::string checkin_text = "*Next check-in*: ";
+    auto next_checkin = storage::CheckinRepo(db).next_due(report);
+    auto next_day = next_checkin ? parse_iso_day(*next_checkin) : std::nullopt;
+    if (!next_day) {
+        checkin_text += "none recorded yet — `/checkin` starts one.";
+    } else {
+        int days = days_between(today, *next_day);
+        checkin_text +=
+            days < 0    ? "overdue by " + plural(-days, "day", "days") + " (" + *next_checkin + ")"
+            : days == 0 ? "due today"
+                        : "in " + plural(days, "day", "days") + " (" + *next_checkin + ")";
+    }
+    m.add(blocks::section(checkin_text));
+
+    // What an absence made us skip, said once: in the first preparation after it.
+    storage::ReminderOutbox outbox(db);
+    int64_t missed_from = s.created_at;
+    if (auto last = outbox.last_sent_one_on_one(s.id, unix_of(occurrence))) {
+        missed_from = last->due_at;
+    }
+    auto missed = outbox.skipped_for_away(report, missed_from, unix_of(now));
+    if (!missed.empty()) {
+        std::string text = "*While someone was away* (" + std::to_string(missed.size()) + ")";
+        for (const auto& r : missed) text += "\n" + missed_line(db, r, s.tz);
+        m.add_text(text);
+    }
+
+    if (reminder_id) {
+        m.add(blocks::actions(
+            json::array({blocks::button("Snooze " + std::to_string(kSnooze.count()) + " min",
+                                        kSnoozeAction, std::to_string(*reminder_id))})));
+    }
+    m.add(
+        blocks::context("Ask-first rule: the most overdue open task, else the one due "
+                        "soonest. `/1on1 skip <@" +
+                        report + ">` skips the next 1:1."));
+    return m.build();
+}
+
+Message task_nudge(storage::Database& db, const Config& config, const storage::Task& t,
+                   bool overdue, TimePoint now) {
+    auto tz = tz_of(db, config, t.assignee_id);
+    auto today = local_day(now, tz);
+    std::string head = overdue ? ":warning: Task *#" + std::to_string(t.number) +
+                                     "* is still open and " + task_due_text(t, today) + "."
+                               : ":alarm_clock: Task *#" + std::to_string(t.number) + "* is " +
+                                     task_due_text(t, today) + ".";
+    blocks::MessageBuilder m(std::string(overdue ? "Overdue" : "Due soon") + ": task #" +
+                             std::to_string(t.number));
+    m.add(blocks::section(head + "\n" + cut(t.text)));
+    m.add(blocks::actions(json::array({done_button(t)})));
+    m.add(blocks::context("`/task list` shows all your tasks; `/away` pauses these nudges."));
+    return m.build().front();
+}
+
+Message checkin_nudge(storage::Database& db, const Config& config, const std::string& person,
+                      const std::string& due_on, bool to_manager, TimePoint now) {
+    auto tz = tz_of(db, config, person);
+    auto due = parse_iso_day(due_on);
+    int days = due ? days_between(local_day(now, tz), *due) : 0;
+    std::string when = days < 0    ? "was due on " + due_on
+                       : days == 0 ? "is due today"
+                                   : "is due on " + due_on;
+    std::string head = to_manager
+                           ? ":spiral_note_pad: <@" + person + ">'s career check-in " + when + "."
+                           : ":spiral_note_pad: Your career check-in " + when + ".";
+    blocks::MessageBuilder m(to_manager ? "A report's check-in is due" : "Your check-in is due");
+    m.add(blocks::section(head +
+                          " Goals (6 months, a year, longer), reality, and the plan's "
+                          "tasks: `/checkin` to prepare, `/checkin done` once it was held."));
+    return m.build().front();
+}
+
+}  // namespace careerbot::scheduler

@@ -1,0 +1,50 @@
+#pragma once
+// What the scheduled DMs say: the 1:1 preparation for a manager, task due-date nudges and
+// check-in nudges. Pure functions of storage and time, so the console can preview them.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/config.hpp"
+#include "src/core/reply.hpp"
+#include "storage/database.hpp"
+#include "storage/reminder_outbox.hpp"
+#include "storage/schedules.hpp"
+#include "storage/tasks.hpp"
+
+namespace careerbot::scheduler {
+
+/// action_id of the "Mark done" button on reminders; value = {"u": assignee, "n": number}.
+inline constexpr const char* kTaskDoneAction = "task_done_from_reminder";
+/// action_id of the "Snooze" button on a 1:1 preparation; value = the reminder row id.
+inline constexpr const char* kSnoozeAction = "reminder_snooze";
+/// How long "Snooze" postpones a 1:1 preparation.
+inline constexpr std::chrono::minutes kSnooze{30};
+
+/// The IANA zone of a person (their Slack `tz`, else the configured default).
+std::string tz_of(storage::Database& db, const Config& config, const std::string& person);
+
+/// The task a manager should ask about first: the most overdue, else the one due soonest
+/// (ties: lowest number). `tasks` may be in any order.
+std::optional<storage::Task> ask_first(const std::vector<storage::Task>& tasks);
+
+/// The preparation DM for the 1:1 at `occurrence`: tasks due before the following 1:1 or
+/// overdue, brags and feedback since the previous 1:1, IDO progress, the next check-in, the
+/// task to ask about first, and what was skipped while someone was away. `reminder_id` adds
+/// the snooze button (none in a console preview). Split to respect Slack's limits.
+std::vector<Message> prep_message(storage::Database& db, const Config& config,
+                                  const storage::OneOnOne& schedule, TimePoint occurrence,
+                                  TimePoint now, std::optional<int64_t> reminder_id);
+
+/// The nudge to an assignee about a task due soon (`overdue` false) or overdue.
+Message task_nudge(storage::Database& db, const Config& config, const storage::Task& task,
+                   bool overdue, TimePoint now);
+
+/// The nudge that a check-in is due, to the person or (`to_manager`) their manager.
+Message checkin_nudge(storage::Database& db, const Config& config, const std::string& person,
+                      const std::string& due_on, bool to_manager, TimePoint now);
+
+/// A task by its row id (the outbox refers to tasks by id).
+std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id);
+
+}  // namespace careerbot::scheduler

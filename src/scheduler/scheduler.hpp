@@ -1,0 +1,122 @@
+#pragma once
+// The reminder engine: plans one outbox row per occurrence of every scheduled message, sends
+// the due ones exactly once through a ReminderSender, and recovers after a crash by asking
+// Slack what went out. Pure logic on an injected Clock; see src/scheduler/README.md.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/clock.hpp"
+#include "src/core/config.hpp"
+#include "src/scheduler/sender.hpp"
+#include "storage/database.hpp"
+#include "storage/reminder_outbox.hpp"
+#include "storage/schedules.hpp"
+
+namespace careerbot::scheduler {
+
+/// Tuning knobs; the defaults suit production.
+struct SchedulerOptions {
+    int batch = 200;                        ///< rows read per query in run_due
+    std::chrono::seconds find_margin{600};  ///< look this far before a claim in Slack
+    int max_attempts = 8;                   ///< then a reminder is dropped and logged
+    std::chrono::seconds retry_base{60};    ///< first retry delay; doubles, capped 1 h
+    std::chrono::seconds max_sleep{60};     ///< next_wakeup() polls at least this often
+};
+
+/// What one run did, for logs, tests and the benchmark.
+struct RunStats {
+    int sent = 0;
+    int skipped = 0;
+    int dropped = 0;
+    int retried = 0;
+    int recovered = 0;  ///< found already delivered in Slack
+
+    /// Rows looked at.
+    int total() const { return sent + skipped + dropped + retried + recovered; }
+};
+
+/// Plans the reminder row for the next live occurrence of a 1:1 after `now`; returns the
+/// occurrence. Idempotent (the row's key names the occurrence).
+TimePoint plan_one_on_one(storage::Database& db, const Config& config,
+                          const storage::OneOnOne& schedule, TimePoint now);
+
+/// Skips the next occurrence of a 1:1 and plans the one after; returns the skipped one.
+TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
+                               const storage::OneOnOne& schedule, TimePoint now);
+
+/// Stops a 1:1 cadence and its pending reminders; false if it was not running.
+bool cancel_one_on_one(storage::Database& db, int64_t schedule_id, TimePoint now);
+
+/// Sends the 1:1 preparation `reminder_id` again `kSnooze` from now, if `user` received it and
+/// the 1:1 is still ahead by then; returns when. Nothing when not allowed or too late.
+std::optional<TimePoint> snooze_reminder(storage::Database& db, int64_t reminder_id,
+                                         const std::string& user, TimePoint now);
+
+/// The engine. Use it from one thread; it shares the connection of `db`, and must be called
+/// outside any open write() so each of its transactions really commits.
+class Scheduler {
+  public:
+    /// Keeps references to everything; none is owned.
+    Scheduler(storage::Database& db, const Config& config, const Clock& clock,
+              ReminderSender& sender, SchedulerOptions options = {});
+
+    /// Plans rows for the tasks and check-ins changed since the last sync (recorded by
+    /// triggers in `reminder_changes`, so the cost follows the changes, not the tables).
+    /// Returns how many changes it read.
+    int sync();
+    /// The earliest due time of a pending reminder: one MIN over a partial index.
+    std::optional<TimePoint> next_due();
+    /// Sends, skips or drops every pending reminder due at or before `now`.
+    RunStats run_due(TimePoint now);
+    /// Settles reminders left in `sending` by a crash: marks them sent when Slack has the
+    /// message (found by its metadata key), otherwise sends them (or drops them if too late).
+    RunStats recover();
+
+  private:
+    enum class Outcome { Sent, Skipped, Dropped, Retried, Recovered, Busy };
+    Outcome process(int64_t id, TimePoint now);
+    Outcome deliver(const storage::Reminder& row, const std::vector<Message>& pages,
+                    bool check_first, TimePoint now);
+    std::optional<std::string> skip_reason(const storage::Reminder& row, TimePoint now);
+    std::vector<Message> render(const storage::Reminder& row, TimePoint now);
+    void after_finished(const storage::Reminder& row, TimePoint now);
+    void plan_task(int64_t task_id, TimePoint now);
+    void plan_checkin(const std::string& person, TimePoint now);
+    void count(RunStats& stats, Outcome o);
+
+    storage::Database& db_;
+    const Config& config_;
+    const Clock& clock_;
+    ReminderSender& sender_;
+    SchedulerOptions options_;
+    storage::ReminderOutbox outbox_;
+};
+
+/// The host-facing facade the Slack runtime drives from a timer on its storage thread:
+/// ask next_wakeup(), sleep until then, call wake(). Never throws (failures are logged).
+class ReminderService {
+  public:
+    /// Wraps a Scheduler over the same arguments.
+    ReminderService(storage::Database& db, const Config& config, const Clock& clock,
+                    ReminderSender& sender, SchedulerOptions options = {});
+
+    /// When to call wake() next: the earliest due reminder, but no later than `max_sleep`
+    /// from now, so tasks and check-ins created meanwhile get planned.
+    std::optional<TimePoint> next_wakeup();
+    /// Plans what changed, settles crashed sends, and sends what is due at `now`.
+    RunStats wake(TimePoint now);
+    /// Start-up: settles reminders a crash left in `sending`. Call once before the first wake.
+    RunStats recover();
+
+  private:
+    const Clock& clock_;
+    SchedulerOptions options_;
+    Scheduler scheduler_;
+};
+
+/// The metadata key of page `index` of a reminder (page 0 keeps the row's key).
+std::string page_key(const std::string& key, std::size_t index);
+
+}  // namespace careerbot::scheduler
