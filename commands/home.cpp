@@ -7,11 +7,13 @@
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
+#include "src/scheduler/occurrence.hpp"
 #include "storage/brags.hpp"
 #include "storage/checkins.hpp"
 #include "storage/feedback.hpp"
 #include "storage/idos.hpp"
 #include "storage/people.hpp"
+#include "storage/schedules.hpp"
 #include "storage/tasks.hpp"
 
 namespace careerbot::commands {
@@ -27,8 +29,21 @@ std::string clip(const std::string& s, std::size_t max) {
 
 /// HOOK for the 1:1 schedule (/1on1): returns the mrkdwn line about the person's next 1:1.
 /// Until 1:1 storage exists this says none is scheduled; replace the body, keep the name.
-std::string next_one_on_one_line(Services& /*s*/, const std::string& /*user_id*/) {
-    return ":handshake: *Next 1:1:* no 1:1 scheduled — `/1on1 schedule @report <weekday> <time>`";
+std::string next_one_on_one_line(Services& s, const std::string& user_id) {
+    auto now = s.clock.now();
+    std::optional<std::pair<TimePoint, storage::OneOnOne>> soonest;
+    for (const auto& sch : storage::ScheduleRepo(s.db).active_for(user_id)) {
+        TimePoint when = scheduler::next_live_occurrence(sch, now);
+        if (!soonest || when < soonest->first) soonest.emplace(when, sch);
+    }
+    if (!soonest) {
+        return ":handshake: *Next 1:1:* none scheduled — managers use `/1on1 schedule @report "
+               "<weekday> <time>`";
+    }
+    const auto& sch = soonest->second;
+    std::string other = sch.manager_id == user_id ? sch.report_id : sch.manager_id;
+    return ":handshake: *Next 1:1:* with <@" + other + "> " +
+           scheduler::slack_time(soonest->first, sch.tz);
 }
 
 class HomeView {

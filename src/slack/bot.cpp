@@ -9,6 +9,8 @@
 //   deferred pool                 slow read-only commands on their own connection; acked at once.
 //   send pool                     ReplySender::send (follow-ups, modals, DMs, files, App Home).
 //   WebApi workers                HTTP.
+//   reminder thread               the scheduler (ReminderService) on its own connection: sleeps
+//                                 until the next due reminder (at most 60 s), then sends it.
 #include "src/slack/bot.hpp"
 
 #include <condition_variable>
@@ -25,6 +27,9 @@
 
 #include "commands/registry.hpp"
 #include "src/core/logging.hpp"
+#include "src/scheduler/scheduler.hpp"
+#include "src/slack/slack_lookup.hpp"
+#include "src/slack/slack_reminder_sender.hpp"
 #include "src/slack/socket_mode.hpp"
 #include "src/slack/web_api.hpp"
 #include "storage/events.hpp"
@@ -168,7 +173,11 @@ public:
           app_token_(std::move(app_token)),
           api_(std::move(api_options), [] { return make_curl_http_client(); }, 2),
           sender_(api_),
+          lookup_(api_),
           client_(socket_options(), callbacks()) {
+        // Handlers reach Slack (permalinks, reacted messages, profiles) through this; the
+        // calls block, which only the storage and deferred threads may do.
+        app_.services().slack = &lookup_;
         for (const auto& c : app_.commands())
             if (c.deferred) deferred_commands_.insert(c.name);
         // Deferred commands read on their own connection so a slow summary never holds the
@@ -178,15 +187,19 @@ public:
                                                              config_.database.busy_timeout_ms);
             reader_app_ = std::make_unique<App>(
                 Services{*reader_db_, app_.services().clock, app_.services().config});
+            reader_app_->services().slack = &lookup_;
             commands::register_all(*reader_app_);
             deferred_pool_.start(1);
         }
     }
 
     ~Bot() {
+        stop_reminders();
         stop_storage();
         deferred_pool_.join();
         send_pool_.join();
+        // The App outlives this bot; it must not keep a lookup over a destroyed WebApi.
+        app_.services().slack = nullptr;
     }
 
     /// Checks the bot token; false when Slack refuses it for good.
@@ -211,9 +224,13 @@ public:
     int run() {
         const auto started = std::chrono::steady_clock::now();
         storage_thread_ = std::thread([this] { storage_loop(); });
+        start_reminders();
         client_.post([this] { sweep(); });
         client_.run();
         // The io loop has ended: every ack that could be sent was sent. Finish the rest.
+        // The scheduler stops first: its sends are blocking Web API calls, which must end
+        // before the Web API drains.
+        stop_reminders();
         stop_storage();
         deferred_pool_.join();
         send_pool_.join();
@@ -297,7 +314,8 @@ private:
         // Read-only and slow: ack now, answer through response_url when ready.
         client_.ack(conn, ack_message(envelope_id));
         deferred_pool_.post([this, request = std::move(request)] {
-            Reply reply = reader_app_->handle(request);
+            // handle_read: no write transaction, so the summary never blocks the writer.
+            Reply reply = reader_app_->handle_read(request);
             sender_.send(reply, target_of(request), false);
         });
     }
@@ -366,6 +384,54 @@ private:
 
     ReplyTarget target_of(const Request& r) const {
         return ReplyTarget{r.user_id, r.channel_id, r.response_url, r.trigger_id, false};
+    }
+
+    // ---- reminder thread --------------------------------------------------------------
+
+    /// Starts the scheduler on its own thread and database connection. An in-memory
+    /// database cannot be shared between connections, so it runs without reminders.
+    void start_reminders() {
+        if (config_.database.path == ":memory:") {
+            log_->info("reminders are off: the database is in memory");
+            return;
+        }
+        try {
+            reminder_db_ = std::make_unique<storage::Database>(config_.database.path,
+                                                               config_.database.busy_timeout_ms);
+            reminder_sender_ = std::make_unique<SlackReminderSender>(api_);
+            reminders_ = std::make_unique<scheduler::ReminderService>(
+                *reminder_db_, config_, app_.services().clock, *reminder_sender_);
+        } catch (const std::exception& e) {
+            // Commands keep working; only the scheduled DMs wait for the next start.
+            log_->error("reminders are off: could not open the database for them: {}", e.what());
+            return;
+        }
+        log_->info("reminder scheduler started");
+        reminder_thread_ = std::thread([this] {
+            reminders_->recover();
+            for (;;) {
+                auto next = reminders_->next_wakeup();  // never later than 60 s ahead
+                auto now = app_.services().clock.now();
+                if (next && *next <= now) {
+                    reminders_->wake(now);
+                    continue;
+                }
+                const TimePoint::duration wait =
+                    next ? *next - now : TimePoint::duration(std::chrono::seconds(60));
+                std::unique_lock lock(reminder_mutex_);
+                if (reminder_cv_.wait_for(lock, wait, [&] { return reminder_stop_; })) return;
+            }
+        });
+    }
+
+    /// Ends the reminder thread after the wake in progress, if any; idempotent.
+    void stop_reminders() {
+        {
+            std::lock_guard lock(reminder_mutex_);
+            reminder_stop_ = true;
+        }
+        reminder_cv_.notify_all();
+        if (reminder_thread_.joinable()) reminder_thread_.join();
     }
 
     // ---- storage thread ---------------------------------------------------------------
@@ -515,8 +581,8 @@ private:
     }
 
     void fetch_profile(const std::string& user_id) {
-        api_.call_async("users.info", json{{"user", user_id}}, [this, user_id](
-                                                                   const ApiResult& r) {
+        api_.call_form_async("users.info", {{"user", user_id}}, [this, user_id](
+                                                                    const ApiResult& r) {
             if (!r.ok || !r.body.is_object() || !r.body.contains("user") ||
                 !r.body["user"].is_object()) {
                 log_->debug("users.info for {} failed: {}", user_id, r.error);
@@ -573,6 +639,16 @@ private:
     // Declared after the queue: WebApi's workers may still push profile jobs while it drains.
     WebApi api_;
     ReplySender sender_;
+    SlackLookup lookup_;
+
+    // Reminder thread: the scheduler and what only it touches (after api_, which it calls).
+    std::unique_ptr<storage::Database> reminder_db_;
+    std::unique_ptr<SlackReminderSender> reminder_sender_;
+    std::unique_ptr<scheduler::ReminderService> reminders_;
+    std::mutex reminder_mutex_;
+    std::condition_variable reminder_cv_;
+    bool reminder_stop_ = false;
+    std::thread reminder_thread_;
     // ReplySender::send only queues Web API calls, so one thread keeps up; the deferred pool
     // gets its thread only when a deferred command exists (idle memory counts, see B3).
     WorkerPool deferred_pool_{0};

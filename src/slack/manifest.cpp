@@ -28,8 +28,11 @@ json slack_manifest(const App& app) {
         "channels:history",  // conversations.history/replies: the reacted message, public
         "groups:history",    // ... and in private channels the bot was invited to
         "files:write",       // files.getUploadURLExternal/completeUploadExternal for exports
-        // im:history and mpim:history are left out: the bot receives reaction_added only
-        // where it is a member, and praise is not posted in a DM with the bot.
+        // conversations.history on the bot's own DMs: after a crash the scheduler looks for a
+        // reminder's metadata key there to learn whether it already went out (exactly once).
+        "im:history",
+        // mpim:history is left out: the bot receives reaction_added only where it is a
+        // member, and the scheduler posts only in one-to-one DMs.
     });
 
     json manifest{

@@ -79,6 +79,18 @@ std::string url_encode(const std::string& s) {
     return out;
 }
 
+/// `key=value&…` with both sides percent-encoded, in the map's (sorted) order.
+std::string form_encode(const std::map<std::string, std::string>& args) {
+    std::string out;
+    for (const auto& [key, value] : args) {
+        if (!out.empty()) out += '&';
+        out += url_encode(key);
+        out += '=';
+        out += url_encode(value);
+    }
+    return out;
+}
+
 std::string string_field(const json& j, const char* key) {
     if (!j.is_object()) return {};
     auto it = j.find(key);
@@ -232,6 +244,12 @@ struct WebApi::Impl {
     HttpRequest json_request(const std::string& method, const json& args,
                              const std::string& token) const {
         return api_request(method, "application/json; charset=utf-8", dump(args), token);
+    }
+
+    HttpRequest form_request(const std::string& method,
+                             const std::map<std::string, std::string>& args,
+                             const std::string& token) const {
+        return api_request(method, "application/x-www-form-urlencoded", form_encode(args), token);
     }
 
     Outcome attempt(HttpClient& http, const HttpRequest& request) {
@@ -462,6 +480,20 @@ ApiResult WebApi::call(const std::string& method, const nlohmann::json& args,
     return impl_->perform_sync(impl_->json_request(method, args, token));
 }
 
+ApiResult WebApi::call_form(const std::string& method,
+                            const std::map<std::string, std::string>& args,
+                            const std::string& token) {
+    return impl_->perform_sync(impl_->form_request(method, args, token));
+}
+
+void WebApi::call_form_async(std::string method, std::map<std::string, std::string> args,
+                             ApiCallback done) {
+    Impl::Job job;
+    job.request = impl_->form_request(method, args, "");
+    job.done = std::move(done);
+    impl_->enqueue(std::move(job));
+}
+
 void WebApi::post_response_url_async(std::string url, nlohmann::json message, ApiCallback done) {
     Impl::Job job;
     job.request.bucket = "response_url";
@@ -477,10 +509,9 @@ ApiResult WebApi::upload_file(const FileOut& file, const std::string& channel_id
                               const std::string& initial_comment) {
     // Slack rejects a JSON body for this one method ("invalid_arguments" although filename
     // and length are there), so it goes form-encoded.
-    std::string form =
-        "filename=" + url_encode(file.filename) + "&length=" + std::to_string(file.content.size());
-    ApiResult reserved = impl_->perform_sync(impl_->api_request(
-        "files.getUploadURLExternal", "application/x-www-form-urlencoded", form, ""));
+    ApiResult reserved = impl_->perform_sync(impl_->form_request(
+        "files.getUploadURLExternal",
+        {{"filename", file.filename}, {"length", std::to_string(file.content.size())}}, ""));
     if (!reserved.ok) return reserved;
     std::string upload_url = string_field(reserved.body, "upload_url");
     std::string file_id = string_field(reserved.body, "file_id");

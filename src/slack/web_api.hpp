@@ -74,6 +74,14 @@ public:
     /// `token` overrides the bot token (apps.connections.open uses the app token).
     ApiResult call(const std::string& method, const nlohmann::json& args,
                    const std::string& token = "");
+    /// Performs a call with form-encoded `args` (application/x-www-form-urlencoded) on the
+    /// calling thread, with the same 429 and retry handling as call(). Slack's read methods
+    /// (users.info, conversations.history/replies, chat.getPermalink) take only this form.
+    ApiResult call_form(const std::string& method, const std::map<std::string, std::string>& args,
+                        const std::string& token = "");
+    /// Queues a form-encoded call; `done` (optional) runs on a worker thread afterwards.
+    void call_form_async(std::string method, std::map<std::string, std::string> args,
+                         ApiCallback done = {});
     /// Queues a JSON POST to a response_url (no token).
     void post_response_url_async(std::string url, nlohmann::json message, ApiCallback done = {});
     /// Uploads a file to a channel: files.getUploadURLExternal, the upload, then

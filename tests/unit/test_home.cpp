@@ -45,7 +45,7 @@ TEST_CASE("an engineer's App Home is their dashboard", "[home]") {
     CHECK(view["type"] == "home");
     CHECK(view["blocks"].size() <= blocks::kMaxHomeBlocks);
     auto text = texts(view);
-    CHECK_THAT(text, Catch::Contains("no 1:1 scheduled"));
+    CHECK_THAT(text, Catch::Contains("*Next 1:1:* none scheduled"));
     CHECK_THAT(text, Catch::Contains("*Recent brags* (1 in all)"));
     CHECK_THAT(text, Catch::Contains("shipped the search &amp; more"));
     CHECK_THAT(text, Catch::Contains("*Open tasks* (1)"));
@@ -76,4 +76,14 @@ TEST_CASE("a manager's App Home adds every report's tasks and IDO within 100 blo
 TEST_CASE("App Home is only drawn for the Home tab", "[home]") {
     TestApp t;
     CHECK_FALSE(open_home(t, "eng", "messages").home_view);
+}
+
+TEST_CASE("App Home shows the next 1:1 for the manager and the report", "[home]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("mgr", "/1on1", "schedule <@eng> tuesday 10:00");
+    auto mgr = texts(*open_home(t, "mgr").home_view);
+    CHECK_THAT(mgr, Catch::Contains("*Next 1:1:* with <@eng> <!date^"));
+    auto eng = texts(*open_home(t, "eng").home_view);
+    CHECK_THAT(eng, Catch::Contains("*Next 1:1:* with <@mgr> <!date^"));
 }

@@ -91,7 +91,7 @@ TEST_CASE("the manifest stays within Slack's schema", "[manifest]") {
     CHECK(std::set<std::string>(scopes.begin(), scopes.end()) ==
           std::set<std::string>{"commands", "chat:write", "im:write", "users:read",
                                 "reactions:read", "channels:history", "groups:history",
-                                "files:write"});
+                                "files:write", "im:history"});
 
     const json& settings = m["settings"];
     CHECK(settings["event_subscriptions"]["bot_events"] ==

@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "src/core/logging.hpp"
+#include "src/slack/slack_lookup.hpp"
 #include "src/slack/web_api.hpp"
 
 using namespace careerbot;
@@ -180,6 +181,162 @@ TEST_CASE("call posts JSON with the bearer token to base_url + method", "[web_ap
         REQUIRE(open.size() == 1);
         CHECK(open[0].has_header_with("Authorization: Bearer xapp-1-app"));
         CHECK_FALSE(open[0].has_header_with(test_token));
+    }
+}
+
+TEST_CASE("call_form posts form-encoded arguments with the bearer token", "[web_api]") {
+    FakeSlack slack;
+    slack.script("conversations.history",
+                 slack_json({{"ok", true}, {"messages", json::array()}}));
+    WebApi api(options(), slack.factory(), 1);
+
+    ApiResult r = api.call_form("conversations.history", {{"channel", "C1"},
+                                                          {"latest", "1700000000.000100"},
+                                                          {"inclusive", "true"},
+                                                          {"query", "a b&c=d/é"}});
+    CHECK(r.ok);
+    CHECK(r.body["messages"] == json::array());
+    auto sent = slack.requests("conversations.history");
+    REQUIRE(sent.size() == 1);
+    CHECK(sent[0].url == "https://slack.test/api/conversations.history");
+    CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
+    CHECK(sent[0].has_header_with("Authorization: Bearer " + test_token));
+    // Keys in sorted order; everything outside [A-Za-z0-9-_.~] percent-encoded as UTF-8.
+    CHECK(sent[0].body == "channel=C1&inclusive=true&latest=1700000000.000100"
+                          "&query=a%20b%26c%3Dd%2F%C3%A9");
+
+    SECTION("a 429 is waited out and retried like a JSON call") {
+        slack.script("users.info", rate_limited("0.2"));
+        auto start = SteadyClock::now();
+        ApiResult u = api.call_form("users.info", {{"user", "U1"}});
+        CHECK(u.ok);
+        CHECK(seconds_since(start) >= 0.19);
+        auto info = slack.requests("users.info");
+        REQUIRE(info.size() == 2);
+        CHECK(info[1].body == "user=U1");
+    }
+
+    SECTION("call_form_async queues the same request and runs the callback") {
+        std::atomic<bool> ok{false};
+        api.call_form_async("users.info", {{"user", "U2"}},
+                            [&](const ApiResult& res) { ok = res.ok; });
+        REQUIRE(api.drain(3s));
+        CHECK(ok);
+        auto info = slack.requests("users.info");
+        REQUIRE(info.size() == 1);
+        CHECK(info[0].content_type == "application/x-www-form-urlencoded");
+        CHECK(info[0].body == "user=U2");
+    }
+}
+
+TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded calls",
+          "[web_api]") {
+    FakeSlack slack;
+    WebApi api(options(), slack.factory(), 1);
+    SlackLookup lookup(api);
+
+    SECTION("permalink") {
+        slack.script("chat.getPermalink",
+                     slack_json({{"ok", true}, {"permalink", "https://x.slack.com/p1"}}));
+        CHECK(lookup.permalink("C1", "1.5") ==
+              std::optional<std::string>("https://x.slack.com/p1"));
+        auto sent = slack.requests("chat.getPermalink");
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
+        CHECK(sent[0].body == "channel=C1&message_ts=1.5");
+        slack.script("chat.getPermalink",
+                     slack_json({{"ok", false}, {"error", "channel_not_found"}}));
+        CHECK_FALSE(lookup.permalink("C1", "1.5"));
+    }
+
+    SECTION("a channel message comes from conversations.history") {
+        slack.script("conversations.history",
+                     slack_json({{"ok", true},
+                                 {"messages",
+                                  {{{"ts", "1.5"},
+                                    {"text", "great job <@U2>"},
+                                    {"user", "U1"},
+                                    {"files", {{{"id", "F1"}}}}}}}}));
+        auto m = lookup.message("C1", "1.5");
+        REQUIRE(m);
+        CHECK(m->text == "great job <@U2>");
+        CHECK(m->user_id == "U1");
+        CHECK(m->bot_id.empty());
+        CHECK(m->ts == "1.5");
+        CHECK(m->has_files);
+        auto sent = slack.requests("conversations.history");
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].body == "channel=C1&inclusive=true&latest=1.5&limit=1&oldest=1.5");
+        CHECK(slack.requests("conversations.replies").empty());
+    }
+
+    SECTION("a threaded reply falls back to conversations.replies") {
+        slack.script("conversations.history",
+                     slack_json({{"ok", true}, {"messages", json::array()}}));
+        slack.script("conversations.replies",
+                     slack_json({{"ok", true},
+                                 {"messages",
+                                  {{{"ts", "1.7"},
+                                    {"text", "deploy done"},
+                                    {"bot_id", "B9"},
+                                    {"subtype", "bot_message"},
+                                    {"attachments", {{{"text", "x"}}}}}}}}));
+        auto m = lookup.message("C1", "1.7");
+        REQUIRE(m);
+        CHECK(m->bot_id == "B9");
+        CHECK(m->subtype == "bot_message");
+        CHECK(m->user_id.empty());
+        CHECK(m->has_files);
+        auto sent = slack.requests("conversations.replies");
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
+        CHECK(sent[0].body == "channel=C1&limit=1&ts=1.7");
+    }
+
+    SECTION("a message found nowhere is nothing") {
+        slack.script("conversations.history",
+                     slack_json({{"ok", true},
+                                 {"messages", {{{"ts", "1.4"}, {"text", "other"}}}}}));
+        slack.script("conversations.replies",
+                     slack_json({{"ok", false}, {"error", "thread_not_found"}}));
+        CHECK_FALSE(lookup.message("C1", "1.5"));
+    }
+
+    SECTION("user prefers the display name and keeps tz and is_bot") {
+        slack.script("users.info",
+                     slack_json({{"ok", true},
+                                 {"user",
+                                  {{"id", "U1"},
+                                   {"name", "alice"},
+                                   {"real_name", "Alice Liddell"},
+                                   {"tz", "Europe/Paris"},
+                                   {"is_bot", false},
+                                   {"profile", {{"display_name", "Ali"}}}}}}));
+        auto u = lookup.user("U1");
+        REQUIRE(u);
+        CHECK(u->id == "U1");
+        CHECK(u->name == "Ali");
+        CHECK(u->real_name == "Alice Liddell");
+        CHECK(u->tz == "Europe/Paris");
+        CHECK_FALSE(u->is_bot);
+        CHECK(slack.requests("users.info")[0].body == "user=U1");
+
+        slack.script("users.info",
+                     slack_json({{"ok", true},
+                                 {"user",
+                                  {{"id", "U2"},
+                                   {"name", "deploybot"},
+                                   {"is_bot", true},
+                                   {"profile",
+                                    {{"display_name", ""}, {"real_name", "Deploy"}}}}}}));
+        auto b = lookup.user("U2");
+        REQUIRE(b);
+        CHECK(b->name == "deploybot");
+        CHECK(b->real_name == "Deploy");
+        CHECK(b->is_bot);
+
+        slack.script("users.info", slack_json({{"ok", false}, {"error", "user_not_found"}}));
+        CHECK_FALSE(lookup.user("U3"));
     }
 }
 
