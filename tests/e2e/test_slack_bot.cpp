@@ -131,6 +131,9 @@ public:
         return ids;
     }
 
+    /// The bot's database file.
+    const fs::path& db_path() const { return db_; }
+
     /// Tokens and socket tickets never reach a log line.
     void check_logs_clean() const {
         const std::string all = logs();
@@ -366,4 +369,147 @@ TEST_CASE("malformed and unknown envelopes are logged without a crash", "[e2e][s
     CHECK(f.log_contains("unknown type 'mystery_type'"));
     CHECK(f.stop_bot() == 0);
     f.check_logs_clean();
+}
+
+namespace {
+
+int feedback_count(const fs::path& db, const std::string& subject, const std::string& like = "%") {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement st(d, "SELECT count(*) FROM feedback WHERE subject_id = ? AND text LIKE ?");
+    st.bind(1, subject);
+    st.bind(2, like);
+    st.executeStep();
+    return st.getColumn(0).getInt();
+}
+
+json message_action(SlackTestServer& server, const json& message) {
+    return {{"type", "message_action"},
+            {"callback_id", "save_as_feedback"},
+            {"trigger_id", server.issue_trigger_id()},
+            {"response_url", server.issue_response_url()},
+            {"team", {{"id", "T0TEST"}, {"domain", "test"}}},
+            {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+            {"channel", {{"id", "C0GENERAL"}, {"name", "general"}}},
+            {"message", message}};
+}
+
+}  // namespace
+
+TEST_CASE("Save as feedback: shortcut, modal, submission, stored with names and permalink",
+          "[e2e][slack][feedback]") {
+    Fixture f;
+    f.start_connected();
+    std::string ts = "1763460000.000100";
+    f.server.send_interactive(message_action(
+        f.server, {{"type", "message"}, {"user", "U0ALICE"}, {"ts", ts},
+                   {"text", "Huge thanks to <@U0CAROL> for the calm rollback!"}}));
+    // The modal opens with the trigger id (within Slack's 3 seconds), preselecting Carol.
+    auto open = f.server.wait_for_call("views.open", 3s);
+    REQUIRE(open);
+    CHECK(open->response.value("ok", false));
+    json view = open->args["view"].is_string() ? json::parse(open->args["view"].get<std::string>())
+                                                : open->args["view"];
+    CHECK(view["callback_id"] == "feedback_save");
+    CHECK(view.dump().find("U0CAROL") != std::string::npos);
+
+    json submission = {{"type", "view_submission"},
+                       {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+                       {"view", {{"id", "V0TEST"},
+                                 {"callback_id", "feedback_save"},
+                                 {"private_metadata", view["private_metadata"]},
+                                 {"state", {{"values", {{"who", {{"value", {{"type", "multi_users_select"},
+                                                                            {"selected_users", {"U0CAROL"}}}}}}}}}}}}};
+    auto id = f.server.send_interactive(submission);
+    auto ack = f.server.wait_for_ack(id, 5s);
+    REQUIRE(ack);
+    CHECK_FALSE(ack->payload.contains("response_action"));  // accepted: the modal closes
+    CHECK(wait_until([&] { return feedback_count(f.db_path(), "U0CAROL") == 1; }, 5s));
+    CHECK(feedback_count(f.db_path(), "U0CAROL", "Huge thanks to @carol for the calm rollback!") == 1);
+    {
+        SQLite::Database d(f.db_path().string(), SQLite::OPEN_READONLY);
+        SQLite::Statement st(d, "SELECT author_id, saved_by, permalink, message_ts FROM feedback");
+        REQUIRE(st.executeStep());
+        CHECK(st.getColumn(0).getString() == "U0ALICE");
+        CHECK(st.getColumn(1).getString() == "U0BOB");
+        CHECK_FALSE(st.getColumn(2).getString().empty());
+        CHECK(st.getColumn(3).getString() == ts);
+    }
+    CHECK(f.server.call_count("chat.getPermalink") >= 1);
+    // The saver is told by DM.
+    CHECK(f.server.wait_for_call("chat.postMessage", 5s, [](const ApiCall& c) {
+        return c.args.dump().find("Saved") != std::string::npos;
+    }));
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
+}
+
+TEST_CASE("the shortcut on a bot message is refused with an explanation, nothing stored",
+          "[e2e][slack][feedback]") {
+    Fixture f;
+    f.start_connected();
+    auto id = f.server.send_interactive(message_action(
+        f.server, {{"type", "message"}, {"subtype", "bot_message"}, {"bot_id", "B0DEPLOY"},
+                   {"ts", "1763460000.000200"}, {"text", "deploy finished"}}));
+    REQUIRE(f.server.wait_for_ack(id, 5s));
+    CHECK(f.server.wait_for_call("response_url", 5s, [](const ApiCall& c) {
+        return c.args.dump().find("app or a bot") != std::string::npos;
+    }));
+    CHECK(f.server.call_count("views.open") == 0);
+    CHECK(feedback_count(f.db_path(), "U0BOB") + feedback_count(f.db_path(), "U0ALICE") == 0);
+    CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("the feedback reaction saves the message for the person who reacted, once",
+          "[e2e][slack][feedback]") {
+    Fixture f;
+    const std::string ts = "1763460000.000300";
+    f.server.set_handler("conversations.history", [&](const ApiCall& call) {
+        CHECK(call.content_type.find("application/x-www-form-urlencoded") != std::string::npos);
+        return json{{"ok", true},
+                    {"messages", json::array({{{"type", "message"}, {"user", "U0BOB"}, {"ts", ts},
+                                               {"text", "Shout-out to <@U0ALICE> for mentoring!"}}})},
+                    {"has_more", false}};
+    });
+    f.start_connected();
+    json event = {{"type", "reaction_added"},
+                  {"user", "U0ALICE"},
+                  {"reaction", "star-struck"},
+                  {"item_user", "U0BOB"},
+                  {"item", {{"type", "message"}, {"channel", "C0GENERAL"}, {"ts", ts}}},
+                  {"event_ts", "1763460100.000100"}};
+    auto first = f.server.send_event(event, "Ev0REACT1");
+    REQUIRE(f.server.wait_for_ack(first, 5s));
+    CHECK(wait_until([&] { return feedback_count(f.db_path(), "U0ALICE") == 1; }, 5s));
+    CHECK(feedback_count(f.db_path(), "U0ALICE", "Shout-out to @alice for mentoring!") == 1);
+    // Reacting again (a new event for the same message) keeps one record.
+    auto again = f.server.send_event(event, "Ev0REACT2");
+    REQUIRE(f.server.wait_for_ack(again, 5s));
+    CHECK(f.stop_bot() == 0);
+    CHECK(feedback_count(f.db_path(), "U0ALICE") == 1);
+    f.check_logs_clean();
+}
+
+TEST_CASE("reading someone else's brags is refused in the ack without revealing anything",
+          "[e2e][slack][visibility]") {
+    Fixture f;
+    f.start_connected();
+    SlashCommand mine;
+    mine.user_id = "U0BOB";
+    mine.user_name = "bob";
+    mine.text = "secret win";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(mine).envelope_id, 5s));
+    SlashCommand peek;
+    peek.user_id = "U0CAROL";
+    peek.user_name = "carol";
+    peek.text = "list <@U0BOB|bob>";
+    auto ack = f.server.wait_for_ack(f.server.send_slash_command(peek).envelope_id, 5s);
+    REQUIRE(ack);
+    std::string shown = ack->payload.dump();
+    CHECK(shown.find(":lock:") != std::string::npos);
+    CHECK(shown.find("secret") == std::string::npos);
+    peek.text = "list <@U0NOBODY|ghost>";
+    auto ghost = f.server.wait_for_ack(f.server.send_slash_command(peek).envelope_id, 5s);
+    REQUIRE(ghost);
+    CHECK(ghost->payload.value("text", "") == ack->payload.value("text", ""));
+    CHECK(f.stop_bot() == 0);
 }
