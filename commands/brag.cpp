@@ -281,10 +281,7 @@ private:
     std::string clean_plain(const std::string& typed) {
         return text::clean_user_text(typed, s_.config.brag.max_text_bytes, "brag");
     }
-    date::year_month_day today(const std::string& user) {
-        auto p = people_.find(user);
-        return local_date(s_.clock.now(), p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone);
-    }
+    date::year_month_day today(const std::string& user) { return today_for(s_, user); }
     static int number_or_throw(const std::string& s, const std::string& verb) {
         auto n = text::parse_number(s);
         if (!n) {

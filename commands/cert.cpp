@@ -118,10 +118,7 @@ class CertCommand {
         return Reply::text(":wastebasket: Removed #" + std::to_string(*n) + ".");
     }
 
-    std::string tz_of(const std::string& id) {
-        auto p = people_.find(id);
-        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
-    }
+    std::string tz_of(const std::string& id) { return timezone_of(s_, id); }
 
     Services& s_;
     storage::PeopleRepo people_;

@@ -413,10 +413,7 @@ class CheckinCommand {
         return s;
     }
 
-    std::string tz_of(const std::string& user) {
-        auto p = people_.find(user);
-        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
-    }
+    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
     date::year_month_day today(const std::string& user) {
         return local_date(s_.clock.now(), tz_of(user));
     }

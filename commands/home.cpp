@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
@@ -150,11 +151,7 @@ class HomeView {
         if (blocks_.size() < blocks::kMaxHomeBlocks) blocks_.push_back(std::move(block));
     }
 
-    date::year_month_day today() {
-        auto p = people_.find(user_);
-        return local_date(s_.clock.now(),
-                          p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone);
-    }
+    date::year_month_day today() { return today_for(s_, user_); }
 
     Services& s_;
     std::string user_;

@@ -315,10 +315,7 @@ class IdoCommand {
     Quarter current_quarter(const std::string& person) {
         return quarter_of(today(person), s_.config.org.fiscal_year_start_month);
     }
-    std::string tz_of(const std::string& user) {
-        auto p = people_.find(user);
-        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
-    }
+    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
     date::year_month_day today(const std::string& user) {
         return local_date(s_.clock.now(), tz_of(user));
     }

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "src/core/blocks.hpp"
+#include "src/core/dates.hpp"
 #include "src/core/text.hpp"
 #include "storage/people.hpp"
 
@@ -27,6 +28,15 @@ std::string plain_with_names(Services& s, const std::string& slack_text) {
     for (const auto& id : text::mentions(slack_text)) learn_person(s, id);
     storage::PeopleRepo people(s.db);
     return blocks::render_mrkdwn(slack_text, [&](const std::string& id) { return people.display_name(id); });
+}
+
+std::string timezone_of(Services& s, const std::string& user_id) {
+    auto p = storage::PeopleRepo(s.db).find(user_id);
+    return p && !p->tz.empty() ? p->tz : s.config.org.default_timezone;
+}
+
+date::year_month_day today_for(Services& s, const std::string& user_id) {
+    return local_date(s.clock.now(), timezone_of(s, user_id));
 }
 
 int64_t ts_seconds(const std::string& ts) {

@@ -1,6 +1,7 @@
 // /promo: career levels, promotion readiness and the promotion petition with its evidence.
 #include <algorithm>
 
+#include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "commands/summary_data.hpp"
 #include "src/core/blocks.hpp"
@@ -87,11 +88,7 @@ class PromoCommand {
         }
     }
 
-    date::year_month_day today(const std::string& id) {
-        auto p = people_.find(id);
-        return local_date(s_.clock.now(),
-                          p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone);
-    }
+    date::year_month_day today(const std::string& id) { return today_for(s_, id); }
 
     /// Evidence for `person` over the current and the previous quarter.
     PersonSummary evidence_of(const std::string& person, const Levels& levels) {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/chart.hpp"
+#include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "commands/summary_data.hpp"
 #include "src/core/blocks.hpp"
@@ -223,10 +224,7 @@ class QuarterSummary {
         return m.build();
     }
 
-    std::string tz_of(const std::string& id) {
-        auto p = people_.find(id);
-        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
-    }
+    std::string tz_of(const std::string& id) { return timezone_of(s_, id); }
 
     Services& s_;
     storage::PeopleRepo people_;

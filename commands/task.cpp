@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "commands/brag_text.hpp"
+#include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
@@ -381,10 +382,7 @@ class TaskCommand {
         return text::clean_user_text(to_plain(slack_text, names), kMaxTaskBytes, "task");
     }
 
-    std::string tz_of(const std::string& user) {
-        auto p = people_.find(user);
-        return p && !p->tz.empty() ? p->tz : s_.config.org.default_timezone;
-    }
+    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
     date::year_month_day today(const std::string& user) {
         return local_date(s_.clock.now(), tz_of(user));
     }
