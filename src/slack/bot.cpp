@@ -419,9 +419,27 @@ private:
                 const TimePoint::duration wait =
                     next ? *next - now : TimePoint::duration(std::chrono::seconds(60));
                 std::unique_lock lock(reminder_mutex_);
-                if (reminder_cv_.wait_for(lock, wait, [&] { return reminder_stop_; })) return;
+                reminder_cv_.wait_for(lock, wait, [&] { return reminder_stop_ || reminder_poked_; });
+                if (reminder_stop_) return;
+                reminder_poked_ = false;
             }
         });
+    }
+
+    /// Commands whose writes can add or move a reminder (a new 1:1, task, check-in or absence).
+    static bool schedules_reminders(const std::string& command) {
+        return command == "/1on1" || command == "/task" || command == "/checkin" ||
+               command == "/away" || command == "/ido";
+    }
+
+    /// Has the reminder thread look again now: a command may have planned something due
+    /// sooner than what it is sleeping towards.
+    void poke_reminders() {
+        {
+            std::lock_guard lock(reminder_mutex_);
+            reminder_poked_ = true;
+        }
+        reminder_cv_.notify_all();
     }
 
     /// Ends the reminder thread after the wake in progress, if any; idempotent.
@@ -491,6 +509,7 @@ private:
         const auto now = app_.services().clock.now();
         std::vector<Outcome> outcomes;
         std::vector<std::string> to_fetch;
+        bool plans_reminders = false;
         try {
             // Group commit: one fsync for everything that arrived together; App::handle puts
             // each handler in its own savepoint so one failure does not undo the others.
@@ -509,6 +528,7 @@ private:
                                        o.reply = app_.handle(r);
                                        o.target = target_of(r);
                                        users.push_back(r.user_id);
+                                       plans_reminders |= schedules_reminders(r.command);
                                    },
                                    [&](const Event& e) {
                                        o.kind = EnvelopeKind::event;
@@ -529,6 +549,7 @@ private:
                                        o.kind = EnvelopeKind::interactive;
                                        o.interaction_type = in.type;
                                        o.reply = app_.handle(in);
+                                       plans_reminders = true;  // snooze, done buttons, forms
                                        o.target = ReplyTarget{in.user_id, in.channel_id,
                                                               in.response_url, in.trigger_id,
                                                               in.type == "block_actions"};
@@ -566,6 +587,7 @@ private:
         }
         // Only now, after COMMIT returned, may the acks go out.
         client_.post([this, outcomes = std::move(outcomes)]() mutable { on_outcomes(outcomes); });
+        if (plans_reminders) poke_reminders();
         for (auto& user : to_fetch) fetch_profile(user);
     }
 
@@ -648,6 +670,7 @@ private:
     std::mutex reminder_mutex_;
     std::condition_variable reminder_cv_;
     bool reminder_stop_ = false;
+    bool reminder_poked_ = false;
     std::thread reminder_thread_;
     // ReplySender::send only queues Web API calls, so one thread keeps up; the deferred pool
     // gets its thread only when a deferred command exists (idle memory counts, see B3).

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -47,12 +48,16 @@ public:
     }
 
     /// Starts `careerbot run`; `env` overrides the defaults (nullopt unsets).
-    void start_bot(const std::map<std::string, std::optional<std::string>>& env = {}) {
+    /// `global_args` go before `run` (e.g. `--now`).
+    void start_bot(const std::map<std::string, std::optional<std::string>>& env = {},
+                   const std::vector<std::string>& global_args = {}) {
         bot.reset();
         logs_.push_back(dir_ / ("bot-" + std::to_string(logs_.size()) + ".log"));
         ChildOptions o;
         o.executable = CAREERBOT_BINARY;
-        o.args = {"--db", db_.string(), "--log-level", "debug", "run"};
+        o.args = {"--db", db_.string(), "--log-level", "debug"};
+        o.args.insert(o.args.end(), global_args.begin(), global_args.end());
+        o.args.push_back("run");
         o.cwd = dir_.path();
         o.stdout_path = logs_.back();
         o.stderr_path = logs_.back();
@@ -512,4 +517,49 @@ TEST_CASE("reading someone else's brags is refused in the ack without revealing 
     REQUIRE(ghost);
     CHECK(ghost->payload.value("text", "") == ack->payload.value("text", ""));
     CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("a 1:1 a few seconds ahead: the manager gets the prep DM once, also across a restart",
+          "[e2e][slack][reminders]") {
+    Fixture f;
+    // Tuesday 2026-11-24, 07:59:55 in New York: a 10:00 1:1 with the default 2-hour lead is
+    // due five seconds after the bot starts.
+    const std::vector<std::string> clock = {"--now", "2026-11-24T12:59:55Z"};
+    auto is_reminder = [](const ApiCall& c) {
+        return c.args.dump().find("careerbot_reminder") != std::string::npos;
+    };
+    f.start_bot({}, clock);
+    REQUIRE(f.server.wait_for_hello_count(1, 10s));
+    SlashCommand c;  // U0ALICE, whose Slack time zone is America/New_York
+    c.command = "/team";
+    c.text = "add <@U0BOB|bob>";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    c.command = "/1on1";
+    c.text = "schedule <@U0BOB|bob> tuesday 10:00";
+    auto ack = f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s);
+    REQUIRE(ack);
+    INFO(ack->payload.dump());
+    CHECK(ack->payload.dump().find("<!date^") != std::string::npos);
+
+    auto dm = f.server.wait_for_call("chat.postMessage", 20s, is_reminder);
+    REQUIRE(dm);
+    CHECK(dm->response.value("ok", false));
+    CHECK(dm->args.dump().find("D0ALICE") != std::string::npos);  // the manager's DM
+    CHECK(dm->args.dump().find("U0BOB") != std::string::npos);
+    CHECK(f.stop_bot() == 0);
+    {
+        SQLite::Database d(f.db_path().string(), SQLite::OPEN_READONLY);
+        CHECK(d.execAndGet("SELECT count(*) FROM reminders WHERE key LIKE '1on1:%' AND state = "
+                           "'sent'").getInt() == 1);
+    }
+
+    // The same moment again after a restart: nothing is sent twice.
+    f.start_bot({}, clock);
+    REQUIRE(f.server.wait_for_hello_count(2, 10s));
+    std::this_thread::sleep_for(3s);  // a window in which a duplicate would have gone out
+    std::size_t reminders = 0;
+    for (const auto& call : f.server.calls("chat.postMessage")) reminders += is_reminder(call);
+    CHECK(reminders == 1);
+    CHECK(f.stop_bot() == 0);
+    f.check_logs_clean();
 }
