@@ -1,6 +1,7 @@
 #include "commands/people_text.hpp"
 
 #include <charconv>
+#include <regex>
 
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
@@ -25,8 +26,20 @@ bool learn_person(Services& s, const std::string& user_id) {
 }
 
 std::string plain_with_names(Services& s, const std::string& slack_text) {
-    for (const auto& id : text::mentions(slack_text)) learn_person(s, id);
+    // Slack sends mentions as <@U123|name>: that label names a newcomer without a blocking
+    // users.info call, which matters because this runs inside the batch whose acks wait on it.
+    static const std::regex mention(R"(<@([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>)");
     storage::PeopleRepo people(s.db);
+    for (auto it = std::sregex_iterator(slack_text.begin(), slack_text.end(), mention);
+         it != std::sregex_iterator(); ++it) {
+        std::string id = (*it)[1].str();
+        std::string label = (*it)[2].str();
+        if (label.empty()) {
+            learn_person(s, id);
+        } else {
+            people.ensure_named(id, label, s.clock.now());
+        }
+    }
     return blocks::render_mrkdwn(slack_text, [&](const std::string& id) { return people.display_name(id); });
 }
 

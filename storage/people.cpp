@@ -49,6 +49,19 @@ void PeopleRepo::ensure(const std::string& id, const std::string& name, TimePoin
     q.exec();
 }
 
+void PeopleRepo::ensure_named(const std::string& id, const std::string& name, TimePoint now) {
+    // A name equal to the id is the placeholder for "not told yet"; a real name is kept.
+    SQLite::Statement q(db_.sql(),
+                        "INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                        "updated_at = excluded.updated_at WHERE people.name = people.id");
+    q.bind(1, id);
+    q.bind(2, name);
+    q.bind(3, to_unix(now));
+    q.bind(4, to_unix(now));
+    q.exec();
+}
+
 void PeopleRepo::upsert_profile(const Person& p, TimePoint now) {
     SQLite::Statement q(db_.sql(),
                         "INSERT INTO people (id, name, real_name, tz, created_at, updated_at) "

@@ -28,6 +28,8 @@ public:
     std::optional<Person> find_by_name(const std::string& name);
     /// Adds the person with `name` as handle if they are not known yet.
     void ensure(const std::string& id, const std::string& name, TimePoint now);
+    /// Adds the person with handle `name`, or names them if only their id was known so far.
+    void ensure_named(const std::string& id, const std::string& name, TimePoint now);
     /// Inserts or updates name, real name and time zone (from users.info); keeps the manager.
     void upsert_profile(const Person& p, TimePoint now);
     /// Sets or clears someone's manager; throws UserError if it would make a cycle.

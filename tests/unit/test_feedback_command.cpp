@@ -3,6 +3,7 @@
 #include <map>
 
 #include "fixture.hpp"
+#include "storage/brags.hpp"
 #include "storage/feedback.hpp"
 
 using namespace careerbot;
@@ -197,4 +198,18 @@ TEST_CASE("brags tagged #70, #20 or #10 show the 70-20-10 mix", "[brag][growth]"
     CHECK_THAT(out, Catch::Contains("on the job 1 (33%) · from others 1 (33%) · training 1 (33%) · 1 untagged"));
     auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
     CHECK_THAT(csv, Catch::Contains(",#training,training,test"));
+}
+
+TEST_CASE("a labelled mention names a newcomer without asking Slack", "[feedback][slack]") {
+    SlackApp t;
+    t.app.handle([&] {
+        Request r;
+        r.user_id = "U1";
+        r.command = "/brag";
+        r.text = "paired with <@U7NEW|dora> on the migration";
+        r.source = "test";
+        return r;
+    }());
+    CHECK(storage::PeopleRepo(t.db).display_name("U7NEW") == "dora");
+    CHECK(storage::BragRepo(t.db).find("U1", 1)->text == "paired with @dora on the migration");
 }
