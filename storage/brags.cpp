@@ -50,25 +50,24 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
                    TimePoint now) {
     Brag b;
     db_.write([&] {
-        SQLite::Statement q(db_.sql(),
-                            "INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
+        auto q = db_.prepare("INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
                             "created_at, updated_at, source, growth) VALUES (?, "
                             "(SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?), "
                             "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
-        q.bind(1, author_id);
-        q.bind(2, author_id);
-        q.bind(3, f.text);
-        q.bind(4, f.impact);
-        q.bind(5, f.link);
-        q.bind(6, f.happened_on);
-        q.bind(7, to_unix(now));
-        q.bind(8, to_unix(now));
-        q.bind(9, source);
-        if (f.growth) q.bind(10, growth_key(*f.growth)); else q.bind(10);
-        q.executeStep();
-        b.id = q.getColumn(0).getInt64();
-        b.number = q.getColumn(1).getInt();
-        write_tags(b.id, f.tags);
+        q->bind(1, author_id);
+        q->bind(2, author_id);
+        q->bind(3, f.text);
+        q->bind(4, f.impact);
+        q->bind(5, f.link);
+        q->bind(6, f.happened_on);
+        q->bind(7, to_unix(now));
+        q->bind(8, to_unix(now));
+        q->bind(9, source);
+        if (f.growth) q->bind(10, growth_key(*f.growth)); else q->bind(10);
+        q->executeStep();
+        b.id = q->getColumn(0).getInt64();
+        b.number = q->getColumn(1).getInt();
+        insert_tags(b.id, f.tags);
     });
     b.author_id = author_id;
     b.text = f.text;
@@ -83,15 +82,19 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
 }
 
 void BragRepo::write_tags(int64_t brag_id, const std::vector<std::string>& tags) {
-    SQLite::Statement del(db_.sql(), "DELETE FROM brag_tags WHERE brag_id = ?");
-    del.bind(1, brag_id);
-    del.exec();
-    SQLite::Statement ins(db_.sql(), "INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
+    auto del = db_.prepare("DELETE FROM brag_tags WHERE brag_id = ?");
+    del->bind(1, brag_id);
+    del->exec();
+    insert_tags(brag_id, tags);
+}
+
+void BragRepo::insert_tags(int64_t brag_id, const std::vector<std::string>& tags) {
+    auto ins = db_.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
     for (const auto& t : tags) {
-        ins.bind(1, brag_id);
-        ins.bind(2, t);
-        ins.exec();
-        ins.reset();
+        ins->bind(1, brag_id);
+        ins->bind(2, t);
+        ins->exec();
+        ins->reset();
     }
 }
 

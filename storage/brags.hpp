@@ -71,6 +71,7 @@ public:
 
 private:
     void write_tags(int64_t brag_id, const std::vector<std::string>& tags);
+    void insert_tags(int64_t brag_id, const std::vector<std::string>& tags);
     void load_tags(std::vector<Brag>& brags);
     Database& db_;
 };

@@ -14,7 +14,7 @@ namespace careerbot::storage {
 Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
     try {
         db_ = std::make_unique<SQLite::Database>(
-            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
         db_->setBusyTimeout(busy_timeout_ms);
         // WAL + synchronous=FULL: a transaction that returned from COMMIT survives power loss.
         if (path != ":memory:") {
@@ -79,6 +79,44 @@ void Database::backup_to(const std::filesystem::path& destination) {
     }
 }
 
+Database::Cached::Cached(Cached&& other) noexcept
+    : stmt_(other.stmt_), in_use_(other.in_use_), own_(std::move(other.own_)) {
+    other.stmt_ = nullptr;
+    other.in_use_ = nullptr;
+}
+
+Database::Cached::~Cached() {
+    if (stmt_ == nullptr) return;
+    (void)stmt_->tryReset();
+    try {
+        stmt_->clearBindings();
+    } catch (const SQLite::Exception&) {  // sqlite3_clear_bindings cannot fail; be safe
+    }
+    if (in_use_ != nullptr) *in_use_ = false;
+}
+
+Database::Cached Database::prepare(const std::string& sql) {
+    // Bounded: only fixed SQL texts come here, but a caller building many variants must not
+    // grow the cache without end.
+    constexpr std::size_t kMaxCached = 256;
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        if (cache_.size() >= kMaxCached) {
+            for (auto i = cache_.begin(); i != cache_.end();)
+                i = i->second.in_use ? std::next(i) : cache_.erase(i);
+        }
+        it = cache_.emplace(sql, Slot{std::make_unique<SQLite::Statement>(*db_, sql), false}).first;
+    }
+    Slot& slot = it->second;
+    if (slot.in_use) {
+        auto own = std::make_unique<SQLite::Statement>(*db_, sql);
+        SQLite::Statement* raw = own.get();
+        return Cached(raw, nullptr, std::move(own));
+    }
+    slot.in_use = true;
+    return Cached(slot.stmt.get(), &slot.in_use, nullptr);
+}
+
 void Database::write(const std::function<void()>& fn) {
     // The outermost level takes the write lock up front (BEGIN IMMEDIATE) so a second process
     // on the same file waits on the busy timeout instead of failing half-way; inner levels are
@@ -86,7 +124,7 @@ void Database::write(const std::function<void()>& fn) {
     const bool outer = savepoint_depth_ == 0;
     const std::string name = "w" + std::to_string(savepoint_depth_);
     try {
-        db_->exec(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name);
+        prepare(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name)->exec();
     } catch (const SQLite::Exception& e) {
         throw StorageError(std::string("cannot write to the database: ") + e.what());
     }
@@ -99,8 +137,8 @@ void Database::write(const std::function<void()>& fn) {
             if (outer) {
                 db_->exec("ROLLBACK");
             } else {
-                db_->exec("ROLLBACK TO " + name);
-                db_->exec("RELEASE " + name);
+                prepare("ROLLBACK TO " + name)->exec();
+                prepare("RELEASE " + name)->exec();
             }
         } catch (const SQLite::Exception& e) {
             logger("storage")->error("rollback failed: {}", e.what());
@@ -109,7 +147,7 @@ void Database::write(const std::function<void()>& fn) {
     }
     --savepoint_depth_;
     try {
-        db_->exec(outer ? std::string("COMMIT") : "RELEASE " + name);
+        prepare(outer ? std::string("COMMIT") : "RELEASE " + name)->exec();
     } catch (const SQLite::Exception& e) {
         if (outer) {
             try { db_->exec("ROLLBACK"); } catch (const SQLite::Exception&) {}

@@ -3,8 +3,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "src/core/error.hpp"
 
@@ -17,8 +19,29 @@ public:
 };
 
 /// Owns the SQLite connection: WAL, synchronous=FULL, foreign keys, busy timeout, migrations.
+/// One connection is used by one thread at a time (the bot gives each thread its own).
 class Database {
 public:
+    /// A prepared statement borrowed from the connection's cache (see prepare()); reset and
+    /// unbound when it goes out of scope, so it holds no lock and leaks no binding.
+    class Cached {
+    public:
+        Cached(Cached&& other) noexcept;
+        Cached& operator=(Cached&&) = delete;
+        Cached(const Cached&) = delete;
+        ~Cached();
+        SQLite::Statement* operator->() { return stmt_; }
+        SQLite::Statement& operator*() { return *stmt_; }
+
+    private:
+        friend class Database;
+        Cached(SQLite::Statement* stmt, bool* in_use, std::unique_ptr<SQLite::Statement> own)
+            : stmt_(stmt), in_use_(in_use), own_(std::move(own)) {}
+        SQLite::Statement* stmt_;
+        bool* in_use_;                            // the cache slot's flag; null when owned
+        std::unique_ptr<SQLite::Statement> own_;  // a one-off when the cached one is busy
+    };
+
     /// Opens (creating if needed) the file at `path` (":memory:" for tests) and applies the
     /// connection settings. Does not migrate; call migrate().
     explicit Database(const std::string& path, int busy_timeout_ms = 5000);
@@ -40,6 +63,12 @@ public:
     /// while each command still rolls back on its own.
     void write(const std::function<void()>& fn);
 
+    /// The statement for `sql`, compiled once per connection and reused: parsing SQL costs
+    /// more than running a small INSERT, and the hot paths (/brag, event dedupe, savepoints)
+    /// run the same few statements thousands of times a second. Use it for fixed SQL text;
+    /// a statement already borrowed (a nested use of the same SQL) gets a fresh one-off copy.
+    Cached prepare(const std::string& sql);
+
     /// The underlying connection, for repositories.
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
@@ -48,6 +77,12 @@ private:
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
     int savepoint_depth_ = 0;
+    struct Slot {
+        std::unique_ptr<SQLite::Statement> stmt;
+        bool in_use = false;
+    };
+    // Declared after db_ so the statements are finalized before the connection closes.
+    std::unordered_map<std::string, Slot> cache_;
 };
 
 }  // namespace careerbot::storage

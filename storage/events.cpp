@@ -9,12 +9,11 @@ namespace careerbot::storage {
 bool ProcessedEventsRepo::remember(const std::string& event_id, TimePoint now) {
     // INSERT OR IGNORE keeps this one statement: the primary key decides, even when two
     // deliveries of the same event end up in one group commit.
-    SQLite::Statement st(db_.sql(),
-                         "INSERT OR IGNORE INTO processed_events(event_id, received_at) "
+    auto st = db_.prepare("INSERT OR IGNORE INTO processed_events(event_id, received_at) "
                          "VALUES (?, ?)");
-    st.bind(1, event_id);
-    st.bind(2, static_cast<int64_t>(to_unix(now)));
-    return st.exec() == 1;
+    st->bind(1, event_id);
+    st->bind(2, static_cast<int64_t>(to_unix(now)));
+    return st->exec() == 1;
 }
 
 bool ProcessedEventsRepo::seen(const std::string& event_id) {
@@ -24,9 +23,9 @@ bool ProcessedEventsRepo::seen(const std::string& event_id) {
 }
 
 int ProcessedEventsRepo::prune(TimePoint cutoff) {
-    SQLite::Statement st(db_.sql(), "DELETE FROM processed_events WHERE received_at < ?");
-    st.bind(1, static_cast<int64_t>(to_unix(cutoff)));
-    return st.exec();
+    auto st = db_.prepare("DELETE FROM processed_events WHERE received_at < ?");
+    st->bind(1, static_cast<int64_t>(to_unix(cutoff)));
+    return st->exec();
 }
 
 int ProcessedEventsRepo::count() {

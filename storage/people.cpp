@@ -22,10 +22,10 @@ constexpr const char* kColumns = "id, name, real_name, tz, manager_id";
 }  // namespace
 
 std::optional<Person> PeopleRepo::find(const std::string& id) {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
-    q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
-    return read_person(q);
+    auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
+    q->bind(1, id);
+    if (!q->executeStep()) return std::nullopt;
+    return read_person(*q);
 }
 
 std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
@@ -39,14 +39,13 @@ std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
 }
 
 void PeopleRepo::ensure(const std::string& id, const std::string& name, TimePoint now) {
-    SQLite::Statement q(db_.sql(),
-                        "INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
+    auto q = db_.prepare("INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(id) DO NOTHING");
-    q.bind(1, id);
-    q.bind(2, name);
-    q.bind(3, to_unix(now));
-    q.bind(4, to_unix(now));
-    q.exec();
+    q->bind(1, id);
+    q->bind(2, name);
+    q->bind(3, to_unix(now));
+    q->bind(4, to_unix(now));
+    q->exec();
 }
 
 void PeopleRepo::ensure_named(const std::string& id, const std::string& name, TimePoint now) {
