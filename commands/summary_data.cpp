@@ -2,22 +2,25 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <string_view>
 
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include "src/core/logging.hpp"
+
 namespace careerbot::commands {
 namespace {
 
-/// The people a summary covers, as a CTE every query starts with. `:all` = 0 keeps the root
-/// alone (a summary about one person); otherwise the root's whole subtree, without the root.
-constexpr const char* kMembers =
-    "WITH RECURSIVE tree(id, depth) AS ("
-    "  SELECT :root, 0"
-    "  UNION ALL"
-    "  SELECT p.id, tree.depth + 1 FROM people p JOIN tree ON p.manager_id = tree.id"
-    "  WHERE :all AND tree.depth < 64"  // the cap guards against a cycle written by hand
-    "), members(id) AS (SELECT DISTINCT id FROM tree WHERE depth > 0 OR NOT :all) ";
+/// The members of a summary, bound once as a JSON array (`:members`) after one walk down the
+/// org chart, as a CTE every query starts with. A query tests its person column with
+/// `x IN (SELECT id FROM members)`: SQLite then loops over the sorted, distinct members and
+/// seeks each one's range in the index on `x`, so it reads only the members' rows, they come out
+/// grouped by person (a GROUP BY on the person needs no sort), and there is a single table to
+/// plan (no Bloom filter built by scanning a whole table, which a join to a large estimated
+/// member set invites).
+constexpr const char* kMembers = "WITH members(id) AS (SELECT value FROM json_each(:members)) ";
 
 std::string iso(date::year_month_day d) { return iso_date(d); }
 
@@ -26,19 +29,89 @@ int64_t unix_day_start(date::year_month_day d) {
         .count();
 }
 
-/// A prepared statement over the members CTE with the scope bound.
+/// A prepared statement over the members CTE, with the members bound.
 class ScopedQuery {
   public:
-    ScopedQuery(storage::Database& db, const SummaryScope& scope, const std::string& body)
+    ScopedQuery(storage::Database& db, const std::string& members, const std::string& body)
         : q_(db.sql(), std::string(kMembers) + body) {
-        q_.bind(":root", scope.root);
-        q_.bind(":all", scope.whole_subtree ? 1 : 0);
+        q_.bind(":members", members);
     }
     SQLite::Statement& operator*() { return q_; }
     SQLite::Statement* operator->() { return &q_; }
 
   private:
     SQLite::Statement q_;
+};
+
+/// One read transaction around the whole summary, so its dozen queries see one snapshot (a
+/// brag logged meanwhile cannot make the totals disagree with the per-person lines) and take
+/// the WAL read lock once. A savepoint, because the caller may already be in a transaction.
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(storage::Database& db) : db_(db) { db_.sql().exec("SAVEPOINT summary"); }
+    ~ReadSnapshot() {
+        try {
+            db_.sql().exec("RELEASE summary");  // nothing was written: this only ends the read
+        } catch (const SQLite::Exception& e) {
+            logger("storage")->warn("could not end the summary's read: {}", e.what());
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  private:
+    storage::Database& db_;
+};
+
+/// Calls `fn` with each string of `array`, a JSON array of strings as json_group_array() writes
+/// it. Tags seldom need escaping, so the strings are read in place unless the array has a
+/// backslash; then the JSON parser decodes it.
+template <class Fn>
+void for_each_json_string(std::string_view array, Fn&& fn) {
+    if (array.find('\\') != std::string_view::npos) {
+        for (const auto& s : nlohmann::json::parse(array)) fn(s.get_ref<const std::string&>());
+        return;
+    }
+    for (auto open = array.find('"'); open != std::string_view::npos;) {
+        auto close = array.find('"', open + 1);
+        if (close == std::string_view::npos) break;
+        fn(array.substr(open + 1, close - open - 1));
+        open = array.find('"', close + 1);
+    }
+}
+
+/// Reads the database file through a memory map while a summary runs, if the connection does
+/// not already. The summary touches a few thousand index pages (the year of brags of a whole
+/// org, the evidence tags); through the default 2 MB page cache each would be copied in by a
+/// read() call, and evicted again before the next query needs it. Scoped to the summary, so the
+/// connection's usual memory use (B3) is unchanged: switching it off again unmaps the file.
+class MappedReads {
+  public:
+    explicit MappedReads(storage::Database& db) : db_(db) {
+        bool off = false;
+        {  // No row for an in-memory database, which has no file to map.
+            SQLite::Statement current(db_.sql(), "PRAGMA mmap_size");
+            off = current.executeStep() && current.getColumn(0).getInt64() == 0;
+        }
+        if (!off) return;
+        // A limit, not an allocation: only the pages the summary touches are mapped.
+        db_.sql().exec("PRAGMA mmap_size = 1073741824");
+        mapped_ = true;
+    }
+    ~MappedReads() {
+        if (!mapped_) return;
+        try {
+            db_.sql().exec("PRAGMA mmap_size = 0");
+        } catch (const SQLite::Exception& e) {
+            logger("storage")->warn("could not switch mmap off again: {}", e.what());
+        }
+    }
+    MappedReads(const MappedReads&) = delete;
+    MappedReads& operator=(const MappedReads&) = delete;
+
+  private:
+    storage::Database& db_;
+    bool mapped_ = false;
 };
 
 /// True when the held dates (sorted) keep the cadence over [first, end]: at least one inside,
@@ -100,53 +173,110 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
     const std::string evidence_from = iso(previous_quarter(quarter, fiscal_start_month).first);
     const std::string cadence_end = std::min(q_to, today);
     std::map<std::string, std::size_t> index;
+    // The members as a JSON array for the other queries. Records of a member missing from
+    // `people` could not be shown anyway (and cannot exist: every person column references
+    // people), so the people found are the members.
+    std::string members = "[";
+    MappedReads mapped(db);  // before the snapshot: the limit changes only between reads
+    ReadSnapshot snapshot(db);
 
     {
-        ScopedQuery q(db, scope,
-                      "SELECT p.id, p.name, p.manager_id, p.level FROM members m "
-                      "JOIN people p ON p.id = m.id ORDER BY p.name, p.id");
-        while (q->executeStep()) {
+        // Everyone below the root (`:all` = 1), or the root alone (a summary about one person).
+        // The depth cap guards against a cycle written into the org chart by hand.
+        SQLite::Statement q(db.sql(),
+                            "WITH RECURSIVE tree(id, depth) AS ("
+                            "  SELECT :root, 0"
+                            "  UNION ALL"
+                            "  SELECT p.id, tree.depth + 1 FROM people p JOIN tree "
+                            "  ON p.manager_id = tree.id"
+                            "  WHERE :all AND tree.depth < 64"
+                            "), members(id) AS (SELECT DISTINCT id FROM tree "
+                            "  WHERE depth > 0 OR NOT :all) "
+                            "SELECT p.id, p.name, p.manager_id, p.level, json_quote(p.id) "
+                            "FROM members m "
+                            "JOIN people p ON p.id = m.id ORDER BY p.name, p.id");
+        q.bind(":root", scope.root);
+        q.bind(":all", scope.whole_subtree ? 1 : 0);
+        while (q.executeStep()) {
             PersonSummary p;
-            p.id = q->getColumn(0).getString();
-            p.name = q->getColumn(1).getString();
-            if (!q->getColumn(2).isNull()) p.manager_id = q->getColumn(2).getString();
-            if (!q->getColumn(3).isNull()) p.level = q->getColumn(3).getString();
+            p.id = q.getColumn(0).getString();
+            p.name = q.getColumn(1).getString();
+            if (!q.getColumn(2).isNull()) p.manager_id = q.getColumn(2).getString();
+            if (!q.getColumn(3).isNull()) p.level = q.getColumn(3).getString();
             index[p.id] = out.people.size();
             out.people.push_back(std::move(p));
+            // Quoted by SQLite, so json_each() gives back exactly the stored bytes.
+            members += (members.size() > 1 ? "," : "") + q.getColumn(4).getString();
         }
+        members += "]";
     }
     auto person = [&](const std::string& id) -> PersonSummary* {
         auto it = index.find(id);
         return it == index.end() ? nullptr : &out.people[it->second];
     };
 
-    {  // Brags in the quarter, with the 70-20-10 mix.
-        ScopedQuery q(db, scope,
-                      "SELECT b.author_id, count(*), sum(b.growth = 'job'), "
-                      "sum(b.growth = 'others'), sum(b.growth = 'training') FROM members m "
-                      "JOIN brags b ON b.author_id = m.id AND b.deleted_at IS NULL "
-                      "AND b.happened_on BETWEEN :from AND :to GROUP BY b.author_id");
-        q->bind(":from", q_from);
-        q->bind(":to", q_to);
-        while (q->executeStep()) {
-            auto* p = person(q->getColumn(0).getString());
-            if (p == nullptr) continue;
-            p->brags = q->getColumn(1).getInt();
-            p->mix.job = q->getColumn(2).getInt();
-            p->mix.others = q->getColumn(3).getInt();
-            p->mix.training = q->getColumn(4).getInt();
-            p->mix.untagged = p->brags - p->mix.job - p->mix.others - p->mix.training;
+    {  // Brags over the year ending with the quarter: per month for the chart, and those in
+        // the quarter per person, with the 70-20-10 mix. One pass over each member's range of
+        // the (author, date) index, counted here: SQL would need a sort of the year's rows to
+        // group them by month, or a seek per member and month.
+        date::year_month last_month{quarter.last.year(), quarter.last.month()};
+        date::year_month first_month = last_month - date::months{11};
+        std::map<std::string, int> months;
+        for (auto ym = first_month; ym <= last_month; ym += date::months{1}) {
+            months[iso(ym / 1).substr(0, 7)] = 0;
         }
+        ScopedQuery q(db, members,
+                      "SELECT author_id, happened_on, growth FROM brags "
+                      "WHERE author_id IN (SELECT id FROM members) "
+                      "AND deleted_at IS NULL AND happened_on BETWEEN :from AND :to");
+        q->bind(":from", iso(first_month / 1));
+        q->bind(":to", q_to);
+        std::string author;
+        PersonSummary* p = nullptr;
+        std::string_view month;
+        auto bucket = months.end();
+        while (q->executeStep()) {
+            const std::string_view on = q->getColumn(1).getText();
+            if (bucket == months.end() || on.substr(0, 7) != month) {
+                bucket = months.try_emplace(std::string(on.substr(0, 7)), 0).first;
+                month = bucket->first;
+            }
+            ++bucket->second;
+            if (on < q_from) continue;  // before the quarter: in the chart only
+            if (const std::string_view who = q->getColumn(0).getText(); who != author) {
+                author = who;
+                p = person(author);
+            }
+            if (p == nullptr) continue;
+            ++p->brags;
+            const std::string_view growth = q->getColumn(2).getText();
+            if (growth == "job") {
+                ++p->mix.job;
+            } else if (growth == "others") {
+                ++p->mix.others;
+            } else if (growth == "training") {
+                ++p->mix.training;
+            } else {
+                ++p->mix.untagged;
+            }
+        }
+        out.brags_by_month.assign(months.begin(), months.end());
     }
-    {  // The most impactful brag of each person's quarter (see top_brag_rule()).
-        ScopedQuery q(db, scope,
-                      "SELECT author_id, number, text, impact, happened_on FROM ("
-                      "  SELECT b.author_id, b.number, b.text, b.impact, b.happened_on, "
-                      "  row_number() OVER (PARTITION BY b.author_id ORDER BY b.impact <> '' "
-                      "  DESC, b.happened_on DESC, b.number DESC) AS rank FROM members m "
-                      "  JOIN brags b ON b.author_id = m.id AND b.deleted_at IS NULL "
-                      "  AND b.happened_on BETWEEN :from AND :to"
-                      ") WHERE rank = 1");
+    {  // The most impactful brag of each person's quarter (see top_brag_rule()): the newest
+        // one with an impact if there is any, else the newest one. Each is the last entry of
+        // the person's quarter in an index ordered (date, number), so one seek per person
+        // instead of ranking every brag of the quarter. INDEXED BY pins the plan: the planner
+        // may otherwise walk brags_author_day backwards, reading each row's impact from the table.
+        ScopedQuery q(db, members,
+                      "SELECT m.id, b.number, b.text, b.impact, b.happened_on "
+                      "FROM members m CROSS JOIN brags b ON b.id = COALESCE("
+                      "  (SELECT id FROM brags INDEXED BY brags_author_impact "
+                      "   WHERE author_id = m.id AND deleted_at IS NULL AND impact <> '' "
+                      "   AND happened_on BETWEEN :from AND :to "
+                      "   ORDER BY happened_on DESC, number DESC LIMIT 1),"
+                      "  (SELECT id FROM brags WHERE author_id = m.id AND deleted_at IS NULL "
+                      "   AND happened_on BETWEEN :from AND :to "
+                      "   ORDER BY happened_on DESC, number DESC LIMIT 1))");
         q->bind(":from", q_from);
         q->bind(":to", q_to);
         while (q->executeStep()) {
@@ -156,27 +286,11 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                                   q->getColumn(3).getString(), q->getColumn(4).getString()};
         }
     }
-    {  // Brags per month over the year ending with the quarter, for the chart.
-        date::year_month last_month{quarter.last.year(), quarter.last.month()};
-        date::year_month first_month = last_month - date::months{11};
-        std::map<std::string, int> counts;
-        for (auto ym = first_month; ym <= last_month; ym += date::months{1}) {
-            counts[iso(ym / 1).substr(0, 7)] = 0;
-        }
-        ScopedQuery q(db, scope,
-                      "SELECT substr(b.happened_on, 1, 7), count(*) FROM members m "
-                      "JOIN brags b ON b.author_id = m.id AND b.deleted_at IS NULL "
-                      "AND b.happened_on BETWEEN :from AND :to GROUP BY 1");
-        q->bind(":from", iso(first_month / 1));
-        q->bind(":to", q_to);
-        while (q->executeStep()) counts[q->getColumn(0).getString()] = q->getColumn(1).getInt();
-        out.brags_by_month.assign(counts.begin(), counts.end());
-    }
     {  // Feedback received in the quarter (by when it was originally posted).
-        ScopedQuery q(db, scope,
-                      "SELECT f.subject_id, count(*) FROM members m JOIN feedback f "
-                      "ON f.subject_id = m.id AND f.posted_at >= :from AND f.posted_at < :to "
-                      "GROUP BY f.subject_id");
+        ScopedQuery q(db, members,
+                      "SELECT subject_id, count(*) FROM feedback WHERE subject_id IN (SELECT id "
+                      "FROM members) "
+                      "AND posted_at >= :from AND posted_at < :to GROUP BY subject_id");
         q->bind(":from", unix_day_start(quarter.first));
         q->bind(":to", unix_day_start(quarter.last) + 86400);
         while (q->executeStep()) {
@@ -184,11 +298,14 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                 p->feedback = q->getColumn(1).getInt();
         }
     }
-    {  // Tasks finished in the quarter, and open ones overdue today.
-        ScopedQuery q(db, scope,
-                      "SELECT t.assignee_id, sum(t.done_at >= :from AND t.done_at < :to), "
-                      "sum(t.done_at IS NULL AND t.due_on < :today) FROM members m "
-                      "JOIN tasks t ON t.assignee_id = m.id GROUP BY t.assignee_id");
+    {  // Tasks finished in the quarter, and open ones overdue today: two index ranges each.
+        ScopedQuery q(db, members,
+                      "SELECT m.id, "
+                      "(SELECT count(*) FROM tasks WHERE assignee_id = m.id "
+                      "  AND done_at >= :from AND done_at < :to), "
+                      "(SELECT count(*) FROM tasks WHERE assignee_id = m.id "
+                      "  AND done_at IS NULL AND due_on < :today) "
+                      "FROM members m");
         q->bind(":from", unix_day_start(quarter.first));
         q->bind(":to", unix_day_start(quarter.last) + 86400);
         q->bind(":today", today);
@@ -200,13 +317,15 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         }
     }
     {  // The quarter's IDO, its mentor and its progress notes.
-        ScopedQuery q(db, scope,
-                      "SELECT i.person_id, i.objective, i.mentor_id, i.achieved_at IS NOT NULL, "
-                      "count(pr.id), COALESCE(max(pr.noted_on), ''), "
+        ScopedQuery q(db, members,
+                      "SELECT i.person_id, i.objective, i.mentor_id, "
+                      "i.achieved_at IS NOT NULL, count(pr.id), "
+                      "COALESCE(max(pr.noted_on), ''), "
                       "COALESCE((SELECT note FROM ido_progress WHERE ido_id = i.id "
                       "  ORDER BY created_at DESC, id DESC LIMIT 1), '') "
-                      "FROM members m JOIN idos i ON i.person_id = m.id AND i.quarter = :quarter "
-                      "LEFT JOIN ido_progress pr ON pr.ido_id = i.id GROUP BY i.id");
+                      "FROM idos i LEFT JOIN ido_progress pr ON pr.ido_id = i.id "
+                      "WHERE i.person_id IN (SELECT id FROM members) "
+                      "AND i.quarter = :quarter GROUP BY i.id");
         q->bind(":quarter", quarter.label());
         while (q->executeStep()) {
             auto* p = person(q->getColumn(0).getString());
@@ -217,10 +336,11 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         }
     }
     {  // Held check-ins up to today: the last one, and the cadence over the quarter.
-        ScopedQuery q(db, scope,
-                      "SELECT c.person_id, c.held_on, c.next_due_on FROM members m "
-                      "JOIN checkins c ON c.person_id = m.id AND c.held_on IS NOT NULL "
-                      "AND c.held_on <= :today ORDER BY c.person_id, c.held_on, c.id");
+        ScopedQuery q(db, members,
+                      "SELECT person_id, held_on, next_due_on FROM checkins "
+                      "WHERE person_id IN (SELECT id FROM members) "
+                      "AND held_on IS NOT NULL AND held_on <= :today "
+                      "ORDER BY person_id, held_on, id");
         q->bind(":today", today);
         std::map<std::string, std::vector<std::string>> held;
         while (q->executeStep()) {
@@ -235,36 +355,52 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         for (auto& p : out.people) p.cadence_held = cadence_kept(held[p.id], q_from, cadence_end);
     }
     {  // Recorded training and certifications.
-        ScopedQuery q(db, scope,
-                      "SELECT c.person_id, c.name FROM members m JOIN certs c "
-                      "ON c.person_id = m.id");
+        ScopedQuery q(
+            db, members,
+            "SELECT person_id, name FROM certs WHERE person_id IN (SELECT id FROM members)");
+        // Most people share a few names (onboarding, a course), and normalising one is not free.
+        std::map<std::string, std::string, std::less<>> normalised;
         while (q->executeStep()) {
-            if (auto* p = person(q->getColumn(0).getString()))
-                p->evidence.certs.insert(normalise_cert(q->getColumn(1).getString()));
+            auto* p = person(q->getColumn(0).getString());
+            if (p == nullptr) continue;
+            const std::string_view name = q->getColumn(1).getText();
+            auto it = normalised.find(name);
+            if (it == normalised.end()) {
+                std::string key(name);
+                it = normalised.emplace(key, normalise_cert(key)).first;
+            }
+            p->evidence.certs.insert(it->second);
         }
     }
     if (auto tags = levels.evidence_tags(); !tags.empty()) {
-        // Brags carrying an evidence tag, over this quarter and the previous one. Only the
-        // tags the levels name are read; they arrive as one bound JSON array.
-        ScopedQuery q(db, scope,
-                      "SELECT b.author_id, t.tag, count(*) FROM members m "
-                      "JOIN brags b ON b.author_id = m.id AND b.deleted_at IS NULL "
-                      "AND b.happened_on BETWEEN :from AND :to "
-                      "JOIN brag_tags t ON t.brag_id = b.id "
-                      "AND t.tag IN (SELECT value FROM json_each(:tags)) GROUP BY 1, 2");
+        // Brags carrying an evidence tag, over this quarter and the previous one: each
+        // person's tags come as one JSON array (the rows arrive grouped by person, so SQLite
+        // need not sort the tens of thousands of (person, tag) pairs) and are counted here.
+        // Only the tags the levels name are kept; testing that in SQL would cost a lookup per
+        // tagged brag, or, worse, one probe of brag_tags per listed tag and brag.
+        const std::set<std::string, std::less<>> wanted(tags.begin(), tags.end());
+        ScopedQuery q(
+            db, members,
+            "SELECT b.author_id, json_group_array(t.tag) FROM brags b "
+            "JOIN brag_tags t ON t.brag_id = b.id WHERE b.author_id IN (SELECT id FROM members) "
+            "AND b.deleted_at IS NULL AND b.happened_on BETWEEN :from AND :to "
+            "GROUP BY b.author_id");
         q->bind(":from", evidence_from);
         q->bind(":to", q_to);
-        q->bind(":tags", nlohmann::json(tags).dump());
         while (q->executeStep()) {
-            if (auto* p = person(q->getColumn(0).getString()))
-                p->evidence.tag_counts[q->getColumn(1).getString()] = q->getColumn(2).getInt();
+            auto* p = person(q->getColumn(0).getString());
+            if (p == nullptr) continue;
+            for_each_json_string(q->getColumn(1).getText(), [&](std::string_view tag) {
+                if (auto it = wanted.find(tag); it != wanted.end()) ++p->evidence.tag_counts[*it];
+            });
         }
     }
     {  // Open promotion petitions.
-        ScopedQuery q(db, scope,
-                      "SELECT p.person_id, p.target_level, p.director_id, "
-                      "date(p.created_at, 'unixepoch') FROM members m JOIN petitions p "
-                      "ON p.person_id = m.id AND p.status = 'open'");
+        ScopedQuery q(db, members,
+                      "SELECT person_id, target_level, director_id, "
+                      "date(created_at, 'unixepoch') FROM petitions "
+                      "WHERE person_id IN (SELECT id FROM members) "
+                      "AND status = 'open'");
         while (q->executeStep()) {
             if (auto* p = person(q->getColumn(0).getString())) {
                 p->petition = OpenPetition{q->getColumn(1).getString(), q->getColumn(2).getString(),

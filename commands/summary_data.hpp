@@ -1,7 +1,7 @@
 #pragma once
-// The aggregate queries behind /quarter-summary, /promo and the App Home: every figure for a
-// whole org comes from one GROUP BY per record kind over the org's subtree (a recursive CTE),
-// never from one query per person.
+// The aggregate queries behind /quarter-summary, /promo and the App Home: the org's subtree is
+// resolved once (a recursive CTE), then every figure for the whole org comes from one statement
+// per record kind over the members' index ranges, never from one query per person.
 #include <optional>
 #include <string>
 #include <utility>
@@ -90,7 +90,7 @@ const char* top_brag_rule();
 const char* cadence_rule();
 
 /// Builds the summary for `scope` over `quarter`; `today` (YYYY-MM-DD) is when overdue and the
-/// cadence are judged. A dozen aggregate queries in total, whatever the org's size.
+/// cadence are judged. Ten statements in total, whatever the org's size, read in one snapshot.
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
                          const std::string& today, const Levels& levels, int fiscal_start_month);
 

@@ -1,8 +1,13 @@
+#include <algorithm>
 #include <map>
+#include <random>
 #include <regex>
 
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Statement.h>
+
+#include "commands/summary_data.hpp"
 #include "fixture.hpp"
 #include "storage/brags.hpp"
 #include "storage/checkins.hpp"
@@ -227,4 +232,229 @@ TEST_CASE("quarter summary is registered as a deferred command", "[summary]") {
         if (c.name == "/quarter-summary") found = c.deferred;
     }
     CHECK(found);
+}
+
+namespace {
+
+/// A ladder whose evidence tags include ones that need escaping in JSON.
+constexpr const char* kEvidenceLadder = R"(
+[[level]]
+id = "L1"
+title = "one"
+training = []
+certifications = []
+  [[level.dimension]]
+  name = "Delivery"
+  expectation = "ships"
+  tags = ["delivery", "tag\"q"]
+
+[[level]]
+id = "L2"
+title = "two"
+training = ["Onboarding"]
+certifications = []
+  [[level.dimension]]
+  name = "Design"
+  expectation = "designs"
+  tags = ["design", "back\\slash", "ünïcode"]
+)";
+
+/// The summary's per-person brag figures, recounted the slow, obvious way: one query per
+/// person, straight from the tables.
+struct Recount {
+    int brags = 0, job = 0, others = 0, training = 0;
+    std::optional<int> top;  // brag number
+    std::map<std::string, int> tags;
+    int done = 0, overdue = 0;
+};
+
+Recount recount(TestApp& t, const std::string& who, const std::vector<std::string>& wanted) {
+    Recount r;
+    SQLite::Statement b(t.db.sql(),
+                        "SELECT count(*), sum(growth = 'job'), sum(growth = 'others'), "
+                        "sum(growth = 'training') FROM brags WHERE author_id = ? "
+                        "AND deleted_at IS NULL AND happened_on BETWEEN '2026-10-01' AND "
+                        "'2026-12-31'");
+    b.bind(1, who);
+    REQUIRE(b.executeStep());
+    r.brags = b.getColumn(0).getInt();
+    r.job = b.getColumn(1).getInt();
+    r.others = b.getColumn(2).getInt();
+    r.training = b.getColumn(3).getInt();
+    SQLite::Statement top(t.db.sql(),
+                          "SELECT number FROM brags WHERE author_id = ? AND deleted_at IS NULL "
+                          "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' "
+                          "ORDER BY impact <> '' DESC, happened_on DESC, number DESC LIMIT 1");
+    top.bind(1, who);
+    if (top.executeStep()) r.top = top.getColumn(0).getInt();
+    SQLite::Statement tags(t.db.sql(),
+                           "SELECT t.tag, count(*) FROM brags b JOIN brag_tags t "
+                           "ON t.brag_id = b.id WHERE b.author_id = ? AND b.deleted_at IS NULL "
+                           "AND b.happened_on BETWEEN '2026-07-01' AND '2026-12-31' GROUP BY 1");
+    tags.bind(1, who);
+    while (tags.executeStep()) {
+        std::string tag = tags.getColumn(0).getString();
+        if (std::find(wanted.begin(), wanted.end(), tag) != wanted.end())
+            r.tags[tag] = tags.getColumn(1).getInt();
+    }
+    SQLite::Statement tasks(t.db.sql(),
+                            "SELECT COALESCE(sum(done_at >= ? AND done_at < ?), 0), "
+                            "COALESCE(sum(done_at IS NULL AND due_on < '2026-11-20'), 0) "
+                            "FROM tasks WHERE assignee_id = ?");
+    tasks.bind(1, storage::to_unix(date::sys_days{date::year{2026} / 10 / 1}));
+    tasks.bind(2, storage::to_unix(date::sys_days{date::year{2027} / 1 / 1}));
+    tasks.bind(3, who);
+    REQUIRE(tasks.executeStep());
+    r.done = tasks.getColumn(0).getInt();
+    r.overdue = tasks.getColumn(1).getInt();
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("summary figures for a whole org match a per-person recount", "[summary]") {
+    // Random brags over two years (same-day ties, impacts, growth, tags, soft deletes, future
+    // dates), tasks, and people outside the org, checked against the obvious per-person SQL.
+    TestApp t;
+    std::vector<std::string> everyone;
+    for (int m = 0; m < 4; ++m) {
+        std::string mgr = "m" + std::to_string(m);
+        t.person(mgr, "dir");
+        everyone.push_back(mgr);
+        for (int e = 0; e < 6; ++e) {
+            std::string eng = mgr + "e" + std::to_string(e);
+            t.person(eng, mgr);
+            everyone.push_back(eng);
+        }
+    }
+    t.person("x1", "other");  // outside dir's org
+    everyone.push_back("x1");
+    t.db.sql().exec("UPDATE people SET level = 'L1'");
+    std::mt19937 rng(7);
+    const char* tag_pool[] = {"delivery", "design", "misc", "tag\"q", "back\\slash", "ünïcode"};
+    const char* growth[] = {"job", "others", "training", nullptr};
+    const date::sys_days today = date::sys_days{date::year{2026} / 11 / 20};
+    std::map<std::string, int> numbers;
+    t.db.write([&] {
+        SQLite::Statement brag(t.db.sql(),
+                               "INSERT INTO brags (author_id, number, text, impact, happened_on, "
+                               "created_at, updated_at, growth, deleted_at) "
+                               "VALUES (?, ?, 'did it', ?, ?, 0, 0, ?, ?)");
+        SQLite::Statement tag(t.db.sql(), "INSERT OR IGNORE INTO brag_tags VALUES (?, ?)");
+        for (int i = 0; i < 3000; ++i) {
+            const auto& who = everyone[rng() % everyone.size()];
+            brag.reset();
+            brag.bind(1, who);
+            brag.bind(2, ++numbers[who]);
+            brag.bind(3, rng() % 3 == 0 ? "saved a day" : "");
+            // Few distinct days, so many brags share one; some are after today.
+            brag.bind(4, iso_date(date::year_month_day{
+                             today + date::days{40 - 6 * static_cast<int>(rng() % 120)}}));
+            if (const char* g = growth[rng() % 4])
+                brag.bind(5, g);
+            else
+                brag.bind(5);
+            if (rng() % 10 == 0)
+                brag.bind(6, 1);
+            else
+                brag.bind(6);
+            brag.exec();
+            const auto id = t.db.sql().getLastInsertRowid();
+            for (int k = rng() % 3; k > 0; --k) {
+                tag.reset();
+                tag.bind(1, id);
+                tag.bind(2, tag_pool[rng() % 6]);
+                tag.exec();
+            }
+        }
+        SQLite::Statement task(
+            t.db.sql(),
+            "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
+            "created_at, updated_at, done_at) VALUES (?, ?, 't', ?, ?, 0, 0, ?)");
+        numbers.clear();
+        for (int i = 0; i < 300; ++i) {
+            const auto& who = everyone[rng() % everyone.size()];
+            task.reset();
+            task.bind(1, who);
+            task.bind(2, ++numbers[who]);
+            task.bind(3, iso_date(date::year_month_day{
+                             today + date::days{static_cast<int>(rng() % 120) - 60}}));
+            task.bind(4, who);
+            if (rng() % 2 == 0)
+                task.bind(5, storage::to_unix(today - date::days{static_cast<int>(rng() % 200)}));
+            else
+                task.bind(5);
+            task.exec();
+        }
+    });
+
+    auto levels = Levels::parse(kEvidenceLadder);
+    auto wanted = levels.evidence_tags();
+    auto quarter = quarter_of(date::year_month_day{today}, 1);
+    auto s = commands::build_summary(t.db, {"dir", true}, quarter, "2026-11-20", levels, 1);
+    REQUIRE(s.people.size() == 28);
+    int total = 0;
+    for (const auto& p : s.people) {
+        INFO(p.id);
+        auto r = recount(t, p.id, wanted);
+        CHECK(p.brags == r.brags);
+        CHECK(p.mix.job == r.job);
+        CHECK(p.mix.others == r.others);
+        CHECK(p.mix.training == r.training);
+        CHECK(p.mix.untagged == r.brags - r.job - r.others - r.training);
+        CHECK(p.top_brag.has_value() == r.top.has_value());
+        if (p.top_brag && r.top) CHECK(p.top_brag->number == *r.top);
+        CHECK(p.evidence.tag_counts == r.tags);
+        CHECK(p.tasks_done == r.done);
+        CHECK(p.tasks_overdue == r.overdue);
+        total += r.brags;
+    }
+    CHECK(s.total_brags == total);
+
+    // The chart: twelve months ending with the quarter, the org's live brags in each.
+    SQLite::Statement months(t.db.sql(),
+                             "SELECT substr(happened_on, 1, 7), count(*) FROM brags "
+                             "WHERE author_id NOT IN ('dir', 'x1') AND deleted_at IS NULL "
+                             "AND happened_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY 1");
+    std::map<std::string, int> expected;
+    for (unsigned m = 1; m <= 12; ++m)
+        expected[iso_date(date::year{2026} / date::month{m} / 1).substr(0, 7)] = 0;
+    while (months.executeStep())
+        expected[months.getColumn(0).getString()] = months.getColumn(1).getInt();
+    CHECK(std::map<std::string, int>(s.brags_by_month.begin(), s.brags_by_month.end()) == expected);
+    CHECK(s.brags_by_month.size() == 12);
+}
+
+TEST_CASE("the top brag prefers an impact, then the latest day, then the higher number",
+          "[summary]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    brag(t, "eng", "2026-11-10", "newest, no impact");
+    brag(t, "eng", "2026-10-02", "old with impact", "big");
+    brag(t, "eng", "2026-10-05", "later with impact, first of the day", "bigger");
+    brag(t, "eng", "2026-10-05", "later with impact, second of the day", "biggest");
+    brag(t, "eng", "2027-01-02", "next quarter with impact", "x");
+    auto levels = Levels::parse(kEvidenceLadder);
+    auto q4 = quarter_of(date::year{2026} / 11 / 20, 1);
+    auto s = commands::build_summary(t.db, {"mgr", true}, q4, "2026-11-20", levels, 1);
+    REQUIRE(s.people.size() == 1);
+    REQUIRE(s.people[0].top_brag);
+    CHECK(s.people[0].top_brag->text == "later with impact, second of the day");
+    CHECK(s.people[0].top_brag->impact == "biggest");
+
+    // Without an impact anywhere in the quarter: the latest, and of a day the higher number.
+    storage::BragRepo(t.db).soft_delete("eng", 2, t.clock.now());
+    storage::BragRepo(t.db).soft_delete("eng", 3, t.clock.now());
+    storage::BragRepo(t.db).soft_delete("eng", 4, t.clock.now());
+    brag(t, "eng", "2026-11-10", "newest of the day, no impact");
+    s = commands::build_summary(t.db, {"mgr", true}, q4, "2026-11-20", levels, 1);
+    REQUIRE(s.people[0].top_brag);
+    CHECK(s.people[0].top_brag->text == "newest of the day, no impact");
+    CHECK(s.people[0].brags == 2);
+
+    // A quarter without brags has no top brag.
+    auto q2 = quarter_of(date::year{2026} / 5 / 1, 1);
+    s = commands::build_summary(t.db, {"mgr", true}, q2, "2026-11-20", levels, 1);
+    CHECK_FALSE(s.people[0].top_brag);
+    CHECK(s.people[0].brags == 0);
 }
