@@ -10,6 +10,7 @@
 #include "src/core/error.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/audit.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
@@ -102,6 +103,13 @@ public:
         page = std::clamp(page, 1, pages);
         q.offset = (page - 1) * q.limit;
         auto items = brags_.list(q);
+        if (target != viewer) {
+            // Reading someone else's log is audited (issue #7); it commits with this request.
+            storage::AuditRepo(s_.db).record(
+                {0, 0, viewer, "brag_list", target, "brags",
+                 (since.empty() ? "" : "since " + since + " ") + "page " + std::to_string(page)},
+                s_.clock.now());
+        }
 
         std::string whose = target == viewer ? "Your brags" : "Brags of <@" + target + ">";
         std::string title = whose + (since.empty() ? "" : " since " + since) + " — " +
@@ -193,6 +201,9 @@ public:
         vis_.require_read(viewer, target, RecordKind::Brag);
         FileOut f = make_brag_export(s_, target, format, quarter, iso_date(today(viewer)));
         std::string period = quarter ? " for " + quarter->label() : "";
+        storage::AuditRepo(s_.db).record({0, 0, viewer, "brag_export", target, "brags+feedback",
+                                          format + (quarter ? " " + quarter->label() : "")},
+                                         s_.clock.now());
         Reply r = Reply::text(":page_facing_up: Here is the brag document for " +
                               (target == viewer ? std::string("you") : "<@" + target + ">") +
                               period + " (" + format + ").");

@@ -76,7 +76,7 @@ public:
         Reply reply = Reply::text(":memo: Saved your feedback for <@" + subject + ">:\n>" +
                                   blocks::escape(saved.text) + "\nThey get a copy by DM.");
         Message dm;
-        dm.text = "New feedback from " + people_.display_name(r.user_id);
+        dm.text = "New feedback from " + blocks::escape(people_.display_name(r.user_id));
         dm.blocks.push_back(blocks::section(":speech_balloon: <@" + r.user_id +
                                             "> left you feedback:\n>" + blocks::escape(saved.text)));
         dm.blocks.push_back(blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));

@@ -138,7 +138,8 @@ class IdoCommand {
                                          "finished module 2 #10`."));
         Reply reply = m.reply();
         Message to_mentor;
-        to_mentor.text = "You are mentoring " + people_.display_name(subject) + " in " + q.label();
+        to_mentor.text =
+            "You are mentoring " + blocks::escape(people_.display_name(subject)) + " in " + q.label();
         to_mentor.blocks.push_back(blocks::section(
             ":handshake: <@" + viewer + "> named you " +
             (subject == viewer ? "their" : "<@" + subject + ">'s") + " mentor for " + q.label() +
@@ -279,7 +280,7 @@ class IdoCommand {
         Reply reply = Reply::text(":tada: Marked " + whose + " " + q.label() + " IDO achieved: *" +
                                   blocks::escape(ido->objective) + "*. Log it as a brag too!");
         Message to_mentor;
-        to_mentor.text = people_.display_name(subject) + " achieved their IDO";
+        to_mentor.text = blocks::escape(people_.display_name(subject)) + " achieved their IDO";
         to_mentor.blocks.push_back(blocks::section(":tada: <@" + subject + ">'s " + q.label() +
                                                    " IDO you mentored is achieved: *" +
                                                    blocks::escape(ido->objective) + "*"));

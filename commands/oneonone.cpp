@@ -147,7 +147,8 @@ class OneOnOneCommand {
             next = scheduler::plan_one_on_one(s_.db, s_.config, sched, now);
         });
         auto lead = s_.config.reminders.one_on_one_lead;
-        blocks::MessageBuilder m("1:1 with " + people_.display_name(*report) + " scheduled");
+        blocks::MessageBuilder m("1:1 with " + blocks::escape(people_.display_name(*report)) +
+                                 " scheduled");
         m.add(blocks::section(":spiral_calendar_pad: 1:1 with <@" + *report + "> " +
                               cadence_text(sched) +
                               ".\nNext: " + scheduler::slack_time(next, sched.tz) + "."));

@@ -9,6 +9,7 @@
 #include "src/core/roles.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/audit.hpp"
 #include "storage/brags.hpp"
 #include "storage/certs.hpp"
 #include "storage/checkins.hpp"
@@ -120,7 +121,8 @@ class PromoCommand {
         } else {
             head += "Current level: not set — " + std::string(self ? "ask your manager" : "use") +
                     " `/promo level @" +
-                    (self ? std::string("you") : people_.display_name(target)) + " L2`";
+                    (self ? std::string("you") : blocks::escape(people_.display_name(target))) +
+                    " L2`";
         }
         m.add(blocks::section(head));
         if (const Level* next = ladder.next_after(level)) {
@@ -222,6 +224,10 @@ class PromoCommand {
         Packet p = compile(user, level, *target, ladder);
         std::string markdown = packet_markdown(p);
         petitions_.create(user, level, target->id, *director, markdown, s_.clock.now());
+        // The compiled evidence goes to the director: audited like an export (issue #7).
+        storage::AuditRepo(s_.db).record({0, 0, user, "promo_packet", user, "petition",
+                                          target->id + " sent to " + *director},
+                                         s_.clock.now());
 
         Reply reply = Reply::text(
             ":scroll: Your petition for *" + blocks::escape(target->id) + "* went to <@" +
@@ -294,7 +300,7 @@ class PromoCommand {
 
     /// The DM to the director: the same evidence in Block Kit, escaped.
     Message packet_message(const Packet& p) {
-        blocks::MessageBuilder m("Promotion petition from " + p.person_name);
+        blocks::MessageBuilder m("Promotion petition from " + blocks::escape(p.person_name));
         m.add(blocks::header("Promotion petition → " + p.target));
         m.add(blocks::section("<@" + p.person_id + "> petitions for *" + blocks::escape(p.target) +
                               "* (now " + blocks::escape(p.from_level.value_or("level not set")) +

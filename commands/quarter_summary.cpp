@@ -10,6 +10,7 @@
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/text.hpp"
+#include "storage/audit.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
@@ -146,6 +147,7 @@ class QuarterSummary {
         SummaryScope scope{target ? *target : r.user_id, !target.has_value()};
         auto summary = build_summary(s_.db, scope, q, iso_date(today), levels,
                                      s_.config.org.fiscal_year_start_month);
+        audit(r.user_id, target, q, summary.people.size());
         std::string whose = target ? mention(*target) : mention(r.user_id) + "'s org";
         auto pages = detail(summary, whose, problem);
 
@@ -158,7 +160,11 @@ class QuarterSummary {
             reply.files.push_back(FileOut{"quarter-summary-" + q.label() + ".png",
                                           "Brags per month and 70-20-10 mix, " + q.label(), png});
         }
-        if (is_shared_channel(r)) {
+        if (is_shared_channel(r) && target) {
+            // One person's "aggregates" are that person's data: the detail stays private
+            // (ephemeral), and the chart, which Slack would upload to the channel, is withheld.
+            reply.files.clear();
+        } else if (is_shared_channel(r)) {
             // The channel sees counts only; names and details go to the requester privately.
             blocks::MessageBuilder m("Quarter summary " + q.label());
             m.add(blocks::header("Quarter summary " + q.label()));
@@ -179,6 +185,24 @@ class QuarterSummary {
     }
 
   private:
+    /// One audit row per request (issue #7). In Slack this runs on the reader connection with
+    /// no transaction open, so it is its own short autocommit write; failing to write it is
+    /// logged and never costs the director their summary.
+    void audit(const std::string& actor, const std::optional<std::string>& target,
+               const Quarter& q, std::size_t people) {
+        try {
+            storage::AuditRepo(s_.db).record(
+                {0, 0, actor, "quarter_summary", target ? *target : "all",
+                 target ? "person" : "org:" + actor,
+                 q.label() + " (" + std::to_string(people) +
+                     (people == 1 ? " person)" : " people)")},
+                s_.clock.now());
+        } catch (const std::exception& e) {
+            logger("app")->warn("could not write the audit log entry for {}'s quarter summary: {}",
+                                actor, e.what());
+        }
+    }
+
     static bool is_shared_channel(const Request& r) {
         if (r.source == "console" || r.channel_id.empty()) return false;
         return r.channel_id.front() == 'C' || r.channel_id.front() == 'G';

@@ -27,7 +27,10 @@ std::size_t safe_cut(const std::string& s, std::size_t limit) {
     while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
     auto amp = s.rfind('&', cut == 0 ? 0 : cut - 1);
     if (amp != std::string::npos && cut - amp < 6 && s.find(';', amp) >= cut) cut = amp;
-    return cut;
+    // Never 0: split_text would then loop forever on text that is all UTF-8 continuation
+    // bytes (not UTF-8 at all, e.g. pasted into the console) or starts with "&…". Such text is
+    // cut where the limit falls instead.
+    return cut == 0 ? limit : cut;
 }
 }  // namespace
 
@@ -49,10 +52,22 @@ std::vector<std::string> split_text(const std::string& mrkdwn, std::size_t limit
     return out;
 }
 
+namespace {
+/// A mrkdwn text object with `verbatim: true`. Slack's default (false) runs "automatic parsing"
+/// over plain text — bare URLs become links and `@name`-style words can become mentions —
+/// which would let an echoed `@channel`/`@here`/`@team` ping people even though `&`, `<` and
+/// `>` are escaped. Verbatim still honours the explicit markup careerbot writes itself
+/// (`<@U1>`, `<!date^…>`, `<url|label>`, *bold*). See Slack's "Formatting text": escaping and
+/// automatic parsing.
+json mrkdwn_text(std::string text) {
+    return {{"type", "mrkdwn"}, {"text", std::move(text)}, {"verbatim", true}};
+}
+}  // namespace
+
 json section(std::string mrkdwn) {
     if (mrkdwn.empty()) mrkdwn = " ";
     if (mrkdwn.size() > kMaxSectionText) mrkdwn = split_text(mrkdwn, kMaxSectionText).front();
-    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::move(mrkdwn)}}}};
+    return {{"type", "section"}, {"text", mrkdwn_text(std::move(mrkdwn))}};
 }
 
 json header(std::string plain) {
@@ -62,7 +77,7 @@ json header(std::string plain) {
 
 json context(std::string mrkdwn) {
     if (mrkdwn.size() > kMaxSectionText) mrkdwn = split_text(mrkdwn, kMaxSectionText).front();
-    return {{"type", "context"}, {"elements", json::array({{{"type", "mrkdwn"}, {"text", mrkdwn}}})}};
+    return {{"type", "context"}, {"elements", json::array({mrkdwn_text(std::move(mrkdwn))})}};
 }
 
 json divider() { return {{"type", "divider"}}; }

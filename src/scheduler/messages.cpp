@@ -110,7 +110,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     storage::TaskRepo tasks_repo(db);
     auto tasks = tasks_repo.open_due_between(report, "", iso_day(window_end));
 
-    blocks::MessageBuilder m("1:1 with " + report_name + " — your preparation");
+    blocks::MessageBuilder m("1:1 with " + blocks::escape(report_name) + " — your preparation");
     m.add(blocks::section(":spiral_calendar_pad: *Your 1:1 with <@" + report + ">* is " +
                           slack_time(occurrence, s.tz) + ". Here is what to talk about."));
 

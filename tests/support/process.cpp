@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -78,6 +80,10 @@ ChildProcess::ChildProcess(const ChildOptions& options) {
                                      0644);
     posix_spawn_file_actions_addopen(&fa.actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                      0644);
+    for (const auto& f : {options.stdout_path, options.stderr_path}) {
+        if (!f.empty() && std::find(logs_.begin(), logs_.end(), f) == logs_.end())
+            logs_.push_back(f);
+    }
     const std::string cwd = options.cwd.string();
     if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa.actions, cwd.c_str());
     int rc = posix_spawn(&pid_, options.executable.c_str(), &fa.actions, nullptr, argv.data(),
@@ -93,6 +99,20 @@ ChildProcess::~ChildProcess() {
     if (pid_ > 0 && !exit_code_) {
         ::kill(pid_, SIGKILL);
         reap(true);
+    }
+    keep_logs();
+}
+
+void ChildProcess::keep_logs() const {
+    const char* dir = std::getenv("CAREERBOT_E2E_LOG_DIR");
+    if (dir == nullptr || *dir == '\0' || pid_ <= 0) return;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    for (std::size_t i = 0; i < logs_.size(); ++i) {
+        // <test process>-<child>-<n>-<name>: unique across parallel test processes.
+        auto name = std::to_string(::getpid()) + "-" + std::to_string(pid_) + "-" +
+                    std::to_string(i) + "-" + logs_[i].filename().string();
+        fs::copy_file(logs_[i], fs::path(dir) / name, fs::copy_options::overwrite_existing, ec);
     }
 }
 

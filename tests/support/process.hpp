@@ -41,7 +41,9 @@ struct ChildOptions {
     std::filesystem::path stderr_path;       ///< empty: /dev/null
 };
 
-/// A spawned process; killed (SIGKILL) and reaped on destruction if still running.
+/// A spawned process; killed (SIGKILL) and reaped on destruction if still running. When
+/// CAREERBOT_E2E_LOG_DIR is set (ctest sets it), what it wrote to its stdout/stderr files is
+/// copied there on destruction, so one last test can scan every log the suite produced.
 class ChildProcess {
 public:
     /// Spawns at once; throws std::runtime_error if it cannot.
@@ -62,7 +64,9 @@ public:
 
 private:
     bool reap(bool block);
+    void keep_logs() const;
     pid_t pid_ = -1;
+    std::vector<std::filesystem::path> logs_;  ///< its stdout/stderr files, each once
     std::optional<int> exit_code_;
 };
 
