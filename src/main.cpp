@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,6 +20,7 @@
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
+#include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/people.hpp"
 #ifdef CAREERBOT_HAVE_SLACK
@@ -35,6 +37,7 @@ struct GlobalOptions {
     std::string log_level;
     std::string log_format;
     std::string now;  // console/testing: pretend the clock starts here
+    std::optional<int> ops_port;  // run: overrides ops.port
 };
 
 /// --config, else $CAREERBOT_CONFIG, else config/careerbot.toml when present, else defaults.
@@ -48,6 +51,7 @@ Config load_config(const GlobalOptions& g) {
     if (!g.db_path.empty()) c.database.path = g.db_path;
     if (!g.log_level.empty()) c.log.level = g.log_level;
     if (!g.log_format.empty()) c.log.format = g.log_format;
+    if (g.ops_port) c.ops.port = *g.ops_port;
     init_logging(c.log.level, c.log.format);
     return c;
 }
@@ -65,6 +69,30 @@ std::unique_ptr<Clock> make_clock(const GlobalOptions& g) {
         t = d;
     }
     return std::make_unique<OffsetClock>(t);
+}
+
+/// Who ran this command line, for the audit log: "cli:" and the OS user name.
+std::string cli_actor() {
+    const passwd* pw = ::getpwuid(::geteuid());
+    return "cli:" + (pw != nullptr && pw->pw_name != nullptr ? std::string(pw->pw_name)
+                                                            : std::to_string(::geteuid()));
+}
+
+/// YYYY-MM-DD as unix seconds at 00:00 UTC.
+int64_t day_start(const std::string& iso) {
+    std::istringstream in(iso);
+    date::sys_days d;
+    in >> date::parse("%F", d);
+    if (in.fail() || in.peek() != std::char_traits<char>::eof())
+        throw Error("audit: --since must look like 2026-11-01");
+    return std::chrono::duration_cast<std::chrono::seconds>(d.time_since_epoch()).count();
+}
+
+/// One audit entry per line, tab-separated: time (UTC), actor, action, subject, scope, detail.
+std::string audit_line(const storage::AuditEntry& e) {
+    auto t = date::sys_seconds{std::chrono::seconds{e.at}};
+    return date::format("%FT%TZ", t) + "\t" + e.actor + "\t" + e.action + "\t" + e.subject +
+           "\t" + e.scope + "\t" + e.detail;
 }
 
 std::unique_ptr<storage::Database> open_db(const Config& c) {
@@ -93,6 +121,10 @@ int main(int argc, char** argv) {
 
     auto* run = cli.add_subcommand("run", "Connect to Slack over Socket Mode and serve commands "
                                           "(needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)");
+    run->add_option("--ops-port", g.ops_port,
+                    "Serve /healthz and /metrics on this port of ops.address (overrides "
+                    "ops.port; 0 turns them off)")
+        ->check(CLI::Range(0, 65535));
     std::string as;
     auto* console = cli.add_subcommand("console", "Type careerbot's slash commands in a terminal "
                                                   "(or pipe them in), on the same database");
@@ -121,6 +153,23 @@ int main(int argc, char** argv) {
     export_cmd->add_option("--format", ex.format, "md (default), csv or json")
         ->check(CLI::IsMember({"md", "csv", "json"}));
     export_cmd->add_option("--out", ex.out, "Write to this file instead of standard output");
+
+    // audit: who read whose summaries and exports (issue #7), newest first.
+    struct AuditOptions {
+        std::string subject, actor, since;
+        int limit = 100;
+    } au;
+    auto* audit_cmd = cli.add_subcommand(
+        "audit", "Print the audit log of who read whose summaries and exports, newest first, "
+                 "one tab-separated line per entry: time, actor, action, subject, scope, detail");
+    audit_cmd->add_option("--subject", au.subject,
+                          "Only reads of this person's data (a Slack user id), including "
+                          "org-wide summaries of an org they are in");
+    audit_cmd->add_option("--actor", au.actor,
+                          "Only reads by this Slack user id (or cli:<os user>)");
+    audit_cmd->add_option("--since", au.since, "Only entries on or after this day, YYYY-MM-DD");
+    audit_cmd->add_option("--limit", au.limit, "At most this many entries (default 100)")
+        ->check(CLI::Range(1, 1000000));
 
     auto* manifest = cli.add_subcommand(
         "manifest", "Print the Slack app manifest (JSON) for these commands, to paste into "
@@ -182,6 +231,11 @@ int main(int argc, char** argv) {
             }
             auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
             auto file = commands::make_brag_export(app.services(), who->id, ex.format, quarter, today);
+            // Audited before anything is written out: an export that cannot be logged fails.
+            storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who->id,
+                                            "brags+feedback",
+                                            ex.format + (quarter ? " " + quarter->label() : "")},
+                                           clock->now());
             if (ex.out.empty()) {
                 std::cout << file.content;
             } else {
@@ -190,6 +244,15 @@ int main(int argc, char** argv) {
                 if (!out) throw Error("export: cannot write " + ex.out);
                 std::cerr << "wrote " << file.filename << " to " << ex.out << "\n";
             }
+            return 0;
+        }
+        if (*audit_cmd) {
+            storage::AuditQuery q;
+            if (!au.subject.empty()) q.subject = au.subject;
+            if (!au.actor.empty()) q.actor = au.actor;
+            if (!au.since.empty()) q.since = day_start(au.since);
+            q.limit = au.limit;
+            for (const auto& e : storage::AuditRepo(*db).list(q)) std::cout << audit_line(e) << "\n";
             return 0;
         }
         if (*console) {

@@ -7,6 +7,7 @@
 #include "src/core/blocks.hpp"
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
+#include "src/core/metrics.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot {
@@ -55,6 +56,7 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
         std::random_device rd;
         auto incident = std::to_string(rd() % 1000000);
         logger("app")->error("{} failed (incident {}): {}", what, incident, e.what());
+        ++metrics().handler_errors;
         return Reply::text(":warning: Something went wrong on careerbot's side (incident " +
                            incident + "); nothing was saved. The admins can find it in the logs.");
     }

@@ -97,6 +97,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
     r.get("slack", "ack_deadline_ms", ack_ms);
+    r.get("ops", "address", c.ops.address);
+    r.get("ops", "port", c.ops.port);
     r.reject_unknown();
 
     if (max_text < 1 || max_text > 40000) r.fail("brag", "max_text_bytes", "between 1 and 40000");
@@ -107,6 +109,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     c.slack.ack_deadline = std::chrono::milliseconds(ack_ms);
     if (c.org.fiscal_year_start_month < 1 || c.org.fiscal_year_start_month > 12)
         r.fail("org", "fiscal_year_start_month", "between 1 and 12");
+    if (c.ops.port < 0 || c.ops.port > 65535) r.fail("ops", "port", "between 0 and 65535");
+    if (c.ops.address.empty()) r.fail("ops", "address", "an IP address such as \"127.0.0.1\"");
     if (c.brag.page_size < 1 || c.brag.page_size > 40) r.fail("brag", "page_size", "between 1 and 40");
     if (c.reminders.checkin_interval_weeks < 6 || c.reminders.checkin_interval_weeks > 8)
         r.fail("reminders", "checkin_interval_weeks", "between 6 and 8");

@@ -38,6 +38,10 @@ struct Config {
         std::string feedback_reaction = "star-struck";  ///< reacting with it saves feedback
         std::chrono::milliseconds ack_deadline{2000};  ///< answer in the ack if ready by then
     } slack;
+    struct Ops {
+        std::string address = "127.0.0.1";  ///< where `careerbot run` serves /healthz, /metrics
+        int port = 9187;                    ///< 0 turns the endpoint off
+    } ops;
 
     /// Reads a TOML file; missing keys keep their defaults, unknown keys and bad values throw
     /// careerbot::Error naming the key.

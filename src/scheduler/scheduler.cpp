@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include "src/core/metrics.hpp"
 #include "src/core/logging.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
@@ -354,6 +355,9 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
     if (error.empty()) {
         log->info("reminder {} {} to {}", row.key, found_all ? "was already in Slack" : "sent",
                   row.recipient_id);
+        if (!found_all) ++metrics().reminders_sent;
+    } else {
+        ++metrics().reminders_failed;
     }
     return outcome;
 }

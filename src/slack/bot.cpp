@@ -13,6 +13,9 @@
 //                                 until the next due reminder (at most 60 s), then sends it.
 #include "src/slack/bot.hpp"
 
+#include <malloc.h>
+
+#include <atomic>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -28,6 +31,8 @@
 #include "commands/registry.hpp"
 #include "src/core/logging.hpp"
 #include "src/scheduler/scheduler.hpp"
+#include "src/core/metrics.hpp"
+#include "src/slack/ops_server.hpp"
 #include "src/slack/slack_lookup.hpp"
 #include "src/slack/slack_reminder_sender.hpp"
 #include "src/slack/socket_mode.hpp"
@@ -128,6 +133,7 @@ struct Outcome {
 /// An envelope received and not yet acked (io thread only).
 struct Pending {
     ConnectionId connection = 0;
+    SteadyTime received;
     SteadyTime deadline;
     bool may_ack_early = false;  ///< slash commands and interactions: ack empty at the deadline
 };
@@ -223,6 +229,7 @@ public:
 
     int run() {
         const auto started = std::chrono::steady_clock::now();
+        start_ops();
         storage_thread_ = std::thread([this] { storage_loop(); });
         start_reminders();
         client_.post([this] { sweep(); });
@@ -239,6 +246,7 @@ public:
         auto left = std::max(milliseconds(500), kShutdownBudget - spent);
         if (!api_.drain(left))
             log_->warn("{} Web API calls were still pending at exit", api_.pending());
+        if (ops_) ops_->stop();
         log_->info("stopped (exit code {})", exit_code_);
         return exit_code_;
     }
@@ -280,11 +288,11 @@ private:
             log_->warn("malformed {} envelope{}: {}", env.type.empty() ? "?" : env.type,
                        env.envelope_id.empty() ? "" : " " + env.envelope_id, env.reason);
             // Acked anyway: Slack would only send the same broken envelope again.
-            if (!env.envelope_id.empty()) client_.ack(conn, ack_message(env.envelope_id));
+            if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
             return;
         case EnvelopeKind::unknown:
             log_->info("ignoring envelope of unknown type '{}'", env.type);
-            if (!env.envelope_id.empty()) client_.ack(conn, ack_message(env.envelope_id));
+            if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
             return;
         case EnvelopeKind::slash_command:
             if (deferred_commands_.contains(env.request->command) && reader_app_)
@@ -304,15 +312,14 @@ private:
 
     template <class T>
     void enqueue(const std::string& envelope_id, ConnectionId conn, T&& item, bool may_ack_early) {
-        pending_[envelope_id] =
-            Pending{conn, std::chrono::steady_clock::now() + config_.slack.ack_deadline,
-                    may_ack_early};
+        const auto now = std::chrono::steady_clock::now();
+        pending_[envelope_id] = Pending{conn, now, now + config_.slack.ack_deadline, may_ack_early};
         push_job(Job{envelope_id, conn, std::forward<T>(item)});
     }
 
     void run_deferred(Request request, const std::string& envelope_id, ConnectionId conn) {
         // Read-only and slow: ack now, answer through response_url when ready.
-        client_.ack(conn, ack_message(envelope_id));
+        ack_now(conn, envelope_id);
         deferred_pool_.post([this, request = std::move(request)] {
             // handle_read: no write transaction, so the summary never blocks the writer.
             Reply reply = reader_app_->handle_read(request);
@@ -320,12 +327,24 @@ private:
         });
     }
 
+    /// Acks an envelope that needs no storage work (read-only, unknown, malformed).
+    void ack_now(ConnectionId conn, const std::string& envelope_id) {
+        client_.ack(conn, ack_message(envelope_id));
+        ++metrics().acks;
+        metrics().observe_ack(std::chrono::nanoseconds(0));
+    }
+
     void on_outcomes(std::vector<Outcome>& outcomes) {
+        const auto now = std::chrono::steady_clock::now();
         for (auto& o : outcomes) {
             if (o.envelope_id.empty()) continue;
             auto it = pending_.find(o.envelope_id);
             const bool acked_already = it == pending_.end();
-            if (!acked_already) pending_.erase(it);
+            SteadyTime received = now;
+            if (!acked_already) {
+                received = it->second.received;
+                pending_.erase(it);
+            }
             // An event that did not commit stays unacked: Slack's retry brings it back.
             if (o.failed && o.kind == EnvelopeKind::event) continue;
             bool message_in_ack = false;
@@ -338,6 +357,8 @@ private:
                     payload = *o.reply.response_action;
                 }
                 client_.ack(o.connection, ack_message(o.envelope_id, payload));
+                ++metrics().acks;
+                metrics().observe_ack(now - received);
             }
             if (has_follow_up(o.reply, message_in_ack)) {
                 send_pool_.post([this, reply = std::move(o.reply), target = std::move(o.target),
@@ -354,6 +375,9 @@ private:
                 log_->warn("envelope {} not ready within {} ms; acked, the answer follows",
                            it->first, config_.slack.ack_deadline.count());
                 client_.ack(it->second.connection, ack_message(it->first));
+                ++metrics().acks;
+                ++metrics().acks_late;
+                metrics().observe_ack(now - it->second.received);
                 it = pending_.erase(it);
             } else {
                 ++it;
@@ -384,6 +408,44 @@ private:
 
     ReplyTarget target_of(const Request& r) const {
         return ReplyTarget{r.user_id, r.channel_id, r.response_url, r.trigger_id, false};
+    }
+
+    // ---- operators' endpoint -----------------------------------------------------------
+
+    /// Serves /healthz and /metrics when a port is configured. A port already taken is
+    /// logged, not fatal: Slack traffic matters more than the scrape.
+    void start_ops() {
+        if (config_.ops.port == 0) return;
+        OpsServerOptions o;
+        o.address = config_.ops.address;
+        o.port = static_cast<unsigned short>(config_.ops.port);
+        o.health = [this] { return health(); };
+        ops_ = std::make_unique<OpsServer>(std::move(o));
+        try {
+            ops_->start();
+            log_->info("serving /healthz and /metrics on http://{}:{}/", config_.ops.address,
+                       ops_->port());
+        } catch (const std::exception& e) {
+            log_->warn("{}; running without them", e.what());
+            ops_.reset();
+        }
+    }
+
+    /// Healthy: connected to Slack, the last commit worked, and no batch has been stuck in
+    /// the storage thread for longer than Slack waits for an ack.
+    Health health() const {
+        Health h;
+        const bool connected = metrics().connected.load();
+        const int64_t started = batch_started_.load();
+        const auto busy = started == 0 ? SteadyTime::duration(0)
+                                       : std::chrono::steady_clock::now().time_since_epoch() -
+                                             SteadyTime::duration(started);
+        const bool stalled = busy > std::chrono::seconds(3);
+        h.ok = connected && !stalled && !last_commit_failed_;
+        h.details = {{"slack_connected", connected},
+                     {"storage", stalled ? "stalled" : last_commit_failed_ ? "commit failed" : "ok"},
+                     {"uptime_s", static_cast<int64_t>(metrics().uptime_seconds())}};
+        return h;
     }
 
     // ---- reminder thread --------------------------------------------------------------
@@ -505,6 +567,11 @@ private:
     }
 
     void run_batch(std::vector<Job>& batch) {
+        batch_started_ = std::chrono::steady_clock::now().time_since_epoch().count();
+        struct Done {
+            std::atomic<int64_t>& started;
+            ~Done() { started = 0; }
+        } done{batch_started_};
         auto& db = app_.services().db;
         const auto now = app_.services().clock.now();
         std::vector<Outcome> outcomes;
@@ -538,6 +605,7 @@ private:
                                            !events.remember(e.event_id, now)) {
                                            log_->info("event {} ({}) already processed; acked "
                                                       "only", e.event_id, e.type);
+                                           ++metrics().events_duplicate;
                                            return;
                                        }
                                        o.reply = app_.handle(e);
@@ -564,8 +632,11 @@ private:
                 }
                 find_unprofiled(db, users, to_fetch);
             });
+            last_commit_failed_ = false;
         } catch (const std::exception& e) {
             log_->error("could not commit {} envelopes: {}", batch.size(), e.what());
+            ++metrics().commit_failures;
+            last_commit_failed_ = true;
             outcomes.clear();
             to_fetch.clear();
             for (auto& job : batch) {
@@ -641,6 +712,9 @@ private:
 
     App& app_;
     const Config& config_;
+    std::unique_ptr<OpsServer> ops_;
+    std::atomic<int64_t> batch_started_{0};  ///< steady ticks when the current batch began
+    std::atomic<bool> last_commit_failed_{false};
     std::string app_token_;
     std::shared_ptr<spdlog::logger> log_ = logger("slack");
 
@@ -722,6 +796,12 @@ int run_bot(App& app, const Config& config) {
     if (!api.base_url.ends_with('/')) api.base_url += '/';
     log->info("starting; Slack Web API at {}, database {}", host_of(api.base_url),
               config.database.path);
+
+    // The storage thread frees most of what a batch allocated before the next batch arrives;
+    // glibc would hand those pages back to the kernel (and fault them in again) every batch,
+    // a fifth of the CPU under load. Keep up to a few MB of free heap instead.
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
     Bot bot(app, config, std::move(api), app_token);
     if (!bot.check_bot_token()) return 1;

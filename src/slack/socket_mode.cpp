@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "src/core/logging.hpp"
+#include "src/core/metrics.hpp"
 
 namespace careerbot::slack {
 
@@ -336,6 +337,8 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     void begin_connect(milliseconds delay) {
         if (stopping || connecting) return;
         connecting = true;
+        if (ever_connecting) metrics().reconnects.fetch_add(1, std::memory_order_relaxed);
+        ever_connecting = true;
         if (delay.count() <= 0) return request_url();
         retry_timer.expires_after(delay);
         retry_timer.async_wait([this](error_code ec) {
@@ -398,6 +401,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         auto it = conns.find(id);
         if (it == conns.end()) return;
         Envelope env = parse_envelope(text, std::chrono::system_clock::now());
+        count(env.kind);
         switch (env.kind) {
         case EnvelopeKind::hello: return on_hello(*it->second, env);
         case EnvelopeKind::disconnect: return on_disconnect(*it->second, env.reason);
@@ -407,8 +411,21 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         if (callbacks.on_envelope) callbacks.on_envelope(std::move(env), id);
     }
 
+    static void count(EnvelopeKind kind) {
+        auto& m = metrics();
+        switch (kind) {
+        case EnvelopeKind::slash_command: ++m.envelopes_slash; break;
+        case EnvelopeKind::event: ++m.envelopes_events; break;
+        case EnvelopeKind::interactive: ++m.envelopes_interactive; break;
+        case EnvelopeKind::malformed: ++m.envelopes_malformed; [[fallthrough]];
+        default: ++m.envelopes_other; break;
+        }
+    }
+
     void on_hello(Connection& c, const Envelope& env) {
         c.hello = true;
+        ++metrics().connects;
+        metrics().connected = true;
         policy.on_hello();
         if (attempt == c.id) {
             attempt = 0;
@@ -472,6 +489,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         for (auto& [other_id, other] : conns) {
             if (other->hello && !other->retiring) active = other_id;
         }
+        metrics().connected = active != 0;
         if (active != 0 || connecting) {
             log->info("connection {} closed ({})", id, why);
             return;
@@ -549,6 +567,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     }
 
     void finish_shutdown() {
+        metrics().connected = false;
         close_timer.cancel();
         if (auto done = std::exchange(on_all_closed, nullptr)) net::post(io, std::move(done));
     }
@@ -567,6 +586,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     ConnectionId attempt = 0;
     ConnectionId next_id = 1;
     bool connecting = false;
+    bool ever_connecting = false;  ///< the first connect is not a reconnect
     bool stopping = false;
     bool signalled = false;
     std::function<void()> on_all_closed;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "src/core/logging.hpp"
+#include "src/core/metrics.hpp"
 
 namespace careerbot::slack {
 namespace {
@@ -260,7 +261,11 @@ struct WebApi::Impl {
             response = HttpResponse{};
             response.error = e.what();
         }
-        return interpret(request, response);
+        Outcome out = interpret(request, response);
+        auto& m = metrics();
+        m.api_calls.fetch_add(1, std::memory_order_relaxed);
+        if (out.verdict == Verdict::rate_limited) m.api_rate_limited.fetch_add(1, std::memory_order_relaxed);
+        return out;
     }
 
     SteadyClock::duration backoff(int failures) const {
@@ -296,6 +301,7 @@ struct WebApi::Impl {
 
     void report(const HttpRequest& request, const Outcome& out, int attempts) const {
         if (out.result.ok) return;
+        metrics().api_errors.fetch_add(1, std::memory_order_relaxed);
         // Only the bucket (method name) and Slack's error word: never args, never headers.
         if (out.verdict == Verdict::retryable) {
             log->error("{} failed after {} attempts: {}", request.bucket, attempts,

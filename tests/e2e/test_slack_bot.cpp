@@ -13,6 +13,11 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
 #include "slack_test_server.hpp"
 #include "tests/support/process.hpp"
 
@@ -32,6 +37,52 @@ SlackTestServer::Options server_options() {
     o.bot_token = kBotToken;
     o.app_token = kAppToken;
     return o;
+}
+
+/// A port nothing listens on right now (bound and released at once).
+unsigned short free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+}
+
+struct HttpAnswer {
+    int status = 0;
+    std::string content_type;
+    std::string body;
+};
+
+/// GET http://127.0.0.1:<port><path>; status 0 when nothing answers.
+HttpAnswer http_get(unsigned short port, const std::string& path) {
+    namespace beast = boost::beast;
+    namespace http = beast::http;
+    HttpAnswer out;
+    try {
+        boost::asio::io_context io;
+        beast::tcp_stream stream(io);
+        stream.expires_after(5s);
+        stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+        http::request<http::empty_body> req{http::verb::get, path, 11};
+        req.set(http::field::host, "127.0.0.1");
+        http::write(stream, req);
+        beast::flat_buffer buffer;
+        http::response<http::string_body> res;
+        http::read(stream, buffer, res);
+        out.status = static_cast<int>(res.result_int());
+        out.content_type = std::string(res[http::field::content_type]);
+        out.body = res.body();
+    } catch (const std::exception&) {
+        out.status = 0;
+    }
+    return out;
+}
+
+/// The value of an unlabelled sample (or one with exactly `labels`) in Prometheus text.
+double metric(const std::string& text, const std::string& name_and_labels) {
+    const std::string key = "\n" + name_and_labels + " ";
+    auto at = ("\n" + text).find(key);
+    if (at == std::string::npos) return -1;
+    return std::stod(text.substr(at + key.size() - 1));
 }
 
 /// A test server, a temp dir with a fresh database, and the bot process(es) run against them.
@@ -58,6 +109,7 @@ public:
         o.args = {"--db", db_.string(), "--log-level", "debug"};
         o.args.insert(o.args.end(), global_args.begin(), global_args.end());
         o.args.push_back("run");
+        o.args.insert(o.args.end(), run_args.begin(), run_args.end());
         o.cwd = dir_.path();
         o.stdout_path = logs_.back();
         o.stderr_path = logs_.back();
@@ -155,6 +207,8 @@ private:
 public:
     SlackTestServer server;
     std::unique_ptr<ChildProcess> bot;
+    /// Arguments after `run`: no /healthz port by default, so parallel tests do not collide.
+    std::vector<std::string> run_args{"--ops-port", "0"};
 };
 
 }  // namespace
@@ -562,4 +616,63 @@ TEST_CASE("a 1:1 a few seconds ahead: the manager gets the prep DM once, also ac
     CHECK(reminders == 1);
     CHECK(f.stop_bot() == 0);
     f.check_logs_clean();
+}
+
+TEST_CASE("/healthz and /metrics on the ops port follow what the bot does", "[e2e][slack][ops]") {
+    Fixture f;
+    const unsigned short port = free_port();
+    f.run_args = {"--ops-port", std::to_string(port)};
+    f.start_connected();
+    REQUIRE(wait_until([&] { return http_get(port, "/healthz").status == 200; }, 5s));
+    auto health = json::parse(http_get(port, "/healthz").body);
+    CHECK(health["status"] == "ok");
+    CHECK(health["slack_connected"] == true);
+    CHECK(health["storage"] == "ok");
+
+    SlashCommand c;
+    for (int i = 0; i < 3; ++i) {
+        c.text = "metrics brag " + std::to_string(i);
+        REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    }
+    f.server.send_raw("{not json");
+    c.text = "list";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+
+    auto m = http_get(port, "/metrics");
+    REQUIRE(m.status == 200);
+    CHECK(m.content_type.find("text/plain; version=0.0.4") == 0);
+    CHECK(metric(m.body, "careerbot_envelopes_received_total{type=\"slash_commands\"}") == 4);
+    CHECK(metric(m.body, "careerbot_envelopes_malformed_total") == 1);
+    CHECK(metric(m.body, "careerbot_envelopes_acked_total") == 4);
+    CHECK(metric(m.body, "careerbot_ack_latency_seconds_count") == 4);
+    CHECK(metric(m.body, "careerbot_ack_latency_seconds_bucket{le=\"+Inf\"}") == 4);
+    CHECK(metric(m.body, "careerbot_socket_connects_total") == 1);
+    CHECK(metric(m.body, "careerbot_connected") == 1);
+    CHECK(metric(m.body, "careerbot_web_api_calls_total") >= 1);  // auth.test at least
+    CHECK(m.body.find("# TYPE careerbot_ack_latency_seconds histogram") != std::string::npos);
+
+    // A dropped socket counts as a reconnect.
+    REQUIRE(f.server.drop_connection());
+    REQUIRE(f.server.wait_for_hello_count(2, 10s));
+    CHECK(wait_until([&] {
+        return metric(http_get(port, "/metrics").body, "careerbot_socket_reconnects_total") == 1;
+    }, 5s));
+
+    CHECK(http_get(port, "/nope").status == 404);
+    CHECK(f.stop_bot() == 0);
+    CHECK(http_get(port, "/healthz").status == 0);  // gone with the bot
+    f.check_logs_clean();
+}
+
+TEST_CASE("/healthz answers 503 while the bot cannot reach Slack", "[e2e][slack][ops]") {
+    Fixture f;
+    const unsigned short port = free_port();
+    f.run_args = {"--ops-port", std::to_string(port)};
+    f.server.set_connections_open_error("internal_error");
+    f.start_bot();
+    REQUIRE(wait_until([&] { return http_get(port, "/healthz").status != 0; }, 5s));
+    auto h = http_get(port, "/healthz");
+    CHECK(h.status == 503);
+    CHECK(json::parse(h.body)["slack_connected"] == false);
+    CHECK(f.stop_bot() == 0);
 }
