@@ -252,6 +252,9 @@ public:
         std::string channel = item.value("channel", "");
         std::string ts = item.value("ts", "");
         std::string reactor = e.user_id;
+        // Slack always names who reacted; without one there is nobody to save it for (and the
+        // insert would fail on the people foreign key, so Slack would retry it for nothing).
+        if (reactor.empty()) return Reply::none();
         auto dm = [&](std::string text_in) {
             Reply r;
             Message m;

@@ -207,7 +207,8 @@ std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
     }
     if (w[0] == "in" && w.size() == 3) {
         auto n = to_int(w[1]);
-        if (!n || *n > 3660) return std::nullopt;
+        // "in -3 days" is no due date; and 7 * INT_MIN, or INT_MIN months, overflows.
+        if (!n || *n < 0 || *n > 3660) return std::nullopt;
         const auto& unit = w[2];
         if (unit == "day" || unit == "days")
             return date::year_month_day{today_days + date::days{*n}};

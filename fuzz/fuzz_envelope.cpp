@@ -1,0 +1,31 @@
+// libFuzzer entry point. One Socket Mode websocket message: parse_envelope, the ack, and the App
+// handler it goes to. The checks live in fuzz/harness/envelope.hpp, shared with
+// tests/unit/test_fuzz_regressions.cpp.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "fuzz/harness/envelope.hpp"
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    // stderr only when something is wrong: error lines are what the harness looks for.
+    careerbot::init_logging("error", "text");
+    // Build and seed the world before the first input, so its cost is not charged to it.
+    (void)careerbot::fuzz::world();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    try {
+        careerbot::fuzz::check_envelope({reinterpret_cast<const char*>(data), size});
+    } catch (const careerbot::fuzz::Failure& f) {
+        // abort() is what libFuzzer saves a crash file for.
+        std::fprintf(stderr, "==careerbot-fuzz== FAILURE: %s\n", f.what());
+        std::abort();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "==careerbot-fuzz== uncaught exception: %s\n", e.what());
+        std::abort();
+    }
+    return 0;
+}
