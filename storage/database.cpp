@@ -123,6 +123,8 @@ void Database::write(const std::function<void()>& fn) {
     // savepoints, so one command in a group commit can roll back alone.
     const bool outer = savepoint_depth_ == 0;
     const std::string name = "w" + std::to_string(savepoint_depth_);
+    std::unique_lock<std::mutex> gate;
+    if (outer && gate_) gate = std::unique_lock(*gate_);
     try {
         prepare(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name)->exec();
     } catch (const SQLite::Exception& e) {

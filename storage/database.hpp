@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -69,6 +70,12 @@ public:
     /// a statement already borrowed (a nested use of the same SQL) gets a fresh one-off copy.
     Cached prepare(const std::string& sql);
 
+    /// Connections of one process that share `gate` take it around their write transactions:
+    /// a writer waiting for another one then wakes the moment it commits, instead of sleeping
+    /// in SQLite's busy handler (steps of up to 100 ms) and losing the race again — which
+    /// would hold /brag acks back while the scheduler plans a large batch.
+    void set_write_gate(std::shared_ptr<std::mutex> gate) { gate_ = std::move(gate); }
+
     /// The underlying connection, for repositories.
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
@@ -77,6 +84,7 @@ private:
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
     int savepoint_depth_ = 0;
+    std::shared_ptr<std::mutex> gate_;
     struct Slot {
         std::unique_ptr<SQLite::Statement> stmt;
         bool in_use = false;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
@@ -126,7 +127,7 @@ int Scheduler::sync() {
     for (;;) {
         bool more = false;
         db_.write([&] {
-            auto batch = outbox_.changes(options_.batch * 10);
+            auto batch = outbox_.changes(options_.plan_batch);
             std::set<std::string> tasks;
             std::set<std::string> people;
             for (const auto& c : batch) (c.kind == "task" ? tasks : people).insert(c.ref);
@@ -134,9 +135,10 @@ int Scheduler::sync() {
             for (const auto& p : people) plan_checkin(p, now);
             if (!batch.empty()) outbox_.forget_changes(batch.back().seq);
             looked_at += static_cast<int>(batch.size());
-            more = static_cast<int>(batch.size()) == options_.batch * 10;
+            more = static_cast<int>(batch.size()) == options_.plan_batch;
         });
         if (!more) return looked_at;
+        std::this_thread::yield();  // let a waiting writer (the acks) in between batches
     }
 }
 

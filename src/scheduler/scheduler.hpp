@@ -19,6 +19,8 @@ namespace careerbot::scheduler {
 /// Tuning knobs; the defaults suit production.
 struct SchedulerOptions {
     int batch = 200;                        ///< rows read per query in run_due
+    int plan_batch = 50;                    ///< changes planned per write transaction (short
+                                            ///< transactions keep the acks' writer unblocked)
     std::chrono::seconds find_margin{600};  ///< look this far before a claim in Slack
     int max_attempts = 8;                   ///< then a reminder is dropped and logged
     std::chrono::seconds retry_base{60};    ///< first retry delay; doubles, capped 1 h

@@ -184,6 +184,7 @@ public:
         // Handlers reach Slack (permalinks, reacted messages, profiles) through this; the
         // calls block, which only the storage and deferred threads may do.
         app_.services().slack = &lookup_;
+        app_.services().db.set_write_gate(write_gate_);
         for (const auto& c : app_.commands())
             if (c.deferred) deferred_commands_.insert(c.name);
         // Deferred commands read on their own connection so a slow summary never holds the
@@ -191,6 +192,7 @@ public:
         if (!deferred_commands_.empty() && config_.database.path != ":memory:") {
             reader_db_ = std::make_unique<storage::Database>(config_.database.path,
                                                              config_.database.busy_timeout_ms);
+            reader_db_->set_write_gate(write_gate_);
             reader_app_ = std::make_unique<App>(
                 Services{*reader_db_, app_.services().clock, app_.services().config});
             reader_app_->services().slack = &lookup_;
@@ -460,6 +462,7 @@ private:
         try {
             reminder_db_ = std::make_unique<storage::Database>(config_.database.path,
                                                                config_.database.busy_timeout_ms);
+            reminder_db_->set_write_gate(write_gate_);
             reminder_sender_ = std::make_unique<SlackReminderSender>(api_);
             reminders_ = std::make_unique<scheduler::ReminderService>(
                 *reminder_db_, config_, app_.services().clock, *reminder_sender_);
@@ -713,6 +716,8 @@ private:
     App& app_;
     const Config& config_;
     std::unique_ptr<OpsServer> ops_;
+    /// Shared by this process's connections (storage, reader, reminders): see set_write_gate.
+    std::shared_ptr<std::mutex> write_gate_ = std::make_shared<std::mutex>();
     std::atomic<int64_t> batch_started_{0};  ///< steady ticks when the current batch began
     std::atomic<bool> last_commit_failed_{false};
     std::string app_token_;
