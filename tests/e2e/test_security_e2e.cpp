@@ -72,16 +72,7 @@ struct Run {
         o.cwd = dir.path();
         o.stdout_path = dir / "stdout.log";
         o.stderr_path = dir / "stderr.log";
-        o.env = {{"SLACK_BOT_TOKEN", kBotToken},
-                 {"SLACK_APP_TOKEN", kAppToken},
-                 {"SLACK_API_URL", server.api_url()},
-                 {"CAREERBOT_CONFIG", std::nullopt},
-                 {"http_proxy", std::nullopt},
-                 {"https_proxy", std::nullopt},
-                 {"HTTP_PROXY", std::nullopt},
-                 {"HTTPS_PROXY", std::nullopt},
-                 {"ALL_PROXY", std::nullopt},
-                 {"NO_PROXY", "127.0.0.1,localhost"}};
+        o.env = slack_bot_env(kBotToken, kAppToken, server.api_url());
         for (const auto& [k, v] : env) o.env[k] = v;
         bot = std::make_unique<ChildProcess>(o);
     }

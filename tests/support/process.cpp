@@ -144,6 +144,16 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
     return exit_code_;
 }
 
+std::map<std::string, std::optional<std::string>> slack_bot_env(const std::string& bot_token,
+                                                                 const std::string& app_token,
+                                                                 const std::string& api_url) {
+    return {{"SLACK_BOT_TOKEN", bot_token},   {"SLACK_APP_TOKEN", app_token},
+            {"SLACK_API_URL", api_url},       {"CAREERBOT_CONFIG", std::nullopt},
+            {"http_proxy", std::nullopt},     {"https_proxy", std::nullopt},
+            {"HTTP_PROXY", std::nullopt},     {"HTTPS_PROXY", std::nullopt},
+            {"ALL_PROXY", std::nullopt},      {"NO_PROXY", "127.0.0.1,localhost"}};
+}
+
 std::string read_text(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream s;

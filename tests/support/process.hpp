@@ -70,6 +70,12 @@ private:
     std::optional<int> exit_code_;
 };
 
+/// The environment of a bot under test: its tokens, the Slack test server's Web API URL, no
+/// config file and no proxy (every request stays on 127.0.0.1).
+std::map<std::string, std::optional<std::string>> slack_bot_env(const std::string& bot_token,
+                                                                 const std::string& app_token,
+                                                                 const std::string& api_url);
+
 /// The whole content of a file ("" when it does not exist).
 std::string read_text(const std::filesystem::path& file);
 
