@@ -1,6 +1,9 @@
 #include "commands/brag_text.hpp"
 
-#include <regex>
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string_view>
 
 #include "src/core/dates.hpp"
 #include "src/core/error.hpp"
@@ -13,32 +16,98 @@ std::string to_plain(const std::string& slack_text, const blocks::NameLookup& na
     return blocks::render_mrkdwn(slack_text, names);
 }
 
+namespace {
+
+// Hand-written scanners instead of std::regex: parse_brag runs on the storage thread for every
+// /brag, inside the batch whose acks wait for it, and libstdc++'s regex engine cost more than
+// the INSERT. Whitespace is C's isspace, as `\s` is for std::regex in the "C" locale.
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool is_tag_char(char c) {  // [\w\-]
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+}
+bool is_url_char(char c) { return !is_space(c) && c != '<' && c != '>' && c != '|' && c != '"'; }
+
+/// Case-insensitive match of ASCII `word` at `s[pos]`.
+bool word_at(std::string_view s, std::size_t pos, std::string_view word) {
+    if (s.size() - pos < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(s[pos + i])) != word[i]) return false;
+    }
+    return true;
+}
+
+/// Where `impact:` starts at the beginning or after whitespace, any case; npos if nowhere.
+std::size_t find_impact(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((i == 0 || is_space(s[i - 1])) && word_at(s, i, "impact:")) return i;
+    }
+    return std::string_view::npos;
+}
+
+/// The first http:// or https:// link (any case) up to whitespace, <, >, | or a quote.
+std::optional<std::string> find_url(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        std::size_t start = 0;
+        if (word_at(s, i, "https://")) start = i + 8;
+        else if (word_at(s, i, "http://")) start = i + 7;
+        else continue;
+        std::size_t end = start;
+        while (end < s.size() && is_url_char(s[end])) ++end;
+        if (end > start) return std::string(s.substr(i, end - i));
+    }
+    return std::nullopt;
+}
+
+/// Hashtags at the start or after whitespace: `#` and a run of letters, digits, `_` and `-`,
+/// or, for tags starting with a non-ASCII character, everything up to whitespace or `#`.
+std::vector<std::string> find_tags(std::string_view s) {
+    std::vector<std::string> tags;
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        if (s[i] != '#' || (i > 0 && !is_space(s[i - 1]))) continue;
+        std::size_t end = i + 1;
+        if (is_tag_char(s[end])) {
+            while (end < s.size() && is_tag_char(s[end])) ++end;
+        } else if (static_cast<unsigned char>(s[end]) >= 0x80) {
+            while (end < s.size() && !is_space(s[end]) && s[end] != '#') ++end;
+        } else {
+            continue;
+        }
+        std::string tag = text::lower(s.substr(i + 1, end - i - 1));
+        if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(std::move(tag));
+        i = end - 1;
+    }
+    return tags;
+}
+
+}  // namespace
+
+BragMarkup scan_brag_markup(const std::string& plain_text) {
+    BragMarkup m;
+    std::string_view body = plain_text;
+    if (auto at = find_impact(body); at != std::string::npos) {
+        m.impact = text::trim(body.substr(at + 7));
+        m.body = text::trim(body.substr(0, at));
+    } else {
+        m.body = plain_text;
+    }
+    if (auto link = find_url(m.body)) {
+        m.link = std::move(*link);
+        while (!m.link.empty() && std::string(".,;:!?)").find(m.link.back()) != std::string::npos)
+            m.link.pop_back();
+    } else if (auto in_impact = find_url(m.impact)) {
+        m.link = std::move(*in_impact);
+    }
+    m.tags = find_tags(m.body);
+    return m;
+}
+
 storage::BragFields parse_brag(const std::string& plain_text, date::year_month_day today) {
+    BragMarkup m = scan_brag_markup(plain_text);
     storage::BragFields f;
-    std::string body = plain_text;
-
-    static const std::regex impact_re(R"((^|\s)impact:\s*)", std::regex::icase);
-    std::smatch m;
-    if (std::regex_search(body, m, impact_re)) {
-        f.impact = text::trim(body.substr(static_cast<std::size_t>(m.position() + m.length())));
-        body = text::trim(body.substr(0, static_cast<std::size_t>(m.position())));
-    }
-
-    static const std::regex url_re(R"(https?://[^\s<>|"]+)", std::regex::icase);
-    if (std::regex_search(body, m, url_re)) {
-        f.link = m.str();
-        while (!f.link.empty() && std::string(".,;:!?)").find(f.link.back()) != std::string::npos)
-            f.link.pop_back();
-    } else if (std::regex_search(f.impact, m, url_re)) {
-        f.link = m.str();
-    }
-
-    static const std::regex tag_re(R"((^|\s)#([\w\-]+|[^\s\x00-\x7F][^\s#]*))");
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), tag_re);
-         it != std::sregex_iterator(); ++it) {
-        std::string tag = text::lower((*it)[2].str());
-        if (std::find(f.tags.begin(), f.tags.end(), tag) == f.tags.end()) f.tags.push_back(tag);
-    }
+    std::string body = std::move(m.body);
+    f.impact = std::move(m.impact);
+    f.link = std::move(m.link);
+    f.tags = std::move(m.tags);
 
     f.growth = growth_from_tags(f.tags);
     f.happened_on = iso_date(today);

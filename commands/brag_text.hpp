@@ -14,6 +14,18 @@ namespace careerbot::commands {
 /// to plain `@here` (harmless once stored; escaped again whenever it is echoed).
 std::string to_plain(const std::string& slack_text, const blocks::NameLookup& names);
 
+/// What parse_brag finds in a brag's plain text before it looks for a date: the impact (after
+/// the first `impact:` at the start or after whitespace, any case), the first http(s) link
+/// (in the text, else in the impact), the distinct `#tags` in lower case, and the `body`:
+/// the text before `impact:`, trimmed (all of the text, as it is, when there is none).
+struct BragMarkup {
+    std::string body;
+    std::string impact;
+    std::string link;
+    std::vector<std::string> tags;
+};
+BragMarkup scan_brag_markup(const std::string& plain_text);
+
 /// Parses what follows `/brag` (already plain text): `impact: …` runs to the end and becomes
 /// the impact; the first http(s) URL is the link; `#tags` are collected (lower case) and
 /// `#70`/`#20`/`#10` (or `#job`/`#others`/`#training`) set the 70-20-10 category;

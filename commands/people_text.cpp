@@ -1,7 +1,6 @@
 #include "commands/people_text.hpp"
 
 #include <charconv>
-#include <regex>
 
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
@@ -28,16 +27,12 @@ bool learn_person(Services& s, const std::string& user_id) {
 std::string plain_with_names(Services& s, const std::string& slack_text) {
     // Slack sends mentions as <@U123|name>: that label names a newcomer without a blocking
     // users.info call, which matters because this runs inside the batch whose acks wait on it.
-    static const std::regex mention(R"(<@([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>)");
     storage::PeopleRepo people(s.db);
-    for (auto it = std::sregex_iterator(slack_text.begin(), slack_text.end(), mention);
-         it != std::sregex_iterator(); ++it) {
-        std::string id = (*it)[1].str();
-        std::string label = (*it)[2].str();
-        if (label.empty()) {
-            learn_person(s, id);
+    for (const auto& m : blocks::find_user_mentions(slack_text)) {
+        if (m.label.empty()) {
+            learn_person(s, m.id);
         } else {
-            people.ensure_named(id, label, s.clock.now());
+            people.ensure_named(m.id, m.label, s.clock.now());
         }
     }
     return blocks::render_mrkdwn(slack_text, [&](const std::string& id) { return people.display_name(id); });

@@ -50,12 +50,18 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
                    TimePoint now) {
     Brag b;
     db_.write([&] {
+        // Two plain statements rather than one INSERT … RETURNING: SQLite runs RETURNING
+        // through a temporary table, which made it the most expensive step of /brag. The
+        // write transaction holds the lock, so nobody takes the number in between.
+        auto next = db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?");
+        next->bind(1, author_id);
+        next->executeStep();
+        b.number = next->getColumn(0).getInt();
         auto q = db_.prepare("INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
-                            "created_at, updated_at, source, growth) VALUES (?, "
-                            "(SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?), "
-                            "?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
+                            "created_at, updated_at, source, growth) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                            "?, ?, ?)");
         q->bind(1, author_id);
-        q->bind(2, author_id);
+        q->bind(2, b.number);
         q->bind(3, f.text);
         q->bind(4, f.impact);
         q->bind(5, f.link);
@@ -64,9 +70,8 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
         q->bind(8, to_unix(now));
         q->bind(9, source);
         if (f.growth) q->bind(10, growth_key(*f.growth)); else q->bind(10);
-        q->executeStep();
-        b.id = q->getColumn(0).getInt64();
-        b.number = q->getColumn(1).getInt();
+        q->exec();
+        b.id = db_.sql().getLastInsertRowid();
         insert_tags(b.id, f.tags);
     });
     b.author_id = author_id;

@@ -1,5 +1,7 @@
 #include "storage/database.hpp"
 
+#include <stdexcept>
+
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
@@ -28,6 +30,33 @@ Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
     } catch (const SQLite::Exception& e) {
         throw StorageError("cannot open database " + path + ": " + e.what());
     }
+}
+
+void Database::defer_checkpoints(std::function<void()> request, int pages) {
+    checkpoint_request_ = std::move(request);
+    checkpoint_pages_ = pages;
+    if (!checkpoint_request_) {  // back to SQLite's own checkpoints
+        sqlite3_wal_autocheckpoint(db_->getHandle(), pages);
+        return;
+    }
+    // Replaces SQLite's own hook, which is what runs the automatic checkpoint.
+    sqlite3_wal_hook(
+        db_->getHandle(),
+        [](void* self, sqlite3*, const char*, int wal_pages) {
+            auto& db = *static_cast<Database*>(self);
+            if (wal_pages >= db.checkpoint_pages_ && db.checkpoint_request_)
+                db.checkpoint_request_();
+            return SQLITE_OK;
+        },
+        this);
+}
+
+void Database::checkpoint() {
+    int wal_pages = 0, copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             &wal_pages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        throw StorageError(std::string("checkpoint failed: ") + sqlite3_errmsg(db_->getHandle()));
 }
 
 int Database::latest_version() {
@@ -122,7 +151,22 @@ void Database::write(const std::function<void()>& fn) {
     // on the same file waits on the busy timeout instead of failing half-way; inner levels are
     // savepoints, so one command in a group commit can roll back alone.
     const bool outer = savepoint_depth_ == 0;
-    const std::string name = "w" + std::to_string(savepoint_depth_);
+    if (optimistic_ && !outer) {
+        // No savepoint (see write_optimistic): an exception leaving this level means the
+        // whole transaction must be redone with savepoints.
+        ++savepoint_depth_;
+        try {
+            fn();
+        } catch (...) {
+            --savepoint_depth_;
+            tainted_ = true;
+            throw;
+        }
+        --savepoint_depth_;
+        return;
+    }
+    std::string name = "w";
+    name += std::to_string(savepoint_depth_);
     std::unique_lock<std::mutex> gate;
     if (outer && gate_) gate = std::unique_lock(*gate_);
     try {
@@ -155,6 +199,29 @@ void Database::write(const std::function<void()>& fn) {
             try { db_->exec("ROLLBACK"); } catch (const SQLite::Exception&) {}
         }
         throw StorageError(std::string("could not commit: ") + e.what());
+    }
+}
+
+bool Database::write_optimistic(const std::function<void()>& fn) {
+    if (savepoint_depth_ != 0) throw std::logic_error("write_optimistic inside a transaction");
+    optimistic_ = true;
+    tainted_ = false;
+    struct Restore {
+        Database& db;
+        ~Restore() { db.optimistic_ = db.tainted_ = false; }
+    } restore{*this};
+    struct Redo {};
+    try {
+        // A handler may have caught the exception itself and carried on; the transaction
+        // still holds the writes a savepoint would have undone, so it is redone either way.
+        write([&] {
+            fn();
+            if (tainted_) throw Redo{};
+        });
+        return true;
+    } catch (...) {
+        if (tainted_) return false;  // write() rolled back; the caller runs it again
+        throw;
     }
 }
 

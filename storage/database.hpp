@@ -64,6 +64,20 @@ public:
     /// while each command still rolls back on its own.
     void write(const std::function<void()>& fn);
 
+    /// Runs `fn` as one transaction like write(), but the write() levels inside it open no
+    /// savepoints: a savepoint costs about as much as the INSERT of a brag, and in a group
+    /// commit nearly every command succeeds. If an exception crosses one of those levels —
+    /// the only case where a savepoint would have rolled something back — the transaction is
+    /// marked (tainted()), rolled back as a whole, and this returns false: the caller then runs
+    /// the same work again with write(), where every level has its savepoint. Returns true
+    /// when `fn` committed. Exceptions that cross no write() level propagate as from write().
+    bool write_optimistic(const std::function<void()>& fn);
+
+    /// True inside write_optimistic() once an exception crossed a write() level: the work
+    /// done so far will be rolled back and run again, so it should stop early and leave the
+    /// error to the second run (which reports it).
+    bool tainted() const { return optimistic_ && tainted_; }
+
     /// The statement for `sql`, compiled once per connection and reused: parsing SQL costs
     /// more than running a small INSERT, and the hot paths (/brag, event dedupe, savepoints)
     /// run the same few statements thousands of times a second. Use it for fixed SQL text;
@@ -76,6 +90,18 @@ public:
     /// would hold /brag acks back while the scheduler plans a large batch.
     void set_write_gate(std::shared_ptr<std::mutex> gate) { gate_ = std::move(gate); }
 
+    /// Stops this connection from checkpointing the WAL itself, which SQLite otherwise does
+    /// inside the COMMIT that takes the WAL past 1,000 pages: copying them into the database
+    /// file and syncing it held the bot's storage thread, and every ack behind it. Instead,
+    /// `request` is called (on the committing thread, so it must be quick) after each commit
+    /// that leaves `pages` or more in the WAL, and another connection runs checkpoint().
+    /// An empty `request` gives the checkpoints back to SQLite.
+    void defer_checkpoints(std::function<void()> request, int pages = 1000);
+
+    /// Copies the WAL into the database file as far as readers allow, without waiting for
+    /// anyone (`PRAGMA wal_checkpoint(PASSIVE)`); the next writer then starts the WAL afresh.
+    void checkpoint();
+
     /// The underlying connection, for repositories.
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
@@ -84,7 +110,11 @@ private:
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
     int savepoint_depth_ = 0;
+    bool optimistic_ = false;  ///< inside write_optimistic(): inner levels take no savepoint
+    bool tainted_ = false;     ///< an exception crossed an inner level in optimistic mode
     std::shared_ptr<std::mutex> gate_;
+    std::function<void()> checkpoint_request_;  ///< see defer_checkpoints()
+    int checkpoint_pages_ = 1000;
     struct Slot {
         std::unique_ptr<SQLite::Statement> stmt;
         bool in_use = false;

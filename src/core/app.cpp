@@ -47,12 +47,17 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
         });
         return reply;
     } catch (const UserError& e) {
+        // In an optimistic group commit (Database::write_optimistic) the batch is redone with
+        // savepoints, and that second run answers and logs; this one only steps aside.
+        if (services_.db.tainted()) throw;
         return Reply::text(e.what());
     } catch (const storage::StorageError& e) {
+        if (services_.db.tainted()) throw;
         logger("app")->error("{} failed on storage: {}", what, e.what());
         return Reply::text(":warning: careerbot could not reach its database just now; nothing "
                            "was saved. Please try again in a minute.");
     } catch (const std::exception& e) {
+        if (services_.db.tainted()) throw;
         std::random_device rd;
         auto incident = std::to_string(rd() % 1000000);
         logger("app")->error("{} failed (incident {}): {}", what, incident, e.what());

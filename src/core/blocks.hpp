@@ -67,4 +67,14 @@ std::string render_text(const Message& message, const NameLookup& names);
 /// Decodes Slack's mrkdwn markup in a single string (links, mentions, dates, entities).
 std::string render_mrkdwn(std::string_view mrkdwn, const NameLookup& names);
 
+/// A user mention as Slack sends it in message and command text: `<@U123>` or
+/// `<@U123|label>` (the label is empty in the first form).
+struct UserMention {
+    std::string id;
+    std::string label;
+};
+
+/// Every `<@id>` / `<@id|label>` in `text`, in order; ids are letters, digits, `_`, `.`, `-`.
+std::vector<UserMention> find_user_mentions(std::string_view text);
+
 }  // namespace careerbot::blocks

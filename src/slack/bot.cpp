@@ -37,6 +37,7 @@
 #include "src/slack/slack_reminder_sender.hpp"
 #include "src/slack/socket_mode.hpp"
 #include "src/slack/web_api.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/events.hpp"
 #include "storage/people.hpp"
 
@@ -185,6 +186,12 @@ public:
         // calls block, which only the storage and deferred threads may do.
         app_.services().slack = &lookup_;
         app_.services().db.set_write_gate(write_gate_);
+        // The storage thread's commits never stop to copy the WAL into the database file.
+        if (config_.database.path != ":memory:") {
+            checkpointer_ = std::make_unique<storage::BackgroundCheckpointer>(
+                config_.database.path, config_.database.busy_timeout_ms);
+            app_.services().db.defer_checkpoints([this] { checkpointer_->request(); });
+        }
         for (const auto& c : app_.commands())
             if (c.deferred) deferred_commands_.insert(c.name);
         // Deferred commands read on their own connection so a slow summary never holds the
@@ -206,8 +213,10 @@ public:
         stop_storage();
         deferred_pool_.join();
         send_pool_.join();
-        // The App outlives this bot; it must not keep a lookup over a destroyed WebApi.
+        // The App outlives this bot; it must not keep a lookup over a destroyed WebApi, nor
+        // a commit hook calling a destroyed checkpointer.
         app_.services().slack = nullptr;
+        app_.services().db.defer_checkpoints(nullptr);
     }
 
     /// Checks the bot token; false when Slack refuses it for good.
@@ -358,7 +367,7 @@ private:
                 } else if (o.interaction_type == "view_submission" && o.reply.response_action) {
                     payload = *o.reply.response_action;
                 }
-                client_.ack(o.connection, ack_message(o.envelope_id, payload));
+                client_.ack(o.connection, ack_message(o.envelope_id, std::move(payload)));
                 ++metrics().acks;
                 metrics().observe_ack(now - received);
             }
@@ -581,9 +590,10 @@ private:
         std::vector<std::string> to_fetch;
         bool plans_reminders = false;
         try {
-            // Group commit: one fsync for everything that arrived together; App::handle puts
-            // each handler in its own savepoint so one failure does not undo the others.
-            db.write([&] {
+            // Group commit: one fsync for everything that arrived together. Each handler runs
+            // as its own unit (App::handle), so one failure does not undo the others: first
+            // without savepoints, and only if some handler failed, again with one each.
+            auto body = [&] {
                 outcomes.clear();
                 to_fetch.clear();
                 storage::ProcessedEventsRepo events(db);
@@ -631,10 +641,12 @@ private:
                                    },
                                },
                                job.item);
+                    if (db.tainted()) return;  // rolled back and redone with savepoints
                     outcomes.push_back(std::move(o));
                 }
                 find_unprofiled(db, users, to_fetch);
-            });
+            };
+            if (!db.write_optimistic(body)) db.write(body);
             last_commit_failed_ = false;
         } catch (const std::exception& e) {
             log_->error("could not commit {} envelopes: {}", batch.size(), e.what());
@@ -718,6 +730,7 @@ private:
     std::unique_ptr<OpsServer> ops_;
     /// Shared by this process's connections (storage, reader, reminders): see set_write_gate.
     std::shared_ptr<std::mutex> write_gate_ = std::make_shared<std::mutex>();
+    std::unique_ptr<storage::BackgroundCheckpointer> checkpointer_;
     std::atomic<int64_t> batch_started_{0};  ///< steady ticks when the current batch began
     std::atomic<bool> last_commit_failed_{false};
     std::string app_token_;

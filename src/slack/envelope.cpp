@@ -118,10 +118,141 @@ bool parse_interactive(const json& payload, TimePoint received_at, Envelope& env
     return true;
 }
 
+/// Reads a slash-command envelope through nlohmann's SAX interface instead of building a DOM:
+/// slash commands are the bulk of the traffic and their fields are all flat strings, so only
+/// those are kept. It reads exactly what the DOM path below reads, with the same rules (the
+/// last of repeated keys wins; a field of another type counts as missing). Anything else —
+/// other envelope types, invalid JSON — returns false and takes the DOM path.
+class SlashCommandSax : public nlohmann::json_sax<json> {
+public:
+    bool null() override { return scalar(); }
+    bool boolean(bool value) override {
+        if (depth_ == 1 && key_ == "accepts_response_payload") accepts_ = value;
+        return scalar();
+    }
+    bool number_integer(number_integer_t value) override { return integer(value); }
+    bool number_unsigned(number_unsigned_t value) override {
+        return integer(static_cast<number_integer_t>(value));
+    }
+    bool number_float(number_float_t, const string_t&) override { return scalar(); }
+    bool binary(binary_t&) override { return scalar(); }
+    bool string(string_t& value) override {
+        if (target_) *target_ = std::move(value);
+        target_ = nullptr;
+        return true;
+    }
+    bool start_object(std::size_t) override {
+        if (depth_ == 0) {
+            top_is_object_ = true;
+        } else if (depth_ == 1 && key_ == "payload") {
+            payload_is_object_ = true;
+            in_payload_ = true;
+            r_ = Request{};  // a repeated "payload" replaces the first, as in the DOM
+        } else {
+            scalar();  // a wanted field holding an object is not a string
+        }
+        ++depth_;
+        return true;
+    }
+    bool end_object() override {
+        --depth_;
+        if (depth_ == 1) in_payload_ = false;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        scalar();
+        ++depth_;
+        return true;
+    }
+    bool end_array() override {
+        --depth_;
+        return true;
+    }
+    bool key(string_t& k) override {
+        target_ = nullptr;
+        if (depth_ == 1) {
+            key_ = std::move(k);
+            if (key_ == "payload") payload_is_object_ = in_payload_ = false;
+            target_ = key_ == "type"           ? &type_
+                      : key_ == "envelope_id"  ? &envelope_id_
+                      : key_ == "retry_reason" ? &retry_reason_
+                                               : nullptr;
+            if (key_ == "accepts_response_payload") accepts_ = false;
+            if (key_ == "retry_attempt") retry_attempt_ = 0;
+        } else if (depth_ == 2 && in_payload_) {
+            target_ = k == "user_id"        ? &r_.user_id
+                      : k == "user_name"    ? &r_.user_name
+                      : k == "team_id"      ? &r_.team_id
+                      : k == "channel_id"   ? &r_.channel_id
+                      : k == "channel_name" ? &r_.channel_name
+                      : k == "command"      ? &r_.command
+                      : k == "text"         ? &r_.text
+                      : k == "trigger_id"   ? &r_.trigger_id
+                      : k == "response_url" ? &r_.response_url
+                                            : nullptr;
+        }
+        if (target_) target_->clear();  // until a string arrives, the field is missing
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+        return false;
+    }
+
+    /// True when `text` was a valid slash-command envelope object; fills `env` then.
+    bool finish(TimePoint received_at, Envelope& env) {
+        if (!top_is_object_ || type_ != "slash_commands") return false;
+        env.type = std::move(type_);
+        env.envelope_id = std::move(envelope_id_);
+        env.accepts_response_payload = accepts_;
+        env.retry_attempt = retry_attempt_;
+        env.retry_reason = std::move(retry_reason_);
+        env.kind = EnvelopeKind::slash_command;
+        r_.received_at = received_at;
+        r_.source = "slack";
+        if (!payload_is_object_ || r_.command.empty() || r_.user_id.empty()) {
+            env.kind = EnvelopeKind::malformed;
+            env.reason = "slash command without command or user_id";
+        } else if (env.envelope_id.empty()) {
+            env.kind = EnvelopeKind::malformed;
+            env.reason = env.type + " envelope without envelope_id";
+        } else {
+            env.request = std::move(r_);
+        }
+        return true;
+    }
+
+private:
+    bool integer(number_integer_t value) {
+        if (depth_ == 1 && key_ == "retry_attempt") retry_attempt_ = static_cast<int>(value);
+        return scalar();
+    }
+    /// Any value that is not a string: a wanted string field stays missing.
+    bool scalar() {
+        target_ = nullptr;
+        return true;
+    }
+
+    int depth_ = 0;
+    bool top_is_object_ = false;
+    bool payload_is_object_ = false;
+    bool in_payload_ = false;
+    std::string key_;  ///< the current top-level key
+    std::string* target_ = nullptr;
+    std::string type_, envelope_id_, retry_reason_;
+    bool accepts_ = false;
+    int retry_attempt_ = 0;
+    Request r_;
+};
+
 }  // namespace
 
 Envelope parse_envelope(std::string_view text, TimePoint received_at) {
     Envelope env;
+    {
+        SlashCommandSax sax;
+        if (json::sax_parse(text.begin(), text.end(), &sax) && sax.finish(received_at, env))
+            return env;
+    }
     json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) {
         env.reason = j.is_discarded() ? "not valid JSON" : "not a JSON object";
@@ -171,9 +302,9 @@ Envelope parse_envelope(std::string_view text, TimePoint received_at) {
     return env;
 }
 
-std::string ack_message(const std::string& envelope_id, const nlohmann::json& payload) {
+std::string ack_message(const std::string& envelope_id, nlohmann::json payload) {
     json ack = {{"envelope_id", envelope_id}};
-    if (!payload.is_null()) ack["payload"] = payload;
+    if (!payload.is_null()) ack["payload"] = std::move(payload);
     // Replace invalid UTF-8 from user text instead of throwing half-way through an ack.
     return ack.dump(-1, ' ', false, json::error_handler_t::replace);
 }

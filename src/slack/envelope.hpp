@@ -42,8 +42,7 @@ struct Envelope {
 Envelope parse_envelope(std::string_view text, TimePoint received_at);
 
 /// The ack for `envelope_id`, with `payload` when it is not null.
-std::string ack_message(const std::string& envelope_id,
-                        const nlohmann::json& payload = nlohmann::json());
+std::string ack_message(const std::string& envelope_id, nlohmann::json payload = nlohmann::json());
 
 /// A short, log-safe name for an envelope kind ("slash_command", …).
 const char* kind_name(EnvelopeKind kind);

@@ -210,3 +210,36 @@ TEST_CASE("a handler that throws is answered with an apology and rolled back", "
     CHECK_THAT(t.say("alice", "/boom", ""), Catch::Contains("Something went wrong"));
     CHECK(t.count("SELECT count(*) FROM brags") == 0);
 }
+
+TEST_CASE("a group commit with a refused brag answers each and keeps the others", "[brag]") {
+    // What the bot's storage thread does with a batch (see Database::write_optimistic).
+    TestApp t;
+    std::vector<std::string> answers;
+    auto batch = [&] {
+        answers.clear();
+        for (const char* text : {"shipped the importer", "yesterday", "wrote the RFC"}) {
+            answers.push_back(t.text(t.run("alice", "/brag", text)));
+            if (t.db.tainted()) return;
+        }
+    };
+    CHECK_FALSE(t.db.write_optimistic(batch));  // the refused brag taints the optimistic run
+    CHECK(t.count("SELECT count(*) FROM brags") == 0);
+    t.db.write(batch);
+    REQUIRE(answers.size() == 3);
+    CHECK_THAT(answers[0], Catch::Contains("Logged brag *#1*"));
+    CHECK_THAT(answers[1], Catch::Contains("Tell me what you did"));
+    CHECK_THAT(answers[2], Catch::Contains("Logged brag *#2*"));
+    CHECK(t.count("SELECT count(*) FROM brags WHERE author_id = 'alice'") == 2);
+}
+
+TEST_CASE("an optimistic group commit of good brags commits them in one go", "[brag]") {
+    TestApp t;
+    std::vector<std::string> answers;
+    CHECK(t.db.write_optimistic([&] {
+        for (int i = 1; i <= 5; ++i)
+            answers.push_back(t.text(t.run("alice", "/brag", "task " + std::to_string(i) + " #x")));
+    }));
+    REQUIRE(answers.size() == 5);
+    CHECK_THAT(answers[4], Catch::Contains("Logged brag *#5*"));
+    CHECK(t.count("SELECT count(*) FROM brag_tags WHERE tag = 'x'") == 5);
+}

@@ -48,6 +48,74 @@ TEST_CASE("a slash command envelope becomes a Request", "[envelope]") {
     CHECK(env.request->source == "slack");
 }
 
+TEST_CASE("slash commands read without a DOM follow the DOM's rules", "[envelope]") {
+    // Slash commands take a SAX fast path; these are the corners where it could differ.
+    auto slash = [](const std::string& text) { return parse_envelope(text, kNow); };
+
+    SECTION("key order, escapes and unknown or nested fields") {
+        auto env = slash(R"({"type":"slash_commands","accepts_response_payload":true,)"
+                         R"("payload":{"extra":{"user_id":"UX","text":"no"},"list":[{"command":"/x"}],)"
+                         R"("text":"caf\u00e9 \"quoted\" <@U2>","command":"/brag","user_id":"U1",)"
+                         R"("is_enterprise_install":"false","channel_id":"C1"},)"
+                         R"("envelope_id":"E1","retry_attempt":0})");
+        REQUIRE(env.kind == EnvelopeKind::slash_command);
+        REQUIRE(env.request);
+        CHECK(env.envelope_id == "E1");
+        CHECK(env.accepts_response_payload);
+        CHECK(env.request->user_id == "U1");
+        CHECK(env.request->command == "/brag");
+        CHECK(env.request->text == "caf\xC3\xA9 \"quoted\" <@U2>");
+        CHECK(env.request->channel_id == "C1");
+        CHECK(env.request->team_id.empty());
+    }
+    SECTION("the last of repeated keys wins") {
+        auto env = slash(R"({"envelope_id":"E1","type":"slash_commands","payload":)"
+                         R"({"user_id":"U1","command":"/a","command":"/brag","text":"x","text":3}})");
+        REQUIRE(env.request);
+        CHECK(env.request->command == "/brag");
+        CHECK(env.request->text.empty());  // a number is not text
+        auto second_payload = slash(R"({"envelope_id":"E1","type":"slash_commands","payload":)"
+                                    R"({"user_id":"U1","command":"/a"},"payload":{"user_id":"U2",)"
+                                    R"("command":"/b"}})");
+        REQUIRE(second_payload.request);
+        CHECK(second_payload.request->user_id == "U2");
+        auto payload_replaced = slash(R"({"envelope_id":"E1","type":"slash_commands","payload":)"
+                                      R"({"user_id":"U1","command":"/a"},"payload":"gone"})");
+        CHECK(payload_replaced.kind == EnvelopeKind::malformed);
+        auto id_replaced = slash(R"({"envelope_id":"E1","envelope_id":7,"type":"slash_commands",)"
+                                 R"("payload":{"user_id":"U1","command":"/a"}})");
+        CHECK(id_replaced.kind == EnvelopeKind::malformed);
+        CHECK(id_replaced.reason == "slash_commands envelope without envelope_id");
+    }
+    SECTION("fields of the wrong type count as missing") {
+        auto env = slash(R"({"envelope_id":"E1","type":"slash_commands","accepts_response_payload":1,)"
+                         R"("retry_attempt":"2","payload":{"user_id":"U1","command":"/brag",)"
+                         R"("text":{"t":"x"},"channel_id":["C1"],"trigger_id":null}})");
+        REQUIRE(env.request);
+        CHECK_FALSE(env.accepts_response_payload);
+        CHECK(env.retry_attempt == 0);
+        CHECK(env.request->text.empty());
+        CHECK(env.request->channel_id.empty());
+        CHECK(env.request->trigger_id.empty());
+        auto retried = slash(R"({"envelope_id":"E1","type":"slash_commands","retry_attempt":2,)"
+                             R"("retry_reason":"timeout","payload":{"user_id":"U1","command":"/b"}})");
+        CHECK(retried.retry_attempt == 2);
+        CHECK(retried.retry_reason == "timeout");
+    }
+    SECTION("broken or foreign input takes the general path") {
+        CHECK(slash(R"({"type":"slash_commands","envelope_id":"E1","payload":{"user_id":"U1")")
+                  .reason == "not valid JSON");
+        CHECK(slash(R"({"type":"slash_commands"} trailing)").reason == "not valid JSON");
+        CHECK(slash(R"(["slash_commands"])").reason == "not a JSON object");
+        auto nested_type = slash(R"({"payload":{"type":"slash_commands"},"envelope_id":"E1"})");
+        CHECK(nested_type.kind == EnvelopeKind::unknown);
+        auto no_user = slash(R"({"type":"slash_commands","envelope_id":"E1","payload":{"command":"/b"}})");
+        CHECK(no_user.kind == EnvelopeKind::malformed);
+        CHECK(no_user.reason == "slash command without command or user_id");
+        CHECK(no_user.envelope_id == "E1");  // still acked
+    }
+}
+
 TEST_CASE("an events_api envelope becomes an Event with its retry counter", "[envelope]") {
     json j = {{"type", "events_api"},
               {"envelope_id", "E2"},

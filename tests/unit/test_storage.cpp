@@ -2,11 +2,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <SQLiteCpp/Statement.h>
 
 #include "fixture.hpp"
 #include "storage/brags.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
 #include "storage/people.hpp"
 
@@ -109,6 +111,104 @@ TEST_CASE("a failed write rolls back only its own savepoint", "[storage]") {
     });
     CHECK(people.find("U1"));
     CHECK_FALSE(people.find("U2"));
+}
+
+TEST_CASE("an optimistic group commit commits when nothing fails", "[storage]") {
+    storage::Database db(":memory:");
+    db.migrate();
+    ManualClock clock(careerbot::testing::test_now());
+    storage::PeopleRepo people(db);
+    bool committed = db.write_optimistic([&] {
+        for (const char* id : {"U1", "U2", "U3"})
+            db.write([&] { people.ensure(id, id, clock.now()); });
+        CHECK_FALSE(db.tainted());
+    });
+    CHECK(committed);
+    CHECK(people.find("U1"));
+    CHECK(people.find("U3"));
+    CHECK_FALSE(db.tainted());
+}
+
+TEST_CASE("an optimistic group commit with a failed unit is rolled back for a rerun with "
+          "savepoints", "[storage]") {
+    storage::Database db(":memory:");
+    db.migrate();
+    ManualClock clock(careerbot::testing::test_now());
+    storage::PeopleRepo people(db);
+    int runs = 0;
+    auto batch = [&] {
+        ++runs;
+        db.write([&] { people.ensure("U1", "first", clock.now()); });
+        try {
+            db.write([&] {
+                people.ensure("U2", "second", clock.now());
+                throw std::runtime_error("boom");
+            });
+        } catch (const std::runtime_error&) {
+            // A caller that carries on after a failed unit, as the bot's batch does.
+        }
+        db.write([&] { people.ensure("U3", "third", clock.now()); });
+    };
+    CHECK_FALSE(db.write_optimistic(batch));
+    CHECK_FALSE(people.find("U1"));  // nothing of the optimistic run was kept
+    CHECK_FALSE(db.tainted());
+    db.write(batch);  // the rerun: each unit in its own savepoint
+    CHECK(runs == 2);
+    CHECK(people.find("U1"));
+    CHECK_FALSE(people.find("U2"));
+    CHECK(people.find("U3"));
+}
+
+TEST_CASE("an error outside every unit of an optimistic group commit propagates", "[storage]") {
+    storage::Database db(":memory:");
+    db.migrate();
+    ManualClock clock(careerbot::testing::test_now());
+    storage::PeopleRepo people(db);
+    CHECK_THROWS_AS(db.write_optimistic([&] {
+        people.ensure("U1", "one", clock.now());
+        throw std::runtime_error("outside any unit");
+    }),
+                    std::runtime_error);
+    CHECK_FALSE(people.find("U1"));
+    db.write([&] { CHECK_THROWS_AS(db.write_optimistic([] {}), std::logic_error); });
+}
+
+TEST_CASE("a writer's WAL checkpoints can be handed to another connection", "[storage]") {
+    TempDir dir;
+    const auto file = (dir.path / "c.db").string();
+    ManualClock clock(careerbot::testing::test_now());
+    storage::Database db(file);
+    db.migrate();
+    db.checkpoint();
+    const auto size_before = fs::file_size(file);
+    int requests = 0;
+    db.defer_checkpoints([&] { ++requests; }, 20);
+    storage::PeopleRepo(db).ensure("U1", "alice", clock.now());
+    storage::BragRepo brags(db);
+    auto write_some = [&] {
+        for (int i = 0; i < 20; ++i) {
+            db.write([&] {
+                for (int j = 0; j < 20; ++j)
+                    brags.add("U1", {std::string(200, 'x'), "", "", {"t"}, "2026-11-01", {}},
+                              "test", clock.now());
+            });
+        }
+    };
+    write_some();
+    // The writer asked instead of checkpointing: everything is still in the WAL.
+    CHECK(requests > 0);
+    CHECK(fs::file_size(file) == size_before);
+
+    storage::BackgroundCheckpointer checkpointer(file, 1000);
+    db.defer_checkpoints([&] { checkpointer.request(); }, 20);
+    write_some();
+    for (int i = 0; i < 500 && checkpointer.completed() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(checkpointer.completed() > 0);
+    CHECK(fs::file_size(file) > size_before);  // the pages reached the database file
+    CHECK(brags.count({"U1", "", "", -1, 0}) == 800);
+
+    db.defer_checkpoints(nullptr);  // SQLite's own checkpoints again
 }
 
 TEST_CASE("a locked database gives a clear storage error, not a crash", "[storage]") {
