@@ -63,7 +63,7 @@ public:
         std::string ctx = "Keep going — it all adds up at review time. `/brag list` shows them all.";
         if (!tags.empty()) ctx = "Tags: " + tags + " · " + ctx;
         m.add(blocks::context(ctx));
-        return m.reply();
+        return std::move(m).reply();
     }
 
     Reply list(const std::string& viewer, const std::string& args) {

@@ -105,21 +105,29 @@ MessageBuilder& MessageBuilder::add_text(const std::string& mrkdwn) {
     return *this;
 }
 
-std::vector<Message> MessageBuilder::build() const {
+std::vector<Message> MessageBuilder::build() const& { return MessageBuilder(*this).build_from(); }
+
+std::vector<Message> MessageBuilder::build() && { return build_from(); }
+
+std::vector<Message> MessageBuilder::build_from() {
     std::vector<Message> out;
     for (std::size_t i = 0; i < pages_.size(); ++i) {
         Message m;
         m.text = pages_.size() == 1 ? fallback_
                                     : fallback_ + " (" + std::to_string(i + 1) + "/" +
                                           std::to_string(pages_.size()) + ")";
-        m.blocks = pages_[i];
+        m.blocks = std::move(pages_[i]);
         out.push_back(std::move(m));
     }
     return out;
 }
 
-Reply MessageBuilder::reply(bool in_channel) const {
-    auto msgs = build();
+Reply MessageBuilder::reply(bool in_channel) const& { return MessageBuilder(*this).reply_from(in_channel); }
+
+Reply MessageBuilder::reply(bool in_channel) && { return reply_from(in_channel); }
+
+Reply MessageBuilder::reply_from(bool in_channel) {
+    auto msgs = build_from();
     Reply r;
     r.message = std::move(msgs.front());
     r.in_channel = in_channel;

@@ -42,12 +42,19 @@ public:
     MessageBuilder& add(nlohmann::json block);
     /// Appends mrkdwn as one or more sections, split at line ends to fit 3,000 characters.
     MessageBuilder& add_text(const std::string& mrkdwn);
-    /// The messages built so far (at least one).
-    std::vector<Message> build() const;
-    /// Puts the first message in `reply.message` and the rest in `reply.more`.
-    Reply reply(bool in_channel = false) const;
+    /// The messages built so far (at least one). On an rvalue (`std::move(b).build()`) the
+    /// blocks are moved out instead of copied; hot paths such as /brag's answer do that.
+    std::vector<Message> build() const&;
+    std::vector<Message> build() &&;
+    /// Puts the first message in `reply.message` and the rest in `reply.more`; moves like
+    /// build() on an rvalue.
+    Reply reply(bool in_channel = false) const&;
+    Reply reply(bool in_channel = false) &&;
 
 private:
+    std::vector<Message> build_from();  ///< moves the pages out
+    Reply reply_from(bool in_channel);
+
     std::string fallback_;
     std::vector<nlohmann::json> pages_{nlohmann::json::array()};
 };

@@ -47,6 +47,22 @@ std::optional<unsigned> month_named(const std::string& m) {
     return std::nullopt;
 }
 
+/// `YYYY-MM-DD` exactly (four, two and two ASCII digits), not checked for validity. Written out
+/// rather than as a std::regex: every /brag tries its first and last words.
+std::optional<date::year_month_day> iso_date_word(std::string_view w) {
+    auto digits = [&](std::size_t from, std::size_t n) {
+        for (std::size_t i = from; i < from + n; ++i)
+            if (w[i] < '0' || w[i] > '9') return false;
+        return true;
+    };
+    if (w.size() != 10 || w[4] != '-' || w[7] != '-' || !digits(0, 4) || !digits(5, 2) ||
+        !digits(8, 2))
+        return std::nullopt;
+    return date::year_month_day{date::year{*to_int(w.substr(0, 4))},
+                                date::month{static_cast<unsigned>(*to_int(w.substr(5, 2)))},
+                                date::day{static_cast<unsigned>(*to_int(w.substr(8, 2)))}};
+}
+
 std::vector<std::string> words(std::string_view s) {
     std::vector<std::string> out;
     std::string cur;
@@ -103,13 +119,8 @@ date::year_month_day local_date(TimePoint now, const std::string& tz) {
 std::string iso_date(date::year_month_day d) { return date::format("%F", d); }
 
 std::optional<date::year_month_day> parse_iso_date(std::string_view s) {
-    static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
-    std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_match(s.begin(), s.end(), m, iso)) return std::nullopt;
-    date::year_month_day d{date::year{std::stoi(m[1].str())},
-                           date::month{static_cast<unsigned>(std::stoi(m[2].str()))},
-                           date::day{static_cast<unsigned>(std::stoi(m[3].str()))}};
-    if (!d.ok()) return std::nullopt;
+    auto d = iso_date_word(s);
+    if (!d || !d->ok()) return std::nullopt;
     return d;
 }
 
@@ -120,15 +131,7 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase, date::ye
     if (w.size() == 1) {
         if (w[0] == "today") return today;
         if (w[0] == "yesterday") return date::year_month_day{today_days - date::days{1}};
-        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
-        std::smatch m;
-        if (std::regex_match(w[0], m, iso)) {
-            date::year_month_day d{date::year{std::stoi(m[1])},
-                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
-                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
-            if (!d.ok()) return std::nullopt;
-            return d;
-        }
+        if (iso_date_word(w[0])) return parse_iso_date(w[0]);
         if (auto wd = weekday_named(w[0])) {
             auto back = (date::weekday{today_days} - *wd);
             if (back == date::days{0}) back = date::days{7};
@@ -186,15 +189,7 @@ std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
     if (w.size() == 1) {
         if (w[0] == "today") return today;
         if (w[0] == "tomorrow") return date::year_month_day{today_days + date::days{1}};
-        static const std::regex iso(R"((\d{4})-(\d{2})-(\d{2}))");
-        std::smatch m;
-        if (std::regex_match(w[0], m, iso)) {
-            date::year_month_day d{date::year{std::stoi(m[1])},
-                                   date::month{static_cast<unsigned>(std::stoi(m[2]))},
-                                   date::day{static_cast<unsigned>(std::stoi(m[3]))}};
-            if (!d.ok()) return std::nullopt;
-            return d;
-        }
+        if (iso_date_word(w[0])) return parse_iso_date(w[0]);
         if (auto wd = weekday_named(w[0])) return after(*wd);
         return std::nullopt;
     }
