@@ -153,6 +153,9 @@ class SlackTestServer {
     using LogSink = std::function<void(const nlohmann::json&)>;
     /// Builds a custom Web API response for a call (replaces the default handler).
     using Handler = std::function<nlohmann::json(const ApiCall&)>;
+    /// Called on the server thread, without locks held, after each first ack of an envelope,
+    /// with the number of first acks so far.
+    using AckListener = std::function<void(std::uint64_t acks)>;
 
     /// Creates a stopped server.
     explicit SlackTestServer(Options options = {});
@@ -213,6 +216,10 @@ class SlackTestServer {
     /// Delivers a `slash_commands` envelope; returns its ids and response_url/trigger_id.
     SentEnvelope send_slash_command(const SlashCommand& command,
                                     ConnectionIndex connection = std::nullopt);
+    /// Delivers one `slash_commands` envelope per command, in order, each its own message;
+    /// cheaper than one call per command (one lock and one hand-over to the server thread).
+    std::vector<SentEnvelope> send_slash_commands(const std::vector<SlashCommand>& commands,
+                                                  ConnectionIndex connection = std::nullopt);
     /// Delivers an `events_api` envelope wrapping `event`; an empty event_id is generated.
     /// Returns the envelope id.
     std::string send_event(const nlohmann::json& event, const std::string& event_id = "",
@@ -244,6 +251,10 @@ class SlackTestServer {
     bool wait_for_ack_count(std::uint64_t count, std::chrono::milliseconds timeout);
     /// True once no sent envelope is waiting for its ack; false on timeout.
     bool wait_for_no_outstanding(std::chrono::milliseconds timeout);
+    /// Installs `listener` (an empty one removes it). It may send envelopes, so a closed loop
+    /// can refill its window as each ack is read instead of waking a thread of its own. A call
+    /// under way may finish after this returns, so the listener should own what it uses.
+    void set_ack_listener(AckListener listener);
     /// Client messages that were not acks (raw text, in arrival order).
     std::vector<std::string> other_client_messages() const;
 

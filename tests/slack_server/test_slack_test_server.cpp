@@ -2,10 +2,15 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -638,4 +643,195 @@ TEST_CASE("set_handler replaces a response and set_response_delay holds it back"
     auto start = std::chrono::steady_clock::now();
     CHECK(http.api("auth.test", json::object())["ok"] == true);
     CHECK(std::chrono::steady_clock::now() - start >= 50ms);
+}
+
+TEST_CASE("slash command envelopes are byte for byte the DOM's compact dump") {
+    SlackTestServer::Options options;
+    options.team_domain = "quote\"team";
+    SlackTestServer server(options);
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+
+    careerbot::testing::SlashCommand command;
+    command.channel_name = "back\\slash";
+    command.team_id = "T0OTHER";
+    for (std::string text :
+         {std::string("shipped \"v2\"\n\ttab \x01 ctl \x7f del"),
+          std::string("caf\xc3\xa9 \xf0\x9f\x9a\x80 and a bad byte \xff"), std::string()}) {
+        command.text = text;
+        auto sent = server.send_slash_command(command);
+        auto wire = client.read();
+        REQUIRE(wire);
+        // The envelope as Slack's format is built with nlohmann (keys sorted, as dump() does).
+        json expected{{"envelope_id", sent.envelope_id},
+                      {"payload",
+                       {{"token", "verification-token-test"},
+                        {"team_id", "T0OTHER"},
+                        {"team_domain", "quote\"team"},
+                        {"channel_id", command.channel_id},
+                        {"channel_name", command.channel_name},
+                        {"user_id", command.user_id},
+                        {"user_name", command.user_name},
+                        {"command", command.command},
+                        {"text", text},
+                        {"api_app_id", "A0TEST"},
+                        {"is_enterprise_install", "false"},
+                        {"response_url", sent.response_url},
+                        {"trigger_id", sent.trigger_id}}},
+                      {"type", "slash_commands"},
+                      {"accepts_response_payload", true}};
+        CHECK(*wire == expected.dump(-1, ' ', false, json::error_handler_t::replace));
+    }
+}
+
+TEST_CASE("send_slash_commands delivers each command as its own envelope, in order") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    std::vector<careerbot::testing::SlashCommand> commands(3);
+    for (std::size_t i = 0; i < commands.size(); ++i) commands[i].text = std::to_string(i);
+    auto sent = server.send_slash_commands(commands);
+    REQUIRE(sent.size() == 3);
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        json envelope = client.read_json();
+        CHECK(envelope["envelope_id"] == sent[i].envelope_id);
+        CHECK(envelope["payload"]["text"] == std::to_string(i));
+        CHECK(envelope["payload"]["trigger_id"] == sent[i].trigger_id);
+        CHECK(envelope["payload"]["response_url"] == sent[i].response_url);
+    }
+    CHECK(sent[0].trigger_id != sent[1].trigger_id);
+    CHECK(sent[0].response_url != sent[1].response_url);
+    CHECK(server.stats().outstanding == 3);
+}
+
+TEST_CASE("acks are told from other messages the same way whether kept or only counted") {
+    SlackTestServer::Options options;
+    options.record_acks = GENERATE(true, false);
+    INFO("record_acks " << options.record_acks);
+    SlackTestServer server(options);
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    std::string first = server.send_event({{"type", "app_home_opened"}});
+    std::string second = server.send_event({{"type", "app_home_opened"}});
+    client.read_json();
+    client.read_json();
+
+    // Only a top-level string envelope_id makes an ack; the last of repeated keys counts.
+    json nested{{"payload", {{"envelope_id", "nested"}, {"blocks", json::array({1, 2})}}},
+                {"envelope_id", first}};
+    client.send(nested.dump());
+    client.send(R"({"envelope_id":"not-this-one","envelope_id":")" + second + R"("})");
+    client.send(R"({"envelope_id":42})");
+    client.send(R"([{"envelope_id":")" + first + R"("}])");
+    client.send(R"({"envelope_id":")" + first + R"(")");  // cut short
+    client.send(R"({"payload":{"envelope_id":")" + first + R"("}})");
+    client.send(json{{"envelope_id", first}}.dump());  // again
+    std::string upper = first;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    client.send(json{{"envelope_id", upper}}.dump());
+    client.send(json{{"envelope_id", "nope"}}.dump());
+
+    REQUIRE(server.wait_for_stats(
+        [](const auto& s) {
+            return s.acks + s.duplicate_acks + s.unknown_acks + s.other_client_messages == 9;
+        },
+        wait_timeout));
+    auto stats = server.stats();
+    CHECK(stats.acks == 2);
+    CHECK(stats.duplicate_acks == 1);
+    CHECK(stats.unknown_acks == 2);
+    CHECK(stats.other_client_messages == 4);
+    CHECK(stats.outstanding == 0);
+    if (options.record_acks) {
+        auto acks = server.acks();
+        REQUIRE(acks.size() == 5);
+        CHECK(acks[0].has_payload);
+        CHECK(acks[0].payload["envelope_id"] == "nested");
+        CHECK_FALSE(acks[1].has_payload);
+    }
+}
+
+TEST_CASE("the ack listener sees every first ack and may send envelopes") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    auto counts = std::make_shared<std::vector<std::uint64_t>>();
+    server.set_ack_listener([&server, counts](std::uint64_t acks) {
+        counts->push_back(acks);  // the server thread is the only caller
+        if (acks < 3) server.send_event({{"type", "app_home_opened"}});
+    });
+    server.send_event({{"type", "app_home_opened"}});
+    for (int i = 0; i < 3; ++i) {
+        std::string id = client.read_json()["envelope_id"];
+        client.ack(id);
+        if (i == 0) client.ack(id);  // a duplicate is not a first ack
+    }
+    client.ack("not-an-envelope");
+    REQUIRE(server.wait_for_ack_count(3, wait_timeout));
+    REQUIRE(server.wait_for_stats([](const auto& s) { return s.unknown_acks == 1; }, wait_timeout));
+    server.set_ack_listener({});
+    CHECK(*counts == std::vector<std::uint64_t>{1, 2, 3});
+    CHECK(server.stats().duplicate_acks == 1);
+    CHECK(server.stats().outstanding == 0);
+}
+
+TEST_CASE("ack count waiters each return once their own count is reached") {
+    SlackTestServer server;
+    server.start();
+    WsClient client;
+    connect_socket(server, client);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 3; ++i) ids.push_back(server.send_event({{"type", "app_home_opened"}}));
+    for (int i = 0; i < 3; ++i) client.read_json();
+
+    // Catch2 assertions stay on this thread.
+    std::atomic<bool> far_done{false};
+    std::atomic<bool> near_done{false};
+    std::thread far([&] { far_done = server.wait_for_ack_count(3, wait_timeout); });
+    std::thread near([&] { near_done = server.wait_for_ack_count(1, wait_timeout); });
+    client.ack(ids[0]);
+    near.join();
+    CHECK(near_done);
+    CHECK_FALSE(far_done);
+    client.ack(ids[1]);
+    client.ack(ids[2]);
+    far.join();
+    CHECK(far_done);
+    CHECK_FALSE(server.wait_for_ack_count(4, 10ms));
+}
+
+TEST_CASE("trigger ids and response URLs only work as issued") {
+    SlackTestServer::Options options;
+    options.trigger_ttl = 500ms;
+    SlackTestServer server(options);
+    server.start();
+    HttpClient http(server.port());
+    json view{{"type", "modal"}, {"title", {{"type", "plain_text"}, {"text", "Brag"}}}};
+
+    std::string trigger = server.issue_trigger_id();
+    std::string tampered = trigger;
+    tampered.back() = tampered.back() == '0' ? '1' : '0';
+    CHECK(http.api("views.open", {{"trigger_id", tampered}, {"view", view}})["error"] ==
+          "invalid_trigger_id");
+    CHECK(http.api("views.open", {{"trigger_id", trigger}, {"view", view}})["ok"] == true);
+    std::this_thread::sleep_for(550ms);
+    CHECK(http.api("views.open", {{"trigger_id", trigger}, {"view", view}})["error"] ==
+          "expired_trigger_id");
+
+    std::string url = server.issue_response_url();
+    std::string path = url.substr(url.find("/response/"));
+    std::string body = json{{"text", "done"}}.dump();
+    CHECK(http.post(path, body, "application/json", "").status == 200);
+    std::string bad = path;
+    bad.back() = bad.back() == '0' ? '1' : '0';
+    CHECK(http.post(bad, body, "application/json", "").status == 404);
+    std::string next_number = path.substr(0, path.rfind('/'));
+    next_number =
+        next_number.substr(0, next_number.rfind('/') + 1) + "999" + path.substr(path.rfind('/'));
+    CHECK(http.post(next_number, body, "application/json", "").status == 404);
 }
