@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <date/date.h>
+#include <sqlite3.h>
 
 #include "commands/brag_export.hpp"
 #include "commands/registry.hpp"
@@ -28,8 +29,26 @@
 #include "src/slack/manifest.hpp"
 #endif
 
+// Debian's libcurl links GnuTLS (through librtmp and OpenLDAP), and GnuTLS initialises itself
+// in a library constructor as soon as it is loaded: ASN.1 trees, crypto back-ends, ~0.8 MB of
+// memory for a library careerbot never uses (its TLS is OpenSSL's, and curl may only speak
+// http and https here). This is GnuTLS's own opt-out, GNUTLS_SKIP_GLOBAL_INIT in
+// <gnutls/gnutls.h>: the constructor asks this function first. Code that does use GnuTLS
+// calls gnutls_global_init() itself, as librtmp and OpenLDAP do.
+extern "C" int _gnutls_global_init_skip(void);
+extern "C" int _gnutls_global_init_skip(void) { return 1; }
+
 namespace {
 using namespace careerbot;
+
+/// Process-wide SQLite settings; before anything opens a database.
+void configure_sqlite() {
+    // No up-front bulk allocation of 20 page slots per connection (~90 KB each, written
+    // through, so resident): the bot keeps three connections open (storage, deferred reader,
+    // reminders) and the last two read only a few pages. Pages are allocated as a cache
+    // grows, and kept, so the hot path allocates nothing more.
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+}
 
 struct GlobalOptions {
     std::string config_path;
@@ -178,6 +197,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(cli, argc, argv);
 
     try {
+        configure_sqlite();
         Config config = load_config(g);
         auto clock = make_clock(g);
         // The manifest only needs the command list; don't create a database file for it.

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <charconv>
 #include <csignal>
+#include <cstdlib>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <type_traits>
 
@@ -23,10 +25,12 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
+#include "src/slack/trust_store.hpp"
 
 namespace careerbot::slack {
 
@@ -192,6 +196,10 @@ private:
 
     void on_connect(error_code ec) {
         if (ec) return fail(ec, "connect");
+        // Acks are small frames that must leave at once: with Nagle's algorithm an ack written
+        // while the previous one is unacknowledged waits for the peer's delayed ACK (40 ms).
+        error_code ignored;
+        beast::get_lowest_layer(*ws_).socket().set_option(tcp::no_delay(true), ignored);
         if constexpr (Tls) {
             auto& tls_stream = ws_->next_layer();
             // SNI: Slack's edge serves many names from one address.
@@ -308,6 +316,37 @@ private:
     bool finished_ = false;
 };
 
+/// Whether the environment variable `name` is unset or names the same file or directory as
+/// `fallback` (images often set SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt, which is what
+/// OpenSSL uses anyway).
+bool env_is_default(const char* name, const char* fallback) {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return true;
+    if (fallback == nullptr) return false;
+    std::error_code e1, e2;
+    const auto a = std::filesystem::canonical(value, e1);
+    const auto b = std::filesystem::canonical(fallback, e2);
+    return !e1 && !e2 && a == b;
+}
+
+/// The system's trust store, as set_default_verify_paths() would use it, but without parsing
+/// the whole CA bundle up front: that turns ~140 roots into X509 objects (~0.7 MB of heap)
+/// although a connection to Slack only ever needs one or two of them. When the default
+/// certificate directory is hashed (Debian, Ubuntu, Alpine: update-ca-certificates fills it
+/// with the same roots as the bundle), OpenSSL loads the issuer it needs from there when it
+/// verifies a chain. Otherwise (no hashed directory, or SSL_CERT_FILE / SSL_CERT_DIR name
+/// something else than the defaults) set_default_verify_paths() does as before.
+void use_system_trust_store(ssl::context& tls) {
+    const char* dir = X509_get_default_cert_dir();
+    if (env_is_default(X509_get_default_cert_file_env(), X509_get_default_cert_file()) &&
+        env_is_default(X509_get_default_cert_dir_env(), dir) && dir != nullptr &&
+        has_hashed_certs(dir) &&
+        SSL_CTX_load_verify_locations(tls.native_handle(), nullptr, dir) == 1)
+        return;
+    ERR_clear_error();
+    tls.set_default_verify_paths();
+}
+
 /// Why Slack refused us, in words an operator can act on.
 std::string explain_fatal(const std::string& reason) {
     if (reason == "invalid_auth" || reason == "not_authed" || reason == "token_revoked" ||
@@ -327,7 +366,7 @@ std::string explain_fatal(const std::string& reason) {
 struct SocketModeClient::Impl final : ConnectionOwner {
     Impl(SocketModeOptions o, SocketModeCallbacks c)
         : options(std::move(o)), callbacks(std::move(c)), policy(options.reconnect) {
-        tls.set_default_verify_paths();
+        use_system_trust_store(tls);
         tls.set_verify_mode(ssl::verify_peer);
         SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
     }
