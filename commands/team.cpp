@@ -1,28 +1,55 @@
-// /team: the org chart — who reports to whom, which drives who may see what.
+// /team: the org chart — who reports to whom, which drives who may see what. Who may change it
+// is decided in src/core/org_authority (README "Who may change the org chart"); this file turns
+// those decisions into requests, answers and DMs.
+#include <charconv>
+
 #include "commands/people_text.hpp"
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/error.hpp"
+#include "src/core/org_authority.hpp"
 #include "src/core/roles.hpp"
 #include "src/core/text.hpp"
+#include "storage/audit.hpp"
+#include "storage/org_requests.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
 namespace {
+using nlohmann::json;
+
+constexpr const char* kAcceptAction = "org_request_accept";
+constexpr const char* kDeclineAction = "org_request_decline";
 
 const std::vector<std::pair<std::string, std::string>> kUsage = {
-    {"/team add @report [@report…] [to @manager]", "put people under you (or, as an admin or "
-                                                   "their chain, under someone in your org)"},
+    {"/team add @report [@report…] [to @manager]",
+     "put people under you (or under a manager in your org). Someone who would gain sight of "
+     "their records for the first time is *asked*: it takes effect when they accept (or, for "
+     "someone with reports of their own, when an admin approves). Admins add directly."},
     {"/team remove @report", "take someone out of your org (they keep their records)"},
     {"/team list [@manager]", "the org below you (or below someone else)"},
+    {"/team requests", "requests waiting for you: to accept, to approve (admins), or that you made"},
+    {"/team accept [N]", "accept request N (the same as its Accept button)"},
+    {"/team decline [N]", "decline request N, or withdraw one you made"},
+    {"/team approve N", "admins: approve a request about someone with reports"},
     {"/team role @person manager|director|none", "admins: set a role the tree doesn't show"},
     {"/team help", "this help"},
-    {"careerbot import-org file.csv", "admins: bulk import on the command line"},
+    {"careerbot import-org file.csv", "the operator: bulk import on the command line"},
 };
 
+std::string mention(const std::string& id) { return "<@" + id + ">"; }
+
+std::string joined(const std::vector<std::string>& ids) {
+    std::string out;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + mention(ids[i]);
+    }
+    return out;
+}
+
 class TeamCommand {
-public:
-    explicit TeamCommand(Services& s) : s_(s), people_(s.db) {}
+  public:
+    explicit TeamCommand(Services& s) : s_(s), people_(s.db), requests_(s.db) {}
 
     Reply run(const Request& r) {
         auto [sub, rest] = text::first_word(r.text);
@@ -32,16 +59,16 @@ public:
         if (cmd == "remove") return remove(r.user_id, rest);
         if (cmd == "list") return list(r.user_id, rest);
         if (cmd == "role") return role(r.user_id, rest);
+        if (cmd == "requests") return pending(r.user_id);
+        if (cmd == "accept" || cmd == "approve") return answer(r.user_id, rest, true);
+        if (cmd == "decline" || cmd == "withdraw") return answer(r.user_id, rest, false);
         throw UserError("I don't know `/team " + blocks::escape(sub) + "`. Try `/team help`.");
     }
 
-private:
-    /// Someone may place people under `manager` when they are an admin, or `manager` is
-    /// themselves or in their org.
-    bool may_manage_under(const std::string& actor, const std::string& manager) {
-        return is_admin(s_, actor) || actor == manager || people_.manages(actor, manager);
-    }
+    /// The Accept / Decline buttons on a request DM.
+    Reply button(const Interaction& in, bool accept) { return answer(in.user_id, in.value, accept); }
 
+  private:
     Reply add(const std::string& actor, const std::string& args) {
         std::vector<std::string> reports;
         std::string manager = actor;
@@ -58,44 +85,230 @@ private:
             }
         }
         if (reports.empty()) throw UserError("Whom should I add? e.g. `/team add @alex`.");
-        if (!may_manage_under(actor, manager)) {
-            throw UserError("You can only add people under yourself or under managers in your org. "
-                            "An admin can set up any part of the chart.");
-        }
-        learn_person(s_, manager);
-        std::string done;
+        if (!learn_person(s_, manager)) throw UserError("That's an app or a bot, not a person.");
+        Reply reply;
+        std::vector<std::string> done, asked, unchanged;
         for (const auto& report : reports) {
             if (!learn_person(s_, report)) throw UserError("That's an app or a bot, not a person.");
-            auto current = people_.find(report)->manager_id;
-            bool may_move = !current || is_admin(s_, actor) || *current == actor ||
-                            people_.manages(actor, report);
-            if (!may_move) {
-                throw UserError("<@" + report + "> already reports to <@" + *current +
-                                ">. They, someone above them, or an admin can move them.");
+            auto d = org::decide_move(s_, actor, report, manager);
+            switch (d.verdict) {
+            case org::Verdict::Refuse:
+                throw UserError(d.reason);
+            case org::Verdict::Unchanged:
+                unchanged.push_back(report);
+                break;
+            case org::Verdict::Apply: {
+                auto dms = org::change_manager(s_, {actor, "org_team_add", {}, {}}, report, manager);
+                for (auto& dm : dms) reply.dms.push_back(std::move(dm));
+                done.push_back(report);
+                break;
             }
-            people_.set_manager(report, manager, s_.clock.now());
-            done += (done.empty() ? "" : ", ") + ("<@" + report + ">");
+            case org::Verdict::NeedsConsent:
+            case org::Verdict::NeedsAdmin:
+                ask(actor, report, manager, d, reply);
+                asked.push_back(report);
+                break;
+            }
         }
-        return Reply::text(":busts_in_silhouette: " + done + (reports.size() == 1 ? " now reports" : " now report") +
-                           " to <@" + manager + ">.");
+        std::string text;
+        if (!done.empty()) {
+            text += ":busts_in_silhouette: " + joined(done) +
+                    (done.size() == 1 ? " now reports" : " now report") + " to " + mention(manager) + ".";
+        }
+        if (!asked.empty()) {
+            text += std::string(text.empty() ? "" : "\n") + ":envelope: I asked " +
+                    (asked.size() == 1 ? "about " : "about each of ") + joined(asked) +
+                    ": reporting to " + mention(manager) + " lets " +
+                    (manager == actor ? std::string("you") : mention(manager) + " and their chain") +
+                    " read their career records, so it takes effect once it is accepted. "
+                    "`/team requests` shows where it stands.";
+        }
+        if (!unchanged.empty()) {
+            text += std::string(text.empty() ? "" : "\n") + joined(unchanged) +
+                    (unchanged.size() == 1 ? " already reports" : " already report") + " to " +
+                    mention(manager) + ".";
+        }
+        reply.message = Reply::text(text).message;
+        return reply;
+    }
+
+    /// Stores a request and DMs whoever must answer it: the subject, or every admin.
+    void ask(const std::string& actor, const std::string& subject, const std::string& manager,
+             const org::Decision& d, Reply& reply) {
+        bool needs_admin = d.verdict == org::Verdict::NeedsAdmin;
+        const auto& admins = s_.config.org.admins;
+        if (needs_admin && admins.empty()) {
+            throw UserError(mention(subject) + " has reports of their own, whose records would "
+                            "become visible too, so only an admin can approve this move — and no "
+                            "admin is configured (`org.admins`). Ask the operator.");
+        }
+        storage::OrgRequest req;
+        req.requester_id = actor;
+        req.subject_id = subject;
+        req.manager_id = manager;
+        req.from_manager = people_.find(subject)->manager_id;
+        req.needs_admin = needs_admin;
+        auto now = s_.clock.now();
+        int64_t id = requests_.create(req, now);
+        std::string n = std::to_string(id);
+        storage::AuditRepo(s_.db).record(
+            {0, 0, actor, "org_request", subject, "org",
+             "request " + n + ": report to " + manager + (needs_admin ? "; needs an admin" : "")},
+            now);
+
+        std::string what = mention(actor) + " asks that " +
+                           (needs_admin ? mention(subject) : std::string("you")) + " report to " +
+                           (manager == actor ? std::string("them") : mention(manager)) + ".";
+        std::string sees = "If accepted, " + joined(d.new_viewers) + " will be able to read " +
+                           (needs_admin ? "their" : "your") +
+                           " brags, feedback, tasks, check-ins and IDO" +
+                           (needs_admin ? ", and those of everyone who reports to them." : ".");
+        auto message = [&](const std::string& verb) {
+            blocks::MessageBuilder b("Org chart request " + n);
+            b.add(blocks::section(":busts_in_silhouette: *Request " + n + "* — " + what + "\n" + sees));
+            b.add(blocks::actions(json::array({blocks::button(verb, kAcceptAction, n, "primary"),
+                                               blocks::button("Decline", kDeclineAction, n, "danger")})));
+            b.add(blocks::context("Or type `/team " + text::lower(verb) + " " + n + "` / `/team decline " +
+                                  n + "`."));
+            return std::move(b).build().front();
+        };
+        if (needs_admin) {
+            for (const auto& a : admins) reply.dms.push_back({a, message("Approve")});
+        } else {
+            reply.dms.push_back({subject, message("Accept")});
+        }
+    }
+
+    std::optional<int64_t> request_number(const std::string& word) {
+        std::string w = word.starts_with("#") ? word.substr(1) : word;
+        int64_t n = 0;
+        auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), n);
+        if (ec != std::errc() || p != w.data() + w.size() || n <= 0) return std::nullopt;
+        return n;
+    }
+
+    /// Accept (or approve) or decline a request, by its number or the only one waiting.
+    Reply answer(const std::string& user, const std::string& args, bool accept) {
+        auto w = text::words(args);
+        std::optional<storage::OrgRequest> req;
+        if (!w.empty()) {
+            auto n = request_number(w[0]);
+            if (!n) throw UserError("Give the request's number, e.g. `/team accept 3`.");
+            req = requests_.find(*n);
+        } else {
+            auto mine = requests_.pending_for_subject(user);
+            std::erase_if(mine, [](const auto& r) { return r.needs_admin; });
+            if (mine.size() != 1) {
+                throw UserError(mine.empty() ? "No request is waiting for your answer. "
+                                               "`/team requests` lists them."
+                                             : "Several requests are waiting; give the number, "
+                                               "e.g. `/team accept " +
+                                                   std::to_string(mine.front().id) + "`.");
+            }
+            req = mine.front();
+        }
+        bool admin = is_admin(s_, user);
+        // The requester may withdraw; only the subject (or an admin) may say yes.
+        bool may_answer = req && (req->needs_admin ? admin : (user == req->subject_id || admin));
+        bool withdraw = req && !accept && user == req->requester_id;
+        if (!req || !(may_answer || withdraw)) {
+            throw UserError("No such request is waiting for your answer. `/team requests` lists "
+                            "the ones that are.");
+        }
+        std::string n = std::to_string(req->id);
+        if (req->status != "pending") {
+            throw UserError("Request " + n + " is no longer open (" + req->status + ").");
+        }
+        auto now = s_.clock.now();
+        Reply reply;
+        auto tell = [&](const std::string& to, const std::string& text) {
+            if (to != user) reply.dms.push_back({to, Reply::text(text).message.value()});
+        };
+        if (!accept) {
+            requests_.decide(req->id, withdraw && !may_answer ? "withdrawn" : "declined", user, now);
+            storage::AuditRepo(s_.db).record({0, 0, user, "org_request_declined", req->subject_id,
+                                              "org", "request " + n + " by " + req->requester_id},
+                                             now);
+            tell(req->requester_id, ":no_entry_sign: " + mention(user) + " declined request " + n +
+                                        " (" + mention(req->subject_id) + " to report to " +
+                                        mention(req->manager_id) + ").");
+            reply.message = Reply::text("Request " + n + " declined; nothing changed.").message;
+            return reply;
+        }
+        // The chart may have moved since it was asked: the request stands only as it was made.
+        auto current = people_.find(req->subject_id)->manager_id;
+        auto d = org::decide_move(s_, req->requester_id, req->subject_id, req->manager_id);
+        bool stale = current != req->from_manager || d.verdict == org::Verdict::Refuse ||
+                     d.verdict == org::Verdict::Unchanged ||
+                     (d.verdict == org::Verdict::NeedsAdmin && !admin);
+        if (stale) {
+            requests_.decide(req->id, "superseded", user, now);
+            throw UserError("Request " + n + " no longer fits the org chart (it changed since it was "
+                            "asked), so nothing changed. " + mention(req->requester_id) +
+                            " can ask again.");
+        }
+        requests_.decide(req->id, admin && user != req->subject_id ? "approved" : "accepted", user, now);
+        auto dms = org::change_manager(s_, {req->requester_id, "org_request_accepted", user, req->id},
+                                       req->subject_id, req->manager_id);
+        for (auto& dm : dms) reply.dms.push_back(std::move(dm));
+        std::string line = mention(req->subject_id) + " now reports to " + mention(req->manager_id) +
+                           " (request " + n + ", " + (user == req->subject_id ? "accepted" : "approved") +
+                           " by " + mention(user) + ").";
+        tell(req->requester_id, ":white_check_mark: " + line);
+        tell(req->subject_id, ":white_check_mark: " + line);
+        reply.message = Reply::text(":white_check_mark: " + line).message;
+        return reply;
+    }
+
+    Reply pending(const std::string& user) {
+        std::vector<storage::OrgRequest> to_answer = requests_.pending_for_subject(user);
+        std::erase_if(to_answer, [](const auto& r) { return r.needs_admin; });
+        std::vector<storage::OrgRequest> to_approve;
+        if (is_admin(s_, user)) to_approve = requests_.pending_for_admins();
+        auto made = requests_.pending_by(user);
+        auto line = [](const storage::OrgRequest& r) {
+            return "• *" + std::to_string(r.id) + "* — " + mention(r.subject_id) + " to report to " +
+                   mention(r.manager_id) + ", asked by " + mention(r.requester_id) + "\n";
+        };
+        std::string out;
+        if (!to_answer.empty()) {
+            out += "*Waiting for your answer* (`/team accept N` or `/team decline N`)\n";
+            for (const auto& r : to_answer) out += line(r);
+        }
+        if (!to_approve.empty()) {
+            out += "*Waiting for an admin* (`/team approve N` or `/team decline N`)\n";
+            for (const auto& r : to_approve) out += line(r);
+        }
+        if (!made.empty()) {
+            out += "*You asked* (`/team decline N` withdraws)\n";
+            for (const auto& r : made) out += line(r);
+        }
+        if (out.empty()) out = "No org-chart requests are open for you.";
+        blocks::MessageBuilder b("Org chart requests");
+        b.add_text(out);
+        return b.reply();
     }
 
     Reply remove(const std::string& actor, const std::string& args) {
         auto w = text::words(args);
         if (w.empty()) throw UserError("Whom should I remove? e.g. `/team remove @alex`.");
-        std::string done;
+        Reply reply;
+        std::vector<std::string> done;
         for (const auto& word : w) {
             auto id = text::mention_id(word);
             if (!id) throw UserError("Mention the people to remove, e.g. `/team remove @alex`.");
-            auto p = people_.find(*id);
-            if (!p || !p->manager_id || !(is_admin(s_, actor) || people_.manages(actor, *id))) {
-                throw UserError("<@" + *id + "> is not in your org, so there is nothing to remove.");
+            if (!org::may_remove(s_, actor, *id)) {
+                throw UserError(mention(*id) + " is not in your org, so there is nothing to remove.");
             }
-            people_.set_manager(*id, std::nullopt, s_.clock.now());
-            done += (done.empty() ? "" : ", ") + ("<@" + *id + ">");
+            for (auto& dm : org::change_manager(s_, {actor, "org_team_remove", {}, {}}, *id, std::nullopt))
+                reply.dms.push_back(std::move(dm));
+            done.push_back(*id);
         }
-        return Reply::text(":wave: " + done + " no longer in the org chart under anyone. Their own "
-                           "records stay theirs.");
+        reply.message = Reply::text(":wave: " + joined(done) + (done.size() == 1 ? " is" : " are") +
+                                    " no longer in the org chart under anyone. Their own records "
+                                    "stay theirs.")
+                            .message;
+        return reply;
     }
 
     void tree(const std::string& id, int depth, std::string& out, int& count) {
@@ -119,19 +332,19 @@ private:
         tree(root, 0, body, count);
         std::string chain;
         for (const auto& m : people_.manager_chain(root)) chain += " → <@" + m + ">";
-        std::string who = root == actor ? "You" : "<@" + root + ">";
+        bool self = root == actor;
+        std::string who = self ? "You report" : mention(root) + " reports";
         blocks::MessageBuilder b("Org chart");
-        b.add(blocks::section("*Org below " + (root == actor ? std::string("you") : "<@" + root + ">") +
-                              "* — " + std::to_string(count) + (count == 1 ? " person" : " people")));
+        b.add(blocks::section("*Org below " + (self ? std::string("you") : mention(root)) + "* — " +
+                              std::to_string(count) + (count == 1 ? " person" : " people")));
         if (count == 0) {
-            b.add(blocks::section(root == actor ? "Nobody reports to you yet. `/team add @person` "
-                                                  "puts someone under you."
-                                                : "Nobody reports to them."));
+            b.add(blocks::section(self ? "Nobody reports to you yet. `/team add @person` "
+                                         "puts someone under you."
+                                       : "Nobody reports to them."));
         } else {
             b.add_text(body);
         }
-        b.add(blocks::context(chain.empty() ? who + " report to nobody in careerbot."
-                                            : who + " report" + (root == actor ? "" : "s") + chain));
+        b.add(blocks::context(chain.empty() ? who + " to nobody in careerbot." : who + chain));
         return b.reply();
     }
 
@@ -146,21 +359,34 @@ private:
         std::string r = text::lower(w[1]);
         if (r != "manager" && r != "director" && r != "none")
             throw UserError("A role is `manager`, `director` or `none`.");
-        learn_person(s_, id);
-        people_.set_role(id, r == "none" ? std::nullopt : std::optional<std::string>(r), s_.clock.now());
-        return Reply::text("<@" + id + ">'s role is now " + (r == "none" ? "whatever the org chart says" : r) + ".");
+        if (!learn_person(s_, id)) throw UserError("That's an app or a bot, not a person.");
+        auto before = people_.role(id);
+        auto after = r == "none" ? std::nullopt : std::optional<std::string>(r);
+        if (before != after) {
+            people_.set_role(id, after, s_.clock.now());
+            storage::AuditRepo(s_.db).record(
+                {0, 0, actor, "org_role", id, "org",
+                 "role: " + before.value_or("none") + " -> " + after.value_or("none")},
+                s_.clock.now());
+        }
+        return Reply::text(mention(id) + "'s role is now " +
+                           (r == "none" ? "whatever the org chart says" : r) + ".");
     }
 
     Services& s_;
     storage::PeopleRepo people_;
+    storage::OrgRequestRepo requests_;
 };
 
 }  // namespace
 
 void register_team(App& app) {
     Services& s = app.services();
-    app.command({"/team", "the org chart: add and list reports", "add @report | list | role | help"},
+    app.command({"/team", "the org chart: add and list reports, answer requests",
+                 "add @report | list | requests | accept N | decline N | role | help"},
                 [&s](const Request& r) { return TeamCommand(s).run(r); });
+    app.action(kAcceptAction, [&s](const Interaction& in) { return TeamCommand(s).button(in, true); });
+    app.action(kDeclineAction, [&s](const Interaction& in) { return TeamCommand(s).button(in, false); });
 }
 
 }  // namespace careerbot::commands

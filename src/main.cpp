@@ -21,6 +21,7 @@
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
+#include "src/core/blocks.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/people.hpp"
@@ -229,9 +230,16 @@ int main(int argc, char** argv) {
             std::stringstream text;
             text << in.rdbuf();
             try {
-                auto r = import_org_csv(app.services(), text.str());
+                auto r = import_org_csv(app.services(), text.str(), cli_actor());
                 std::cout << org_file << ": " << r.added << " added, " << r.updated << " updated, "
                           << r.unchanged << " unchanged\n";
+                // The CLI has no Slack connection: the operator passes these on.
+                storage::PeopleRepo people(*db);
+                auto names = [&](const std::string& id) { return people.display_name(id); };
+                for (const auto& n : r.notices) {
+                    std::cout << "tell @" << people.display_name(n.user_id) << ": "
+                              << blocks::render_text(n.message, names);
+                }
                 return 0;
             } catch (const UserError& e) {
                 std::cerr << org_file << ": " << e.what() << "\n";

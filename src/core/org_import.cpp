@@ -9,7 +9,9 @@
 
 #include "src/core/csv.hpp"
 #include "src/core/error.hpp"
+#include "src/core/org_authority.hpp"
 #include "src/core/text.hpp"
+#include "storage/audit.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot {
@@ -32,7 +34,8 @@ bool valid_zone(const std::string& tz) {
 
 }  // namespace
 
-OrgImportResult import_org_csv(Services& services, const std::string& csv_text) {
+OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
+                               const std::string& actor) {
     std::vector<std::string> errors;
     if (!text::valid_utf8(csv_text)) throw UserError("the file is not valid UTF-8 text");
     auto rows = csv::parse(csv_text);
@@ -154,10 +157,14 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text) 
                 changed.insert(o.id);
             }
         }
+        // Managers are written row by row (a swap passes through a loop the whole file does
+        // not have) and their consequences recorded once the whole tree is in place.
+        std::vector<std::pair<std::string, std::optional<std::string>>> moved;
         for (const auto& o : org) {
             std::optional<std::string> manager;
             if (!o.manager.empty()) manager = o.manager;
-            if (people.find(o.id)->manager_id != manager) {
+            if (auto before = people.find(o.id)->manager_id; before != manager) {
+                moved.emplace_back(o.id, before);
                 SQLite::Statement q(services.db.sql(),
                                     "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
                 if (manager) q.bind(1, *manager); else q.bind(1);
@@ -167,13 +174,26 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text) 
                 changed.insert(o.id);
             }
             if (o.has_role) {
+                auto before = people.role(o.id);
                 SQLite::Statement q(services.db.sql(),
                                     "UPDATE people SET role = ? WHERE id = ? AND role IS NOT ?");
                 if (o.role.empty()) q.bind(1); else q.bind(1, o.role);
                 q.bind(2, o.id);
                 if (o.role.empty()) q.bind(3); else q.bind(3, o.role);
-                if (q.exec() > 0) changed.insert(o.id);
+                if (q.exec() > 0) {
+                    changed.insert(o.id);
+                    storage::AuditRepo(services.db).record(
+                        {0, 0, actor, "org_import", o.id, "org",
+                         "role: " + before.value_or("none") + " -> " +
+                             (o.role.empty() ? std::string("none") : o.role)},
+                        now);
+                }
             }
+        }
+        for (const auto& [id, before] : moved) {
+            for (auto& dm : org::record_manager_change(services, {actor, "org_import", {}, {}}, id,
+                                                       before))
+                result.notices.push_back(std::move(dm));
         }
     });
     result.added = static_cast<int>(added.size());

@@ -11,6 +11,9 @@ struct OrgImportResult {
     int added = 0;       ///< people new to careerbot
     int updated = 0;     ///< people whose name, time zone, manager or role changed
     int unchanged = 0;
+    /// What the people concerned should hear: 1:1s that ended with a move, new managers asked
+    /// to schedule theirs. The command line prints them for the operator to pass on.
+    std::vector<DirectMessage> notices;
 };
 
 /// Imports an org chart from CSV text. Columns (header row required, any order):
@@ -19,7 +22,10 @@ struct OrgImportResult {
 /// the file or already known. The whole file is checked first — missing columns, empty ids,
 /// duplicate rows, unknown managers, bad zones or roles, cycles — and if anything is wrong
 /// nothing is imported and a careerbot::UserError lists every problem with its line number.
-/// Running the same file twice changes nothing.
-OrgImportResult import_org_csv(Services& services, const std::string& csv_text);
+/// Running the same file twice changes nothing. The operator's import is an admin act: every
+/// reporting line and role it changes is in the audit log under `actor`, and 1:1 cadences with
+/// someone no longer above a person end (org::record_manager_change).
+OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
+                               const std::string& actor = "cli:operator");
 
 }  // namespace careerbot

@@ -227,6 +227,9 @@ TEST_CASE("no SQL is built from values", "[security][sql]") {
         {"storage/database.cpp", "+ name"},
         // One of three constexpr statements, chosen by which filter is given.
         {"storage/audit.cpp", "sql"},
+        // Whole constexpr statements (a literal column list joined at compile time).
+        {"storage/org_requests.cpp", "kById"},
+        {"storage/org_requests.cpp", "sql"},
         // The summary's member CTE (a literal) plus a body that is a literal at every call.
         {"commands/summary_data.cpp", "std::string(kMembers) + body"},
     };

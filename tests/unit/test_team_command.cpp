@@ -11,8 +11,12 @@ using careerbot::testing::TestApp;
 
 TEST_CASE("a manager adds reports and lists the org below them", "[team]") {
     TestApp t;
-    CHECK_THAT(t.say("mgr", "/team", "add <@eng1> <@eng2>"), Catch::Contains("now report to @mgr"));
-    CHECK_THAT(t.say("dir", "/team", "add <@mgr>"), Catch::Contains("now reports to @dir"));
+    t.config.org.admins = {"root"};
+    CHECK_THAT(t.say("root", "/team", "add <@eng1> <@eng2> to <@mgr>"),
+               Catch::Contains("now report to @mgr"));
+    // mgr now tops a tree of their own: nobody but an admin puts someone above them.
+    CHECK_THAT(t.say("dir", "/team", "add <@mgr>"), Catch::Contains("top of the org chart"));
+    CHECK_THAT(t.say("root", "/team", "add <@mgr> to <@dir>"), Catch::Contains("now reports to @dir"));
     auto out = t.say("dir", "/team", "list");
     CHECK_THAT(out, Catch::Contains("3 people"));
     CHECK_THAT(out, Catch::Contains("• @mgr\n    • @eng1\n    • @eng2"));
@@ -24,7 +28,7 @@ TEST_CASE("a manager adds reports and lists the org below them", "[team]") {
 
 TEST_CASE("people already in someone else's org cannot be taken", "[team]") {
     TestApp t;
-    t.run("mgr", "/team", "add <@eng>");
+    t.person("eng", "mgr");
     CHECK_THAT(t.say("rival", "/team", "add <@eng>"), Catch::Contains("already reports to @mgr"));
     CHECK_THAT(t.say("rival", "/team", "remove <@eng>"), Catch::Contains("not in your org"));
     CHECK(storage::PeopleRepo(t.db).find("eng")->manager_id == std::optional<std::string>("mgr"));
@@ -33,8 +37,8 @@ TEST_CASE("people already in someone else's org cannot be taken", "[team]") {
 
 TEST_CASE("a cycle in the org chart is refused", "[team]") {
     TestApp t;
-    t.run("dir", "/team", "add <@mgr>");
-    t.run("mgr", "/team", "add <@eng>");
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
     CHECK_THAT(t.say("eng", "/team", "add <@dir>"), Catch::Contains("already reports"));
     t.config.org.admins = {"root"};
     CHECK_THAT(t.say("root", "/team", "add <@dir> to <@eng>"), Catch::Contains("loop"));
@@ -44,7 +48,7 @@ TEST_CASE("a cycle in the org chart is refused", "[team]") {
 TEST_CASE("admins move people and set roles; others cannot set roles", "[team]") {
     TestApp t;
     t.config.org.admins = {"root"};
-    t.run("mgr", "/team", "add <@eng>");
+    t.person("eng", "mgr");
     CHECK_THAT(t.say("root", "/team", "add <@eng> to <@mgr2>"), Catch::Contains("now reports to @mgr2"));
     CHECK_THAT(t.say("mgr", "/team", "role <@mgr2> director"), Catch::Contains("Only careerbot admins"));
     CHECK_THAT(t.say("root", "/team", "role <@mgr2> director"), Catch::Contains("now director"));
