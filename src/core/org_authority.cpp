@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "src/core/blocks.hpp"
 #include "src/core/roles.hpp"
 #include "storage/audit.hpp"
 #include "storage/people.hpp"
@@ -136,14 +137,13 @@ std::vector<DirectMessage> record_manager_change(Services& s, const ChangeOrigin
     storage::ScheduleRepo schedules(s.db);
     storage::ReminderOutbox outbox(s.db);
     auto chain = people.manager_chain(subject);
-    std::string where = after ? "now report" : "no longer report to anyone in careerbot";
     for (const auto& c : schedules.active_for(subject)) {
         if (c.report_id != subject || contains(chain, c.manager_id)) continue;
         schedules.cancel(c.id, now);
         outbox.skip_pending("one_on_one", c.id, "reorg", now);
-        std::string moved =
-            after ? mention(subject) + " now reports to " + mention(*after) : mention(subject) +
-                                                                                 " no longer reports to anyone in careerbot";
+        std::string moved = mention(subject) + (after ? " now reports to " + mention(*after)
+                                                      : std::string(" no longer reports to "
+                                                                    "anyone in careerbot"));
         Message to_manager;
         to_manager.text = ":arrows_counterclockwise: Your 1:1s with " + mention(subject) +
                           " have ended: " + moved + ". Their preparation DMs stop too.";
@@ -151,15 +151,20 @@ std::vector<DirectMessage> record_manager_change(Services& s, const ChangeOrigin
         Message to_report;
         to_report.text = ":arrows_counterclockwise: Your 1:1s with " + mention(c.manager_id) +
                          " have ended: you " +
-                         (after ? "now report to " + mention(*after) : where) + ".";
+                         (after ? "now report to " + mention(*after)
+                                : std::string("no longer report to anyone in careerbot")) +
+                         ".";
         dms.push_back({subject, to_report});
     }
-    if (after && !schedules.active(*after, subject)) {
+    // A first placement by the operator's import is the chart being set up, not a move: the
+    // new manager hears about it when someone is moved to them, or accepts to report to them.
+    bool first_import = !before && origin.action == "org_import";
+    if (after && !first_import && !schedules.active(*after, subject)) {
         Message prompt;
         prompt.text = ":busts_in_silhouette: " + mention(subject) +
                       " now reports to you. Set up your 1:1s so careerbot can prepare each one: "
                       "`/1on1 schedule @" + people.display_name(subject) +
-                      " <weekday> <HH:MM> [every N weeks]`.";
+                      blocks::escape(" <weekday> <HH:MM> [every N weeks]`.");
         dms.push_back({*after, prompt});
     }
     return dms;
