@@ -4,6 +4,9 @@ namespace careerbot::slack {
 namespace {
 using nlohmann::json;
 
+/// Deeper than any envelope Slack sends (Block Kit payloads nest about a dozen levels).
+constexpr int kMaxEnvelopeDepth = 64;
+
 /// A string field, or "" when it is missing or not a string (Slack omits fields freely).
 std::string str(const json& j, const char* key) {
     if (!j.is_object()) return {};
@@ -253,7 +256,26 @@ Envelope parse_envelope(std::string_view text, TimePoint received_at) {
         if (json::sax_parse(text.begin(), text.end(), &sax) && sax.finish(received_at, env))
             return env;
     }
-    json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    // Bound the depth while parsing, before any tree exists: copying or walking a tree of
+    // 70,000 nested arrays recurses until the stack overflows, and Slack redelivers an unacked
+    // event three times. Deeper values are dropped as they are read, and the envelope refused.
+    bool too_deep = false;
+    json::parser_callback_t bound = [&too_deep](int depth, json::parse_event_t event, json&) {
+        if (depth > kMaxEnvelopeDepth && (event == json::parse_event_t::object_start ||
+                                          event == json::parse_event_t::array_start)) {
+            too_deep = true;
+            return false;  // this value and everything inside it is skipped, not built
+        }
+        return true;
+    };
+    json j = json::parse(text.begin(), text.end(), bound, /*allow_exceptions=*/false);
+    if (too_deep) {
+        env.kind = EnvelopeKind::malformed;
+        env.reason = "nested deeper than " + std::to_string(kMaxEnvelopeDepth) + " levels";
+        // The id is still worth having: the envelope is acked so Slack stops sending it.
+        if (j.is_object()) env.envelope_id = str(j, "envelope_id");
+        return env;
+    }
     if (j.is_discarded() || !j.is_object()) {
         env.reason = j.is_discarded() ? "not valid JSON" : "not a JSON object";
         return env;

@@ -277,3 +277,25 @@ TEST_CASE("socket URLs are split for the connector", "[envelope][socket]") {
     CHECK_FALSE(parse_ws_url("wss://host:abc/"));
     CHECK_FALSE(parse_ws_url("wss://user@host/"));
 }
+
+TEST_CASE("an envelope nested deeper than 64 levels is refused without building the tree",
+          "[envelope][reliability]") {
+    // 70,000 nested arrays used to crash the bot (a recursive copy of the parsed tree), and
+    // Slack redelivers an unacked event three times.
+    for (const char* type : {"events_api", "interactive", "slash_commands"}) {
+        std::string deep(70000, '[');
+        deep += std::string(70000, ']');
+        std::string text = std::string(R"({"envelope_id":"E9","type":")") + type +
+                           R"(","payload":{"event":{"type":"message","x":)" + deep + "}}}";
+        auto env = slack::parse_envelope(text, TimePoint{});
+        CHECK(env.kind == slack::EnvelopeKind::malformed);
+        CHECK(env.envelope_id == "E9");  // still acked, so Slack stops sending it
+        // Slash commands are read by the SAX reader, which never builds a tree at all.
+        if (std::string(type) != "slash_commands")
+            CHECK_THAT(env.reason, Catch::Contains("nested deeper than 64 levels"));
+    }
+    // A realistic depth is fine.
+    std::string ok = R"({"envelope_id":"E1","type":"events_api","payload":{"event_id":"Ev1",)"
+                     R"("event":{"type":"reaction_added","user":"U1","x":[[[[[[[[1]]]]]]]]}}})";
+    CHECK(slack::parse_envelope(ok, TimePoint{}).kind == slack::EnvelopeKind::event);
+}
