@@ -33,6 +33,7 @@
 #include "src/scheduler/scheduler.hpp"
 #include "src/core/metrics.hpp"
 #include "src/slack/ops_server.hpp"
+#include "src/slack/recent_ids.hpp"
 #include "src/slack/slack_lookup.hpp"
 #include "src/slack/slack_reminder_sender.hpp"
 #include "src/slack/socket_mode.hpp"
@@ -54,6 +55,8 @@ constexpr auto kEventMemory = std::chrono::hours(2);
 constexpr auto kPruneEvery = std::chrono::minutes(10);
 /// SIGTERM to exit, at most.
 constexpr milliseconds kShutdownBudget{5000};
+/// Envelope ids remembered against repeated deliveries (Slack repeats one within seconds).
+constexpr std::size_t kRecentEnvelopes = 8192;
 
 /// A few threads running queued tasks, for blocking work kept off the io and storage threads.
 class WorkerPool {
@@ -306,6 +309,21 @@ private:
             if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
             return;
         case EnvelopeKind::slash_command:
+        case EnvelopeKind::event:
+        case EnvelopeKind::interactive:
+            if (!recent_envelopes_.remember(env.envelope_id)) {
+                // The same envelope delivered again: the first delivery is (or was) answered
+                // and stored; acking the repeat empty stops Slack from sending it once more.
+                log_->info("envelope {} delivered again; acked, not run twice", env.envelope_id);
+                if (!pending_.contains(env.envelope_id)) ack_now(conn, env.envelope_id);
+                return;
+            }
+            break;
+        case EnvelopeKind::hello:
+        case EnvelopeKind::disconnect: return;  // handled by the client
+        }
+        switch (env.kind) {
+        case EnvelopeKind::slash_command:
             if (deferred_commands_.contains(env.request->command) && reader_app_)
                 return run_deferred(std::move(*env.request), env.envelope_id, conn);
             return enqueue(env.envelope_id, conn, std::move(*env.request), true);
@@ -316,8 +334,7 @@ private:
             return enqueue(env.envelope_id, conn, std::move(*env.event), false);
         case EnvelopeKind::interactive:
             return enqueue(env.envelope_id, conn, std::move(*env.interaction), true);
-        case EnvelopeKind::hello:
-        case EnvelopeKind::disconnect: return;  // handled by the client
+        default: return;
         }
     }
 
@@ -771,6 +788,8 @@ private:
 
     // io thread only.
     std::unordered_map<std::string, Pending> pending_;
+    /// Envelope ids already taken in (io thread), so a repeated delivery runs once.
+    RecentIds recent_envelopes_{kRecentEnvelopes};
     bool stopping_ = false;
     int exit_code_ = 0;
     std::optional<SteadyTime> stop_started_;

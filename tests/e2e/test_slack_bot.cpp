@@ -421,6 +421,39 @@ TEST_CASE("malformed and unknown envelopes are logged without a crash", "[e2e][s
     f.check_logs_clean();
 }
 
+TEST_CASE("an envelope delivered three times is stored once; deep nesting is refused",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    const std::string dup =
+        R"({"envelope_id":"E0DUPLICATE","type":"slash_commands","accepts_response_payload":true,)"
+        R"("payload":{"token":"x","team_id":"T0TEST","user_id":"U0ALICE","user_name":"alice",)"
+        R"("command":"/brag","text":"delivered thrice","channel_id":"C0GENERAL",)"
+        R"("channel_name":"general","response_url":")" +
+        f.server.issue_response_url() + R"(","trigger_id":"1.2.3"}})";
+    for (int i = 0; i < 3; ++i) CHECK(f.server.send_raw(dup));
+    // 70,000 nested arrays inside an event used to crash the bot (and Slack redelivers it).
+    std::string deep(70000, '[');
+    deep += std::string(70000, ']');
+    CHECK(f.server.send_raw(R"({"envelope_id":"E0DEEP","type":"events_api","payload":{)"
+                            R"("event_id":"Ev0DEEP","event":{"type":"reaction_added",)"
+                            R"("user":"U0ALICE","x":)" + deep + "}}}"));
+    auto acked = [&](const std::string& id) {
+        int n = 0;
+        for (const auto& a : f.server.acks()) n += a.envelope_id == id ? 1 : 0;
+        return n;
+    };
+    CHECK(wait_until([&] { return acked("E0DUPLICATE") >= 1 && acked("E0DEEP") == 1; }, 5s));
+    SlashCommand normal;
+    normal.text = "still alive after the repeats";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(normal).envelope_id, 5s));
+    CHECK(f.brag_count("delivered thrice") == 1);
+    CHECK(f.bot->running());
+    CHECK(f.log_contains("nested deeper than 64 levels"));
+    CHECK(f.log_contains("E0DUPLICATE delivered again"));
+    CHECK(f.stop_bot() == 0);
+}
+
 namespace {
 
 int feedback_count(const fs::path& db, const std::string& subject, const std::string& like = "%") {
