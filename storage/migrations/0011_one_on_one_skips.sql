@@ -17,3 +17,6 @@ INSERT OR IGNORE INTO one_on_one_skips (schedule_id, occurs_at, skipped_by, crea
     JOIN one_on_ones s ON s.id = r.ref_id
     WHERE r.kind = 'one_on_one' AND r.state = 'skipped' AND r.reason = 'skip'
     AND r.occurs_at IS NOT NULL;
+-- Every cadence a pair has had, cancelled ones too (the preparation walks their history): the
+-- pair indexes of 0005 cover running cadences only.
+CREATE INDEX one_on_ones_pair ON one_on_ones(manager_id, report_id, created_at);
