@@ -145,43 +145,51 @@ void draw_months(cairo_t* cr, const ChartData& d, double x0, double y0, double w
 void draw_mix(cairo_t* cr, const GrowthMix& mix, double x0, double y0, double h) {
     cairo().set_source_rgb(cr, 0.15, 0.15, 0.15);
     text_at(cr, x0, y0 - 10, "70-20-10 mix", 14);
-    struct Part {
-        const char* label;
-        int count;
+    struct Colour {
         double r, g, b;
     };
-    const Part parts[] = {{"on the job (70)", mix.job, 0.22, 0.45, 0.75},
-                          {"from others (20)", mix.others, 0.95, 0.6, 0.2},
-                          {"training (10)", mix.training, 0.35, 0.7, 0.4},
-                          {"untagged", mix.untagged, 0.75, 0.75, 0.75}};
-    int total = 0;
-    for (const auto& p : parts) total += p.count;
+    const Colour colours[] = {
+        {0.22, 0.45, 0.75}, {0.95, 0.6, 0.2}, {0.35, 0.7, 0.4}, {0.75, 0.75, 0.75}};
+    // The bar is the tagged mix, in the very shares the legend and the text give.
+    auto pct = mix.percentages();
     const double bar_w = 48;
     double y = y0 + h;
-    for (const auto& p : parts) {
-        double ph = total > 0 ? h * p.count / total : 0;
-        cairo().set_source_rgb(cr, p.r, p.g, p.b);
+    for (std::size_t i = 0; i < pct.size(); ++i) {
+        double ph = h * pct[i] / 100.0;
+        cairo().set_source_rgb(cr, colours[i].r, colours[i].g, colours[i].b);
         cairo().rectangle(cr, x0, y - ph, bar_w, ph);
         cairo().fill(cr);
         y -= ph;
     }
     double ly = y0 + 8;
-    for (const auto& p : parts) {
-        cairo().set_source_rgb(cr, p.r, p.g, p.b);
+    auto legend = mix_legend(mix);
+    for (std::size_t i = 0; i < legend.size() && i < 4; ++i) {
+        cairo().set_source_rgb(cr, colours[i].r, colours[i].g, colours[i].b);
         cairo().rectangle(cr, x0 + bar_w + 12, ly - 9, 10, 10);
         cairo().fill(cr);
         cairo().set_source_rgb(cr, 0.15, 0.15, 0.15);
-        int pct = total > 0 ? static_cast<int>(std::lround(100.0 * p.count / total)) : 0;
-        text_at(cr, x0 + bar_w + 28, ly,
-                std::string(p.label) + ": " + std::to_string(p.count) + " (" + std::to_string(pct) +
-                    "%)",
-                11);
+        text_at(cr, x0 + bar_w + 28, ly, legend[i], 11);
         ly += 20;
     }
-    if (total == 0) text_at(cr, x0 + bar_w + 12, ly + 10, "no brags this quarter", 11);
+    if (mix.job + mix.others + mix.training + mix.untagged == 0)
+        text_at(cr, x0 + bar_w + 12, ly + 10, "no brags this quarter", 11);
 }
 
 }  // namespace
+
+std::vector<std::string> mix_legend(const GrowthMix& mix) {
+    auto pct = mix.percentages();
+    const std::pair<const char*, int> parts[] = {{"on the job (70)", mix.job},
+                                                 {"from others (20)", mix.others},
+                                                 {"training (10)", mix.training}};
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < 3; ++i) {
+        out.push_back(std::string(parts[i].first) + ": " + std::to_string(parts[i].second) + " (" +
+                      std::to_string(pct[i]) + "%)");
+    }
+    out.push_back("untagged: " + std::to_string(mix.untagged) + " (not in the mix)");
+    return out;
+}
 
 std::string render_chart_png(const ChartData& data, int width, int height) {
     if (cairo_api() == nullptr) return {};

@@ -178,7 +178,7 @@ class CheckinCommand {
                 ":lock: You can record check-ins for yourself and for people in your "
                 "reporting line (your reports, their reports, and so on).");
         }
-        auto viewer_today = today(viewer);
+        // Held today, and due on, the subject's calendar: the check-in is about their days.
         auto held_on = today(subject);
         std::string warning;
         date::year_month_day next =
@@ -192,7 +192,7 @@ class CheckinCommand {
                                     "7w` or `next 8w`, or give a date such as `next 2027-01-15`.");
                 }
                 next = plus_days(held_on, 7 * *weeks);
-            } else if (auto d = parse_due_date(next_phrase, viewer_today)) {
+            } else if (auto d = parse_due_date(next_phrase, held_on)) {
                 if (date::sys_days(*d) <= date::sys_days(held_on)) {
                     throw UserError("The next check-in (" + iso_date(*d) +
                                     ") has to be after "
@@ -220,8 +220,7 @@ class CheckinCommand {
             headline = ":handshake: " + capitalised(whose) +
                        " check-in was already recorded "
                        "today; the next one is now due *" +
-                       iso_date(next) + "* (" + relative_due(days_between(viewer_today, next)) +
-                       ").";
+                       iso_date(next) + "* (" + relative_due(days_between(held_on, next)) + ").";
         } else {
             bool had_draft = checkins_.draft(subject).has_value();
             checkins_.record_held(subject, iso_date(held_on), viewer, iso_date(next),
@@ -229,7 +228,7 @@ class CheckinCommand {
             headline =
                 ":handshake: Recorded " + whose + " check-in held today (" + iso_date(held_on) +
                 "). Next one due *" + iso_date(next) + "* (" +
-                relative_due(days_between(viewer_today, next)) + ")." +
+                relative_due(days_between(held_on, next)) + ")." +
                 (had_draft ? " The goals, reality and plan written for it are kept with it." : "");
         }
         blocks::MessageBuilder m("Check-in recorded");
@@ -264,7 +263,8 @@ class CheckinCommand {
             subject = *id;
         }
         vis_.require_read(viewer, subject, RecordKind::Checkin);
-        auto viewer_today = today(viewer);
+        // Overdue or not on the subject's calendar, whoever looks.
+        auto subject_today = today(subject);
         auto last = checkins_.last_held(subject);
         auto draft = checkins_.draft(subject);
         std::string whose = subject == viewer ? "Your" : "<@" + subject + ">'s";
@@ -278,9 +278,9 @@ class CheckinCommand {
         } else {
             auto held = from_iso(*last->held_on);
             auto next = from_iso(*last->next_due_on);
-            int to_next = days_between(viewer_today, next);
+            int to_next = days_between(subject_today, next);
             when = "*Last check-in:* " + *last->held_on + " (" +
-                   ago(days_between(held, viewer_today)) + ")\n*Next due:* " + *last->next_due_on +
+                   ago(days_between(held, subject_today)) + ")\n*Next due:* " + *last->next_due_on +
                    " (" + relative_due(to_next) + ")" +
                    (to_next < 0 ? " :warning: overdue — time to book it" : "");
         }
@@ -309,7 +309,7 @@ class CheckinCommand {
             part(f);
         }
         m.add_text(body);
-        m.add(blocks::context(cadence(subject, viewer_today)));
+        m.add(blocks::context(cadence(subject, subject_today)));
         return m.reply();
     }
 

@@ -95,13 +95,12 @@ class HomeView {
         add(blocks::section(f));
 
         auto reports = people_.direct_reports(user_);
-        if (!reports.empty()) manager_table(reports, q, iso_today);
+        if (!reports.empty()) manager_table(reports, q);
         return json{{"type", "home"}, {"blocks", blocks_}};
     }
 
   private:
-    void manager_table(const std::vector<storage::Person>& reports, const Quarter& q,
-                       const std::string& iso_today) {
+    void manager_table(const std::vector<storage::Person>& reports, const Quarter& q) {
         add(blocks::divider());
         add(blocks::header("Your reports"));
         std::vector<std::string> ids;
@@ -117,11 +116,13 @@ class HomeView {
             if (blocks_.size() >= budget) break;
             const auto& open = by_person[r.id];
             std::string s = "*<@" + r.id + ">* — " + std::to_string(open.size()) + " open";
+            // A due date is a day of the report's calendar, which may not be the viewer's.
+            const std::string their_today = iso_date(today_for(s_, r.id));
             int overdue = 0;
-            for (const auto& task : open) overdue += task.due_on < iso_today ? 1 : 0;
+            for (const auto& task : open) overdue += task.due_on < their_today ? 1 : 0;
             if (overdue > 0) s += ", :warning: " + std::to_string(overdue) + " overdue";
             for (std::size_t i = 0; i < open.size() && i < 3; ++i)
-                s += "\n" + task_line(open[i], iso_today);
+                s += "\n" + task_line(open[i], their_today);
             s += "\n:dart: " + ido_text(r.id, q);
             add(blocks::section(s));
             ++shown;

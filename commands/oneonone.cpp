@@ -15,6 +15,7 @@
 #include "src/scheduler/occurrence.hpp"
 #include "src/scheduler/scheduler.hpp"
 #include "storage/people.hpp"
+#include "storage/reminder_outbox.hpp"
 #include "storage/schedules.hpp"
 #include "storage/tasks.hpp"
 
@@ -235,7 +236,7 @@ class OneOnOneCommand {
     Reply skip(const std::string& manager, const std::string& args) {
         auto sch = pick(manager, args, "skip");
         TimePoint now = s_.clock.now();
-        TimePoint skipped = scheduler::skip_next_one_on_one(s_.db, s_.config, sch, now);
+        TimePoint skipped = scheduler::skip_next_one_on_one(s_.db, s_.config, sch, manager, now);
         sch.skip_until = scheduler::unix_of(skipped);
         TimePoint after = scheduler::next_live_occurrence(sch, now);
         return Reply::text(":fast_forward: Skipped the 1:1 with <@" + sch.report_id + "> on " +
@@ -308,6 +309,30 @@ Reply snooze(Services& s, const Interaction& in) {
                        ".");
 }
 
+/// The "Skip this 1:1" button on a preparation: `/1on1 skip` for that very 1:1, by the manager
+/// it was sent to, while it is still ahead and not skipped yet.
+Reply skip_from_reminder(Services& s, const Interaction& in) {
+    auto id = text::parse_number(in.value);
+    auto row = id ? storage::ReminderOutbox(s.db).find(*id) : std::nullopt;
+    std::optional<storage::OneOnOne> sch;
+    if (row && row->kind == "one_on_one" && row->recipient_id == in.user_id && row->occurs_at)
+        sch = storage::ScheduleRepo(s.db).find(row->ref_id.value_or(0));
+    TimePoint now = s.clock.now();
+    if (!sch || sch->cancelled_at ||
+        scheduler::unix_of(scheduler::next_live_occurrence(*sch, now)) != *row->occurs_at) {
+        throw UserError(
+            "I can't skip that 1:1: it is not yours, it was already skipped or cancelled, or "
+            "it has started. `/1on1 next` shows what is coming.");
+    }
+    TimePoint skipped = scheduler::skip_next_one_on_one(s.db, s.config, *sch, in.user_id, now);
+    sch->skip_until = scheduler::unix_of(skipped);
+    TimePoint after = scheduler::next_live_occurrence(*sch, now);
+    return Reply::text(":fast_forward: Skipped the 1:1 with <@" + sch->report_id + "> on " +
+                       scheduler::slack_time(skipped, sch->tz) + ". The next one is " +
+                       scheduler::slack_time(after, sch->tz) +
+                       "; its preparation counts from the last 1:1 that took place.");
+}
+
 }  // namespace
 
 void register_oneonone(App& app) {
@@ -319,6 +344,8 @@ void register_oneonone(App& app) {
     app.action(scheduler::kTaskDoneAction,
                [&s](const Interaction& in) { return task_done_from_reminder(s, in); });
     app.action(scheduler::kSnoozeAction, [&s](const Interaction& in) { return snooze(s, in); });
+    app.action(scheduler::kSkipAction,
+               [&s](const Interaction& in) { return skip_from_reminder(s, in); });
 }
 
 }  // namespace careerbot::commands

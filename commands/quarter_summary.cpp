@@ -38,6 +38,11 @@ std::string clip(const std::string& s, std::size_t max) {
 
 std::string mention(const std::string& id) { return "<@" + id + ">"; }
 
+/// "1 task", "2 tasks".
+std::string count_of(int n, const std::string& one, const std::string& many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 /// Names as lines of at most ten, so a long list splits between names, never inside one.
 std::string name_lines(const std::string& title, const std::vector<std::string>& items) {
     std::string out = "*" + title + "* (" + std::to_string(items.size()) + ")\n";
@@ -47,11 +52,11 @@ std::string name_lines(const std::string& title, const std::vector<std::string>&
     return out;
 }
 
-std::string person_text(const PersonSummary& p) {
+std::string person_text(const PersonSummary& p, bool past) {
     std::string out = "*" + mention(p.id) + "*";
     out += p.level ? " · " + blocks::escape(*p.level) : " · level not set";
     if (p.manager_id) out += " · manager " + mention(*p.manager_id);
-    out += "\n:trophy: " + std::to_string(p.brags) + (p.brags == 1 ? " brag" : " brags");
+    out += "\n:trophy: " + count_of(p.brags, "brag", "brags");
     if (p.top_brag) {
         out += " · top: “" + blocks::escape(clip(p.top_brag->text, 280)) + "”";
         if (!p.top_brag->impact.empty())
@@ -59,12 +64,15 @@ std::string person_text(const PersonSummary& p) {
         out += " (" + p.top_brag->happened_on + ")";
     }
     out += "\n:speech_balloon: " + std::to_string(p.feedback) +
-           " feedback · :white_check_mark: " + std::to_string(p.tasks_done) + " tasks done";
-    if (p.tasks_overdue > 0) out += " · :warning: " + std::to_string(p.tasks_overdue) + " overdue";
+           " feedback · :white_check_mark: " + count_of(p.tasks_done, "task", "tasks") +
+           " done · " + count_of(p.tasks_due, "task", "tasks") + " due in the quarter";
+    if (p.tasks_overdue > 0) {
+        out += " · :warning: " + std::to_string(p.tasks_overdue) +
+               (past ? " overdue at the quarter's end" : " overdue");
+    }
     if (p.ido) {
         out += "\n:dart: IDO “" + blocks::escape(clip(p.ido->objective, 200)) + "” · mentor " +
-               mention(p.ido->mentor_id) + " · " + std::to_string(p.ido->notes) +
-               (p.ido->notes == 1 ? " note" : " notes");
+               mention(p.ido->mentor_id) + " · " + count_of(p.ido->notes, "note", "notes");
         if (!p.ido->last_note_on.empty()) out += ", last " + p.ido->last_note_on;
         out += p.ido->achieved ? " · achieved :tada:" : " · in progress";
     } else {
@@ -73,6 +81,11 @@ std::string person_text(const PersonSummary& p) {
     if (p.last_checkin) {
         out += "\n:calendar: last check-in " + *p.last_checkin;
         if (p.next_checkin_due) out += " (next due " + *p.next_checkin_due + ")";
+        if (p.checkin_overdue_days > 0) {
+            out += " · :warning: *check-in overdue by " +
+                   count_of(p.checkin_overdue_days, "day", "days") +
+                   (past ? " at the quarter's end*" : "*");
+        }
     } else {
         out += "\n:calendar: no check-in yet";
     }
@@ -85,10 +98,14 @@ std::string person_text(const PersonSummary& p) {
     } else if (p.level) {
         out += "\n:chart_with_upwards_trend: no next level";
     }
-    if (p.petition) {
+    if (p.petition && p.petition->open_at_end) {
         out += "\n:scroll: open promotion petition for " +
                blocks::escape(p.petition->target_level) + " since " + p.petition->opened_on +
                " (to " + mention(p.petition->director_id) + ")";
+    } else if (p.petition) {
+        out += "\n:scroll: promotion petition for " + blocks::escape(p.petition->target_level) +
+               " opened " + p.petition->opened_on + " (to " + mention(p.petition->director_id) +
+               "), " + blocks::escape(p.petition->status) + " " + p.petition->closed_on;
     }
     return out;
 }
@@ -99,6 +116,7 @@ std::string aggregates_text(const OrgSummary& s) {
     return "• with an IDO (and a mentor): " + of(s.with_ido) +
            "\n• held a check-in this quarter: " + of(s.with_checkin) +
            " · cadence held: " + of(s.cadence_held) +
+           " · check-in overdue: " + of(s.checkins_overdue) +
            "\n• brags: " + std::to_string(s.total_brags) +
            " · feedback received: " + std::to_string(s.total_feedback) +
            "\n• overdue tasks: " + std::to_string(s.total_overdue) +
@@ -135,6 +153,12 @@ class QuarterSummary {
 
         auto today = local_date(s_.clock.now(), tz_of(r.user_id));
         Quarter q = quarter ? *quarter : quarter_of(today, s_.config.org.fiscal_year_start_month);
+        if (date::sys_days{q.first} > date::sys_days{today}) {
+            throw UserError(q.label() + " has not started yet (it runs " + iso_date(q.first) +
+                            " – " + iso_date(q.last) +
+                            "), so there is nothing to summarise. `/quarter-summary` shows "
+                            "this quarter so far.");
+        }
         std::string problem;
         Levels levels;
         try {
@@ -146,7 +170,8 @@ class QuarterSummary {
         }
         SummaryScope scope{target ? *target : r.user_id, !target.has_value()};
         auto summary = build_summary(s_.db, scope, q, iso_date(today), levels,
-                                     s_.config.org.fiscal_year_start_month);
+                                     s_.config.org.fiscal_year_start_month, s_.clock.now(),
+                                     s_.config.org.default_timezone);
         audit(r.user_id, target, q, summary.people.size());
         std::string whose = target ? mention(*target) : mention(r.user_id) + "'s org";
         auto pages = detail(summary, whose, problem);
@@ -216,14 +241,19 @@ class QuarterSummary {
         m.add(blocks::section("*" + whose + "* · " + std::to_string(s.people.size()) +
                               (s.people.size() == 1 ? " person" : " people") + " · " +
                               iso_date(q.first) + " – " + iso_date(q.last) + " · as of " + s.today +
-                              "\n" + aggregates_text(s) + "\n• " + s.mix.summary()));
-        std::vector<std::string> no_ido, no_checkin, overdue, petitions, ready;
+                              (s.past ? " (the quarter's end)" : "") + "\n" + aggregates_text(s) +
+                              "\n• " + s.mix.summary()));
+        std::vector<std::string> no_ido, no_checkin, overdue, late_checkin, petitions, ready;
         for (const auto& p : s.people) {
             if (!p.ido) no_ido.push_back(mention(p.id));
             if (p.checkins_in_quarter == 0) no_checkin.push_back(mention(p.id));
             if (p.tasks_overdue > 0)
                 overdue.push_back(mention(p.id) + " (" + std::to_string(p.tasks_overdue) + ")");
-            if (p.petition)
+            if (p.checkin_overdue_days > 0) {
+                late_checkin.push_back(mention(p.id) + " (" +
+                                       count_of(p.checkin_overdue_days, "day", "days") + ")");
+            }
+            if (p.petition && p.petition->open_at_end)
                 petitions.push_back(mention(p.id) + " → " +
                                     blocks::escape(p.petition->target_level));
             if (p.readiness && p.readiness->ready())
@@ -233,6 +263,7 @@ class QuarterSummary {
             m.add_text(name_lines("No IDO this quarter (hence no mentor)", no_ido));
         if (!no_checkin.empty()) m.add_text(name_lines("No check-in this quarter", no_checkin));
         if (!overdue.empty()) m.add_text(name_lines("Overdue tasks", overdue));
+        if (!late_checkin.empty()) m.add_text(name_lines("Check-in overdue", late_checkin));
         if (!petitions.empty()) m.add_text(name_lines("Open promotion petitions", petitions));
         if (!ready.empty()) m.add_text(name_lines("Ready for their next level", ready));
         if (!problem.empty()) {
@@ -240,7 +271,7 @@ class QuarterSummary {
                                   blocks::escape(problem)));
         }
         m.add(blocks::divider());
-        for (const auto& p : s.people) m.add(blocks::section(person_text(p)));
+        for (const auto& p : s.people) m.add(blocks::section(person_text(p, s.past)));
         m.add(blocks::context(std::string("Rules: ") + top_brag_rule() + "; " + cadence_rule() +
                               "; readiness needs every training/certification up to the next "
                               "level (`/cert`) and tagged brags for each of its dimensions in "

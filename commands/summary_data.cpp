@@ -1,6 +1,7 @@
 #include "commands/summary_data.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -147,8 +148,8 @@ const char* top_brag_rule() {
 }
 
 const char* cadence_rule() {
-    return "cadence held = a check-in inside the quarter and no gap over 8 weeks (from the "
-           "previous check-in through the quarter's end or today)";
+    return "cadence held = a check-in inside the quarter, no gap over 8 weeks (from the "
+           "previous check-in through the quarter's end or today), and the next one not overdue";
 }
 
 date::year_month_day parse_ymd(const std::string& s) {
@@ -164,15 +165,26 @@ Quarter previous_quarter(const Quarter& q, int fiscal_start_month) {
 }
 
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
-                         const std::string& today, const Levels& levels, int fiscal_start_month) {
+                         const std::string& today, const Levels& levels, int fiscal_start_month,
+                         std::optional<TimePoint> now, const std::string& default_tz) {
     OrgSummary out;
     out.quarter = quarter;
-    out.today = today;
     const std::string q_from = iso(quarter.first);
     const std::string q_to = iso(quarter.last);
+    // A past quarter is shown as it stood on its last day: tasks open at its end, the
+    // check-ins held by then, the petitions open during it — not today's state.
+    out.past = q_to < today;
+    out.today = out.past ? q_to : today;
+    const std::string as_of = out.today;
+    // Records changed after this moment (unix s) are read as they were before the change.
+    const int64_t end_unix =
+        out.past ? unix_day_start(quarter.last) + 86400 : std::numeric_limits<int64_t>::max();
     const std::string evidence_from = iso(previous_quarter(quarter, fiscal_start_month).first);
     const std::string cadence_end = std::min(q_to, today);
     std::map<std::string, std::size_t> index;
+    // The day overdue is judged on, per person: their own calendar's today (a due date is a day
+    // where they are), or the past quarter's last day.
+    std::vector<std::string> day_of;
     // The members as a JSON array for the other queries. Records of a member missing from
     // `people` could not be shown anyway (and cannot exist: every person column references
     // people), so the people found are the members.
@@ -192,7 +204,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                             "  WHERE :all AND tree.depth < 64"
                             "), members(id) AS (SELECT DISTINCT id FROM tree "
                             "  WHERE depth > 0 OR NOT :all) "
-                            "SELECT p.id, p.name, p.manager_id, p.level, json_quote(p.id) "
+                            "SELECT p.id, p.name, p.manager_id, p.level, json_quote(p.id), "
+                            "COALESCE(p.tz, '') "
                             "FROM members m "
                             "JOIN people p ON p.id = m.id ORDER BY p.name, p.id");
         q.bind(":root", scope.root);
@@ -204,6 +217,9 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
             if (!q.getColumn(2).isNull()) p.manager_id = q.getColumn(2).getString();
             if (!q.getColumn(3).isNull()) p.level = q.getColumn(3).getString();
             index[p.id] = out.people.size();
+            std::string tz = q.getColumn(5).getString();
+            day_of.push_back(
+                out.past || !now ? as_of : iso(local_date(*now, tz.empty() ? default_tz : tz)));
             out.people.push_back(std::move(p));
             // Quoted by SQLite, so json_each() gives back exactly the stored bytes.
             members += (members.size() > 1 ? "," : "") + q.getColumn(4).getString();
@@ -215,12 +231,12 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         return it == index.end() ? nullptr : &out.people[it->second];
     };
 
-    {  // Brags over the year ending with the quarter: per month for the chart, and those in
-        // the quarter per person, with the 70-20-10 mix. One pass over each member's range of
-        // the (author, date) index, counted here: SQL would need a sort of the year's rows to
-        // group them by month, or a seek per member and month.
+    {  // Brags in the quarter: per month for the chart (the quarter's own months), and per
+        // person, with the 70-20-10 mix. One pass over each member's range of the (author,
+        // date) index, counted here: SQL would need a sort of the rows to group them by month,
+        // or a seek per member and month.
         date::year_month last_month{quarter.last.year(), quarter.last.month()};
-        date::year_month first_month = last_month - date::months{11};
+        date::year_month first_month{quarter.first.year(), quarter.first.month()};
         std::map<std::string, int> months;
         for (auto ym = first_month; ym <= last_month; ym += date::months{1}) {
             months[iso(ym / 1).substr(0, 7)] = 0;
@@ -242,7 +258,6 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                 month = bucket->first;
             }
             ++bucket->second;
-            if (on < q_from) continue;  // before the quarter: in the chart only
             if (const std::string_view who = q->getColumn(0).getText(); who != author) {
                 author = who;
                 p = person(author);
@@ -298,22 +313,36 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                 p->feedback = q->getColumn(1).getInt();
         }
     }
-    {  // Tasks finished in the quarter, and open ones overdue today: two index ranges each.
+    {  // Tasks finished in the quarter, due in it, and open at its end (or now) with a due date
+        // already past on the person's calendar: their due dates come back for that test.
         ScopedQuery q(db, members,
                       "SELECT m.id, "
                       "(SELECT count(*) FROM tasks WHERE assignee_id = m.id "
                       "  AND done_at >= :from AND done_at < :to), "
                       "(SELECT count(*) FROM tasks WHERE assignee_id = m.id "
-                      "  AND done_at IS NULL AND due_on < :today) "
+                      "  AND due_on BETWEEN :q_from AND :q_to), "
+                      "(SELECT json_group_array(due_on) FROM tasks WHERE assignee_id = m.id "
+                      "  AND due_on <= :latest AND created_at < :end "
+                      "  AND (done_at IS NULL OR done_at >= :end)) "
                       "FROM members m");
         q->bind(":from", unix_day_start(quarter.first));
         q->bind(":to", unix_day_start(quarter.last) + 86400);
-        q->bind(":today", today);
+        q->bind(":q_from", q_from);
+        q->bind(":q_to", q_to);
+        // Nobody's calendar is more than a day ahead of the requester's.
+        q->bind(":latest",
+                iso(date::year_month_day{date::sys_days{parse_ymd(as_of)} + date::days{1}}));
+        q->bind(":end", end_unix);
         while (q->executeStep()) {
-            if (auto* p = person(q->getColumn(0).getString())) {
-                p->tasks_done = q->getColumn(1).getInt();
-                p->tasks_overdue = q->getColumn(2).getInt();
-            }
+            auto it = index.find(q->getColumn(0).getString());
+            if (it == index.end()) continue;
+            auto& p = out.people[it->second];
+            p.tasks_done = q->getColumn(1).getInt();
+            p.tasks_due = q->getColumn(2).getInt();
+            const std::string& day = day_of[it->second];
+            for_each_json_string(q->getColumn(3).getText(), [&](std::string_view due) {
+                if (due < day) ++p.tasks_overdue;
+            });
         }
     }
     {  // The quarter's IDO, its mentor and its progress notes.
@@ -335,13 +364,14 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                               q->getColumn(6).getString(), q->getColumn(3).getInt() != 0};
         }
     }
-    {  // Held check-ins up to today: the last one, and the cadence over the quarter.
+    {  // Held check-ins up to the day: the last one, whether the next one is overdue, and the
+        // cadence over the quarter.
         ScopedQuery q(db, members,
                       "SELECT person_id, held_on, next_due_on FROM checkins "
                       "WHERE person_id IN (SELECT id FROM members) "
                       "AND held_on IS NOT NULL AND held_on <= :today "
                       "ORDER BY person_id, held_on, id");
-        q->bind(":today", today);
+        q->bind(":today", as_of);
         std::map<std::string, std::vector<std::string>> held;
         while (q->executeStep()) {
             auto* p = person(q->getColumn(0).getString());
@@ -352,7 +382,19 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
             p->next_checkin_due = q->getColumn(2).getString();
             if (on >= q_from && on <= q_to) ++p->checkins_in_quarter;
         }
-        for (auto& p : out.people) p.cadence_held = cadence_kept(held[p.id], q_from, cadence_end);
+        for (std::size_t i = 0; i < out.people.size(); ++i) {
+            auto& p = out.people[i];
+            if (p.next_checkin_due && !p.next_checkin_due->empty() &&
+                *p.next_checkin_due < day_of[i]) {
+                p.checkin_overdue_days =
+                    static_cast<int>((date::sys_days{parse_ymd(day_of[i])} -
+                                      date::sys_days{parse_ymd(*p.next_checkin_due)})
+                                         .count());
+            }
+            // An overdue check-in is a slipped cadence, whatever the gaps so far.
+            p.cadence_held =
+                p.checkin_overdue_days == 0 && cadence_kept(held[p.id], q_from, cadence_end);
+        }
     }
     {  // Recorded training and certifications.
         ScopedQuery q(
@@ -395,16 +437,27 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
             });
         }
     }
-    {  // Open promotion petitions.
+    {  // Promotion petitions open at some time in the quarter (a closed one was closed at its
+        // last update); the latest of each person's.
         ScopedQuery q(db, members,
                       "SELECT person_id, target_level, director_id, "
-                      "date(created_at, 'unixepoch') FROM petitions "
-                      "WHERE person_id IN (SELECT id FROM members) "
-                      "AND status = 'open'");
+                      "date(created_at, 'unixepoch'), status, updated_at, "
+                      "date(updated_at, 'unixepoch') FROM petitions "
+                      "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
+                      "AND (status = 'open' OR updated_at >= :from) "
+                      "ORDER BY person_id, created_at, id");
+        q->bind(":end", end_unix);
+        q->bind(":from", unix_day_start(quarter.first));
         while (q->executeStep()) {
             if (auto* p = person(q->getColumn(0).getString())) {
-                p->petition = OpenPetition{q->getColumn(1).getString(), q->getColumn(2).getString(),
-                                           q->getColumn(3).getString()};
+                std::string status = q->getColumn(4).getString();
+                bool open = status == "open";
+                p->petition = OpenPetition{q->getColumn(1).getString(),
+                                           q->getColumn(2).getString(),
+                                           q->getColumn(3).getString(),
+                                           open || q->getColumn(5).getInt64() >= end_unix,
+                                           status,
+                                           open ? "" : q->getColumn(6).getString()};
             }
         }
     }
@@ -424,8 +477,9 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         out.with_ido += p.ido ? 1 : 0;
         out.with_checkin += p.checkins_in_quarter > 0 ? 1 : 0;
         out.cadence_held += p.cadence_held ? 1 : 0;
+        out.checkins_overdue += p.checkin_overdue_days > 0 ? 1 : 0;
         out.ready += p.readiness && p.readiness->ready() ? 1 : 0;
-        out.open_petitions += p.petition ? 1 : 0;
+        out.open_petitions += p.petition && p.petition->open_at_end ? 1 : 0;
     }
     return out;
 }

@@ -32,11 +32,14 @@ struct IdoState {
     bool achieved = false;
 };
 
-/// An open promotion petition, as the summary lists it.
+/// A promotion petition open at some time in the quarter, as the summary lists it.
 struct OpenPetition {
     std::string target_level;
     std::string director_id;
-    std::string opened_on;  ///< YYYY-MM-DD (UTC)
+    std::string opened_on;    ///< YYYY-MM-DD (UTC)
+    bool open_at_end = true;  ///< still open on the summary's day (see OrgSummary::today)
+    std::string status;       ///< open, withdrawn, approved, declined (as it is now)
+    std::string closed_on;    ///< YYYY-MM-DD (UTC) when it was closed; empty while open
 };
 
 /// Everything the quarter summary says about one person.
@@ -50,10 +53,12 @@ struct PersonSummary {
     std::optional<TopBrag> top_brag;  ///< see top_brag_rule()
     int feedback = 0;                 ///< feedback received (posted) inside the quarter
     int tasks_done = 0;               ///< tasks completed inside the quarter
-    int tasks_overdue = 0;            ///< open tasks due before today
+    int tasks_due = 0;                ///< tasks due inside the quarter
+    int tasks_overdue = 0;  ///< open on the summary's day and due before it (their calendar)
     std::optional<IdoState> ido;
-    std::optional<std::string> last_checkin;      ///< most recent held check-in up to today
+    std::optional<std::string> last_checkin;      ///< most recent held check-in up to the day
     std::optional<std::string> next_checkin_due;  ///< from that check-in
+    int checkin_overdue_days = 0;  ///< how long before the summary's day the next one was due
     int checkins_in_quarter = 0;
     bool cadence_held = false;           ///< see cadence_rule()
     Evidence evidence;                   ///< certs and brag tags (current + previous quarter)
@@ -70,9 +75,12 @@ struct SummaryScope {
 /// The quarter summary of a set of people, with org-wide aggregates.
 struct OrgSummary {
     Quarter quarter;
-    std::string today;                  ///< YYYY-MM-DD the figures are "now" for
+    /// YYYY-MM-DD the figures are "now" for: today, or a past quarter's last day, so a past
+    /// quarter is shown as it stood at its end.
+    std::string today;
+    bool past = false;                  ///< the quarter ended before today
     std::vector<PersonSummary> people;  ///< by name
-    std::vector<std::pair<std::string, int>> brags_by_month;  ///< 12 months ending with the quarter
+    std::vector<std::pair<std::string, int>> brags_by_month;  ///< the quarter's months
     GrowthMix mix;                                            ///< brags in the quarter
     int total_brags = 0;
     int total_feedback = 0;
@@ -80,7 +88,8 @@ struct OrgSummary {
     int with_ido = 0;
     int with_checkin = 0;  ///< held a check-in inside the quarter
     int cadence_held = 0;
-    int ready = 0;  ///< ready for their next level
+    int checkins_overdue = 0;  ///< people whose next check-in was overdue on the day
+    int ready = 0;             ///< ready for their next level
     int open_petitions = 0;
 };
 
@@ -89,10 +98,14 @@ const char* top_brag_rule();
 /// "a check-in inside the quarter and no gap of more than 8 weeks …".
 const char* cadence_rule();
 
-/// Builds the summary for `scope` over `quarter`; `today` (YYYY-MM-DD) is when overdue and the
-/// cadence are judged. Ten statements in total, whatever the org's size, read in one snapshot.
+/// Builds the summary for `scope` over `quarter` as it stood on `today` (YYYY-MM-DD), or at the
+/// end of a quarter already over. With `now`, overdue is judged on each person's own calendar
+/// (their zone, else `default_tz`); without, on `today`. Ten statements in total, whatever the
+/// org's size, read in one snapshot.
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
-                         const std::string& today, const Levels& levels, int fiscal_start_month);
+                         const std::string& today, const Levels& levels, int fiscal_start_month,
+                         std::optional<TimePoint> now = std::nullopt,
+                         const std::string& default_tz = "UTC");
 
 /// The quarter before `q`.
 Quarter previous_quarter(const Quarter& q, int fiscal_start_month);

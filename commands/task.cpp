@@ -141,6 +141,11 @@ class TaskCommand {
         auto today_creator = today(creator);
         auto a = split_add(text::words(args), today_creator);
         std::string assignee = a.assignee.value_or(creator);
+        if (assignee != creator) {
+            // A typo must not become a record: nobody is created for a name careerbot does not
+            // know, and the manager hears why nothing was added.
+            if (auto why = unknown_assignee(assignee)) throw UserError(*why);
+        }
         if (assignee != creator && !people_.manages(creator, assignee)) {
             // Same words for a stranger, a peer and an unknown id: nothing about them leaks.
             throw UserError(
@@ -152,19 +157,22 @@ class TaskCommand {
                 "When is it due? Put a date after `due`, e.g. `due friday` or "
                 "`due 2026-12-01`.");
         }
-        auto due = parse_due_date(a.due_phrase, today_creator);
+        // A due date is a day of the assignee's calendar: "due today" from a manager in Los
+        // Angeles means today where the report in Tokyo does the work, already tomorrow there.
+        auto today_assignee = today(assignee);
+        auto due = parse_due_date(a.due_phrase, today_assignee);
         if (!due) {
-            if (auto past = parse_date(a.due_phrase, today_creator)) due = past;
+            if (auto past = parse_date(a.due_phrase, today_assignee)) due = past;
         }
         if (!due) {
             throw UserError("I couldn't read `" + blocks::escape(a.due_phrase) +
                             "` as a due date. Try `2026-12-01`, `tomorrow`, `friday`, "
                             "`next friday`, `in 2 weeks` or `dec 3`.");
         }
-        if (date::sys_days(*due) < date::sys_days(today_creator)) {
-            throw UserError("That due date (" + iso_date(*due) +
-                            ") is in the past. Pick today "
-                            "or a later day, e.g. `due friday` or `due in 2 weeks`.");
+        if (date::sys_days(*due) < date::sys_days(today_assignee)) {
+            throw UserError("That due date (" + iso_date(*due) + ") is in the past" +
+                            zone_note(assignee, creator) +
+                            ". Pick today or a later day, e.g. `due friday` or `due in 2 weeks`.");
         }
         std::string task_text = clean(a.text);
 
@@ -238,10 +246,11 @@ class TaskCommand {
     Reply status(const std::string& viewer, const std::string& args) {
         std::string target = target_of(viewer, args, "status");
         vis_.require_read(viewer, target, RecordKind::Task);
-        auto today_viewer = today(viewer);
+        // Overdue or not is judged on the assignee's calendar, whoever looks.
+        auto today_assignee = today(target);
         std::vector<storage::Task> overdue, soon, later;
         for (auto& t : tasks_.open_for(target)) {
-            int days = days_between(today_viewer, from_iso(t.due_on));
+            int days = days_between(today_assignee, from_iso(t.due_on));
             (days < 0 ? overdue : days <= kSoonDays ? soon : later).push_back(std::move(t));
         }
         std::string whose = target == viewer ? "Your tasks" : "Tasks of <@" + target + ">";
@@ -333,8 +342,33 @@ class TaskCommand {
         return target;
     }
 
+    /// Why a task cannot be assigned to `id` because careerbot does not know them as a person
+    /// (not in `people`; in Slack, an app or a bot); nothing when they are known.
+    std::optional<std::string> unknown_assignee(const std::string& id) {
+        if (people_.find(id)) return std::nullopt;
+        std::string who = "<@" + id + ">";
+        if (auto u = s_.lookup().user(id); u && u->is_bot) {
+            return ":warning: " + who + " is an app or a bot, not a person, so I did not add it.";
+        }
+        std::string place = "`/team add " + who + "`";
+        return ":warning: I don't know " + who +
+               ": they are not in careerbot's org chart, so I did not add the task. Check the "
+               "name, or place them with " +
+               place + " first.";
+    }
+
+    /// ", Tokyo time, @kiyoshi's day" when `viewer`'s clock shows another time than
+    /// `assignee`'s (so their "today" may be another day); empty otherwise.
+    std::string zone_note(const std::string& assignee, const std::string& viewer) {
+        if (assignee == viewer) return "";
+        auto tz = tz_of(assignee);
+        if (same_clock(tz, tz_of(viewer), s_.clock.now())) return "";
+        return ", " + blocks::escape(zone_place(tz)) + " time, <@" + assignee + ">'s day";
+    }
+
     /// One task as mrkdwn: number, due date and how far off, text, who asked, IDO, done.
-    /// Dates relative to `viewer`'s today, in their time zone.
+    /// How far off is counted on the assignee's calendar (their day is the one the task is
+    /// due on), and says so when `viewer` lives in another zone; done dates are the viewer's.
     std::string task_line(const storage::Task& t, const std::string& viewer) {
         std::string line;
         if (t.done()) {
@@ -342,10 +376,10 @@ class TaskCommand {
             line = ":white_check_mark: *#" + std::to_string(t.number) + "* · done " +
                    iso_date(done_on) + " — " + blocks::escape(t.text);
         } else {
-            int days = days_between(today(viewer), from_iso(t.due_on));
+            int days = days_between(today(t.assignee_id), from_iso(t.due_on));
             line = "*#" + std::to_string(t.number) + "* · due " + t.due_on + " (" +
-                   relative_due(days) + ")" + (days < 0 ? " :warning:" : "") + " — " +
-                   blocks::escape(t.text);
+                   relative_due(days) + zone_note(t.assignee_id, viewer) + ")" +
+                   (days < 0 ? " :warning:" : "") + " — " + blocks::escape(t.text);
         }
         std::vector<std::string> notes;
         if (t.creator_id != t.assignee_id) notes.push_back("from <@" + t.creator_id + ">");

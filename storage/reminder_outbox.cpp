@@ -206,17 +206,6 @@ std::vector<Reminder> ReminderOutbox::skipped_for_away(const std::string& subjec
     return read_all(q);
 }
 
-std::optional<Reminder> ReminderOutbox::last_sent_one_on_one(int64_t schedule_id, int64_t before) {
-    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
-                                       " FROM reminders WHERE kind = 'one_on_one' AND ref_id = ? "
-                                       "AND state = 'sent' AND occurs_at < ? "
-                                       "ORDER BY occurs_at DESC LIMIT 1");
-    q.bind(1, schedule_id);
-    q.bind(2, before);
-    if (!q.executeStep()) return std::nullopt;
-    return read_reminder(q);
-}
-
 std::vector<ReminderOutbox::Change> ReminderOutbox::changes(int limit) {
     SQLite::Statement q(db_.sql(),
                         "SELECT seq, kind, ref FROM reminder_changes ORDER BY seq LIMIT ?");

@@ -66,8 +66,6 @@ class ReminderOutbox {
     int revive(const std::string& kind, int64_t ref_id, const std::string& reason, TimePoint now);
     /// Rows about `subject_id` skipped because someone was away, due in (from, to].
     std::vector<Reminder> skipped_for_away(const std::string& subject_id, int64_t from, int64_t to);
-    /// The latest sent 1:1 reminder of a schedule before `before` (unix s of the occurrence).
-    std::optional<Reminder> last_sent_one_on_one(int64_t schedule_id, int64_t before);
 
     /// A change to plan reminders for (a row of `reminder_changes`).
     struct Change {

@@ -108,4 +108,36 @@ bool ScheduleRepo::cancel(int64_t id, TimePoint now) {
     return q.exec() > 0;
 }
 
+std::vector<OneOnOne> ScheduleRepo::for_pair(const std::string& manager_id,
+                                             const std::string& report_id) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
+                                       " FROM one_on_ones WHERE manager_id = ? AND report_id = ? "
+                                       "ORDER BY created_at, id");
+    q.bind(1, manager_id);
+    q.bind(2, report_id);
+    std::vector<OneOnOne> out;
+    while (q.executeStep()) out.push_back(read_schedule(q));
+    return out;
+}
+
+void ScheduleRepo::record_skip(int64_t id, int64_t occurs_at, const std::string& by,
+                               TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "INSERT INTO one_on_one_skips (schedule_id, occurs_at, skipped_by, "
+                        "created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    q.bind(1, id);
+    q.bind(2, occurs_at);
+    q.bind(3, by);
+    q.bind(4, to_unix(now));
+    q.exec();
+}
+
+bool ScheduleRepo::was_skipped(int64_t id, int64_t occurs_at) {
+    SQLite::Statement q(db_.sql(),
+                        "SELECT 1 FROM one_on_one_skips WHERE schedule_id = ? AND occurs_at = ?");
+    q.bind(1, id);
+    q.bind(2, occurs_at);
+    return q.executeStep();
+}
+
 }  // namespace careerbot::storage

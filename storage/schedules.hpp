@@ -43,6 +43,12 @@ class ScheduleRepo {
     void set_skip_until(int64_t id, int64_t until, TimePoint now);
     /// Stops a cadence; false if it was not running.
     bool cancel(int64_t id, TimePoint now);
+    /// Every cadence, running or not, a manager has had with a report, oldest first.
+    std::vector<OneOnOne> for_pair(const std::string& manager_id, const std::string& report_id);
+    /// Records that the occurrence at `occurs_at` (unix s) was skipped on purpose by `by`.
+    void record_skip(int64_t id, int64_t occurs_at, const std::string& by, TimePoint now);
+    /// True when the occurrence at `occurs_at` (unix s) was skipped on purpose.
+    bool was_skipped(int64_t id, int64_t occurs_at);
 
   private:
     Database& db_;

@@ -293,4 +293,26 @@ std::optional<Quarter> parse_quarter(std::string_view text, int start_month) {
     return std::nullopt;
 }
 
+std::string zone_place(const std::string& tz) {
+    std::string place = tz.empty() ? "UTC" : tz.substr(tz.rfind('/') + 1);
+    for (char& c : place) {
+        if (c == '_') c = ' ';
+    }
+    return place;
+}
+
+bool same_clock(const std::string& a, const std::string& b, TimePoint now) {
+    if (a == b) return true;
+    auto offset = [&](const std::string& tz) {
+        const date::time_zone* zone = nullptr;
+        try {
+            zone = date::locate_zone(tz.empty() ? "UTC" : tz);
+        } catch (const std::exception&) {
+            zone = date::locate_zone("UTC");
+        }
+        return zone->get_info(std::chrono::time_point_cast<std::chrono::seconds>(now)).offset;
+    };
+    return offset(a) == offset(b);
+}
+
 }  // namespace careerbot

@@ -58,4 +58,12 @@ Quarter quarter_of(date::year_month_day d, int start_month);
 /// Parses "2026Q3" / "2026-q3" / "Q3 2026"; nothing if malformed.
 std::optional<Quarter> parse_quarter(std::string_view text, int start_month);
 
+/// The place an IANA zone is named after, for people: "Asia/Tokyo" -> "Tokyo",
+/// "America/Los_Angeles" -> "Los Angeles"; "UTC" stays "UTC".
+std::string zone_place(const std::string& tz);
+
+/// True when clocks in the zones `a` and `b` show the same time at `now` (same UTC offset), so
+/// "today" means the same day for both.
+bool same_clock(const std::string& a, const std::string& b, TimePoint now);
+
 }  // namespace careerbot

@@ -48,18 +48,44 @@ void GrowthMix::add(const std::optional<Growth>& g) {
     else ++training;
 }
 
+std::array<int, 3> GrowthMix::percentages() const {
+    const std::array<int, 3> counts{job, others, training};
+    const int tagged = job + others + training;
+    std::array<int, 3> out{0, 0, 0};
+    if (tagged == 0) return out;
+    // Largest remainder (Hamilton): floor every share, then hand the missing points to the
+    // largest remainders (ties: the 70, then the 20), so 1-1-1 is 34-33-33, never 33-33-33.
+    std::array<int, 3> remainder{};
+    int given = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+        out[i] = counts[i] * 100 / tagged;
+        remainder[i] = counts[i] * 100 % tagged;
+        given += out[i];
+    }
+    for (; given < 100; ++given) {
+        std::size_t best = 0;
+        for (std::size_t i = 1; i < 3; ++i) {
+            if (remainder[i] > remainder[best]) best = i;
+        }
+        ++out[best];
+        remainder[best] = -1;
+    }
+    return out;
+}
+
 std::string GrowthMix::summary() const {
     int tagged = job + others + training;
     if (tagged == 0) {
         return "70-20-10 mix: nothing tagged yet (add #70 on the job, #20 from others or #10 "
                "training)";
     }
-    auto part = [&](const char* label, int n) {
-        return std::string(label) + " " + std::to_string(n) + " (" +
-               std::to_string((n * 100 + tagged / 2) / tagged) + "%)";
+    auto pct = percentages();
+    auto part = [&](const char* label, int n, int share) {
+        return std::string(label) + " " + std::to_string(n) + " (" + std::to_string(share) + "%)";
     };
-    std::string s = "70-20-10 mix: " + part("on the job", job) + " · " +
-                    part("from others", others) + " · " + part("training", training);
+    std::string s = "70-20-10 mix: " + part("on the job", job, pct[0]) + " · " +
+                    part("from others", others, pct[1]) + " · " +
+                    part("training", training, pct[2]);
     if (untagged > 0) s += " · " + std::to_string(untagged) + " untagged";
     return s;
 }

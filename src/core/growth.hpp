@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct GrowthMix {
     int untagged = 0;
     /// Adds one item.
     void add(const std::optional<Growth>& g);
+    /// The shares of job, others and training among the tagged items in whole percent, by
+    /// largest remainder so they add up to exactly 100 (all 0 when nothing is tagged). The text
+    /// and the chart both show these, so they always agree.
+    std::array<int, 3> percentages() const;
     /// "70-20-10 mix: on the job 6 (60%) · from others 3 (30%) · training 1 (10%) · 2 untagged"
     std::string summary() const;
 };

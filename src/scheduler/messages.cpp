@@ -13,6 +13,7 @@
 #include "storage/feedback.hpp"
 #include "storage/idos.hpp"
 #include "storage/people.hpp"
+#include "storage/reminder_away.hpp"
 
 namespace careerbot::scheduler {
 namespace {
@@ -56,7 +57,6 @@ std::string task_due_text(const storage::Task& t, date::local_days today) {
 std::string missed_line(storage::Database& db, const storage::Reminder& r, const std::string& tz) {
     std::string who = r.reason.size() > 5 ? "<@" + r.reason.substr(5) + "> away" : "away";
     std::string when = slack_day(from_unix(r.occurs_at.value_or(r.due_at)), tz);
-    if (r.kind == "one_on_one") return "• the 1:1 on " + when + " was skipped (" + who + ")";
     if (r.kind == "checkin")
         return "• the check-in nudge for " + when + " was not sent (" + who + ")";
     std::string task = "a task";
@@ -65,6 +65,12 @@ std::string missed_line(storage::Database& db, const storage::Reminder& r, const
     }
     return "• the " + std::string(r.kind == "task_due" ? "due-date" : "overdue") + " nudge for " +
            task + " was not sent (" + who + ")";
+}
+
+std::string missed_line(const MissedOneOnOne& m) {
+    std::string who = "<@" + m.reason.substr(m.reason.find(':') + 1) + ">";
+    std::string why = m.reason.rfind("away:", 0) == 0 ? who + " away" : "skipped by " + who;
+    return "• the 1:1 on " + slack_day(m.at, m.tz) + " did not take place (" + why + ")";
 }
 
 }  // namespace
@@ -84,6 +90,55 @@ std::optional<storage::Task> ask_first(const std::vector<storage::Task>& tasks) 
     return *best;
 }
 
+OneOnOneHistory one_on_one_history(storage::Database& db, const storage::OneOnOne& s,
+                                   TimePoint before, TimePoint now) {
+    storage::ScheduleRepo schedules(db);
+    storage::AwayRepo away(db);
+    struct Occurrence {
+        TimePoint at;
+        const storage::OneOnOne* cadence;
+    };
+    // Every occurrence of every cadence the pair has had (a rescheduled 1:1 replaces the
+    // cadence, not the history), while it ran, newest first.
+    auto cadences = schedules.for_pair(s.manager_id, s.report_id);
+    if (cadences.empty()) cadences.push_back(s);
+    std::vector<Occurrence> all;
+    TimePoint since = from_unix(s.created_at);
+    TimePoint end = std::min(before, now + std::chrono::seconds{1});
+    for (const auto& c : cadences) {
+        since = std::min(since, from_unix(c.created_at));
+        TimePoint until = c.cancelled_at ? std::min(end, from_unix(*c.cancelled_at)) : end;
+        for (auto t = previous_occurrence(c, until); t && *t >= from_unix(c.created_at);
+             t = previous_occurrence(c, *t)) {
+            all.push_back({*t, &c});
+        }
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.at > b.at; });
+
+    OneOnOneHistory out;
+    out.since = since;
+    for (const auto& o : all) {
+        // Kept on the 1:1's date where the manager keeps it, like the reminder's away rule.
+        auto day = iso_day(local_day(o.at, o.cadence->tz));
+        std::string reason;
+        if (schedules.was_skipped(o.cadence->id, unix_of(o.at))) {
+            reason = "skip:" + o.cadence->manager_id;
+        } else if (away.covering(s.report_id, day)) {
+            reason = "away:" + s.report_id;
+        } else if (away.covering(s.manager_id, day)) {
+            reason = "away:" + s.manager_id;
+        }
+        if (reason.empty()) {
+            out.last_held = o.at;
+            out.since = o.at;
+            break;
+        }
+        out.missed.push_back({o.at, o.cadence->tz, reason});
+    }
+    std::reverse(out.missed.begin(), out.missed.end());
+    return out;
+}
+
 std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id) {
     SQLite::Statement q(db.sql(), "SELECT assignee_id, number FROM tasks WHERE id = ?");
     q.bind(1, id);
@@ -100,9 +155,10 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     std::string report_name = people.display_name(report);
     auto today = local_day(now, report_tz);
 
-    // "Since the last 1:1": the previous occurrence, or when the cadence was set up.
-    TimePoint since = from_unix(s.created_at);
-    if (auto prev = previous_occurrence(s, occurrence); prev && *prev > since) since = *prev;
+    // "Since the last 1:1": the last one that took place — a skipped 1:1, or one during an
+    // absence, discussed nothing, so what came since must still be talked about now.
+    auto history = one_on_one_history(db, s, occurrence, now);
+    TimePoint since = history.since;
     TimePoint following = next_occurrence(s, occurrence);
     // Tasks due before the 1:1 after this one must be discussed now: there is no later chance.
     auto window_end = local_day(following, s.tz) - date::days{1};
@@ -128,8 +184,14 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
                               " — ask what they would like to take on next."));
     }
 
+    // Due dates are days of the report's calendar; say so when the manager's clock differs.
+    std::string whose_days = same_clock(report_tz, tz_of(db, config, s.manager_id), now)
+                                 ? ""
+                                 : " · days counted on <@" + report + ">'s calendar (" +
+                                       blocks::escape(zone_place(report_tz)) + " time)";
     m.add(blocks::section("*Tasks due before " + slack_day(following, s.tz) + " or overdue* (" +
-                          std::to_string(tasks.size()) + ")" + (tasks.empty() ? "\nNone." : "")));
+                          std::to_string(tasks.size()) + ")" + whose_days +
+                          (tasks.empty() ? "\nNone." : "")));
     for (const auto& t : tasks) {
         json block = blocks::section("*#" + std::to_string(t.number) + "* " + cut(t.text) + " — " +
                                      task_due_text(t, today));
@@ -194,23 +256,33 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     }
     m.add(blocks::section(checkin_text));
 
-    // What an absence made us skip, said once: in the first preparation after it.
-    storage::ReminderOutbox outbox(db);
-    int64_t missed_from = s.created_at;
-    if (auto last = outbox.last_sent_one_on_one(s.id, unix_of(occurrence))) {
-        missed_from = last->due_at;
+    // What was missed since the last 1:1 that took place: said in the first preparation after
+    // it, and again until a 1:1 takes place (none did in between, so nobody has heard it yet).
+    std::vector<std::string> missed;
+    for (const auto& o : history.missed) missed.push_back(missed_line(o));
+    for (const auto& r :
+         storage::ReminderOutbox(db).skipped_for_away(report, unix_of(since), unix_of(now))) {
+        if (r.kind != "one_on_one") missed.push_back(missed_line(db, r, s.tz));
     }
-    auto missed = outbox.skipped_for_away(report, missed_from, unix_of(now));
     if (!missed.empty()) {
-        std::string text = "*While someone was away* (" + std::to_string(missed.size()) + ")";
-        for (const auto& r : missed) text += "\n" + missed_line(db, r, s.tz);
+        std::string text = "*Missed since the last 1:1* (" + std::to_string(missed.size()) + ")";
+        for (const auto& line : missed) text += "\n" + line;
+        if (!history.missed.empty()) {
+            text += history.last_held
+                        ? "\nThe last 1:1 that took place was " +
+                              slack_day(*history.last_held, s.tz) +
+                              ": brags and feedback are counted from then."
+                        : "\nNo 1:1 has taken place yet: brags and feedback are counted from "
+                          "when the 1:1s were set up.";
+        }
         m.add_text(text);
     }
 
     if (reminder_id) {
-        m.add(blocks::actions(
-            json::array({blocks::button("Snooze " + std::to_string(kSnooze.count()) + " min",
-                                        kSnoozeAction, std::to_string(*reminder_id))})));
+        m.add(blocks::actions(json::array(
+            {blocks::button("Snooze " + std::to_string(kSnooze.count()) + " min", kSnoozeAction,
+                            std::to_string(*reminder_id)),
+             blocks::button("Skip this 1:1", kSkipAction, std::to_string(*reminder_id))})));
     }
     m.add(
         blocks::context("Ask-first rule: the most overdue open task, else the one due "

@@ -18,6 +18,8 @@ namespace careerbot::scheduler {
 inline constexpr const char* kTaskDoneAction = "task_done_from_reminder";
 /// action_id of the "Snooze" button on a 1:1 preparation; value = the reminder row id.
 inline constexpr const char* kSnoozeAction = "reminder_snooze";
+/// action_id of the "Skip this 1:1" button on a 1:1 preparation; value = the reminder row id.
+inline constexpr const char* kSkipAction = "reminder_skip_one_on_one";
 /// How long "Snooze" postpones a 1:1 preparation.
 inline constexpr std::chrono::minutes kSnooze{30};
 
@@ -28,10 +30,35 @@ std::string tz_of(storage::Database& db, const Config& config, const std::string
 /// (ties: lowest number). `tasks` may be in any order.
 std::optional<storage::Task> ask_first(const std::vector<storage::Task>& tasks);
 
+/// A 1:1 occurrence that did not take place.
+struct MissedOneOnOne {
+    TimePoint at;
+    std::string tz;      ///< the cadence's zone, to show the day
+    std::string reason;  ///< "skip:<who skipped it>" or "away:<who was away>"
+};
+
+/// Which 1:1s between a manager and a report took place before a given one.
+struct OneOnOneHistory {
+    /// The last occurrence that took place: not skipped with `/1on1 skip`, and on a day
+    /// neither of them was away. Occurrences are those of every cadence the pair has had,
+    /// while it ran.
+    std::optional<TimePoint> last_held;
+    /// Where "since the last 1:1" starts: `last_held`, else when the pair's first cadence was
+    /// set up.
+    TimePoint since;
+    /// The occurrences after `since` that did not take place, oldest first.
+    std::vector<MissedOneOnOne> missed;
+};
+
+/// The 1:1s of `schedule`'s pair before `before` (and not after `now`).
+OneOnOneHistory one_on_one_history(storage::Database& db, const storage::OneOnOne& schedule,
+                                   TimePoint before, TimePoint now);
+
 /// The preparation DM for the 1:1 at `occurrence`: tasks due before the following 1:1 or
-/// overdue, brags and feedback since the previous 1:1, IDO progress, the next check-in, the
-/// task to ask about first, and what was skipped while someone was away. `reminder_id` adds
-/// the snooze button (none in a console preview). Split to respect Slack's limits.
+/// overdue, brags and feedback since the last 1:1 that took place (one_on_one_history), IDO
+/// progress, the next check-in, the task to ask about first, and what was missed since that
+/// 1:1 (1:1s skipped or during an absence, nudges not sent during one). `reminder_id` adds the
+/// snooze and skip buttons (none in a console preview). Split to respect Slack's limits.
 std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                   const storage::OneOnOne& schedule, TimePoint occurrence,
                                   TimePoint now, std::optional<int64_t> reminder_id);

@@ -76,10 +76,13 @@ TimePoint plan_one_on_one(storage::Database& db, const Config& config, const sto
 }
 
 TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
-                               const storage::OneOnOne& schedule, TimePoint now) {
+                               const storage::OneOnOne& schedule, const std::string& by,
+                               TimePoint now) {
     TimePoint skipped = next_live_occurrence(schedule, now);
     db.write([&] {
-        storage::ScheduleRepo(db).set_skip_until(schedule.id, unix_of(skipped), now);
+        storage::ScheduleRepo schedules(db);
+        schedules.set_skip_until(schedule.id, unix_of(skipped), now);
+        schedules.record_skip(schedule.id, unix_of(skipped), by, now);
         storage::ReminderOutbox(db).skip_pending("one_on_one", schedule.id, "skip", now,
                                                  unix_of(skipped));
         auto updated = schedule;

@@ -44,9 +44,11 @@ struct RunStats {
 TimePoint plan_one_on_one(storage::Database& db, const Config& config,
                           const storage::OneOnOne& schedule, TimePoint now);
 
-/// Skips the next occurrence of a 1:1 and plans the one after; returns the skipped one.
+/// Skips the next occurrence of a 1:1 (recorded as skipped by `by`, so preparations know it
+/// did not take place) and plans the one after; returns the skipped one.
 TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
-                               const storage::OneOnOne& schedule, TimePoint now);
+                               const storage::OneOnOne& schedule, const std::string& by,
+                               TimePoint now);
 
 /// Stops a 1:1 cadence and its pending reminders; false if it was not running.
 bool cancel_one_on_one(storage::Database& db, int64_t schedule_id, TimePoint now);

@@ -73,6 +73,21 @@ TEST_CASE("a manager's App Home adds every report's tasks and IDO within 100 blo
     CHECK_THAT(texts(big), Catch::Contains("more reports"));
 }
 
+TEST_CASE("a manager's App Home counts a report's overdue tasks on the report's calendar",
+          "[home]") {
+    TestApp t;
+    t.person("kiwi", "mgr");
+    storage::PeopleRepo(t.db).upsert_profile({"kiwi", "kiwi", "", "Pacific/Auckland", {}},
+                                             t.clock.now());
+    storage::TaskRepo(t.db).add({"kiwi", "mgr", "send the report", "2026-11-20", std::nullopt},
+                                "test", t.clock.now());
+    // 12:00 UTC on 2026-11-20 is already 01:00 on 2026-11-21 in Auckland: overdue there.
+    t.clock.set(date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{12});
+    auto text = texts(*open_home(t, "mgr").home_view);
+    CHECK_THAT(text, Catch::Contains("*<@kiwi>* — 1 open, :warning: 1 overdue"));
+    CHECK_THAT(text, Catch::Contains("send the report — due 2026-11-20 :warning:"));
+}
+
 TEST_CASE("App Home is only drawn for the Home tab", "[home]") {
     TestApp t;
     CHECK_FALSE(open_home(t, "eng", "messages").home_view);

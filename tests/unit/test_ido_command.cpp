@@ -107,7 +107,7 @@ TEST_CASE("progress notes carry 70-20-10 tags and status shows them newest first
     CHECK_THAT(out, Catch::Contains("get the CKA certification"));
     CHECK_THAT(out, Catch::Contains("*Mentor:* @dana · *Quarter:* 2026Q4 · *Status:* in progress"));
     CHECK_THAT(out, Catch::Contains("Last note 9 days ago — weekly notes keep it on track"));
-    CHECK_THAT(out, Catch::Contains("on the job 1 (33%) · from others 1 (33%) · training 1 (33%)"));
+    CHECK_THAT(out, Catch::Contains("on the job 1 (34%) · from others 1 (33%) · training 1 (33%)"));
     CHECK_THAT(out, Catch::Contains("1 untagged"));
     CHECK(out.find("untagged thoughts") < out.find("paired with dana"));
     CHECK(out.find("paired with dana") < out.find("finished the course"));

@@ -123,3 +123,32 @@ TEST_CASE("snooze sends the preparation again 30 minutes later", "[oneonone][sch
     t.clock.set(utc(2026, 11, 24, 9, 45));
     CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't snooze"));
 }
+
+TEST_CASE("the Skip button on a preparation skips that 1:1 and the next one says so",
+          "[oneonone][scheduler]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("mgr", "/1on1", "schedule <@eng> tuesday 10:00");
+    t.clock.set(utc(2026, 11, 24, 8));
+    FakeSender sender(t.clock);
+    scheduler::Scheduler s(t.db, t.config, t.clock, sender);
+    s.run_due(t.clock.now());
+    REQUIRE(sender.sent.size() == 1);
+    CHECK_THAT(rendered(t.db, sender.sent[0].message), Catch::Contains("[Skip this 1:1]"));
+    auto row = storage::ReminderOutbox(t.db).find_key(sender.sent[0].key);
+    Interaction in;
+    in.type = "block_actions";
+    in.key = "reminder_skip_one_on_one";
+    in.value = std::to_string(row->id);
+    in.user_id = "eng";
+    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't skip"));
+    in.user_id = "mgr";
+    CHECK_THAT(t.text(t.app.handle(in)),
+               Catch::Contains("Skipped the 1:1 with @eng on Tue 2026-11-24 10:00 UTC"));
+    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't skip"));  // already skipped
+
+    run_until(s, t.clock, utc(2026, 12, 1, 9));
+    REQUIRE(sender.sent.size() == 2);
+    CHECK_THAT(rendered(t.db, sender.sent[1].message),
+               Catch::Contains("the 1:1 on Tue 2026-11-24 did not take place (skipped by @mgr)"));
+}

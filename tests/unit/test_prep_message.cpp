@@ -141,3 +141,76 @@ TEST_CASE("console shows the preparation now with /1on1 prep", "[prep][oneonone]
     CHECK_THAT(out, !Catch::Contains("Snooze"));
     CHECK_THAT(t.say("eng", "/1on1", "prep <@mgr>"), Catch::Contains("no 1:1s scheduled"));
 }
+
+TEST_CASE("brags and feedback count from the last 1:1 that took place, not a skipped one",
+          "[prep]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("peer", "mgr");
+    auto s = weekly_tuesday(t);  // Tue 2026-11-24, 12-01, 12-08 … 10:00 UTC
+    // The 1:1 of 11-24 takes place; the next day the manager skips the one of 12-01.
+    t.clock.set(utc(2026, 11, 25, 9));
+    CHECK_THAT(t.say("mgr", "/1on1", "skip <@eng>"), Catch::Contains("Skipped the 1:1"));
+    storage::BragRepo(t.db).add("eng", {"shipped search", "", "", {}, "2026-11-26", std::nullopt},
+                                "test", t.clock.now());
+    storage::Feedback f;
+    f.subject_id = "eng";
+    f.author_id = f.saved_by = "peer";
+    f.text = "great demo";
+    f.source = "test";
+    f.posted_at = scheduler::unix_of(utc(2026, 11, 27, 12));
+    storage::FeedbackRepo(t.db).add(f, t.clock.now());
+
+    s = *storage::ScheduleRepo(t.db).find(s.id);
+    auto pages =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 12, 8, 10), utc(2026, 12, 8, 8), 1);
+    auto text = rendered(t.db, pages[0]);
+    CHECK_THAT(text, Catch::Contains("Brags since 2026-11-24* (1)\n• 2026-11-26 · shipped search"));
+    CHECK_THAT(text, Catch::Contains("Feedback saved since 2026-11-24* (1)"));
+    CHECK_THAT(text, Catch::Contains("Missed since the last 1:1* (1)"));
+    CHECK_THAT(text, Catch::Contains("the 1:1 on Tue 2026-12-01 did not take place (skipped by "
+                                     "@mgr)"));
+    CHECK_THAT(text, Catch::Contains("The last 1:1 that took place was Tue 2026-11-24"));
+
+    // Once the 12-08 one has taken place, the window moves on and the skip is not said again.
+    auto later =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 12, 15, 10), utc(2026, 12, 15, 8), 2);
+    auto later_text = rendered(t.db, later[0]);
+    CHECK_THAT(later_text, Catch::Contains("Brags since 2026-12-08* (0)"));
+    CHECK_THAT(later_text, !Catch::Contains("Missed since the last 1:1"));
+}
+
+TEST_CASE("a 1:1 during either person's absence did not take place", "[prep][away]") {
+    for (const std::string who : {"eng", "mgr"}) {
+        CAPTURE(who);
+        TestApp t;
+        t.person("eng", "mgr");
+        auto s = weekly_tuesday(t);
+        t.clock.set(utc(2026, 11, 25, 9));
+        CHECK_THAT(t.say(who, "/away", "2026-11-30 2026-12-04"), Catch::Contains("Away from"));
+        storage::BragRepo(t.db).add("eng",
+                                    {"fixed the build", "", "", {}, "2026-11-27", std::nullopt},
+                                    "test", t.clock.now());
+        auto pages = scheduler::prep_message(t.db, t.config, s, utc(2026, 12, 8, 10),
+                                             utc(2026, 12, 8, 8), std::nullopt);
+        auto text = rendered(t.db, pages[0]);
+        CHECK_THAT(text, Catch::Contains("Brags since 2026-11-24* (1)"));
+        CHECK_THAT(text, Catch::Contains("fixed the build"));
+        CHECK_THAT(text, Catch::Contains("the 1:1 on Tue 2026-12-01 did not take place (@" + who +
+                                         " away)"));
+    }
+}
+
+TEST_CASE("rescheduling a 1:1 keeps counting from the last one that took place", "[prep]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    weekly_tuesday(t);  // 11-24 takes place
+    t.clock.set(utc(2026, 11, 25, 9));
+    t.run("mgr", "/1on1", "schedule <@eng> thursday 15:00");  // from 11-26 on
+    storage::BragRepo(t.db).add("eng", {"wrote the RFC", "", "", {}, "2026-11-25", std::nullopt},
+                                "test", t.clock.now());
+    auto s = *storage::ScheduleRepo(t.db).active("mgr", "eng");
+    auto pages = scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 26, 15),
+                                         utc(2026, 11, 26, 13), std::nullopt);
+    CHECK_THAT(rendered(t.db, pages[0]), Catch::Contains("Brags since 2026-11-24* (1)"));
+}

@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "commands/chart.hpp"
 #include "commands/summary_data.hpp"
 #include "fixture.hpp"
 #include "storage/brags.hpp"
@@ -112,17 +113,18 @@ TEST_CASE("quarter summary counts each person's quarter exactly", "[summary]") {
                Catch::Contains("*<@eng1>* · level not set · manager <@mgr>\n:trophy: 3 brags "
                                "· top: “designed the cache” — _impact:_ p99 -40% (2026-11-02)"));
     CHECK_THAT(text,
-               Catch::Contains(":speech_balloon: 1 feedback · :white_check_mark: 1 tasks done · "
-                               ":warning: 1 overdue"));
+               Catch::Contains(":speech_balloon: 1 feedback · :white_check_mark: 1 task done · "
+                               "2 tasks due in the quarter · :warning: 1 overdue"));
     CHECK_THAT(text, Catch::Contains(":dart: IDO “get the AWS cert” · mentor <@mgr> · 1 note, last "
                                      "2026-11-10 · in progress"));
     CHECK_THAT(text,
                Catch::Contains(":calendar: last check-in 2026-10-15 (next due 2026-11-26) · 1 "
                                "this quarter · cadence held"));
-    // eng3 checked in last quarter only.
+    // eng3 checked in last quarter only, and the next one is long overdue.
     CHECK_THAT(text,
-               Catch::Contains(":calendar: last check-in 2026-08-01 (next due 2026-09-12) · 0 "
-                               "this quarter · cadence *not held*"));
+               Catch::Contains(":calendar: last check-in 2026-08-01 (next due 2026-09-12) · "
+                               ":warning: *check-in overdue by 69 days* · 0 this quarter · "
+                               "cadence *not held*"));
     CHECK_THAT(text, Catch::Contains("• with an IDO (and a mentor): 1 of 5"));
     CHECK_THAT(text, Catch::Contains("• held a check-in this quarter: 1 of 5"));
     CHECK_THAT(text, Catch::Contains("• brags: 4 · feedback received: 1"));
@@ -411,18 +413,18 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
     }
     CHECK(s.total_brags == total);
 
-    // The chart: twelve months ending with the quarter, the org's live brags in each.
+    // The chart: the quarter's three months, the org's live brags in each.
     SQLite::Statement months(t.db.sql(),
                              "SELECT substr(happened_on, 1, 7), count(*) FROM brags "
                              "WHERE author_id NOT IN ('dir', 'x1') AND deleted_at IS NULL "
-                             "AND happened_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY 1");
+                             "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1");
     std::map<std::string, int> expected;
-    for (unsigned m = 1; m <= 12; ++m)
+    for (unsigned m = 10; m <= 12; ++m)
         expected[iso_date(date::year{2026} / date::month{m} / 1).substr(0, 7)] = 0;
     while (months.executeStep())
         expected[months.getColumn(0).getString()] = months.getColumn(1).getInt();
     CHECK(std::map<std::string, int>(s.brags_by_month.begin(), s.brags_by_month.end()) == expected);
-    CHECK(s.brags_by_month.size() == 12);
+    CHECK(s.brags_by_month.size() == 3);
 }
 
 TEST_CASE("the top brag prefers an impact, then the latest day, then the higher number",
@@ -457,4 +459,124 @@ TEST_CASE("the top brag prefers an impact, then the latest day, then the higher 
     s = commands::build_summary(t.db, {"mgr", true}, q2, "2026-11-20", levels, 1);
     CHECK_FALSE(s.people[0].top_brag);
     CHECK(s.people[0].brags == 0);
+}
+
+TEST_CASE("a past quarter is reported as it stood at its end", "[summary]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto at = [&](int m, int d) {
+        t.clock.set(date::sys_days{date::year{2026} / date::month{static_cast<unsigned>(m)} /
+                                   date::day{static_cast<unsigned>(d)}} +
+                    std::chrono::hours{10});
+    };
+    storage::TaskRepo tasks(t.db);
+    storage::CheckinRepo checkins(t.db);
+    at(8, 1);
+    tasks.add({"eng", "mgr", "late in Q3, done in Q4", "2026-09-10", std::nullopt}, "test",
+              t.clock.now());
+    tasks.add({"eng", "mgr", "done in Q3", "2026-09-20", std::nullopt}, "test", t.clock.now());
+    checkins.record_held("eng", "2026-08-01", "mgr", "2026-09-12", t.clock.now());
+    at(9, 15);
+    tasks.mark_done("eng", 2, "eng", t.clock.now());
+    at(10, 15);
+    checkins.record_held("eng", "2026-10-15", "mgr", "2026-11-26", t.clock.now());
+    at(11, 1);
+    tasks.mark_done("eng", 1, "eng", t.clock.now());
+    t.db.sql().exec(
+        "INSERT INTO petitions (person_id, target_level, director_id, packet, created_at, "
+        "updated_at) VALUES ('eng', 'L4', 'mgr', 'packet', " +
+        std::to_string(storage::to_unix(t.clock.now())) + ", " +
+        std::to_string(storage::to_unix(t.clock.now())) + ")");
+    at(11, 20);
+
+    auto q3 = section_texts(pages(summary(t, "mgr", "2026Q3")));
+    CHECK_THAT(q3, Catch::Contains("as of 2026-09-30 (the quarter's end)"));
+    CHECK_THAT(q3, Catch::Contains(":white_check_mark: 1 task done · 2 tasks due in the quarter · "
+                                   ":warning: 1 overdue at the quarter's end"));
+    CHECK_THAT(q3, Catch::Contains(":calendar: last check-in 2026-08-01 (next due 2026-09-12)"));
+    CHECK_THAT(q3, !Catch::Contains("2026-10-15"));
+    CHECK_THAT(q3, !Catch::Contains("petition for L4"));
+    CHECK_THAT(q3, Catch::Contains("*Overdue tasks* (1)"));
+
+    // Today's quarter shows today's state: both tasks done, the October check-in, the petition.
+    auto q4 = section_texts(pages(summary(t, "mgr", "")));
+    CHECK_THAT(q4, Catch::Contains("last check-in 2026-10-15"));
+    CHECK_THAT(q4, Catch::Contains("open promotion petition for L4"));
+    CHECK_THAT(q4, !Catch::Contains(":warning: 1 overdue"));
+}
+
+TEST_CASE("a quarter that has not started is refused", "[summary]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto out = t.say("mgr", "/quarter-summary", "2027Q2");
+    CHECK_THAT(out,
+               Catch::Contains("2027Q2 has not started yet (it runs 2027-04-01 – 2027-06-30)"));
+    CHECK_THAT(out, !Catch::Contains("Quarter summary"));
+}
+
+TEST_CASE("an overdue check-in is flagged and the cadence is not held", "[summary]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    // Held on 2026-10-15 with the next one agreed for 2026-11-04: 16 days overdue on 11-20,
+    // though no gap is over 8 weeks yet.
+    storage::CheckinRepo(t.db).record_held("eng", "2026-10-15", "mgr", "2026-11-04", t.clock.now());
+    auto text = section_texts(pages(summary(t, "mgr", "")));
+    CHECK_THAT(text, Catch::Contains("(next due 2026-11-04) · :warning: *check-in overdue by 16 "
+                                     "days*"));
+    CHECK_THAT(text, Catch::Contains("cadence *not held*"));
+    CHECK_THAT(text, Catch::Contains("check-in overdue: 1 of 1"));
+    CHECK_THAT(text, Catch::Contains("*Check-in overdue* (1)\n<@eng> (16 days)"));
+}
+
+TEST_CASE("the chart and the text give the same 70-20-10 shares, adding up to 100",
+          "[summary][chart]") {
+    GrowthMix thirds;
+    thirds.job = thirds.others = thirds.training = 1;
+    CHECK(thirds.percentages() == std::array<int, 3>{34, 33, 33});
+    CHECK_THAT(thirds.summary(), Catch::Contains("on the job 1 (34%) · from others 1 (33%) · "
+                                                 "training 1 (33%)"));
+    auto legend = commands::mix_legend(thirds);
+    CHECK(legend[0] == "on the job (70): 1 (34%)");
+    CHECK(legend[1] == "from others (20): 1 (33%)");
+    CHECK(legend[2] == "training (10): 1 (33%)");
+
+    // Untagged brags are outside the mix in both.
+    GrowthMix some;
+    some.job = 2;
+    some.others = 1;
+    some.untagged = 1;
+    CHECK_THAT(some.summary(), Catch::Contains("on the job 2 (67%) · from others 1 (33%) · "
+                                               "training 0 (0%) · 1 untagged"));
+    legend = commands::mix_legend(some);
+    CHECK(legend[0] == "on the job (70): 2 (67%)");
+    CHECK(legend[1] == "from others (20): 1 (33%)");
+    CHECK(legend[3] == "untagged: 1 (not in the mix)");
+    CHECK(GrowthMix{}.percentages() == std::array<int, 3>{0, 0, 0});
+}
+
+TEST_CASE("a quarterly chart shows that quarter's months", "[summary][chart]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    brag(t, "eng", "2026-08-03", "in Q3");
+    brag(t, "eng", "2026-05-03", "in Q2");
+    auto levels = Levels::parse(kEvidenceLadder);
+    auto q3 = quarter_of(date::year{2026} / 8 / 1, 1);
+    auto s = commands::build_summary(t.db, {"mgr", true}, q3, "2026-11-20", levels, 1);
+    std::vector<std::pair<std::string, int>> expected{
+        {"2026-07", 0}, {"2026-08", 1}, {"2026-09", 0}};
+    CHECK(s.brags_by_month == expected);
+}
+
+TEST_CASE("one of a thing is said in the singular in the summary", "[summary]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    brag(t, "eng", "2026-11-02", "shipped it");
+    storage::TaskRepo tasks(t.db);
+    tasks.add({"eng", "mgr", "demo", "2026-11-25", std::nullopt}, "test", t.clock.now());
+    tasks.mark_done("eng", 1, "eng", t.clock.now());
+    auto text = section_texts(pages(summary(t, "mgr", "")));
+    CHECK_THAT(text, Catch::Contains("1 person"));
+    CHECK_THAT(text, Catch::Contains(":trophy: 1 brag ·"));
+    CHECK_THAT(text, Catch::Contains("1 task done · 1 task due in the quarter"));
+    CHECK_THAT(text, !Catch::Contains("1 tasks"));
 }

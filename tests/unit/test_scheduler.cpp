@@ -124,12 +124,13 @@ TEST_CASE("away pauses 1:1 reminders and the next preparation says what was miss
     CHECK(skipped->state == "skipped");
     CHECK(skipped->reason == "away:eng");
     auto text = rendered(t.db, sender.sent[0].message);
-    CHECK_THAT(text, Catch::Contains("While someone was away* (1)"));
-    CHECK_THAT(text, Catch::Contains("the 1:1 on Tue 2026-11-24 was skipped (@eng away)"));
+    CHECK_THAT(text, Catch::Contains("Missed since the last 1:1* (1)"));
+    CHECK_THAT(text, Catch::Contains("the 1:1 on Tue 2026-11-24 did not take place (@eng away)"));
+    CHECK_THAT(text, Catch::Contains("No 1:1 has taken place yet"));
     // Said once: the preparation after that one no longer mentions it.
     run_until(s, t.clock, utc(2026, 12, 9));
     REQUIRE(sender.sent.size() == 2);
-    CHECK_THAT(rendered(t.db, sender.sent[1].message), !Catch::Contains("While someone was away"));
+    CHECK_THAT(rendered(t.db, sender.sent[1].message), !Catch::Contains("Missed since"));
 }
 
 TEST_CASE("a restart inside the due window sends the due reminder once", "[scheduler]") {

@@ -102,11 +102,25 @@ TEST_CASE("managers assign tasks down their line; others are refused without a h
     CHECK_THAT(peer, Catch::Contains(":lock:"));
     CHECK(t.say("eng", "/task", "add manage up due friday for <@mgr>") == peer);
     CHECK(t.say("mgr", "/task", "add x due friday for <@outsider>") == peer);
-    CHECK(t.say("mgr", "/task", "add x due friday for <@nobody>") == peer);
     // A past date does not get a different answer for someone outside the org either.
     CHECK(t.say("peer", "/task", "add x due 2020-01-01 for <@eng>") == peer);
     CHECK(t.count("SELECT count(*) FROM tasks") == 2);
     CHECK(t.count("SELECT count(*) FROM people WHERE id = 'nobody'") == 0);
+}
+
+TEST_CASE("a task for someone careerbot does not know warns and creates nobody", "[task]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto out = t.say("mgr", "/task", "add write the plan due friday for <@nobdy>");
+    CHECK_THAT(out, Catch::Contains(":warning: I don't know @nobdy"));
+    CHECK_THAT(out, Catch::Contains("did not add the task"));
+    CHECK_THAT(out, !Catch::Contains("Added task"));
+    CHECK(t.count("SELECT count(*) FROM tasks") == 0);
+    CHECK(t.count("SELECT count(*) FROM people WHERE id = 'nobdy'") == 0);
+    // Someone known but outside the line still gets the plain refusal.
+    t.person("outsider");
+    CHECK_THAT(t.say("mgr", "/task", "add x due friday for <@outsider>"),
+               Catch::Contains(":lock:"));
 }
 
 TEST_CASE("task list follows the visibility rules", "[task][visibility]") {
@@ -182,7 +196,7 @@ TEST_CASE("status puts overdue first, then the next 14 days, then later", "[task
     CHECK_THAT(TestApp().say("bob", "/task", "status"), Catch::Contains("No open tasks"));
 }
 
-TEST_CASE("relative dates are counted in the viewer's time zone", "[task]") {
+TEST_CASE("relative due dates are counted on the assignee's calendar, whoever looks", "[task]") {
     TestApp t;
     t.run("alice", "/task", "add thing due 2026-11-22");
     t.person("kiwi");
@@ -191,7 +205,34 @@ TEST_CASE("relative dates are counted in the viewer's time zone", "[task]") {
     storage::PeopleRepo(t.db).set_manager("alice", "kiwi", t.clock.now());
     t.clock.advance(std::chrono::hours(2));  // 12:00 UTC: already Nov 21 in Auckland
     CHECK_THAT(t.say("alice", "/task", "list"), Catch::Contains("(in 2 days)"));
-    CHECK_THAT(t.say("kiwi", "/task", "list <@alice>"), Catch::Contains("(due tomorrow)"));
+    CHECK_THAT(t.say("kiwi", "/task", "list <@alice>"),
+               Catch::Contains("(in 2 days, UTC time, @alice's day)"));
+}
+
+TEST_CASE("due today from a manager in Los Angeles is today for the report in Tokyo", "[task]") {
+    TestApp t;
+    t.person("kiyoshi", "mgr");
+    storage::PeopleRepo people(t.db);
+    people.upsert_profile({"mgr", "mgr", "", "America/Los_Angeles", {}}, t.clock.now());
+    people.upsert_profile({"kiyoshi", "kiyoshi", "", "Asia/Tokyo", {}}, t.clock.now());
+    // Thu 2026-12-03 17:00 in Los Angeles is Fri 2026-12-04 10:00 in Tokyo.
+    t.clock.set(date::sys_days{date::year{2026} / 12 / 4} + std::chrono::hours{1});
+    auto added = t.say("mgr", "/task", "add review the design doc due today for <@kiyoshi>");
+    CHECK_THAT(added, Catch::Contains("due 2026-12-04 (due today, Tokyo time, @kiyoshi's day)"));
+    CHECK(storage::TaskRepo(t.db).find("kiyoshi", 1)->due_on == "2026-12-04");
+
+    auto own = t.say("kiyoshi", "/task", "list");
+    CHECK_THAT(own, Catch::Contains("2026-12-04 (due today)"));
+    CHECK_THAT(own, !Catch::Contains("overdue"));
+    auto status = t.say("kiyoshi", "/task", "status");
+    CHECK_THAT(status, Catch::Contains("0 overdue, 1 due in the next 14 days"));
+    // The manager sees the same answer, and whose day it is.
+    auto theirs = t.say("mgr", "/task", "status <@kiyoshi>");
+    CHECK_THAT(theirs, Catch::Contains("0 overdue, 1 due in the next 14 days"));
+    CHECK_THAT(theirs, Catch::Contains("(due today, Tokyo time, @kiyoshi's day)"));
+    // "Yesterday" where the assignee is refuses, even though it is today for the manager.
+    CHECK_THAT(t.say("mgr", "/task", "add x due 2026-12-03 for <@kiyoshi>"),
+               Catch::Contains("is in the past, Tokyo time, @kiyoshi's day"));
 }
 
 TEST_CASE("a task can be linked to this quarter's IDO", "[task]") {
