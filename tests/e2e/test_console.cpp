@@ -117,6 +117,18 @@ TEST_CASE("console commands that read or are refused create nobody", "[console]"
     CHECK(db.execAndGet("SELECT count(*) FROM brags").getInt() == 2);
 }
 
+TEST_CASE("careerbot export writes a CSV no spreadsheet runs as a formula", "[cli]") {
+    Scratch s;
+    REQUIRE(run_careerbot(s, "--db bot.db console --as alice",
+                          "/brag =HYPERLINK(\"http://evil.example\") #ops impact: +1 for all\n")
+                .status == 0);
+    auto r = run_careerbot(s, "--db bot.db export --person alice --format csv", "");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\") #ops\",\"'+1 for all\","));
+    CHECK_THAT(r.out, !Catch::Contains(",=HYPERLINK"));
+}
+
 TEST_CASE("migrate, backup and --help work from the command line", "[cli]") {
     Scratch s;
     auto m = run_careerbot(s, "--db bot.db migrate", "");
