@@ -125,7 +125,8 @@ TEST_CASE("careerbot export writes a CSV no spreadsheet runs as a formula", "[cl
     auto r = run_careerbot(s, "--db bot.db export --person alice --format csv", "");
     INFO(r.err);
     REQUIRE(r.status == 0);
-    CHECK_THAT(r.out, Catch::Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\") #ops\",\"'+1 for all\","));
+    CHECK_THAT(r.out, Catch::Contains(
+                          ",\"'=HYPERLINK(\"\"http://evil.example\"\") #ops\",\"'+1 for all\","));
     CHECK_THAT(r.out, !Catch::Contains(",=HYPERLINK"));
 }
 
