@@ -1,4 +1,9 @@
 // /brag: the accomplishment log — log, list, edit, delete/undo, export, and the modal.
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "commands/brag_export.hpp"
@@ -30,6 +35,44 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/brag help", "this help"},
 };
 
+/// Edit distance between two short ASCII words, an adjacent swap counting as one edit
+/// (optimal string alignment), so `lsit` is one slip away from `list`.
+std::size_t slip_distance(const std::string& a, const std::string& b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+/// The subcommand a one-word /brag was probably meant to be (`lsit`, `delte`, `exprot`), if
+/// any. Nobody's accomplishment is one word that close to a subcommand, while logging the slip
+/// would put a nonsense record in their brag document. The four-letter subcommands may be one
+/// edit off, the longer ones two (two edits from a short one is another word: `first`, `gift`).
+std::optional<std::string> slipped_subcommand(const std::string& word) {
+    static const std::vector<std::string> subcommands = {"list", "edit",    "delete", "remove",
+                                                         "undo", "restore", "export", "help"};
+    if (word.size() < 3 || word.size() > 9) return std::nullopt;
+    for (char c : word) {
+        if (!std::isalpha(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+    std::optional<std::string> best;
+    std::size_t best_distance = 3;
+    for (const auto& sub : subcommands) {
+        std::size_t dist = slip_distance(word, sub);
+        if (dist <= (sub.size() <= 4 ? 1u : 2u) && dist < best_distance)
+            best = sub, best_distance = dist;
+    }
+    return best;
+}
+
 /// What one /brag invocation needs, built once per request.
 class BragCommand {
 public:
@@ -45,6 +88,14 @@ public:
         if (cmd == "delete" || cmd == "remove") return remove(r.user_id, rest);
         if (cmd == "undo" || cmd == "restore") return undo(r.user_id, rest);
         if (cmd == "export") return export_doc(r.user_id, rest);
+        if (text::trim(rest).empty()) {
+            if (auto meant = slipped_subcommand(cmd)) {
+                throw UserError("Did you mean `/brag " + *meant + "`? I did not log `" +
+                                blocks::escape(sub) +
+                                "` as a brag. To log a one-word brag "
+                                "that looks like a command, add a word or a `#tag`.");
+            }
+        }
         return log(r.user_id, r.text, r.source);
     }
 
@@ -60,10 +111,25 @@ public:
         blocks::MessageBuilder m(verb + " #" + std::to_string(b.number));
         m.add(blocks::section(":trophy: " + verb + " *#" + std::to_string(b.number) + "*\n" +
                               brag_line(b)));
+        if (auto note = dated_note(b)) m.add(blocks::context(*note));
         std::string ctx = "Keep going — it all adds up at review time. `/brag list` shows them all.";
         if (!tags.empty()) ctx = "Tags: " + tags + " · " + ctx;
         m.add(blocks::context(ctx));
         return std::move(m).reply();
+    }
+
+    /// Says so when a brag is dated other than today, since a date typed at the start or the
+    /// end of the text is easy to add by accident (or to mistype).
+    std::optional<std::string> dated_note(const storage::Brag& b) {
+        auto day = parse_iso_date(b.happened_on);
+        auto now = today(b.author_id);
+        if (!day || *day == now) return std::nullopt;
+        auto ago = (date::sys_days(now) - date::sys_days(*day)).count();
+        std::string when = ago == 1    ? "yesterday"
+                           : ago > 1   ? std::to_string(ago) + " days ago"
+                           : ago == -1 ? "tomorrow"
+                                       : "in " + std::to_string(-ago) + " days";
+        return ":calendar: Dated *" + b.happened_on + "* (" + when + "), not today.";
     }
 
     Reply list(const std::string& viewer, const std::string& args) {
@@ -267,8 +333,19 @@ public:
         }
         if (!impact.empty()) f.impact = text::trim(text::strip_controls(impact));
         if (!link.empty()) f.link = text::trim(link);
-        if (!when.empty()) f.happened_on = when;
         Reply r;
+        if (!when.empty()) {
+            auto day = parse_iso_date(when);
+            if (!day || date::sys_days(*day) > date::sys_days(today(in.user_id))) {
+                r.response_action = json{{"response_action", "errors"},
+                                         {"errors",
+                                          {{"date",
+                                            "That day is in the future; brag about it once it "
+                                            "has happened."}}}};
+                return r;
+            }
+            f.happened_on = when;
+        }
         if (in.key == "brag_edit") {
             auto n = text::parse_number(in.value);
             if (!n || !brags_.update(in.user_id, *n, f, s_.clock.now())) {
@@ -286,8 +363,13 @@ public:
 
 private:
     std::string clean(const std::string& slack_text) {
-        return text::clean_user_text(plain_with_names(s_, text::clean_user_text(slack_text, 40000, "brag")),
-                                     s_.config.brag.max_text_bytes, "brag");
+        const std::size_t max = s_.config.brag.max_text_bytes;
+        // Refused before mentions are resolved: no Slack markup shrinks 8 bytes to fewer than
+        // one (`<@U…>` to `@name` comes closest), so this paste cannot fit in the limit.
+        if (slack_text.size() > 8 * max)
+            throw UserError(text::too_long("brag", slack_text.size(), max));
+        return text::clean_user_text(
+            plain_with_names(s_, text::clean_user_text(slack_text, 8 * max, "brag")), max, "brag");
     }
     std::string clean_plain(const std::string& typed) {
         return text::clean_user_text(typed, s_.config.brag.max_text_bytes, "brag");

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/core/csv.hpp"
 #include "src/core/dates.hpp"
 #include "src/core/error.hpp"
 #include "src/core/growth.hpp"
@@ -32,16 +33,6 @@ std::string markdown_item(const storage::Brag& b) {
 }
 
 }  // namespace
-
-std::string csv_field(const std::string& value) {
-    if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
 
 std::string brag_document_markdown(const std::string& person_name,
                                    const std::vector<storage::Brag>& brags, int fiscal_start_month,
@@ -83,9 +74,9 @@ std::string brag_document_csv(const std::vector<storage::Brag>& brags, int fisca
     for (const auto& b : brags) {
         Quarter q = quarter_of(parse_iso(b.happened_on), fiscal_start_month);
         out += std::to_string(b.number) + "," + b.happened_on + "," + q.label() + "," +
-               csv_field(b.text) + "," + csv_field(b.impact) + "," + csv_field(b.link) + "," +
-               csv_field(join_tags(b.tags, " ")) + "," + (b.growth ? growth_key(*b.growth) : "") +
-               "," + csv_field(b.source) + "\r\n";
+               csv::field(b.text) + "," + csv::field(b.impact) + "," + csv::field(b.link) + "," +
+               csv::field(join_tags(b.tags, " ")) + "," + (b.growth ? growth_key(*b.growth) : "") +
+               "," + csv::field(b.source) + "\r\n";
     }
     return out;
 }

@@ -15,12 +15,9 @@ std::string brag_document_markdown(const std::string& person_name,
                                    const std::vector<storage::Brag>& brags, int fiscal_start_month,
                                    const std::string& exported_on);
 
-/// The same brags as CSV (RFC 4180): number, date, quarter, text, impact, link, tags,
-/// growth (70-20-10), source.
+/// The same brags as CSV (RFC 4180, cells from csv::field, so safe to open in a spreadsheet):
+/// number, date, quarter, text, impact, link, tags as typed, growth (70-20-10), source.
 std::string brag_document_csv(const std::vector<storage::Brag>& brags, int fiscal_start_month);
-
-/// Quotes one CSV field when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& value);
 
 /// The brags dated inside `quarter`, in their original order.
 std::vector<storage::Brag> brags_in_quarter(const std::vector<storage::Brag>& brags,

@@ -111,10 +111,16 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
 
     f.growth = growth_from_tags(f.tags);
     f.happened_on = iso_date(today);
-    if (auto d = extract_date(body, today)) {
-        if (date::sys_days(d->date) > date::sys_days(today)) {
-            throw UserError("That date is in the future (" + iso_date(d->date) +
-                            "). Brag about it once it has happened!");
+    if (auto d = find_happened_date(body, today)) {
+        const std::string typed = "`" + blocks::escape(d->phrase) + "`";
+        if (d->kind == HappenedDate::Kind::Impossible) {
+            throw UserError(typed +
+                            " is not a date on the calendar, so I did not log the brag. "
+                            "Check the day and the month, e.g. `2026-02-28`.");
+        }
+        if (d->kind == HappenedDate::Kind::Future) {
+            throw UserError(typed + " is in the future (" + iso_date(d->date) +
+                            "), so I did not log the brag. Brag about it once it has happened!");
         }
         f.happened_on = iso_date(d->date);
         body = d->rest;

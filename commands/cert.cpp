@@ -62,7 +62,14 @@ class CertCommand {
         }
         auto today = local_date(s_.clock.now(), tz_of(user));
         std::string earned_on = iso_date(today);
-        if (auto d = extract_date(rest, today)) {
+        if (auto d = find_happened_date(rest, today)) {
+            const std::string typed = "`" + blocks::escape(d->phrase) + "`";
+            if (d->kind == HappenedDate::Kind::Impossible)
+                throw UserError(typed + " is not a date on the calendar; nothing was recorded.");
+            if (d->kind == HappenedDate::Kind::Future) {
+                throw UserError(typed + " is in the future (" + iso_date(d->date) +
+                                "); record it once you have completed it.");
+            }
             earned_on = iso_date(d->date);
             rest = d->rest;
         }

@@ -131,18 +131,13 @@ class CheckinCommand {
         }
         // Checked before any parsing so a huge paste is refused cheaply and clearly.
         if (args.size() > 4 * kMaxCheckinBytes) {
-            throw UserError("That is " + std::to_string(args.size()) +
-                            " bytes long; the limit "
-                            "is " +
-                            std::to_string(kMaxCheckinBytes) +
-                            ". Keep it short and "
-                            "link a doc for the details.");
+            throw UserError(text::too_long("check-in entry", args.size(), kMaxCheckinBytes));
         }
         if (text::trim(args).empty()) {
             throw UserError("Add the text after the command, e.g. `" + example(field) + "`.");
         }
         std::string t =
-            text::clean_user_text(plain_with_names(s_, args), kMaxCheckinBytes, "check-in text");
+            text::clean_user_text(plain_with_names(s_, args), kMaxCheckinBytes, "check-in entry");
         bool replaced = false;
         if (auto d = checkins_.draft(viewer)) replaced = !field_of(*d, field).empty();
         checkins_.set_draft_field(viewer, field, t, s_.clock.now());

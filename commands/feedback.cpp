@@ -59,9 +59,12 @@ public:
                             "feedback* shortcut on their message.");
         }
         if (!learn_person(s_, subject)) throw UserError("That's an app or a bot; feedback is for people.");
+        // As for a brag: no Slack markup shrinks 8 bytes to fewer than one.
+        if (body.size() > 8 * kMaxFeedbackBytes)
+            throw UserError(text::too_long("feedback", body.size(), kMaxFeedbackBytes));
         std::string plain = text::clean_user_text(
-            plain_with_names(s_, text::clean_user_text(body, 40000, "feedback")), kMaxFeedbackBytes,
-            "feedback");
+            plain_with_names(s_, text::clean_user_text(body, 8 * kMaxFeedbackBytes, "feedback")),
+            kMaxFeedbackBytes, "feedback");
         storage::Feedback f;
         f.subject_id = subject;
         f.author_id = r.user_id;

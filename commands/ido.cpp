@@ -307,9 +307,7 @@ class IdoCommand {
         }
         // Checked before any parsing so a huge paste is refused cheaply and clearly.
         if (args.size() > 4 * kMaxIdoBytes) {
-            throw UserError("That " + what + " is " + std::to_string(args.size()) +
-                            " bytes long; the limit is " + std::to_string(kMaxIdoBytes) +
-                            ". Keep it short and link a doc for the details.");
+            throw UserError(text::too_long(what, args.size(), kMaxIdoBytes));
         }
     }
 

@@ -50,6 +50,7 @@ struct Packet {
     int brag_count = 0;
     std::vector<storage::Brag> top_brags;  ///< impact first, then most recent
     std::vector<storage::Feedback> feedback;
+    std::vector<std::string> feedback_authors;  ///< display names, one per feedback item
     std::vector<AchievedIdo> idos;
     std::vector<storage::Cert> certs;
     int checkins_last_year = 0;
@@ -125,7 +126,8 @@ class PromoCommand {
                     " L2`";
         }
         m.add(blocks::section(head));
-        if (const Level* next = ladder.next_after(level)) {
+        const Level* next = ladder.next_after(level);
+        if (next) {
             auto r = ladder.readiness(next->id, ev.evidence);
             std::string body = "*Next: " + blocks::escape(next->id) + " (" +
                                blocks::escape(next->title) + ")* — " +
@@ -137,15 +139,26 @@ class PromoCommand {
         }
         auto mine = petitions_.list_for(target);
         std::string list;
+        bool open = false;
         for (const auto& p : mine) {
             list += "• " + blocks::escape(p.target_level) + " · " + p.status + " · sent to <@" +
                     p.director_id + "> on " + day_of(p.created_at) + "\n";
+            open = open || p.status == "open";
         }
         m.add_text("*Petitions*\n" + (list.empty() ? std::string("None yet.") : list));
         if (self) {
-            m.add(
-                blocks::context("Petition with `/promo petition L3` (the level you aim for); "
-                                "record training with `/cert add`."));
+            // Only ever the next level: the current one (or a lower one) would be refused.
+            std::string hint = "Record training with `/cert add`.";
+            if (open) {
+                hint =
+                    "Your open petition is discussed at the next review; `/promo withdraw` "
+                    "takes it back. " +
+                    hint;
+            } else if (next) {
+                hint = "When you are ready, petition with `/promo petition " +
+                       blocks::escape(next->id) + "`. " + hint;
+            }
+            m.add(blocks::context(hint));
         }
         return m.reply();
     }
@@ -155,10 +168,7 @@ class PromoCommand {
         for (const auto& c : r.missing_certs)
             out += ":x: training/certification: " + blocks::escape(c) + "\n";
         for (const auto& d : next.dimensions) {
-            int have = 0;
-            for (const auto& t : d.tags) {
-                if (auto it = ev.tag_counts.find(t); it != ev.tag_counts.end()) have += it->second;
-            }
+            int have = ev.brags_tagged(d.tags);
             bool ok = have >= d.min_brags;
             std::string tags;
             for (const auto& t : d.tags) tags += (tags.empty() ? "#" : " #") + t;
@@ -190,9 +200,12 @@ class PromoCommand {
         auto ladder = levels();
         std::string wanted = text::trim(args);
         if (wanted.empty()) {
-            throw UserError(
-                "Which level? e.g. `/promo petition L3` (`/promo status` shows your "
-                "next one).");
+            const Level* next = ladder.next_after(certs_.level_of(user));
+            if (!next)
+                throw UserError(
+                    "You are at the top of the ladder; there is no level to petition for.");
+            throw UserError("Which level? Yours to aim for is the next one: `/promo petition " +
+                            blocks::escape(next->id) + "`.");
         }
         const Level* target = ladder.find(text::first_word(wanted).first);
         if (target == nullptr) {
@@ -266,6 +279,8 @@ class PromoCommand {
                          date::sys_days{prev.first}.time_since_epoch())
                          .count();
         p.feedback = storage::FeedbackRepo(s_.db).received(user, since, 5);
+        for (const auto& f : p.feedback)
+            p.feedback_authors.push_back(people_.display_name(f.author_id));
         p.idos = achieved_idos(s_.db, user);
         p.certs = certs_.list(user);
         storage::CheckinRepo checkins(s_.db);
@@ -288,7 +303,8 @@ class PromoCommand {
             out += "\n";
         }
         out += "\n## Feedback (most recent)\n\n";
-        for (const auto& f : p.feedback) out += "- " + f.text + "\n";
+        for (std::size_t i = 0; i < p.feedback.size(); ++i)
+            out += "- from " + p.feedback_authors[i] + ": " + p.feedback[i].text + "\n";
         out += "\n## Finished IDOs\n\n";
         for (const auto& i : p.idos) out += "- " + i.quarter + ": " + i.objective + "\n";
         out += "\n## Training and certifications\n\n";
@@ -314,7 +330,9 @@ class PromoCommand {
         m.add_text(brags);
         std::string fb = "*Feedback (most recent):* ";
         fb += p.feedback.empty() ? "none saved\n" : "\n";
-        for (const auto& f : p.feedback) fb += "• " + blocks::escape(clip(f.text, 300)) + "\n";
+        for (const auto& f : p.feedback) {
+            fb += "• from <@" + f.author_id + ">: " + blocks::escape(clip(f.text, 300)) + "\n";
+        }
         m.add_text(fb);
         std::string rest = "*Finished IDOs:* ";
         if (p.idos.empty()) rest += "none";
@@ -366,9 +384,42 @@ class PromoCommand {
         auto ladder = levels();
         const Level* l = ladder.find(id);
         if (l == nullptr) throw UserError("There is no level `" + blocks::escape(id) + "`.");
+        // An admin may set the level of someone careerbot has not met yet.
+        learn_person(s_, person);
         certs_.set_level(person, l->id, s_.clock.now());
-        return Reply::text("<@" + person + "> is now at *" + blocks::escape(l->id) + "* (" +
-                           blocks::escape(l->title) + ").");
+        std::string said = "<@" + person + "> is now at *" + blocks::escape(l->id) + "* (" +
+                           blocks::escape(l->title) + ").";
+        auto closed = close_reached_petition(user, person, *l, ladder);
+        if (!closed) return Reply::text(said);
+        const std::string what = "petition for " + blocks::escape(closed->target_level);
+        const std::string why = "<@" + user + "> set ";
+        Reply r = Reply::text(said + " That closed their open " + what + " as approved.");
+        r.dms.push_back({person, *Reply::text("Your " + what + " is closed as approved: " + why +
+                                              "your level to *" + blocks::escape(l->id) + "*.")
+                                      .message});
+        if (closed->director_id != user) {
+            r.dms.push_back(
+                {closed->director_id,
+                 *Reply::text("<@" + person + ">'s " + what + " is closed as approved: " + why +
+                              "their level to *" + blocks::escape(l->id) + "*.")
+                      .message});
+        }
+        return r;
+    }
+
+    /// A petition for `level` or a lower one is settled once someone is set to `level`: it is
+    /// closed as approved (returned), so it does not wait for a review with nothing to decide.
+    std::optional<storage::Petition> close_reached_petition(const std::string& user,
+                                                            const std::string& person,
+                                                            const Level& level,
+                                                            const Levels& ladder) {
+        auto open = petitions_.open_for(person);
+        if (!open) return std::nullopt;
+        auto wanted = ladder.index_of(open->target_level);
+        auto reached = ladder.index_of(level.id);
+        if (!wanted || !reached || *wanted > *reached) return std::nullopt;
+        petitions_.close(open->id, "approved", user, s_.clock.now());
+        return open;
     }
 
     Reply close(const std::string& user, const std::string& args) {

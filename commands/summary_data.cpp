@@ -415,9 +415,9 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         }
     }
     if (auto tags = levels.evidence_tags(); !tags.empty()) {
-        // Brags carrying an evidence tag, over this quarter and the previous one: each
-        // person's tags come as one JSON array (the rows arrive grouped by person, so SQLite
-        // need not sort the tens of thousands of (person, tag) pairs) and are counted here.
+        // Brags carrying an evidence tag, over this quarter and the previous one: each brag's
+        // tags come as one JSON array and are counted here, a brag once per dimension however
+        // many of its tags the dimension lists.
         // Only the tags the levels name are kept; testing that in SQL would cost a lookup per
         // tagged brag, or, worse, one probe of brag_tags per listed tag and brag.
         const std::set<std::string, std::less<>> wanted(tags.begin(), tags.end());
@@ -426,15 +426,17 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
             "SELECT b.author_id, json_group_array(t.tag) FROM brags b "
             "JOIN brag_tags t ON t.brag_id = b.id WHERE b.author_id IN (SELECT id FROM members) "
             "AND b.deleted_at IS NULL AND b.happened_on BETWEEN :from AND :to "
-            "GROUP BY b.author_id");
+            "GROUP BY b.id");
         q->bind(":from", evidence_from);
         q->bind(":to", q_to);
         while (q->executeStep()) {
             auto* p = person(q->getColumn(0).getString());
             if (p == nullptr) continue;
+            std::set<std::string> carried;
             for_each_json_string(q->getColumn(1).getText(), [&](std::string_view tag) {
-                if (auto it = wanted.find(tag); it != wanted.end()) ++p->evidence.tag_counts[*it];
+                if (auto it = wanted.find(tag); it != wanted.end()) carried.insert(*it);
             });
+            p->evidence.add_brag(carried);
         }
     }
     {  // Promotion petitions open at some time in the quarter (a closed one was closed at its

@@ -400,9 +400,7 @@ class TaskCommand {
         }
         // Checked before any parsing so a huge paste is refused cheaply and clearly.
         if (args.size() > 4 * kMaxTaskBytes) {
-            throw UserError("That task is " + std::to_string(args.size()) +
-                            " bytes long; the limit is " + std::to_string(kMaxTaskBytes) +
-                            ". Keep the task short and put the details in a doc.");
+            throw UserError(text::too_long("task", args.size(), kMaxTaskBytes));
         }
     }
 

@@ -94,10 +94,12 @@ void BragRepo::write_tags(int64_t brag_id, const std::vector<std::string>& tags)
 }
 
 void BragRepo::insert_tags(int64_t brag_id, const std::vector<std::string>& tags) {
-    auto ins = db_.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
-    for (const auto& t : tags) {
+    auto ins =
+        db_.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag, position) VALUES (?, ?, ?)");
+    for (std::size_t i = 0; i < tags.size(); ++i) {
         ins->bind(1, brag_id);
-        ins->bind(2, t);
+        ins->bind(2, tags[i]);
+        ins->bind(3, static_cast<int64_t>(i));
         ins->exec();
         ins->reset();
     }
@@ -105,7 +107,8 @@ void BragRepo::insert_tags(int64_t brag_id, const std::vector<std::string>& tags
 
 void BragRepo::load_tags(std::vector<Brag>& brags) {
     if (brags.empty()) return;
-    SQLite::Statement q(db_.sql(), "SELECT tag FROM brag_tags WHERE brag_id = ? ORDER BY tag");
+    SQLite::Statement q(db_.sql(),
+                        "SELECT tag FROM brag_tags WHERE brag_id = ? ORDER BY position, tag");
     for (auto& b : brags) {
         q.bind(1, b.id);
         while (q.executeStep()) b.tags.push_back(q.getColumn(0).getString());

@@ -18,7 +18,7 @@ struct Brag {
     std::string text;
     std::string impact;
     std::string link;
-    std::vector<std::string> tags;   ///< lower-case, without '#'
+    std::vector<std::string> tags;   ///< lower-case, without '#', in the order typed
     std::string happened_on;         ///< YYYY-MM-DD
     int64_t created_at = 0;          ///< unix seconds
     int64_t updated_at = 0;

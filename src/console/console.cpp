@@ -36,14 +36,19 @@ std::string save_file(const FileOut& f) {
 
 }  // namespace
 
-std::string console_user_id(App& app, const std::string& as) {
-    auto& s = app.services();
-    storage::PeopleRepo people(s.db);
-    std::string handle = as.starts_with("@") ? as.substr(1) : as;
+std::string console_person_id(App& app, const std::string& handle_in) {
+    storage::PeopleRepo people(app.services().db);
+    std::string handle = handle_in.starts_with("@") ? handle_in.substr(1) : handle_in;
     if (auto p = people.find(handle)) return p->id;
     if (auto p = people.find_by_name(handle)) return p->id;
-    s.db.write([&] { people.ensure(handle, handle, s.clock.now()); });
     return handle;
+}
+
+std::string console_user_id(App& app, const std::string& as) {
+    auto& s = app.services();
+    std::string id = console_person_id(app, as);
+    s.db.write([&] { storage::PeopleRepo(s.db).ensure(id, id, s.clock.now()); });
+    return id;
 }
 
 Console::Console(App& app, std::string as) : app_(app), user_id_(console_user_id(app, as)) {}
@@ -62,7 +67,7 @@ std::string Console::to_slack_text(const std::string& typed) {
                 // Typed broadcast names stay plain text, exactly as they would be echoed.
                 out += "@" + handle;
             } else if (!handle.empty()) {
-                out += "<@" + console_user_id(app_, handle) + ">";
+                out += "<@" + console_person_id(app_, handle) + ">";
             } else {
                 out += "@";
             }

@@ -7,8 +7,9 @@
 namespace careerbot {
 
 /// The console adapter: reads slash commands line by line and prints replies as text, through
-/// the same router and storage as Slack. `@name` in typed text becomes a mention of that person
-/// (created on first mention, as Slack users are), so every command can be tried without Slack.
+/// the same router and storage as Slack. `@name` in typed text becomes a mention of that person,
+/// as a Slack mention names a Slack user; like a Slack user id, a handle nobody has yet is only
+/// a name until a command that writes learns the person (so a read or a refusal adds nobody).
 class Console {
 public:
     /// `as` is the handle (or Slack user id) of the person typing.
@@ -30,8 +31,12 @@ private:
     std::string user_id_;
 };
 
-/// The person id a console user acts as: an existing person whose handle or id matches `as`,
-/// otherwise a new person with `as` as both id and handle.
+/// The person id a typed handle (with or without `@`) names: an existing person whose id or
+/// handle matches, otherwise the handle itself (the id that person gets when a command that
+/// writes learns them). Writes nothing.
+std::string console_person_id(App& app, const std::string& handle);
+
+/// The person id a console user acts as: console_person_id(), the person added if new.
 std::string console_user_id(App& app, const std::string& as);
 
 }  // namespace careerbot

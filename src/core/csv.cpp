@@ -4,6 +4,19 @@
 
 namespace careerbot::csv {
 
+std::string field(std::string_view value) {
+    const bool formula = !value.empty() &&
+                         std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+    if (!formula && value.find_first_of(",\"\n\r") == std::string_view::npos)
+        return std::string(value);
+    std::string out = formula ? "\"'" : "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
 std::vector<Row> parse(std::string_view text) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     std::vector<Row> rows;

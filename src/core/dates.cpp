@@ -77,15 +77,18 @@ std::vector<std::string> words(std::string_view s) {
     return out;
 }
 
-/// The most recent month/day on or before today.
+/// The most recent month/day on or before today: Feb 29 is the last one that happened, up to
+/// eight years back; nothing when no year has that day (Feb 30).
 std::optional<date::year_month_day> recent_month_day(unsigned month, int day,
                                                      date::year_month_day today) {
     if (day < 1 || day > 31) return std::nullopt;
-    date::year_month_day d{today.year(), date::month{month}, date::day{static_cast<unsigned>(day)}};
-    if (!d.ok()) return std::nullopt;
-    if (date::sys_days(d) > date::sys_days(today)) d = d - date::years{1};
-    if (!d.ok()) return std::nullopt;
-    return d;
+    const auto md = date::month{month} / date::day{static_cast<unsigned>(day)};
+    if (!md.ok()) return std::nullopt;
+    for (auto y = today.year(); y > today.year() - date::years{8}; --y) {
+        date::year_month_day d = y / md;
+        if (d.ok() && date::sys_days(d) <= date::sys_days(today)) return d;
+    }
+    return std::nullopt;
 }
 
 /// The first `month`/`day` on or after today (with `year`, exactly that date).
@@ -223,34 +226,111 @@ std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
     return std::nullopt;
 }
 
-std::optional<DateInText> extract_date(std::string_view text, date::year_month_day today) {
+namespace {
+
+enum class Reading { None, Past, Future, Impossible };
+
+struct PhraseReading {
+    Reading kind = Reading::None;
+    date::year_month_day date{};
+};
+
+/// Reads one phrase (no leading "on") as the day something happened, see find_happened_date.
+PhraseReading read_happened(const std::string& phrase, date::year_month_day today) {
+    const auto when = [&](date::year_month_day d) {
+        return PhraseReading{
+            date::sys_days(d) > date::sys_days(today) ? Reading::Future : Reading::Past, d};
+    };
+    if (auto d = parse_date(phrase, today)) return when(*d);
+    auto w = words(lower(phrase));
+    if ((w.size() == 1 && w[0] == "tomorrow") ||
+        (w.size() == 2 && w[0] == "next" && weekday_named(w[1]))) {
+        if (auto d = parse_due_date(phrase, today)) return {Reading::Future, *d};
+    }
+    if (w.size() == 1 && iso_date_word(w[0])) return {Reading::Impossible, {}};
+    if (w.size() != 2 && w.size() != 3) return {};
+    // "nov 3", "3 nov", optionally with a year: parse_date read every valid form without one.
+    auto m = w[0].size() >= 3 ? month_named(w[0]) : std::nullopt;
+    auto d = to_int(w[1]);
+    if (!m) {
+        m = w[1].size() >= 3 ? month_named(w[1]) : std::nullopt;
+        d = to_int(w[0]);
+    }
+    if (!m || !d || *d < 1 || *d > 31) return {};
+    const auto md = date::month{*m} / date::day{static_cast<unsigned>(*d)};
+    if (w.size() == 2) return {Reading::Impossible, {}};
+    auto y = to_int(w[2]);
+    if (!y || *y < 1900 || *y > 2200) return {};
+    date::year_month_day full = date::year{*y} / md;
+    return full.ok() ? when(full) : PhraseReading{Reading::Impossible, {}};
+}
+
+/// `#tags` and links, which may follow (or lead) the date of a brag.
+bool is_markup(const std::string& word) {
+    return (word.size() > 1 && word[0] == '#') || word.find("://") != std::string::npos;
+}
+
+/// Words after which a day is when something is due, not when it happened ("ready for friday").
+bool is_due_word(const std::string& word) {
+    auto w = lower(word);
+    return w == "for" || w == "by" || w == "until" || w == "till" || w == "before";
+}
+
+}  // namespace
+
+std::optional<HappenedDate> find_happened_date(std::string_view text, date::year_month_day today) {
     auto w = words(text);
-    if (w.empty()) return std::nullopt;
+    // The date sits between any leading and trailing #tags and links.
+    std::size_t first = 0;
+    while (first < w.size() && is_markup(w[first])) ++first;
+    std::size_t last = w.size();
+    while (last > first && is_markup(w[last - 1])) --last;
+    if (first == last) return std::nullopt;
     auto join = [&](std::size_t from, std::size_t to) {
         std::string s;
         for (std::size_t i = from; i < to; ++i) s += (i > from ? " " : "") + w[i];
         return s;
     };
+    auto rest_without = [&](std::size_t from, std::size_t to) {
+        std::string before = join(0, from);
+        std::string after = join(to, w.size());
+        return before + (before.empty() || after.empty() ? "" : " ") + after;
+    };
+    auto found = [&](const PhraseReading& r, std::size_t from, std::size_t phrase_from,
+                     std::size_t to) {
+        return HappenedDate{r.kind == Reading::Past     ? HappenedDate::Kind::Past
+                            : r.kind == Reading::Future ? HappenedDate::Kind::Future
+                                                        : HappenedDate::Kind::Impossible,
+                            r.date, join(phrase_from, to), rest_without(from, to)};
+    };
+    const std::size_t n = last - first;
     // Longest phrase first, at the start, then at the end; an "on" before it goes with it.
-    for (std::size_t len = std::min<std::size_t>(3, w.size()); len >= 1; --len) {
-        if (auto d = parse_date(join(0, len), today)) {
-            if (len == w.size()) return DateInText{*d, ""};
-            return DateInText{*d, join(len, w.size())};
-        }
-        if (w.size() > len && lower(w[0]) == "on") {
-            if (auto d = parse_date(join(1, 1 + len), today))
-                return DateInText{*d, join(1 + len, w.size())};
+    for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
+        if (auto r = read_happened(join(first, first + len), today); r.kind != Reading::None)
+            return found(r, first, first, first + len);
+        if (n > len && lower(w[first]) == "on") {
+            auto r = read_happened(join(first + 1, first + 1 + len), today);
+            if (r.kind != Reading::None) return found(r, first, first + 1, first + 1 + len);
         }
     }
-    for (std::size_t len = std::min<std::size_t>(3, w.size()); len >= 1; --len) {
-        std::size_t start = w.size() - len;
-        if (auto d = parse_date(join(start, w.size()), today)) {
-            std::size_t keep = start;
-            if (keep > 0 && lower(w[keep - 1]) == "on") --keep;
-            return DateInText{*d, join(0, keep)};
-        }
+    for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
+        std::size_t start = last - len;
+        auto r = read_happened(join(start, last), today);
+        if (r.kind == Reading::None) continue;
+        // A deadline the text mentions: not its date, nor is any shorter tail of it ("friday").
+        if (r.kind == Reading::Future && start > first && is_due_word(w[start - 1]))
+            return std::nullopt;
+        std::size_t from = start;
+        if (from > first && lower(w[from - 1]) == "on") --from;
+        return found(r, from, start, last);
     }
     return std::nullopt;
+}
+
+std::optional<DateInText> extract_date(std::string_view text, date::year_month_day today) {
+    auto d = find_happened_date(text, today);
+    if (!d || d->kind == HappenedDate::Kind::Impossible) return std::nullopt;
+    return DateInText{d->date, d->rest};
 }
 
 std::string Quarter::label() const {

@@ -38,8 +38,28 @@ struct DateInText {
     std::string rest;
 };
 
-/// Looks for a date phrase (optionally after "on") at the start or end of `text`; phrases in
-/// the middle are left alone, so "fixed the friday deploy" is not read as a date.
+/// A phrase at the start or the end of a text saying on which day something happened.
+struct HappenedDate {
+    enum class Kind {
+        Past,       ///< today or earlier: the day it happened
+        Future,     ///< `tomorrow`, `next friday`, `2027-01-04`: cannot have happened yet
+        Impossible  ///< `2026-02-30`, `feb 30`, `feb 29 2027`: on no calendar
+    };
+    Kind kind = Kind::Past;
+    date::year_month_day date{};  ///< the day read; not ok() when Impossible
+    std::string phrase;           ///< the date words as typed, without a leading "on"
+    std::string rest;             ///< the text without them (and their "on"), words re-spaced
+};
+
+/// Looks for the day something happened at the start or the end of `text`, between any
+/// leading or trailing `#tags` and links, optionally after "on": every parse_date() form,
+/// `nov 3 2025`, and, so that they are refused by name rather than read as words, the future
+/// (`tomorrow`, `next friday`, a later ISO date or year; not after "for", "by", "until",
+/// "till" or "before", where a day is a deadline) and impossible dates. Phrases in the middle
+/// are left alone, so "fixed the friday deploy" is not read as a date.
+std::optional<HappenedDate> find_happened_date(std::string_view text, date::year_month_day today);
+
+/// find_happened_date() for callers that take any real day: nothing for an impossible date.
 std::optional<DateInText> extract_date(std::string_view text, date::year_month_day today);
 
 /// A fiscal quarter: `fiscal_year` is named after the calendar year in which it ends.

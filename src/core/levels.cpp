@@ -162,6 +162,22 @@ const Level* Levels::next_after(const std::optional<std::string>& current) const
     return *i + 1 < levels_.size() ? &levels_[*i + 1] : nullptr;
 }
 
+void Evidence::add_brag(const std::set<std::string>& tags) {
+    if (tags.empty()) return;
+    for (const auto& t : tags) ++tag_counts[t];
+    ++brags_by_tags[tags];
+}
+
+int Evidence::brags_tagged(const std::vector<std::string>& tags) const {
+    int n = 0;
+    for (const auto& [carried, count] : brags_by_tags) {
+        if (std::any_of(tags.begin(), tags.end(),
+                        [&](const auto& t) { return carried.contains(t); }))
+            n += count;
+    }
+    return n;
+}
+
 Readiness Levels::readiness(const std::string& target, const Evidence& evidence) const {
     Readiness r;
     auto top = index_of(target);
@@ -178,12 +194,7 @@ Readiness Levels::readiness(const std::string& target, const Evidence& evidence)
         }
     }
     for (const auto& dim : levels_[*top].dimensions) {
-        int have = 0;
-        for (const auto& tag : dim.tags) {
-            if (auto it = evidence.tag_counts.find(tag); it != evidence.tag_counts.end())
-                have += it->second;
-        }
-        if (have < dim.min_brags) r.missing_evidence.push_back(dim.name);
+        if (evidence.brags_tagged(dim.tags) < dim.min_brags) r.missing_evidence.push_back(dim.name);
     }
     return r;
 }

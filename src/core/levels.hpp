@@ -31,6 +31,14 @@ struct Level {
 struct Evidence {
     std::set<std::string> certs;            ///< recorded training/certifications, normalised
     std::map<std::string, int> tag_counts;  ///< brag tags in the evidence window -> brags
+    /// The evidence tags of each brag in the window -> how many brags carry exactly those: a
+    /// brag tagged with two of a dimension's tags is still one brag of evidence for it.
+    std::map<std::set<std::string>, int> brags_by_tags;
+
+    /// Counts one brag carrying `tags` (the evidence tags among its tags).
+    void add_brag(const std::set<std::string>& tags);
+    /// How many brags carry at least one of `tags`.
+    int brags_tagged(const std::vector<std::string>& tags) const;
 };
 
 /// How far a person is from a target level, and what is missing.

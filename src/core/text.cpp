@@ -118,6 +118,29 @@ std::optional<int> parse_number(std::string_view s) {
     return v;
 }
 
+std::string thousands(std::size_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string too_long(const std::string& what, std::size_t size, std::size_t max_bytes) {
+    // "feedback" is uncountable; every other noun careerbot limits takes "a" or "an".
+    std::string article = "a ";
+    if (what == "feedback") {
+        article.clear();
+    } else if (!what.empty() && std::string("aeiou").find(what[0]) != std::string::npos) {
+        article = "an ";
+    }
+    return "That " + what + " is " + thousands(size) + " bytes long; " + article + what +
+           " is at most " + thousands(max_bytes) +
+           " bytes. Shorten it, or put the details in a doc and add its link.";
+}
+
 std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what) {
     if (!valid_utf8(s)) {
         throw UserError("That " + what + " has bytes that are not valid UTF-8 text, so I did not "
@@ -125,11 +148,7 @@ std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std
     }
     std::string t = trim(strip_controls(s));
     if (t.empty()) throw UserError("The " + what + " is empty. Add some text after the command.");
-    if (t.size() > max_bytes) {
-        throw UserError("That " + what + " is " + std::to_string(t.size()) +
-                        " bytes long; the limit is " + std::to_string(max_bytes) +
-                        ". Shorten it, or put the details in a doc and add its link.");
-    }
+    if (t.size() > max_bytes) throw UserError(too_long(what, t.size(), max_bytes));
     return t;
 }
 

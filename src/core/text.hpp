@@ -33,8 +33,17 @@ std::vector<std::string> mentions(std::string_view s);
 /// Parses a positive integer such as "3" or "#3"; nothing otherwise.
 std::optional<int> parse_number(std::string_view s);
 
+/// A count with thousands separators, as people read it: 4000 -> "4,000".
+std::string thousands(std::size_t n);
+
+/// The refusal of text over its limit, naming the kind of record and its real limit:
+/// too_long("brag", 5012, 4000) -> "That brag is 5,012 bytes long; a brag is at most 4,000
+/// bytes. …". `what` is a singular noun ("brag", "objective"; "feedback" takes no article).
+std::string too_long(const std::string& what, std::size_t size, std::size_t max_bytes);
+
 /// Checks text a person typed: valid UTF-8, not empty after trimming, at most `max_bytes`.
-/// Returns the cleaned text (controls removed, trimmed) or throws UserError explaining why.
+/// Returns the cleaned text (controls removed, trimmed) or throws UserError explaining why
+/// (see too_long()).
 std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what);
 
 }  // namespace careerbot::text

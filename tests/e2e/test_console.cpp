@@ -96,9 +96,38 @@ TEST_CASE("console explains bad lines and keeps going", "[console]") {
     CHECK_THAT(r.out, Catch::Contains("Commands start with a slash"));
     CHECK_THAT(r.out, Catch::Contains("I don't know the command `/unknown`"));
     CHECK_THAT(r.out, Catch::Contains("You have no brag #7"));
-    CHECK_THAT(r.out, Catch::Contains("limit is 4000"));
+    CHECK_THAT(r.out, Catch::Contains("a brag is at most 4,000 bytes"));
     CHECK_THAT(r.out, Catch::Contains("Logged brag *#1*"));
     CHECK_THAT(r.out, !Catch::Contains("never runs"));
+}
+
+TEST_CASE("console commands that read or are refused create nobody", "[console]") {
+    Scratch s;
+    REQUIRE(run_careerbot(s, "--db bot.db console --as alice", "/brag shipped X\n").status == 0);
+    auto r = run_careerbot(s, "--db bot.db console --as alice",
+                           "/brag list @nosuch\n/task list @nosuch\n/ido status @nosuch\n"
+                           "/team list @nosuch\n/brag export @nosuch\n/promo status @nosuch\n"
+                           "/brag lsit\n/brag shipped Y with @nosuch2 #team\n");
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains("Did you mean `/brag list`?"));
+    SQLite::Database db((s.dir / "bot.db").string());
+    CHECK(db.execAndGet("SELECT count(*) FROM people WHERE id LIKE 'nosuch%'").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM people WHERE id = 'nosuch'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM brags").getInt() == 2);
+}
+
+TEST_CASE("careerbot export writes a CSV no spreadsheet runs as a formula", "[cli]") {
+    Scratch s;
+    REQUIRE(run_careerbot(s, "--db bot.db console --as alice",
+                          "/brag =HYPERLINK(\"http://evil.example\") #ops impact: +1 for all\n")
+                .status == 0);
+    auto r = run_careerbot(s, "--db bot.db export --person alice --format csv", "");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Catch::Contains(
+                          ",\"'=HYPERLINK(\"\"http://evil.example\"\") #ops\",\"'+1 for all\","));
+    CHECK_THAT(r.out, !Catch::Contains(",=HYPERLINK"));
 }
 
 TEST_CASE("migrate, backup and --help work from the command line", "[cli]") {

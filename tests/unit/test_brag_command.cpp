@@ -109,7 +109,8 @@ TEST_CASE("delete is soft and can be undone", "[brag]") {
 
 TEST_CASE("bad input is answered clearly and nothing is stored", "[brag]") {
     TestApp t;
-    CHECK_THAT(t.say("alice", "/brag", std::string(40 * 1024, 'x')), Catch::Contains("limit is 4000"));
+    CHECK_THAT(t.say("alice", "/brag", std::string(40 * 1024, 'x')),
+               Catch::Contains("That brag is 40,960 bytes long; a brag is at most 4,000 bytes."));
     CHECK_THAT(t.say("alice", "/brag", "bad \xC3\x28 bytes"), Catch::Contains("UTF-8"));
     CHECK_THAT(t.say("alice", "/brag", "\x01\x02\x03"), Catch::Contains("The brag is empty"));
     CHECK(t.count("SELECT count(*) FROM brags") == 0);
@@ -242,4 +243,102 @@ TEST_CASE("an optimistic group commit of good brags commits them in one go", "[b
     REQUIRE(answers.size() == 5);
     CHECK_THAT(answers[4], Catch::Contains("Logged brag *#5*"));
     CHECK(t.count("SELECT count(*) FROM brag_tags WHERE tag = 'x'") == 5);
+}
+
+TEST_CASE("a brag dated other than today says so; refused dates store nothing", "[brag][dates]") {
+    TestApp t;
+    auto old = t.say("alice", "/brag", "fixed the login bug on 2026-09-28 #bugfix");
+    CHECK_THAT(old, Catch::Contains("Dated *2026-09-28* (53 days ago), not today"));
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->happened_on == "2026-09-28");
+    CHECK_THAT(t.say("alice", "/brag", "shipped it yesterday"),
+               Catch::Contains("(yesterday), not today"));
+    CHECK_THAT(t.say("alice", "/brag", "shipped it"), !Catch::Contains("not today"));
+    CHECK_THAT(t.say("alice", "/brag", "fixed it 2026-02-30"),
+               Catch::Contains("not a date on the calendar"));
+    CHECK_THAT(t.say("alice", "/brag", "demo tomorrow"), Catch::Contains("in the future"));
+    CHECK(t.count("SELECT count(*) FROM brags") == 3);
+
+    // The form's date picker cannot date a brag in the future either.
+    Interaction submit;
+    submit.type = "view_submission";
+    submit.key = "brag_new";
+    submit.user_id = "alice";
+    submit.payload = nlohmann::json::parse(R"({"view":{"state":{"values":{
+        "text":{"value":{"type":"plain_text_input","value":"ran the offsite"}},
+        "date":{"value":{"type":"datepicker","selected_date":"2026-12-01"}}}}}})");
+    auto err = t.app.handle(submit);
+    REQUIRE(err.response_action);
+    CHECK((*err.response_action)["errors"]["date"].get<std::string>().find("future") !=
+          std::string::npos);
+    CHECK(t.count("SELECT count(*) FROM brags") == 3);
+}
+
+TEST_CASE("a one-word near-miss of a subcommand asks instead of logging", "[brag]") {
+    TestApp t;
+    for (const char* slip : {"lsit", "delte", "exprot", "eidt", "hlep", "udno", "Lsit"}) {
+        INFO(slip);
+        CHECK_THAT(t.say("alice", "/brag", slip), Catch::Contains("Did you mean `/brag "));
+    }
+    CHECK_THAT(t.say("alice", "/brag", "lsit"), Catch::Contains("Did you mean `/brag list`?"));
+    CHECK_THAT(t.say("alice", "/brag", "delte"), Catch::Contains("Did you mean `/brag delete`?"));
+    CHECK_THAT(t.say("alice", "/brag", "exprot"), Catch::Contains("Did you mean `/brag export`?"));
+    CHECK(t.count("SELECT count(*) FROM brags") == 0);
+    // Real one-word brags and longer texts still log.
+    CHECK_THAT(t.say("alice", "/brag", "gift"), Catch::Contains("Logged brag"));
+    CHECK_THAT(t.say("alice", "/brag", "first"), Catch::Contains("Logged brag"));
+    CHECK_THAT(t.say("alice", "/brag", "refactored"), Catch::Contains("Logged brag"));
+    CHECK_THAT(t.say("alice", "/brag", "lsit the options #docs"), Catch::Contains("Logged brag"));
+    CHECK(t.count("SELECT count(*) FROM brags") == 4);
+}
+
+TEST_CASE("refused and read-only commands add nobody to people", "[brag][app]") {
+    TestApp t;
+    t.person("peer");
+    t.say("peer", "/brag", "list <@nosuch>");
+    t.say("peer", "/brag", "export <@nosuch>");
+    t.say("stranger", "/brag", "list <@nosuch>");
+    t.say("stranger", "/brag", "lsit");
+    CHECK(t.count("SELECT count(*) FROM people WHERE id IN ('nosuch', 'stranger')") == 0);
+}
+
+TEST_CASE("tags keep the order typed: the document files a brag under its first tag",
+          "[brag][export]") {
+    TestApp t;
+    t.run("alice", "/brag", "2026-11-02 rolled out the new login #security #auth #backend");
+    auto b = storage::BragRepo(t.db).find("alice", 1);
+    REQUIRE(b);
+    CHECK(b->tags == std::vector<std::string>{"security", "auth", "backend"});
+    auto md = t.run("alice", "/brag", "export").files.at(0).content;
+    CHECK_THAT(md, Catch::Contains("### #security\n\n- **2026-11-02** — rolled out"));
+    CHECK_THAT(md, !Catch::Contains("### #auth"));
+    auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
+    CHECK_THAT(csv, Catch::Contains(",#security #auth #backend,"));
+    auto json = nlohmann::json::parse(t.run("alice", "/brag", "export json").files.at(0).content);
+    CHECK(json["brags"][0]["tags"] == nlohmann::json::array({"security", "auth", "backend"}));
+    // An edit re-reads the tags in their new order.
+    t.run("alice", "/brag", "edit 1 rolled out the new login #backend #security");
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->tags ==
+          std::vector<std::string>{"backend", "security"});
+}
+
+TEST_CASE("tags stored before their order was kept read alphabetically", "[brag][storage]") {
+    TestApp t;
+    t.run("alice", "/brag", "shipped #zeta #alpha");
+    // What a row written by an older careerbot looks like after migration 0012.
+    t.db.sql().exec("UPDATE brag_tags SET position = 0");
+    CHECK(storage::BragRepo(t.db).find("alice", 1)->tags ==
+          std::vector<std::string>{"alpha", "zeta"});
+}
+
+TEST_CASE("a brag export in CSV cannot inject a spreadsheet formula", "[brag][export][security]") {
+    TestApp t;
+    t.run("alice", "/brag", "=HYPERLINK(\"http://evil.example\",\"click\") impact: +1 for all");
+    t.run("alice", "/brag", "@SUM(A1) -rewrote the parser");
+    auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
+    CHECK_THAT(csv,
+               Catch::Contains(
+                   ",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",\"'+1 for all\","));
+    CHECK_THAT(csv, Catch::Contains(",\"'@SUM(A1) -rewrote the parser\","));
+    CHECK_THAT(csv, !Catch::Contains(",=HYPERLINK"));
+    CHECK_THAT(csv, !Catch::Contains(",+1"));
 }

@@ -62,3 +62,43 @@ TEST_CASE("echoed brag lines escape what the user typed", "[brag]") {
     CHECK(line.find("&lt;!channel&gt;") != std::string::npos);
     CHECK(line.find("<https://x.io/?a=1&amp;b=2|link>") != std::string::npos);
 }
+
+TEST_CASE("a date before trailing tags and links dates the brag", "[brag][dates]") {
+    auto f = commands::parse_brag("fixed the login bug on 2026-09-28 #bugfix", kToday);
+    CHECK(f.happened_on == "2026-09-28");
+    CHECK(f.text == "fixed the login bug #bugfix");
+    CHECK(f.tags == std::vector<std::string>{"bugfix"});
+    auto g =
+        commands::parse_brag("wrote the postmortem yesterday #ops https://docs.example/pm", kToday);
+    CHECK(g.happened_on == "2026-11-19");
+    CHECK(g.text == "wrote the postmortem #ops https://docs.example/pm");
+    CHECK(g.link == "https://docs.example/pm");
+}
+
+TEST_CASE("an impossible date in a brag is refused, not logged today", "[brag][dates]") {
+    CHECK_THROWS_WITH(commands::parse_brag("2026-02-30 fixed the login bug", kToday),
+                      Catch::Contains("`2026-02-30` is not a date on the calendar"));
+    CHECK_THROWS_WITH(commands::parse_brag("fixed the login bug on feb 30 #bugfix", kToday),
+                      Catch::Contains("`feb 30` is not a date on the calendar"));
+    CHECK_THROWS_WITH(commands::parse_brag("fixed the login bug feb 29 2027", kToday),
+                      Catch::Contains("not a date on the calendar"));
+}
+
+TEST_CASE("a future day in a brag is refused, not logged today", "[brag][dates]") {
+    CHECK_THROWS_WITH(commands::parse_brag("will demo the new flow tomorrow", kToday),
+                      Catch::Contains("`tomorrow` is in the future (2026-11-21)"));
+    CHECK_THROWS_WITH(commands::parse_brag("demo on next friday #frontend", kToday),
+                      Catch::Contains("in the future (2026-11-27)"));
+    CHECK_THROWS_WITH(commands::parse_brag("shipped v2 on dec 3 2026", kToday),
+                      Catch::Contains("in the future"));
+    // A day after "for" or "by" is a deadline the brag mentions, not when it happened.
+    auto f = commands::parse_brag("got the demo ready for tomorrow", kToday);
+    CHECK(f.happened_on == "2026-11-20");
+    CHECK(f.text == "got the demo ready for tomorrow");
+}
+
+TEST_CASE("a month-day with or without a year dates the brag", "[brag][dates]") {
+    CHECK(commands::parse_brag("shipped v1 on nov 3 2025", kToday).happened_on == "2025-11-03");
+    CHECK(commands::parse_brag("dec 24 ran the release", kToday).happened_on == "2025-12-24");
+    CHECK(commands::parse_brag("leap-day launch feb 29", kToday).happened_on == "2024-02-29");
+}

@@ -39,3 +39,16 @@ TEST_CASE("certifications are visible like brags: the person and their manager c
     CHECK(t.say("peer", "/cert", "list <@nobody>") == peer);
     CHECK_THAT(t.say("eng", "/cert", "list <@mgr>"), Catch::Contains(":lock:"));
 }
+
+TEST_CASE("a certification name over its limit, or an impossible or future date, is refused",
+          "[cert]") {
+    TestApp t;
+    CHECK_THAT(t.say("eng", "/cert", "add " + std::string(300, 'x')),
+               Catch::Contains("That certification name is 300 bytes long; a certification name "
+                               "is at most 200 bytes."));
+    CHECK_THAT(t.say("eng", "/cert", "add AWS Solutions Architect 2026-02-30"),
+               Catch::Contains("`2026-02-30` is not a date on the calendar"));
+    CHECK_THAT(t.say("eng", "/cert", "add AWS Solutions Architect tomorrow"),
+               Catch::Contains("in the future"));
+    CHECK(t.count("SELECT count(*) FROM certs") == 0);
+}

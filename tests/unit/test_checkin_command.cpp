@@ -179,7 +179,7 @@ TEST_CASE("bad check-in input is answered clearly and nothing is stored", "[chec
     CHECK_THAT(t.say("alice", "/checkin", "goals 6m"), Catch::Contains("Add the text"));
     CHECK_THAT(t.say("alice", "/checkin", "reality"), Catch::Contains("Add the text"));
     CHECK_THAT(t.say("alice", "/checkin", "plan " + std::string(40 * 1024, 'x')),
-               Catch::Contains("limit is 4000"));
+               Catch::Contains("a check-in entry is at most 4,000 bytes"));
     CHECK_THAT(t.say("alice", "/checkin", "plan bad \xC3\x28"), Catch::Contains("UTF-8"));
     CHECK_THAT(t.say("alice", "/checkin", "plan \x01"), Catch::Contains("is empty"));
     CHECK_THAT(t.say("alice", "/checkin", "frobnicate"), Catch::Contains("/checkin help"));

@@ -93,3 +93,32 @@ TEST_CASE("fiscal quarters follow the configured start month", "[dates]") {
     CHECK(parse_quarter("q2 2026", 1)->label() == "2026Q2");
     CHECK_FALSE(parse_quarter("2026Q5", 1));
 }
+
+TEST_CASE("a month-day without a year is the most recent one not in the future", "[dates]") {
+    CHECK(parsed("nov 20") == "2026-11-20");  // today
+    CHECK(parsed("nov 21") == "2025-11-21");  // tomorrow's date: a year ago
+    CHECK(parsed("feb 29") == "2024-02-29");  // 2026 and 2025 have none
+    auto d = parse_date("29 feb", 2028_y / 3 / 1);
+    REQUIRE(d);
+    CHECK(iso_date(*d) == "2028-02-29");
+}
+
+TEST_CASE("find_happened_date tells past, future and impossible days apart", "[dates]") {
+    using Kind = HappenedDate::Kind;
+    auto a = find_happened_date("fixed the login bug on 2026-09-28 #bugfix #auth", kToday);
+    REQUIRE(a);
+    CHECK(a->kind == Kind::Past);
+    CHECK(iso_date(a->date) == "2026-09-28");
+    CHECK(a->phrase == "2026-09-28");
+    CHECK(a->rest == "fixed the login bug #bugfix #auth");
+    auto b = find_happened_date("#ops tomorrow shipping", kToday);
+    REQUIRE(b);
+    CHECK(b->kind == Kind::Future);
+    CHECK(b->rest == "#ops shipping");
+    auto c = find_happened_date("deployed 2026-02-30", kToday);
+    REQUIRE(c);
+    CHECK(c->kind == Kind::Impossible);
+    CHECK(c->phrase == "2026-02-30");
+    CHECK_FALSE(find_happened_date("fixed the friday deploy bug #ops", kToday));
+    CHECK_FALSE(find_happened_date("prepared the plan for next friday", kToday));
+}

@@ -213,3 +213,13 @@ TEST_CASE("a labelled mention names a newcomer without asking Slack", "[feedback
     CHECK(storage::PeopleRepo(t.db).display_name("U7NEW") == "dora");
     CHECK(storage::BragRepo(t.db).find("U1", 1)->text == "paired with @dora on the migration");
 }
+
+TEST_CASE("over-long feedback is refused naming feedback's own limit", "[feedback]") {
+    TestApp t;
+    CHECK_THAT(t.say("alice", "/feedback", "<@bob> " + std::string(9000, 'x')),
+               Catch::Contains("That feedback is 9,000 bytes long; feedback is at most 8,000 "
+                               "bytes."));
+    CHECK_THAT(t.say("alice", "/feedback", "<@bob> " + std::string(50000, 'x')),
+               Catch::Contains("feedback is at most 8,000 bytes"));
+    CHECK(t.count("SELECT count(*) FROM feedback") == 0);
+}

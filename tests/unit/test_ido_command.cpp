@@ -167,13 +167,13 @@ TEST_CASE("bad IDO input is answered clearly and nothing is stored", "[ido]") {
     CHECK_THAT(t.say("alice", "/ido", "set mentor <@dana>"),
                Catch::Contains("What is the objective?"));
     CHECK_THAT(t.say("alice", "/ido", "set " + std::string(40 * 1024, 'x') + " mentor <@dana>"),
-               Catch::Contains("limit is 4000"));
+               Catch::Contains("an objective is at most 4,000 bytes"));
     CHECK_THAT(t.say("alice", "/ido", "set bad \xC3\x28 mentor <@dana>"), Catch::Contains("UTF-8"));
     CHECK(t.count("SELECT count(*) FROM idos") == 0);
     t.run("alice", "/ido", "set learn k8s mentor <@dana>");
     CHECK_THAT(t.say("alice", "/ido", "progress"), Catch::Contains("What progress"));
     CHECK_THAT(t.say("alice", "/ido", "progress " + std::string(40 * 1024, 'x')),
-               Catch::Contains("limit is 4000"));
+               Catch::Contains("a progress note is at most 4,000 bytes"));
     CHECK_THAT(t.say("alice", "/ido", "progress \xFF"), Catch::Contains("UTF-8"));
     CHECK(t.count("SELECT count(*) FROM ido_progress") == 0);
     CHECK_THAT(t.say("alice", "/ido", "status 2026Q9"), Catch::Contains("a person and a quarter"));

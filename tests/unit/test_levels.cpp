@@ -48,7 +48,8 @@ TEST_CASE("readiness names the missing training, certifications and evidence", "
     auto levels = Levels::parse(kLadder);
     Evidence ev;
     ev.certs = {normalise_cert("  aws   saa ")};
-    ev.tag_counts = {{"rfc", 1}, {"mentoring", 1}};
+    ev.add_brag({"rfc"});
+    ev.add_brag({"mentoring"});
     auto r = levels.readiness("L2", ev);
     CHECK_FALSE(r.ready());
     // Training of every level up to the target counts, the lower one included.
@@ -58,7 +59,7 @@ TEST_CASE("readiness names the missing training, certifications and evidence", "
 
     ev.certs.insert("onboarding");
     ev.certs.insert("incident commander");
-    ev.tag_counts["mentoring"] = 2;
+    ev.add_brag({"mentoring"});
     CHECK(levels.readiness("L2", ev).ready());
     CHECK_THROWS_AS(levels.readiness("L9", ev), UserError);
 }
@@ -77,4 +78,23 @@ TEST_CASE("the example levels file loads", "[levels]") {
     auto levels = Levels::load(std::string(CAREERBOT_SOURCE_DIR) + "/config/levels.example.toml");
     CHECK(levels.all().size() >= 3);
     for (const auto& l : levels.all()) CHECK_FALSE(l.dimensions.empty());
+}
+
+TEST_CASE("a brag with several of a dimension's tags is one brag of evidence", "[levels]") {
+    auto levels = Levels::parse(kLadder);
+    Evidence ev;
+    ev.certs = {"aws saa", "onboarding", "incident commander"};
+    ev.add_brag({"rfc", "design"});
+    ev.add_brag({"mentoring", "design"});
+    CHECK(ev.brags_tagged({"design", "rfc"}) == 2);
+    CHECK(ev.brags_tagged({"mentoring"}) == 1);
+    // Mentoring needs two brags: one brag tagged twice over is not two.
+    ev.add_brag({"mentoring", "rfc"});
+    CHECK(ev.brags_tagged({"mentoring"}) == 2);
+    CHECK(levels.readiness("L2", ev).ready());
+    Evidence one;
+    one.certs = ev.certs;
+    one.add_brag({"mentoring", "rfc", "design"});
+    CHECK(one.brags_tagged({"design", "rfc"}) == 1);
+    CHECK(levels.readiness("L2", one).missing_evidence == std::vector<std::string>{"Mentoring"});
 }

@@ -103,3 +103,80 @@ TEST_CASE("promotion status follows the brag visibility rules", "[promo]") {
     CHECK_THAT(refused, Catch::Contains(":lock:"));
     CHECK(t.say("peer", "/promo", "status <@nobody>") == refused);
 }
+
+TEST_CASE("promotion readiness counts brags, not tag matches", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("mgr", "/promo", "level <@eng> L3");
+    t.run("eng", "/brag", "2026-11-02 set the storage strategy #architecture #strategy #rfc");
+    auto status = t.say("eng", "/promo", "status");
+    CHECK_THAT(status, Catch::Contains("Next: L4"));
+    CHECK_THAT(status, Catch::Contains(":x: Technical scope: 1 of 2 tagged brags"));
+    CHECK_THAT(status, !Catch::Contains("3 of 2"));
+}
+
+TEST_CASE("promo status suggests petitioning only for a level above the current one", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.run("mgr", "/promo", "level <@eng> L3");
+    auto status = t.say("eng", "/promo", "status");
+    CHECK_THAT(status, Catch::Contains("`/promo petition L4`"));
+    CHECK_THAT(status, !Catch::Contains("`/promo petition L3`"));
+    CHECK_THAT(t.say("eng", "/promo", "petition"), Catch::Contains("`/promo petition L4`"));
+    // At the top of the ladder there is nothing to petition for.
+    t.run("mgr", "/promo", "level <@eng> L5");
+    REQUIRE_THAT(t.say("eng", "/promo", "status"), Catch::Contains("Current level: *L5*"));
+    CHECK_THAT(t.say("eng", "/promo", "status"), !Catch::Contains("/promo petition"));
+    // With a petition open, status points to it rather than to a new one.
+    t.run("mgr", "/promo", "level <@eng> L2");
+    t.run("eng", "/promo", "petition L3");
+    CHECK_THAT(t.say("eng", "/promo", "status"), !Catch::Contains("Petition with"));
+}
+
+TEST_CASE("the petition sent to the director names who wrote each piece of feedback", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.person("carol", "mgr");
+    t.run("carol", "/feedback", "<@eng> ran a calm, clear incident review");
+    auto reply = t.run("eng", "/promo", "petition L1");
+    REQUIRE(reply.dms.size() == 1);
+    auto dm = blocks::render_text(reply.dms[0].message, [](const std::string& id) { return id; });
+    CHECK_THAT(dm, Catch::Contains("from @carol: ran a calm, clear incident review"));
+    auto packet = t.db.sql().execAndGet("SELECT packet FROM petitions").getString();
+    CHECK_THAT(packet, Catch::Contains("- from carol: ran a calm, clear incident review"));
+}
+
+TEST_CASE("setting someone's level closes their petition for it, and tells them", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.run("mgr", "/promo", "level <@eng> L2");
+    REQUIRE(t.run("eng", "/promo", "petition L3").dms.size() == 1);
+    // A level below the petition's leaves it open.
+    t.run("mgr", "/promo", "level <@eng> L2");
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 1);
+    auto set = t.run("mgr", "/promo", "level <@eng> L3");
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 0);
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'approved' AND "
+                  "closed_by = 'mgr'") == 1);
+    CHECK_THAT(t.text(set), Catch::Contains("closed their open petition for L3 as approved"));
+    bool told = false;
+    for (const auto& dm : set.dms) {
+        auto text = blocks::render_text(dm.message, [](const std::string& id) { return id; });
+        if (dm.user_id == "eng" &&
+            text.find("petition for L3 is closed as approved") != std::string::npos)
+            told = true;
+    }
+    CHECK(told);
+    CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("L3 · approved"));
+    // Going past it closes it too.
+    t.run("eng", "/promo", "petition L4");
+    t.run("mgr", "/promo", "level <@eng> L5");
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 0);
+}

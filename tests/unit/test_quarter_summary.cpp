@@ -342,7 +342,8 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
                                "INSERT INTO brags (author_id, number, text, impact, happened_on, "
                                "created_at, updated_at, growth, deleted_at) "
                                "VALUES (?, ?, 'did it', ?, ?, 0, 0, ?, ?)");
-        SQLite::Statement tag(t.db.sql(), "INSERT OR IGNORE INTO brag_tags VALUES (?, ?)");
+        SQLite::Statement tag(t.db.sql(),
+                              "INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
         for (int i = 0; i < 3000; ++i) {
             const auto& who = everyone[rng() % everyone.size()];
             brag.reset();

@@ -36,8 +36,7 @@ TEST_CASE("an empty database is migrated to the latest version", "[storage]") {
     TempDir dir;
     storage::Database db((dir.path / "a.db").string());
     CHECK(db.schema_version() == 0);
-    // Every migration is applied once; versions may have gaps (numbers are handed out to
-    // branches in parallel), so the count is not the latest version.
+    // Every migration is applied once.
     CHECK(db.migrate() == static_cast<int>(storage::migrations().size()));
     CHECK(db.schema_version() == storage::Database::latest_version());
     CHECK(db.sql().execAndGet("PRAGMA journal_mode").getString() == "wal");

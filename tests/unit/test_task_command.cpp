@@ -257,9 +257,9 @@ TEST_CASE("bad task input is answered clearly and nothing is stored", "[task]") 
     TestApp t;
     CHECK_THAT(t.say("alice", "/task", "add due friday"), Catch::Contains("What is the task?"));
     CHECK_THAT(t.say("alice", "/task", "add " + std::string(40 * 1024, 'x') + " due friday"),
-               Catch::Contains("limit is 4000"));
+               Catch::Contains("a task is at most 4,000 bytes"));
     CHECK_THAT(t.say("alice", "/task", "add " + std::string(4100, 'x') + " due friday"),
-               Catch::Contains("limit is 4000"));
+               Catch::Contains("That task is 4,100 bytes long; a task is at most 4,000 bytes."));
     CHECK_THAT(t.say("alice", "/task", "add bad \xC3\x28 bytes due friday"),
                Catch::Contains("UTF-8"));
     CHECK_THAT(t.say("alice", "/task", "add \x01\x02 due friday"),

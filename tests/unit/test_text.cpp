@@ -42,7 +42,8 @@ TEST_CASE("user text is refused when empty, too long or not UTF-8", "[text]") {
     CHECK(text::clean_user_text("  hi\x01 there ", 100, "brag") == "hi there");
     CHECK_THROWS_AS(text::clean_user_text("   ", 100, "brag"), UserError);
     CHECK_THROWS_WITH(text::clean_user_text(std::string(40 * 1024, 'x'), 4000, "brag"),
-                      Catch::Contains("limit is 4000"));
+                      Catch::Contains("That brag is 40,960 bytes long; a brag is at most "
+                                      "4,000 bytes."));
     CHECK_THROWS_WITH(text::clean_user_text("bad \xFF", 100, "brag"), Catch::Contains("UTF-8"));
 }
 
