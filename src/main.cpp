@@ -251,6 +251,19 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // CLI11's own codes (105, 106, 109, …) are not ours: any mistake on the command line
         // is a usage error; --help is a success.
+        auto left = cli.remaining();
+        if (e.get_exit_code() != 0 && cli.get_subcommands().empty() && !left.empty()) {
+            // CLI11 would only say "A subcommand is required".
+            if (left.front().starts_with("-")) {
+                std::cerr << "careerbot: unknown option '" << left.front()
+                          << "' (careerbot --help lists them)\n";
+            } else {
+                std::cerr << "careerbot: unknown command '" << left.front()
+                          << "'; the commands are run, console, migrate, backup, import-org, "
+                             "export, audit and manifest (careerbot --help)\n";
+            }
+            return kExitUsage;
+        }
         return cli.exit(e) == 0 ? kExitOk : kExitUsage;
     }
 

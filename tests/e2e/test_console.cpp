@@ -135,6 +135,7 @@ TEST_CASE("the command line exits only with the documented codes", "[cli]") {
     REQUIRE(run_careerbot(s, "--db bot.db migrate", "").status == 0);
     auto unknown = run_careerbot(s, "--db bot.db frobnicate", "");
     CHECK(unknown.status == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'"));
     CHECK(run_careerbot(s, "--db bot.db", "").status == 2);  // no subcommand
     CHECK(run_careerbot(s, "--db bot.db --no-such-option migrate", "").status == 2);
     CHECK(run_careerbot(s, "--db bot.db export", "").status == 2);  // --person is required
