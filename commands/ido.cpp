@@ -1,5 +1,6 @@
 // /ido: the quarter's Individual Development Objective — set it (with a mentor), add weekly
 // progress notes tagged 70-20-10, see its status, and mark it achieved.
+#include <algorithm>
 #include <regex>
 
 #include "commands/people_text.hpp"
@@ -67,6 +68,21 @@ class IdoCommand {
     }
 
   private:
+    /// True when careerbot knows `id` well enough to trust a mentor choice: an admin, in the
+    /// org chart (a manager, reports or a role) or the author of a brag. A row alone does not
+    /// count: the console adds one for every @handle typed, and Slack for every mention.
+    bool known(const std::string& id) {
+        auto p = people_.find(id);
+        if (!p) return false;
+        const auto& admins = s_.config.org.admins;
+        if (p->manager_id || people_.role(id) || !people_.direct_reports(id).empty() ||
+            std::find(admins.begin(), admins.end(), id) != admins.end())
+            return true;
+        auto q = s_.db.prepare("SELECT 1 FROM brags WHERE author_id = ? LIMIT 1");
+        q->bind(1, id);
+        return q->executeStep();
+    }
+
     Reply set(const std::string& viewer, const std::string& args) {
         check_raw(args, "objective");
         auto w = text::words(args);
@@ -104,9 +120,9 @@ class IdoCommand {
         }
         std::string objective =
             text::clean_user_text(plain_with_names(s_, objective_text), kMaxIdoBytes, "objective");
-        // A mentor careerbot has never met may be a slip (the wrong Alex): say so, since the
-        // IDO, its notes and a DM now go to them.
-        const bool new_mentor = !people_.find(mentor);
+        // A mentor careerbot does not know may be a slip (the wrong Alex, a typo in the
+        // console): say so, since the IDO, its notes and a DM now go to them.
+        const bool new_mentor = !known(mentor);
         if (!learn_person(s_, mentor)) {
             throw UserError("<@" + mentor + "> is a bot; a mentor has to be a person.");
         }
@@ -141,10 +157,10 @@ class IdoCommand {
                                          "finished module 2 #10`."));
         if (new_mentor) {
             m.add(blocks::context(
-                ":warning: careerbot did not know <@" + mentor +
-                "> until now: they are not in the org chart and have not used careerbot. If "
-                "that is not the mentor you meant, run the command again with the right one "
-                "and `replace`."));
+                ":warning: careerbot does not know <@" + mentor +
+                ">: they are not in the org chart and have not logged a brag. If that is not "
+                "the mentor you meant, run the command again with the right one and "
+                "`replace`."));
         }
         Reply reply = m.reply();
         if (existing && existing->mentor_id != mentor && existing->mentor_id != viewer) {

@@ -213,10 +213,20 @@ TEST_CASE("replacing an IDO with another mentor tells the old mentor, not the ne
 
 TEST_CASE("naming a mentor careerbot does not know warns", "[ido]") {
     TestApp t;
-    t.person("dana");
-    CHECK_THAT(t.say("alice", "/ido", "set learn k8s mentor <@dana>"),
-               !Catch::Contains("did not know"));
-    auto out = t.say("bob", "/ido", "set learn go mentor <@dnaa>");
-    CHECK_THAT(out, Catch::Contains(":warning: careerbot did not know @dnaa until now"));
-    CHECK_THAT(out, Catch::Contains("`replace`"));
+    t.person("eve", "dana");  // dana manages someone, eve has a manager
+    t.say("fay", "/brag", "shipped the search page");
+    t.person("ghost");  // only ever mentioned, as the console records an @handle
+    for (const char* mentor : {"dana", "eve", "fay"}) {
+        INFO(mentor);
+        CHECK_THAT(t.say("alice", "/ido", "set learn k8s mentor <@" + std::string(mentor) +
+                                              "> replace"),
+                   !Catch::Contains("does not know"));
+    }
+    for (const char* mentor : {"dnaa", "ghost"}) {
+        INFO(mentor);
+        auto out = t.say("bob", "/ido", "set learn go mentor <@" + std::string(mentor) + "> replace");
+        CHECK_THAT(out, Catch::Contains(":warning: careerbot does not know @" +
+                                        std::string(mentor) + ": they are not in the org chart"));
+        CHECK_THAT(out, Catch::Contains("`replace`"));
+    }
 }
