@@ -56,6 +56,11 @@ TEST_CASE("who may see what, for every record kind and relation", "[visibility]"
         CHECK(v.can_read(c.viewer, "eng", RecordKind::Checkin, parties) == c.checkin);
         CHECK(v.can_read(c.viewer, "eng", RecordKind::Ido, parties) == c.ido);
         CHECK(v.can_read(c.viewer, "eng", RecordKind::IdoProgress, parties) == c.ido_progress);
+        // Kinds that exist for their refusal's wording read like the records they are made of.
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::BragDocument, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::Cert, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::Promotion, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::OneOnOnePrep, parties) == c.task);
     }
 }
 
