@@ -145,8 +145,9 @@ Levels Levels::load_for(const Config& config) {
 Levels Levels::load_required(const Config& config) {
     const auto path = path_for(config);
     if (path.empty()) {
-        throw Error("no career levels file: set org.levels_file in the config (relative to the "
-                    "config file) or $CAREERBOT_LEVELS; config/levels.example.toml is a start");
+        throw Error(
+            "no career levels file: set org.levels_file in the config (relative to the "
+            "config file) or $CAREERBOT_LEVELS; config/levels.example.toml is a start");
     }
     if (!std::filesystem::exists(path)) {
         throw Error("the levels file " + path.string() + " does not exist (org.levels_file " +

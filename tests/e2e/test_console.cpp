@@ -154,8 +154,8 @@ TEST_CASE("only run, console and migrate create a database; the others refuse a 
           "[cli]") {
     Scratch s;
     std::ofstream(s.dir / "org.csv") << "user_id,name,manager_id\nU1,dana,\n";
-    for (const char* cmd : {"audit", "export --person dana", "backup copy.db",
-                            "import-org org.csv"}) {
+    for (const char* cmd :
+         {"audit", "export --person dana", "backup copy.db", "import-org org.csv"}) {
         auto r = run_careerbot(s, std::string("--db typo.db ") + cmd, "");
         INFO(cmd << ": " << r.err);
         CHECK(r.status == 2);
@@ -176,7 +176,8 @@ TEST_CASE("only run, console and migrate create a database; the others refuse a 
 
 TEST_CASE("backup never overwrites an existing file", "[cli]") {
     Scratch s;
-    REQUIRE(run_careerbot(s, "--db bot.db console --as erin", "/brag backed up #ops\n").status == 0);
+    REQUIRE(run_careerbot(s, "--db bot.db console --as erin", "/brag backed up #ops\n").status ==
+            0);
     REQUIRE(run_careerbot(s, "--db bot.db backup first.db", "").status == 0);
     std::ofstream(s.dir / "keep.txt") << "precious";
     auto r = run_careerbot(s, "--db bot.db backup keep.txt", "");
@@ -211,7 +212,8 @@ TEST_CASE("migration log lines stay out of the console and the manifest", "[cli]
 
 TEST_CASE("audit --subject and --actor take a handle like export --person", "[cli]") {
     Scratch s;
-    std::ofstream(s.dir / "org.csv") << "user_id,name,manager_id\nU01DIR,dana,\nU03ENG,eve,U01DIR\n";
+    std::ofstream(s.dir / "org.csv")
+        << "user_id,name,manager_id\nU01DIR,dana,\nU03ENG,eve,U01DIR\n";
     REQUIRE(run_careerbot(s, "--db bot.db migrate", "").status == 0);
     REQUIRE(run_careerbot(s, "--db bot.db import-org org.csv", "").status == 0);
     REQUIRE(run_careerbot(s, "--db bot.db export --person eve", "").status == 0);
@@ -244,28 +246,36 @@ TEST_CASE("the levels file is found beside the config, and a missing one stops s
     Scratch s;
     fs::create_directories(s.dir / "etc" / "careerbot");
     fs::create_directories(s.dir / "var");
-    std::ofstream(s.dir / "etc/careerbot/careerbot.toml") << "[org]\nlevels_file = \"levels.toml\"\n";
+    std::ofstream(s.dir / "etc/careerbot/careerbot.toml")
+        << "[org]\nlevels_file = \"levels.toml\"\n";
     fs::copy_file(CAREERBOT_SOURCE_DIR "/config/levels.example.toml",
                   s.dir / "etc/careerbot/levels.toml");
     // From another directory, as systemd and the container run it.
-    auto ok = run_careerbot(s, "--config etc/careerbot/careerbot.toml --db var/bot.db "
-                               "console --as alice", "/promo status\n");
+    auto ok = run_careerbot(s,
+                            "--config etc/careerbot/careerbot.toml --db var/bot.db "
+                            "console --as alice",
+                            "/promo status\n");
     CHECK(ok.status == 0);
     CHECK_THAT(ok.out, !Catch::Contains("not configured"));
     CHECK_THAT(ok.out, Catch::Contains("Promotion status"));
 
     fs::remove(s.dir / "etc/careerbot/levels.toml");
     for (const char* cmd : {"console --as alice", "run"}) {
-        auto r = run_careerbot(s, std::string("--config etc/careerbot/careerbot.toml "
-                                              "--db var/bot.db ") + cmd, "/brag hi\n");
+        auto r = run_careerbot(s,
+                               std::string("--config etc/careerbot/careerbot.toml "
+                                           "--db var/bot.db ") +
+                                   cmd,
+                               "/brag hi\n");
         INFO(cmd);
         CHECK(r.status == 2);
         CHECK_THAT(r.err, Catch::Contains("etc/careerbot/levels.toml does not exist"));
         CHECK(r.out.empty());
     }
     std::ofstream(s.dir / "etc/careerbot/levels.toml") << "[[level]]\ntitle = \"no id\"\n";
-    auto bad = run_careerbot(s, "--config etc/careerbot/careerbot.toml --db var/bot.db "
-                                "console --as alice", "");
+    auto bad = run_careerbot(s,
+                             "--config etc/careerbot/careerbot.toml --db var/bot.db "
+                             "console --as alice",
+                             "");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.err, Catch::Contains("needs a non-empty `id`"));
 }

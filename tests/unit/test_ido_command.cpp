@@ -218,13 +218,14 @@ TEST_CASE("naming a mentor careerbot does not know warns", "[ido]") {
     t.person("ghost");  // only ever mentioned, as the console records an @handle
     for (const char* mentor : {"dana", "eve", "fay"}) {
         INFO(mentor);
-        CHECK_THAT(t.say("alice", "/ido", "set learn k8s mentor <@" + std::string(mentor) +
-                                              "> replace"),
-                   !Catch::Contains("does not know"));
+        CHECK_THAT(
+            t.say("alice", "/ido", "set learn k8s mentor <@" + std::string(mentor) + "> replace"),
+            !Catch::Contains("does not know"));
     }
     for (const char* mentor : {"dnaa", "ghost"}) {
         INFO(mentor);
-        auto out = t.say("bob", "/ido", "set learn go mentor <@" + std::string(mentor) + "> replace");
+        auto out =
+            t.say("bob", "/ido", "set learn go mentor <@" + std::string(mentor) + "> replace");
         CHECK_THAT(out, Catch::Contains(":warning: careerbot does not know @" +
                                         std::string(mentor) + ": they are not in the org chart"));
         CHECK_THAT(out, Catch::Contains("`replace`"));

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "src/core/config.hpp"
 #include "src/core/error.hpp"
@@ -114,11 +114,13 @@ TEST_CASE("a relative levels_file is read beside the config file, not the workin
     // Nothing named: levels.toml beside the config, as deploy/ installs it.
     etc.write("beside/careerbot.toml", "[org]\ndefault_timezone = \"UTC\"\n");
     etc.write("beside/levels.toml", kLadder);
-    CHECK(Levels::load_required(Config::load(etc.path / "beside/careerbot.toml")).all().size() == 2);
+    CHECK(Levels::load_required(Config::load(etc.path / "beside/careerbot.toml")).all().size() ==
+          2);
 
     // An absolute path stays as it is.
-    etc.write("abs/careerbot.toml", "[org]\nlevels_file = \"" +
-                                        (etc.path / "careerbot/ladder/levels.toml").string() + "\"\n");
+    etc.write(
+        "abs/careerbot.toml",
+        "[org]\nlevels_file = \"" + (etc.path / "careerbot/ladder/levels.toml").string() + "\"\n");
     CHECK(Levels::path_for(Config::load(etc.path / "abs/careerbot.toml")) ==
           etc.path / "careerbot/ladder/levels.toml");
 }

@@ -86,14 +86,14 @@ TEST_CASE("an org file whose handles collide or cannot be typed as @handle impor
     std::string csv =
         "user_id,name,manager_id,real_name\n"
         "U1,dana,,\n"
-        "U2,Dana,U1,\n"             // the same handle as line 2, in other letters
-        "U3,Dana Scully,U1,\n"      // a space: @Dana would stop before Scully
-        "U4,mo.,U1,\n"              // a trailing '.' is read as the end of a sentence
-        "U5,here,U1,\n"             // @here is Slack's
-        "U6,ZED,U1,\n"              // taken by U9, already in careerbot
-        "U7,U1,U1,\n"               // @U1 means the person whose id is U1
-        "U8,li.lei,U1,Li Lei\n"     // fine: dots inside, full name in real_name
-        "U10,Zoë,U1,\n";            // fine: non-ASCII letters are typable
+        "U2,Dana,U1,\n"          // the same handle as line 2, in other letters
+        "U3,Dana Scully,U1,\n"   // a space: @Dana would stop before Scully
+        "U4,mo.,U1,\n"           // a trailing '.' is read as the end of a sentence
+        "U5,here,U1,\n"          // @here is Slack's
+        "U6,ZED,U1,\n"           // taken by U9, already in careerbot
+        "U7,U1,U1,\n"            // @U1 means the person whose id is U1
+        "U8,li.lei,U1,Li Lei\n"  // fine: dots inside, full name in real_name
+        "U10,Zoë,U1,\n";         // fine: non-ASCII letters are typable
     try {
         import_org_csv(t.app.services(), csv);
         FAIL("expected the import to be refused");

@@ -75,8 +75,7 @@ TEST_CASE("a refusal reads the same whether the person exists or not", "[visibil
     CHECK(hidden == missing);
 }
 
-TEST_CASE("every refusal names the kind of record asked for, and only that kind",
-          "[visibility]") {
+TEST_CASE("every refusal names the kind of record asked for, and only that kind", "[visibility]") {
     TestApp t;
     build_org(t);
     ::setenv("CAREERBOT_LEVELS", CAREERBOT_SOURCE_DIR "/config/levels.example.toml", 1);
