@@ -13,8 +13,10 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCAREERBOT_BENCH=ON \
 cmake --build "$build" -j"$jobs" --target careerbot bench_slack bench_summary bench_scheduler \
       >/dev/null
 
+# The bot refuses to start without a career ladder; the benchmarks use the example one.
+export CAREERBOT_LEVELS="$root/config/levels.example.toml"
 args=()
 if [[ "${BENCH_SOAK:-0}" == "1" ]]; then args+=(--soak-million); fi
 "$build/bench/bench_slack" "${args[@]}" "$@"
-CAREERBOT_LEVELS="$root/config/levels.example.toml" "$build/bench/bench_summary"
+"$build/bench/bench_summary"
 "$build/bench/bench_scheduler"

@@ -264,7 +264,7 @@ public:
                                 "`/brag export csv 2026Q3`.");
             }
         }
-        vis_.require_read(viewer, target, RecordKind::Brag);
+        vis_.require_read(viewer, target, RecordKind::BragDocument);
         FileOut f = make_brag_export(s_, target, format, quarter, iso_date(today(viewer)));
         std::string period = quarter ? " for " + quarter->label() : "";
         storage::AuditRepo(s_.db).record({0, 0, viewer, "brag_export", target, "brags+feedback",

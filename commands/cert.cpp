@@ -95,7 +95,7 @@ class CertCommand {
             target = *id;
         }
         // Same rules as the brag document: the person and their manager chain.
-        vis_.require_read(viewer, target, RecordKind::Brag);
+        vis_.require_read(viewer, target, RecordKind::Cert);
         auto items = certs_.list(target);
         std::string whose = target == viewer ? "Your training and certifications"
                                              : "Training and certifications of <@" + target + ">";

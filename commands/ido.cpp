@@ -1,5 +1,6 @@
 // /ido: the quarter's Individual Development Objective — set it (with a mentor), add weekly
 // progress notes tagged 70-20-10, see its status, and mark it achieved.
+#include <algorithm>
 #include <regex>
 
 #include "commands/people_text.hpp"
@@ -67,6 +68,21 @@ class IdoCommand {
     }
 
   private:
+    /// True when careerbot knows `id` well enough to trust a mentor choice: an admin, in the
+    /// org chart (a manager, reports or a role) or the author of a brag. A row alone does not
+    /// count: the console adds one for every @handle typed, and Slack for every mention.
+    bool known(const std::string& id) {
+        auto p = people_.find(id);
+        if (!p) return false;
+        const auto& admins = s_.config.org.admins;
+        if (p->manager_id || people_.role(id) || !people_.direct_reports(id).empty() ||
+            std::find(admins.begin(), admins.end(), id) != admins.end())
+            return true;
+        auto q = s_.db.prepare("SELECT 1 FROM brags WHERE author_id = ? LIMIT 1");
+        q->bind(1, id);
+        return q->executeStep();
+    }
+
     Reply set(const std::string& viewer, const std::string& args) {
         check_raw(args, "objective");
         auto w = text::words(args);
@@ -104,6 +120,9 @@ class IdoCommand {
         }
         std::string objective =
             text::clean_user_text(plain_with_names(s_, objective_text), kMaxIdoBytes, "objective");
+        // A mentor careerbot does not know may be a slip (the wrong Alex, a typo in the
+        // console): say so, since the IDO, its notes and a DM now go to them.
+        const bool new_mentor = !known(mentor);
         if (!learn_person(s_, mentor)) {
             throw UserError("<@" + mentor + "> is a bot; a mentor has to be a person.");
         }
@@ -136,7 +155,27 @@ class IdoCommand {
                                          "`/ido progress …` notes keep it on track."
                                        : "Add a progress note each week: `/ido progress "
                                          "finished module 2 #10`."));
+        if (new_mentor) {
+            m.add(blocks::context(
+                ":warning: careerbot does not know <@" + mentor +
+                ">: they are not in the org chart and have not logged a brag. If that is not "
+                "the mentor you meant, run the command again with the right one and "
+                "`replace`."));
+        }
         Reply reply = m.reply();
+        if (existing && existing->mentor_id != mentor && existing->mentor_id != viewer) {
+            // The old mentor loses sight of the IDO with this; they should not find out by
+            // being refused. The new objective is not theirs to read.
+            Message to_old;
+            to_old.text = "You no longer mentor " + blocks::escape(people_.display_name(subject)) +
+                          " in " + q.label();
+            to_old.blocks.push_back(blocks::section(
+                ":arrows_counterclockwise: <@" + viewer + "> replaced " +
+                (subject == viewer ? "their" : "<@" + subject + ">'s") + " IDO for " + q.label() +
+                " with another mentor, so you no longer mentor it; its objective and progress "
+                "notes are no longer shared with you. Thank you for your help."));
+            reply.dms.push_back({existing->mentor_id, std::move(to_old)});
+        }
         Message to_mentor;
         to_mentor.text =
             "You are mentoring " + blocks::escape(people_.display_name(subject)) + " in " + q.label();
@@ -267,7 +306,10 @@ class IdoCommand {
             subject = *id;
         }
         if (subject != viewer && !people_.manages(viewer, subject)) {
-            throw UserError(Visibility::refusal(RecordKind::Ido));
+            // The same words whoever the person is (or isn't), so nothing leaks.
+            throw UserError(
+                ":lock: You can mark an IDO achieved for yourself and for people in your "
+                "reporting line (your reports, their reports, and so on).");
         }
         auto q = current_quarter(subject);
         auto ido = idos_.for_quarter(subject, q.label());

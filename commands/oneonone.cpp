@@ -257,7 +257,7 @@ class OneOnOneCommand {
     Reply prep(const std::string& manager, const std::string& args) {
         auto sch = pick(manager, args, "prep");
         // The org chart may have changed since the cadence was set: check again.
-        Visibility(s_.db).require_read(manager, sch.report_id, RecordKind::Task);
+        Visibility(s_.db).require_read(manager, sch.report_id, RecordKind::OneOnOnePrep);
         TimePoint now = s_.clock.now();
         TimePoint when = scheduler::next_live_occurrence(sch, now);
         auto pages = scheduler::prep_message(s_.db, s_.config, sch, when, now, std::nullopt);

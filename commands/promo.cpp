@@ -108,7 +108,7 @@ class PromoCommand {
             if (!id) throw UserError("`/promo status` takes a person, e.g. `/promo status @alex`.");
             target = *id;
         }
-        vis_.require_read(viewer, target, RecordKind::Brag);
+        vis_.require_read(viewer, target, RecordKind::Promotion);
         auto ladder = levels();
         auto level = certs_.level_of(target);
         auto ev = evidence_of(target, ladder);

@@ -1,11 +1,14 @@
 // careerbot's command line: run, console, migrate, backup, and --help on each.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -19,9 +22,11 @@
 #include "src/core/app.hpp"
 #include "src/core/config.hpp"
 #include "src/core/error.hpp"
+#include "src/core/levels.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
 #include "src/core/blocks.hpp"
+#include "src/core/text.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
 #include "storage/people.hpp"
@@ -41,6 +46,16 @@ extern "C" int _gnutls_global_init_skip(void) { return 1; }
 
 namespace {
 using namespace careerbot;
+
+// The exit codes README.md documents ("Exit codes"); nothing else leaves main().
+constexpr int kExitOk = 0;
+/// The command ran and failed: import-org refused the file, Slack refused the tokens.
+constexpr int kExitFailed = 1;
+/// It could not run: the command line, the config, the levels file, an input file or the
+/// database is wrong; the message says which.
+constexpr int kExitUsage = 2;
+/// A bug or an error careerbot did not expect.
+constexpr int kExitUnexpected = 3;
 
 /// Process-wide SQLite settings; before anything opens a database.
 void configure_sqlite() {
@@ -115,10 +130,41 @@ std::string audit_line(const storage::AuditEntry& e) {
            "\t" + e.scope + "\t" + e.detail;
 }
 
-std::unique_ptr<storage::Database> open_db(const Config& c) {
+/// True when `path` names a database file that is not there yet (SQLite would create it).
+bool would_create(const std::string& path) {
+    return path != ":memory:" && !path.empty() && !std::filesystem::exists(path);
+}
+
+/// Opens and migrates the database. `quiet` logs each migration at debug level: the console's
+/// and the manifest's output is for a person or a pipe, not for the schema's history.
+std::unique_ptr<storage::Database> open_db(const Config& c, bool quiet) {
     auto db = std::make_unique<storage::Database>(c.database.path, c.database.busy_timeout_ms);
-    db->migrate();
+    db->migrate(quiet);
     return db;
+}
+
+/// The person `given` names — a Slack user id, or a handle with or without `@` — for
+/// `option`; throws careerbot::Error when there is nobody of that name, so a typo is never
+/// answered as if the person had no data.
+std::string person_id(storage::Database& db, const std::string& given, const std::string& option,
+                      const std::string& db_path) {
+    storage::PeopleRepo people(db);
+    auto who = people.find(given);
+    if (!who) who = people.find_by_name(given.starts_with("@") ? given.substr(1) : given);
+    if (!who) throw Error(option + ": nobody called " + given + " in " + db_path);
+    return who->id;
+}
+
+/// Creates `file` for a backup, refusing one that exists: a backup never replaces another
+/// one (or the database itself). Readable by its owner only: it holds everyone's career data.
+void create_backup_file(const std::string& file) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        throw Error("backup: " + file + " already exists; careerbot does not overwrite it "
+                    "(choose another name, or remove it first)");
+    }
+    if (fd < 0) throw Error("backup: cannot create " + file + ": " + std::strerror(errno));
+    ::close(fd);
 }
 
 }  // namespace
@@ -149,7 +195,13 @@ int main(int argc, char** argv) {
     auto* console = cli.add_subcommand("console", "Type careerbot's slash commands in a terminal "
                                                   "(or pipe them in), on the same database");
     console->add_option("--as", as, "Who you are: a handle such as alice (created on first use) "
-                                    "or a Slack user id")->required();
+                                    "or a Slack user id")
+        ->required()
+        ->check([](const std::string& v) {
+            std::string who = text::trim(v);
+            if (who.starts_with("@")) who = text::trim(who.substr(1));
+            return who.empty() ? std::string("--as needs a name, e.g. --as alice") : std::string();
+        });
     auto* migrate = cli.add_subcommand("migrate", "Apply pending schema migrations and exit");
     std::string backup_file;
     auto* backup = cli.add_subcommand("backup", "Copy the database to a file with SQLite's online "
@@ -183,10 +235,10 @@ int main(int argc, char** argv) {
         "audit", "Print the audit log of who read whose summaries and exports, newest first, "
                  "one tab-separated line per entry: time, actor, action, subject, scope, detail");
     audit_cmd->add_option("--subject", au.subject,
-                          "Only reads of this person's data (a Slack user id), including "
+                          "Only reads of this person's data (Slack user id or handle), including "
                           "org-wide summaries of an org they are in");
     audit_cmd->add_option("--actor", au.actor,
-                          "Only reads by this Slack user id (or cli:<os user>)");
+                          "Only reads by this person (Slack user id or handle), or cli:<os user>");
     audit_cmd->add_option("--since", au.since, "Only entries on or after this day, YYYY-MM-DD");
     audit_cmd->add_option("--limit", au.limit, "At most this many entries (default 100)")
         ->check(CLI::Range(1, 1000000));
@@ -195,7 +247,26 @@ int main(int argc, char** argv) {
         "manifest", "Print the Slack app manifest (JSON) for these commands, to paste into "
                     "api.slack.com/apps > Create New App > From a manifest");
 
-    CLI11_PARSE(cli, argc, argv);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11's own codes (105, 106, 109, …) are not ours: any mistake on the command line
+        // is a usage error; --help is a success.
+        auto left = cli.remaining();
+        if (e.get_exit_code() != 0 && cli.get_subcommands().empty() && !left.empty()) {
+            // CLI11 would only say "A subcommand is required".
+            if (left.front().starts_with("-")) {
+                std::cerr << "careerbot: unknown option '" << left.front()
+                          << "' (careerbot --help lists them)\n";
+            } else {
+                std::cerr << "careerbot: unknown command '" << left.front()
+                          << "'; the commands are run, console, migrate, backup, import-org, "
+                             "export, audit and manifest (careerbot --help)\n";
+            }
+            return kExitUsage;
+        }
+        return cli.exit(e) == 0 ? kExitOk : kExitUsage;
+    }
 
     try {
         configure_sqlite();
@@ -203,14 +274,31 @@ int main(int argc, char** argv) {
         auto clock = make_clock(g);
         // The manifest only needs the command list; don't create a database file for it.
         if (*manifest) config.database.path = ":memory:";
-        auto db = open_db(config);
+        // Only the commands that set careerbot up may start a new database; the others would
+        // answer a mistyped --db from an empty one (no people, no audit entries, an empty
+        // backup) as if that were the truth.
+        const bool creates = *run || *console || *migrate;
+        const bool fresh = would_create(config.database.path);
+        if (fresh && !creates) {
+            throw Error("there is no database at " + config.database.path +
+                        " (check --db or database.path; `careerbot migrate` creates a new one)");
+        }
+        // A levels file that is missing or broken shows now, not at somebody's first /promo.
+        std::optional<Levels> levels;
+        if (*run || *console) levels = Levels::load_required(config);
+        auto db = open_db(config, !*run && !*migrate);
+        if (fresh) logger("storage")->info("created new database at {}", config.database.path);
+        if (levels && *run) {
+            logger("app")->info("career levels: {} levels from {}", levels->all().size(),
+                                Levels::path_for(config).string());
+        }
         App app(Services{*db, *clock, config});
         commands::register_all(app);
 
         if (*manifest) {
 #ifdef CAREERBOT_HAVE_SLACK
             std::cout << slack::slack_manifest(app).dump(2) << "\n";
-            return 0;
+            return kExitOk;
 #else
             throw Error("this careerbot was built without the Slack transport");
 #endif
@@ -218,15 +306,23 @@ int main(int argc, char** argv) {
         if (*migrate) {
             std::cout << "database " << config.database.path << " is at schema version "
                       << db->schema_version() << "\n";
-            return 0;
+            return kExitOk;
         }
         if (*backup) {
-            db->backup_to(backup_file);
+            create_backup_file(backup_file);
+            try {
+                db->backup_to(backup_file);
+            } catch (...) {
+                std::error_code ignored;
+                std::filesystem::remove(backup_file, ignored);  // no half-written backup
+                throw;
+            }
             std::cout << "backed up " << config.database.path << " to " << backup_file << "\n";
-            return 0;
+            return kExitOk;
         }
         if (*import_org) {
             std::ifstream in(org_file, std::ios::binary);
+            if (!in) throw Error("import-org: cannot read " + org_file);
             std::stringstream text;
             text << in.rdbuf();
             try {
@@ -240,27 +336,23 @@ int main(int argc, char** argv) {
                     std::cout << "tell @" << people.display_name(n.user_id) << ": "
                               << blocks::render_text(n.message, names);
                 }
-                return 0;
+                return kExitOk;
             } catch (const UserError& e) {
                 std::cerr << org_file << ": " << e.what() << "\n";
-                return 1;
+                return kExitFailed;
             }
         }
         if (*export_cmd) {
-            storage::PeopleRepo people(*db);
-            auto who = people.find(ex.person);
-            if (!who) who = people.find_by_name(ex.person.starts_with("@") ? ex.person.substr(1)
-                                                                         : ex.person);
-            if (!who) throw Error("export: nobody called " + ex.person + " in " + config.database.path);
+            const std::string who = person_id(*db, ex.person, "export", config.database.path);
             std::optional<Quarter> quarter;
             if (!ex.quarter.empty()) {
                 quarter = parse_quarter(ex.quarter, config.org.fiscal_year_start_month);
                 if (!quarter) throw Error("export: --quarter must look like 2026Q3");
             }
             auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
-            auto file = commands::make_brag_export(app.services(), who->id, ex.format, quarter, today);
+            auto file = commands::make_brag_export(app.services(), who, ex.format, quarter, today);
             // Audited before anything is written out: an export that cannot be logged fails.
-            storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who->id,
+            storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who,
                                             "brags+feedback",
                                             ex.format + (quarter ? " " + quarter->label() : "")},
                                            clock->now());
@@ -272,19 +364,25 @@ int main(int argc, char** argv) {
                 if (!out) throw Error("export: cannot write " + ex.out);
                 std::cerr << "wrote " << file.filename << " to " << ex.out << "\n";
             }
-            return 0;
+            return kExitOk;
         }
         if (*audit_cmd) {
             storage::AuditQuery q;
-            if (!au.subject.empty()) q.subject = au.subject;
-            if (!au.actor.empty()) q.actor = au.actor;
+            if (!au.subject.empty())
+                q.subject = person_id(*db, au.subject, "audit --subject", config.database.path);
+            // cli:<os user> is an actor with no person behind it.
+            if (!au.actor.empty()) {
+                q.actor = au.actor.starts_with("cli:")
+                              ? au.actor
+                              : person_id(*db, au.actor, "audit --actor", config.database.path);
+            }
             if (!au.since.empty()) q.since = day_start(au.since);
             q.limit = au.limit;
             for (const auto& e : storage::AuditRepo(*db).list(q)) std::cout << audit_line(e) << "\n";
-            return 0;
+            return kExitOk;
         }
         if (*console) {
-            Console c(app, as);
+            Console c(app, text::trim(as));
             return c.run(std::cin, std::cout, isatty(STDIN_FILENO) != 0);
         }
         if (*run) {
@@ -296,10 +394,10 @@ int main(int argc, char** argv) {
         }
     } catch (const careerbot::Error& e) {
         std::cerr << "careerbot: " << e.what() << "\n";
-        return 2;
+        return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "careerbot: unexpected error: " << e.what() << "\n";
-        return 3;
+        return kExitUnexpected;
     }
-    return 0;
+    return kExitOk;
 }

@@ -66,7 +66,7 @@ int Database::latest_version() {
 
 int Database::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
 
-int Database::migrate() {
+int Database::migrate(bool quiet) {
     auto log = logger("storage");
     int current = schema_version();
     if (current > latest_version()) {
@@ -86,7 +86,8 @@ int Database::migrate() {
         } catch (const SQLite::Exception& e) {
             throw StorageError(std::string("migration ") + m.name + " failed: " + e.what());
         }
-        log->info("applied migration {}", m.name);
+        log->log(quiet ? spdlog::level::debug : spdlog::level::info, "applied migration {}",
+                 m.name);
         ++applied;
     }
     return applied;

@@ -49,7 +49,9 @@ public:
 
     /// Applies pending migrations, each in one transaction with its version bump. Refuses a
     /// database whose user_version is newer than this binary knows. Returns how many ran.
-    int migrate();
+    /// Each one is logged at info level, or at debug level when `quiet` (for commands whose
+    /// output a person reads, such as the console).
+    int migrate(bool quiet = false);
     /// The schema version stored in the file (`PRAGMA user_version`).
     int schema_version();
     /// The newest schema version this binary knows.

@@ -135,7 +135,16 @@ Config Config::load(const std::filesystem::path& file) {
     if (!in) throw Error("cannot read config file " + file.string());
     std::stringstream ss;
     ss << in.rdbuf();
-    return parse(ss.str(), file.string());
+    Config c = parse(ss.str(), file.string());
+    // The levels file travels with the config (/etc/careerbot, a container's config volume),
+    // not with whatever directory the bot happens to run in.
+    const auto dir = file.parent_path();
+    if (!c.org.levels_file.empty() && std::filesystem::path(c.org.levels_file).is_relative()) {
+        c.org.levels_file = (dir / c.org.levels_file).string();
+    } else if (c.org.levels_file.empty() && std::filesystem::exists(dir / "levels.toml")) {
+        c.org.levels_file = (dir / "levels.toml").string();
+    }
+    return c;
 }
 
 }  // namespace careerbot

@@ -21,8 +21,8 @@ struct Config {
         std::string default_timezone = "UTC";     ///< IANA zone used until Slack's `tz` is known
         int fiscal_year_start_month = 1;          ///< 1..12; quarters count from here
         std::vector<std::string> admins;          ///< Slack user ids allowed to manage the org chart
-        std::string levels_file;                  ///< career levels TOML; empty = config/levels.toml,
-                                                  ///< else config/levels.example.toml
+        std::string levels_file;                  ///< career levels TOML; relative to the config
+                                                  ///< file; see Levels::path_for() when empty
     } org;
     struct Brag {
         int page_size = 10;                       ///< brags per page in `/brag list`
@@ -44,7 +44,8 @@ struct Config {
     } ops;
 
     /// Reads a TOML file; missing keys keep their defaults, unknown keys and bad values throw
-    /// careerbot::Error naming the key.
+    /// careerbot::Error naming the key. A relative `org.levels_file` is resolved against the
+    /// file's directory; an empty one becomes `levels.toml` there when that file exists.
     static Config load(const std::filesystem::path& file);
     /// Parses TOML text (for tests).
     static Config parse(const std::string& toml_text, const std::string& source = "config");

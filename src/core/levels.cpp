@@ -133,8 +133,29 @@ std::filesystem::path Levels::default_path() {
     return {};
 }
 
+std::filesystem::path Levels::path_for(const Config& config) {
+    return config.org.levels_file.empty() ? default_path()
+                                          : std::filesystem::path(config.org.levels_file);
+}
+
 Levels Levels::load_for(const Config& config) {
     return config.org.levels_file.empty() ? load_default() : load(config.org.levels_file);
+}
+
+Levels Levels::load_required(const Config& config) {
+    const auto path = path_for(config);
+    if (path.empty()) {
+        throw Error(
+            "no career levels file: set org.levels_file in the config (relative to the "
+            "config file) or $CAREERBOT_LEVELS; config/levels.example.toml is a start");
+    }
+    if (!std::filesystem::exists(path)) {
+        throw Error("the levels file " + path.string() + " does not exist (org.levels_file " +
+                    "is read relative to the config file; config/levels.example.toml is a start)");
+    }
+    Levels levels = load(path);
+    if (levels.empty()) throw Error(path.string() + ": no levels in it (a [[level]] table each)");
+    return levels;
 }
 
 Levels Levels::load_default() {

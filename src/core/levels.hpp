@@ -67,6 +67,12 @@ class Levels {
     static Levels load_default();
     /// Loads `org.levels_file` when the config names one, else load_default().
     static Levels load_for(const Config& config);
+    /// The file load_for() reads: `org.levels_file`, else default_path(); empty when none.
+    static std::filesystem::path path_for(const Config& config);
+    /// load_for(), refusing a missing file and one without levels with a careerbot::Error that
+    /// says what to fix: `run` and `console` call it at start-up, so a broken ladder shows
+    /// then rather than at somebody's first `/promo`.
+    static Levels load_required(const Config& config);
 
     /// Every level, lowest first.
     const std::vector<Level>& all() const { return levels_; }

@@ -1,5 +1,6 @@
 #include "src/core/org_import.hpp"
 
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,6 +23,23 @@ struct OrgRow {
     std::string id, name, manager, real_name, tz, role;
     bool has_real_name = false, has_tz = false, has_role = false;
 };
+
+/// Why `name` cannot be typed as `@name`, or nothing when it can. Mirrors how the console
+/// reads a handle (handle_char in src/console/console.cpp): letters, digits, `_`, `-`, `.`
+/// and any non-ASCII character, not ending in `.`, and not one of Slack's broadcast names.
+std::optional<std::string> handle_problem(const std::string& name) {
+    for (unsigned char c : name) {
+        if (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c >= 0x80) continue;
+        if (c == ' ' || c == '\t') return "it contains a space";
+        if (c < 0x20 || c == 0x7f) return "it contains a control character";
+        return "it contains '" + std::string(1, static_cast<char>(c)) + "'";
+    }
+    if (name.ends_with('.')) return "a handle cannot end with '.'";
+    auto l = text::lower(name);
+    if (l == "channel" || l == "here" || l == "everyone")
+        return "@" + l + " means everyone in Slack";
+    return std::nullopt;
+}
 
 bool valid_zone(const std::string& tz) {
     try {
@@ -83,6 +101,11 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
         o.has_role = col.contains("role");
         if (o.id.empty()) errors.push_back("line " + line + ": user_id is empty");
         if (o.name.empty()) errors.push_back("line " + line + ": name is empty");
+        if (auto why = o.name.empty() ? std::nullopt : handle_problem(o.name)) {
+            errors.push_back("line " + line + ": name '" + o.name + "' cannot be typed as @" +
+                             "handle (" + *why + "); use letters, digits, '_', '-' or '.' " +
+                             "(the real_name column takes the full name)");
+        }
         if (!o.id.empty() && o.id == o.manager)
             errors.push_back("line " + line + ": " + o.id + " cannot be their own manager");
         if (!o.tz.empty() && !valid_zone(o.tz))
@@ -107,6 +130,41 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
         while (q.executeStep()) manager_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
     }
     for (const auto& o : org) manager_of[o.id] = o.manager;
+
+    // Handles after the import, compared as `@handle` lookups compare them: a name is matched
+    // case-insensitively, an id exactly. Two people answering to one handle would let
+    // `/team add @bob` or `/brag list @bob` pick either of them.
+    std::map<std::string, std::string> name_of;
+    {
+        SQLite::Statement q(services.db.sql(), "SELECT id, name FROM people");
+        while (q.executeStep()) name_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    }
+    for (const auto& o : org) name_of[o.id] = o.name;
+    std::map<std::string, std::vector<std::string>> ids_named;  // lower-case name -> ids
+    for (const auto& [id, name] : name_of) ids_named[text::lower(name)].push_back(id);
+    auto where = [&](const std::string& id) {
+        return first_line.contains(id) ? "on line " + std::to_string(first_line[id])
+                                       : "already in careerbot";
+    };
+    for (const auto& o : org) {
+        if (o.name.empty()) continue;
+        std::string line = "line " + std::to_string(o.line) + ": ";
+        std::optional<std::string> clash;
+        for (const auto& other : ids_named[text::lower(o.name)]) {
+            // Two rows of the file are reported once, on the later one.
+            if (other != o.id && !(first_line.contains(other) && first_line[other] > o.line)) {
+                clash = other;
+                break;
+            }
+        }
+        if (clash) {
+            errors.push_back(line + "name '" + o.name + "' is also the name of " + *clash + " (" +
+                             where(*clash) + "); handles must differ in more than letter case");
+        } else if (o.name != o.id && name_of.contains(o.name)) {
+            errors.push_back(line + "name '" + o.name + "' is the user_id of another person (" +
+                             where(o.name) + "), so @" + o.name + " would mean them");
+        }
+    }
     for (const auto& o : org) {
         if (!o.manager.empty() && !manager_of.contains(o.manager))
             errors.push_back("line " + std::to_string(o.line) + ": manager " + o.manager +

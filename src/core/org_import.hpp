@@ -19,8 +19,10 @@ struct OrgImportResult {
 /// Imports an org chart from CSV text. Columns (header row required, any order):
 /// `user_id`, `name`, `manager_id` (required; manager_id empty at the top), and optionally
 /// `real_name`, `tz` (IANA zone), `role` (manager, director or empty). Managers must be in
-/// the file or already known. The whole file is checked first — missing columns, empty ids,
-/// duplicate rows, unknown managers, bad zones or roles, cycles — and if anything is wrong
+/// the file or already known. `name` is the person's @handle: it must be typable as one and
+/// differ (ignoring letter case) from every other person's. The whole file is checked first —
+/// missing columns, empty ids, duplicate rows, unknown managers, bad zones or roles, cycles,
+/// handles that cannot be typed or are taken — and if anything is wrong
 /// nothing is imported and a careerbot::UserError lists every problem with its line number.
 /// Running the same file twice changes nothing. The operator's import is an admin act: every
 /// reporting line and role it changes is in the audit log under `actor`, and 1:1 cadences with

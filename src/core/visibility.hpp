@@ -6,8 +6,20 @@
 
 namespace careerbot {
 
-/// The kinds of career record the visibility rules distinguish.
-enum class RecordKind { Brag, Feedback, Task, Checkin, Ido, IdoProgress };
+/// The kinds of career record the visibility rules distinguish. Each names what was asked
+/// for in a refusal, so a read of tasks is never refused with words about brags.
+enum class RecordKind {
+    Brag,
+    Feedback,
+    Task,
+    Checkin,
+    Ido,
+    IdoProgress,
+    BragDocument,  ///< `/brag export`: brags and feedback together; read like brags
+    Cert,          ///< training and certifications; read like brags
+    Promotion,     ///< level, readiness and petitions (`/promo status`); read like brags
+    OneOnOnePrep,  ///< a 1:1's preparation (brags, feedback, tasks); read like tasks
+};
 
 /// Who else is attached to a particular record, when it matters to the rules.
 struct RecordParties {
@@ -30,7 +42,8 @@ public:
     void require_read(const std::string& viewer, const std::string& subject, RecordKind kind,
                       const RecordParties& parties = {});
 
-    /// The refusal shown when someone asks for records they may not see.
+    /// The refusal shown when someone asks for records they may not see: it names `kind` and
+    /// who may see it, and is the same whether or not the person or the record exists.
     static std::string refusal(RecordKind kind);
 
 private:

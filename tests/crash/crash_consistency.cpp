@@ -87,6 +87,7 @@ int main(int argc, char** argv) try {
     co.cwd = dir.path();
     co.env = {{"SLACK_BOT_TOKEN", o.bot_token}, {"SLACK_APP_TOKEN", o.app_token},
               {"SLACK_API_URL", server.api_url()}, {"CAREERBOT_CONFIG", std::nullopt},
+              {"CAREERBOT_LEVELS", CAREERBOT_SOURCE_DIR "/config/levels.example.toml"},
               {"http_proxy", std::nullopt}, {"HTTP_PROXY", std::nullopt},
               {"NO_PROXY", "127.0.0.1"}};
 

@@ -158,3 +158,153 @@ TEST_CASE("an unreadable database and a bad config fail with a clear message", "
     CHECK(c.status == 2);
     CHECK_THAT(c.err, Catch::Contains("fiscal_year_start_month"));
 }
+
+TEST_CASE("the command line exits only with the documented codes", "[cli]") {
+    Scratch s;
+    REQUIRE(run_careerbot(s, "--db bot.db migrate", "").status == 0);
+    auto unknown = run_careerbot(s, "--db bot.db frobnicate", "");
+    CHECK(unknown.status == 2);
+    CHECK_THAT(unknown.err, Catch::Contains("unknown command 'frobnicate'"));
+    CHECK(run_careerbot(s, "--db bot.db", "").status == 2);  // no subcommand
+    CHECK(run_careerbot(s, "--db bot.db --no-such-option migrate", "").status == 2);
+    CHECK(run_careerbot(s, "--db bot.db export", "").status == 2);  // --person is required
+    auto missing = run_careerbot(s, "--db bot.db import-org nowhere.csv", "");
+    CHECK(missing.status == 2);
+    CHECK_THAT(missing.err, Catch::Contains("nowhere.csv"));
+    std::ofstream(s.dir / "org.csv") << "user_id,name,manager_id\nU1,Dana Scully,\n";
+    auto refused = run_careerbot(s, "--db bot.db import-org org.csv", "");
+    CHECK(refused.status == 1);
+    CHECK_THAT(refused.err, Catch::Contains("line 2: name 'Dana Scully' cannot be typed"));
+    CHECK(run_careerbot(s, "--help", "").status == 0);
+    CHECK(run_careerbot(s, "import-org --help", "").status == 0);
+}
+
+TEST_CASE("only run, console and migrate create a database; the others refuse a missing one",
+          "[cli]") {
+    Scratch s;
+    std::ofstream(s.dir / "org.csv") << "user_id,name,manager_id\nU1,dana,\n";
+    for (const char* cmd :
+         {"audit", "export --person dana", "backup copy.db", "import-org org.csv"}) {
+        auto r = run_careerbot(s, std::string("--db typo.db ") + cmd, "");
+        INFO(cmd << ": " << r.err);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("there is no database at typo.db"));
+        CHECK_FALSE(fs::exists(s.dir / "typo.db"));
+        CHECK_FALSE(fs::exists(s.dir / "copy.db"));
+    }
+    auto m = run_careerbot(s, "--db new.db migrate", "");
+    CHECK(m.status == 0);
+    CHECK_THAT(m.err, Catch::Contains("created new database at new.db"));
+    auto again = run_careerbot(s, "--db new.db migrate", "");
+    CHECK_THAT(again.err, !Catch::Contains("created new database"));
+    auto c = run_careerbot(s, "--db other.db console --as alice", "/brag hello\n");
+    CHECK(c.status == 0);
+    CHECK_THAT(c.err, Catch::Contains("created new database at other.db"));
+    CHECK(run_careerbot(s, "--db new.db import-org org.csv", "").status == 0);
+}
+
+TEST_CASE("backup never overwrites an existing file", "[cli]") {
+    Scratch s;
+    REQUIRE(run_careerbot(s, "--db bot.db console --as erin", "/brag backed up #ops\n").status ==
+            0);
+    REQUIRE(run_careerbot(s, "--db bot.db backup first.db", "").status == 0);
+    std::ofstream(s.dir / "keep.txt") << "precious";
+    auto r = run_careerbot(s, "--db bot.db backup keep.txt", "");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("keep.txt already exists"));
+    std::ifstream keep(s.dir / "keep.txt");
+    std::string kept((std::istreambuf_iterator<char>(keep)), {});
+    CHECK(kept == "precious");
+    // An older backup (a real database) is not replaced either, nor the database itself.
+    CHECK(run_careerbot(s, "--db bot.db backup first.db", "").status == 2);
+    CHECK(run_careerbot(s, "--db bot.db backup bot.db", "").status == 2);
+    CHECK((fs::status(s.dir / "first.db").permissions() & fs::perms::others_read) ==
+          fs::perms::none);
+}
+
+TEST_CASE("migration log lines stay out of the console and the manifest", "[cli]") {
+    Scratch s;
+    auto c = run_careerbot(s, "--db bot.db console --as alice", "/brag hello\n");
+    CHECK(c.status == 0);
+    CHECK_THAT(c.out + c.err, !Catch::Contains("applied migration"));
+    auto m = run_careerbot(s, "--db fresh.db migrate", "");
+    CHECK_THAT(m.err, Catch::Contains("applied migration"));  // the operator asked for it
+    auto verbose = run_careerbot(s, "--db more.db --log-level debug console --as bob", "");
+    CHECK_THAT(verbose.err, Catch::Contains("applied migration"));
+    auto manifest = run_careerbot(s, "manifest", "");
+    if (manifest.err.find("without the Slack transport") == std::string::npos) {
+        CHECK(manifest.status == 0);
+        CHECK(manifest.err.empty());
+        CHECK(manifest.out.starts_with("{"));
+    }
+}
+
+TEST_CASE("audit --subject and --actor take a handle like export --person", "[cli]") {
+    Scratch s;
+    std::ofstream(s.dir / "org.csv")
+        << "user_id,name,manager_id\nU01DIR,dana,\nU03ENG,eve,U01DIR\n";
+    REQUIRE(run_careerbot(s, "--db bot.db migrate", "").status == 0);
+    REQUIRE(run_careerbot(s, "--db bot.db import-org org.csv", "").status == 0);
+    REQUIRE(run_careerbot(s, "--db bot.db export --person eve", "").status == 0);
+    auto by_id = run_careerbot(s, "--db bot.db audit --subject U03ENG", "");
+    REQUIRE(by_id.status == 0);
+    CHECK_THAT(by_id.out, Catch::Contains("\tcli_export\tU03ENG\t"));
+    CHECK(run_careerbot(s, "--db bot.db audit --subject eve", "").out == by_id.out);
+    CHECK(run_careerbot(s, "--db bot.db audit --subject @Eve", "").out == by_id.out);
+    CHECK(run_careerbot(s, "--db bot.db audit --subject dana", "").out.empty());
+    auto typo = run_careerbot(s, "--db bot.db audit --subject evee", "");
+    CHECK(typo.status == 2);
+    CHECK_THAT(typo.err, Catch::Contains("nobody called evee"));
+    CHECK(run_careerbot(s, "--db bot.db audit --actor dana", "").status == 0);
+}
+
+TEST_CASE("console --as refuses an empty name", "[cli][console]") {
+    Scratch s;
+    for (const char* as : {"''", "'   '", "@"}) {
+        auto r = run_careerbot(s, std::string("--db bot.db console --as ") + as, "/brag hi\n");
+        INFO(as);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("--as needs a name"));
+        CHECK_THAT(r.out, !Catch::Contains("Logged brag"));
+    }
+    CHECK_FALSE(fs::exists(s.dir / "bot.db"));
+}
+
+TEST_CASE("the levels file is found beside the config, and a missing one stops start-up",
+          "[cli][levels]") {
+    Scratch s;
+    fs::create_directories(s.dir / "etc" / "careerbot");
+    fs::create_directories(s.dir / "var");
+    std::ofstream(s.dir / "etc/careerbot/careerbot.toml")
+        << "[org]\nlevels_file = \"levels.toml\"\n";
+    fs::copy_file(CAREERBOT_SOURCE_DIR "/config/levels.example.toml",
+                  s.dir / "etc/careerbot/levels.toml");
+    // From another directory, as systemd and the container run it.
+    auto ok = run_careerbot(s,
+                            "--config etc/careerbot/careerbot.toml --db var/bot.db "
+                            "console --as alice",
+                            "/promo status\n");
+    CHECK(ok.status == 0);
+    CHECK_THAT(ok.out, !Catch::Contains("not configured"));
+    CHECK_THAT(ok.out, Catch::Contains("Promotion status"));
+
+    fs::remove(s.dir / "etc/careerbot/levels.toml");
+    for (const char* cmd : {"console --as alice", "run"}) {
+        auto r = run_careerbot(s,
+                               std::string("--config etc/careerbot/careerbot.toml "
+                                           "--db var/bot.db ") +
+                                   cmd,
+                               "/brag hi\n");
+        INFO(cmd);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.err, Catch::Contains("etc/careerbot/levels.toml does not exist"));
+        CHECK(r.out.empty());
+    }
+    std::ofstream(s.dir / "etc/careerbot/levels.toml") << "[[level]]\ntitle = \"no id\"\n";
+    auto bad = run_careerbot(s,
+                             "--config etc/careerbot/careerbot.toml --db var/bot.db "
+                             "console --as alice",
+                             "");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.err, Catch::Contains("needs a non-empty `id`"));
+}

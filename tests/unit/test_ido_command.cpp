@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixture.hpp"
+#include "src/core/visibility.hpp"
 #include "storage/idos.hpp"
 
 using namespace careerbot;
@@ -183,4 +184,50 @@ TEST_CASE("bad IDO input is answered clearly and nothing is stored", "[ido]") {
     auto json = r.message->blocks.dump();
     CHECK(json.find("<!channel>") == std::string::npos);
     CHECK(json.find("|bank>") == std::string::npos);
+}
+
+TEST_CASE("replacing an IDO with another mentor tells the old mentor, not the new objective",
+          "[ido]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("dana");
+    t.person("erin");
+    t.run("eng", "/ido", "set learn k8s mentor <@dana>");
+    auto r = t.run("mgr", "/ido", "set <@eng> lead the on-call rota mentor <@erin> replace");
+    const Message* to_dana = nullptr;
+    for (const auto& dm : r.dms) {
+        if (dm.user_id == "dana") to_dana = &dm.message;
+    }
+    REQUIRE(to_dana != nullptr);
+    std::string text = blocks::render_text(*to_dana, [](const std::string& id) { return id; });
+    CHECK_THAT(text, Catch::Contains("@mgr replaced @eng's IDO for 2026Q4"));
+    CHECK_THAT(text, Catch::Contains("no longer mentor"));
+    CHECK_THAT(text, !Catch::Contains("on-call"));
+    CHECK_FALSE(Visibility(t.db).can_read("dana", "eng", RecordKind::Ido,
+                                          {.author_id = {}, .mentor_id = std::string("erin")}));
+
+    // Same mentor, new objective: nobody loses anything, nobody is told they did.
+    auto again = t.run("mgr", "/ido", "set <@eng> run the game day mentor <@erin> replace");
+    for (const auto& dm : again.dms) CHECK(dm.user_id != "dana");
+}
+
+TEST_CASE("naming a mentor careerbot does not know warns", "[ido]") {
+    TestApp t;
+    t.person("eve", "dana");  // dana manages someone, eve has a manager
+    t.say("fay", "/brag", "shipped the search page");
+    t.person("ghost");  // only ever mentioned, as the console records an @handle
+    for (const char* mentor : {"dana", "eve", "fay"}) {
+        INFO(mentor);
+        CHECK_THAT(
+            t.say("alice", "/ido", "set learn k8s mentor <@" + std::string(mentor) + "> replace"),
+            !Catch::Contains("does not know"));
+    }
+    for (const char* mentor : {"dnaa", "ghost"}) {
+        INFO(mentor);
+        auto out =
+            t.say("bob", "/ido", "set learn go mentor <@" + std::string(mentor) + "> replace");
+        CHECK_THAT(out, Catch::Contains(":warning: careerbot does not know @" +
+                                        std::string(mentor) + ": they are not in the org chart"));
+        CHECK_THAT(out, Catch::Contains("`replace`"));
+    }
 }

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+#include "src/core/config.hpp"
 #include "src/core/error.hpp"
 #include "src/core/levels.hpp"
 
@@ -97,4 +102,59 @@ TEST_CASE("a brag with several of a dimension's tags is one brag of evidence", "
     one.add_brag({"mentoring", "rfc", "design"});
     CHECK(one.brags_tagged({"design", "rfc"}) == 1);
     CHECK(levels.readiness("L2", one).missing_evidence == std::vector<std::string>{"Mentoring"});
+}
+
+namespace {
+/// A directory of its own under the system temp directory, removed afterwards.
+struct TempDir {
+    std::filesystem::path path;
+    explicit TempDir(const std::string& name)
+        : path(std::filesystem::temp_directory_path() /
+               ("careerbot-levels-" + name + "-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    void write(const std::string& file, const std::string& text) const {
+        std::filesystem::create_directories((path / file).parent_path());
+        std::ofstream(path / file, std::ios::binary) << text;
+    }
+};
+}  // namespace
+
+TEST_CASE("a relative levels_file is read beside the config file, not the working directory",
+          "[levels][config]") {
+    TempDir etc("etc");
+    etc.write("careerbot/careerbot.toml", "[org]\nlevels_file = \"ladder/levels.toml\"\n");
+    etc.write("careerbot/ladder/levels.toml", kLadder);
+    auto config = Config::load(etc.path / "careerbot/careerbot.toml");
+    CHECK(Levels::path_for(config) == etc.path / "careerbot/ladder/levels.toml");
+    CHECK(Levels::load_required(config).all().size() == 2);
+
+    // Nothing named: levels.toml beside the config, as deploy/ installs it.
+    etc.write("beside/careerbot.toml", "[org]\ndefault_timezone = \"UTC\"\n");
+    etc.write("beside/levels.toml", kLadder);
+    CHECK(Levels::load_required(Config::load(etc.path / "beside/careerbot.toml")).all().size() ==
+          2);
+
+    // An absolute path stays as it is.
+    etc.write(
+        "abs/careerbot.toml",
+        "[org]\nlevels_file = \"" + (etc.path / "careerbot/ladder/levels.toml").string() + "\"\n");
+    CHECK(Levels::path_for(Config::load(etc.path / "abs/careerbot.toml")) ==
+          etc.path / "careerbot/ladder/levels.toml");
+}
+
+TEST_CASE("a missing, broken or empty levels file is refused at start-up with what to fix",
+          "[levels][config]") {
+    TempDir etc("bad");
+    etc.write("careerbot.toml", "[org]\nlevels_file = \"levels.toml\"\n");
+    auto config = Config::load(etc.path / "careerbot.toml");
+    CHECK_THROWS_WITH(Levels::load_required(config),
+                      Catch::Contains((etc.path / "levels.toml").string() + " does not exist") &&
+                          Catch::Contains("relative to the config file"));
+    etc.write("levels.toml", "[[level]]\ntitle = \"no id\"\n");
+    CHECK_THROWS_WITH(Levels::load_required(config), Catch::Contains("needs a non-empty `id`"));
+    etc.write("levels.toml", "# nothing yet\n");
+    CHECK_THROWS_WITH(Levels::load_required(config), Catch::Contains("no levels in it"));
 }

@@ -80,6 +80,52 @@ TEST_CASE("an org chart CSV is imported all or nothing, idempotently", "[team][i
     CHECK(people.find("U3")->manager_id == std::optional<std::string>("U1"));
 }
 
+TEST_CASE("an org file whose handles collide or cannot be typed as @handle imports nothing",
+          "[team][import]") {
+    TestApp t;
+    t.person("U9");
+    t.db.write([&] {
+        storage::PeopleRepo(t.db).upsert_profile({"U9", "zed", "", "", {}}, t.clock.now());
+    });
+    std::string csv =
+        "user_id,name,manager_id,real_name\n"
+        "U1,dana,,\n"
+        "U2,Dana,U1,\n"          // the same handle as line 2, in other letters
+        "U3,Dana Scully,U1,\n"   // a space: @Dana would stop before Scully
+        "U4,mo.,U1,\n"           // a trailing '.' is read as the end of a sentence
+        "U5,here,U1,\n"          // @here is Slack's
+        "U6,ZED,U1,\n"           // taken by U9, already in careerbot
+        "U7,U1,U1,\n"            // @U1 means the person whose id is U1
+        "U8,li.lei,U1,Li Lei\n"  // fine: dots inside, full name in real_name
+        "U10,Zoë,U1,\n";         // fine: non-ASCII letters are typable
+    try {
+        import_org_csv(t.app.services(), csv);
+        FAIL("expected the import to be refused");
+    } catch (const UserError& e) {
+        std::string m = e.what();
+        INFO(m);
+        CHECK_THAT(m, Catch::Contains("nothing was imported (6 problems)"));
+        CHECK_THAT(m, Catch::Contains("line 3: name 'Dana' is also the name of U1 (on line 2)"));
+        CHECK_THAT(m, Catch::Contains("line 4: name 'Dana Scully' cannot be typed as @handle "
+                                      "(it contains a space)"));
+        CHECK_THAT(m, Catch::Contains("line 5: name 'mo.' cannot be typed as @handle"));
+        CHECK_THAT(m, Catch::Contains("line 6: name 'here' cannot be typed as @handle"));
+        CHECK_THAT(m, Catch::Contains("line 7: name 'ZED' is also the name of U9 (already in "
+                                      "careerbot)"));
+        CHECK_THAT(m, Catch::Contains("line 8: name 'U1' is the user_id of another person"));
+        CHECK_THAT(m, !Catch::Contains("line 2:"));
+        CHECK_THAT(m, !Catch::Contains("line 9:"));
+        CHECK_THAT(m, !Catch::Contains("line 10:"));
+    }
+    CHECK(t.count("SELECT count(*) FROM people") == 1);
+
+    // Renaming U9 in the same file frees its handle; the same person keeps theirs.
+    auto r = import_org_csv(t.app.services(),
+                            "user_id,name,manager_id\nU9,zoltan,\nU6,Zed,U9\nU7,U7,U9\n");
+    CHECK(r.added == 2);
+    CHECK(r.updated == 1);
+}
+
 TEST_CASE("a bad org file lists every problem with its line and imports nothing", "[team][import]") {
     TestApp t;
     std::string csv =

@@ -56,6 +56,11 @@ TEST_CASE("who may see what, for every record kind and relation", "[visibility]"
         CHECK(v.can_read(c.viewer, "eng", RecordKind::Checkin, parties) == c.checkin);
         CHECK(v.can_read(c.viewer, "eng", RecordKind::Ido, parties) == c.ido);
         CHECK(v.can_read(c.viewer, "eng", RecordKind::IdoProgress, parties) == c.ido_progress);
+        // Kinds that exist for their refusal's wording read like the records they are made of.
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::BragDocument, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::Cert, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::Promotion, parties) == c.brag);
+        CHECK(v.can_read(c.viewer, "eng", RecordKind::OneOnOnePrep, parties) == c.task);
     }
 }
 
@@ -68,4 +73,43 @@ TEST_CASE("a refusal reads the same whether the person exists or not", "[visibil
     try { v.require_read("peer", "ghost", RecordKind::Brag); } catch (const UserError& e) { missing = e.what(); }
     CHECK_FALSE(hidden.empty());
     CHECK(hidden == missing);
+}
+
+TEST_CASE("every refusal names the kind of record asked for, and only that kind", "[visibility]") {
+    TestApp t;
+    build_org(t);
+    ::setenv("CAREERBOT_LEVELS", CAREERBOT_SOURCE_DIR "/config/levels.example.toml", 1);
+    struct Ask {
+        const char* command;
+        const char* text;  // %s is the person asked about
+        const char* names;
+    };
+    const Ask asks[] = {
+        {"/brag", "list %s", "You can see brags only"},
+        {"/brag", "export %s", "You can see brag documents only"},
+        {"/feedback", "list %s", "You can see feedback only"},
+        {"/task", "list %s", "You can see tasks only"},
+        {"/task", "status %s", "You can see tasks only"},
+        {"/checkin", "status %s", "You can see check-ins only"},
+        {"/ido", "status %s", "You can see IDOs (development objectives)"},
+        {"/cert", "list %s", "You can see training and certifications only"},
+        {"/promo", "status %s", "You can see promotion status and petitions only"},
+    };
+    for (const auto& a : asks) {
+        auto ask = [&](const std::string& who) {
+            std::string text = a.text;
+            text.replace(text.find("%s"), 2, who);
+            return t.say("peer", a.command, text);
+        };
+        std::string hidden = ask("<@eng>");
+        INFO(a.command << " " << a.text << ": " << hidden);
+        CHECK_THAT(hidden, Catch::StartsWith(":lock: " + std::string(a.names)));
+        // Other kinds' words would describe a different request (tasks refused as "brags").
+        for (const char* other : {"brags only", "brag documents", "feedback only", "tasks only",
+                                  "check-ins", "IDOs", "training", "promotion"}) {
+            if (std::string(a.names).find(other) == std::string::npos)
+                CHECK_THAT(hidden, !Catch::Contains(other));
+        }
+        CHECK(ask("<@ghost>") == hidden);  // nothing about whether they exist
+    }
 }
