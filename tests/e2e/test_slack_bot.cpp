@@ -612,6 +612,20 @@ TEST_CASE("a 1:1 a few seconds ahead: the manager gets the prep DM once, also ac
     c.command = "/team";
     c.text = "add <@U0BOB|bob>";
     REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    // Reporting to alice lets her read bob's records: bob is asked, and accepts by button.
+    auto asked = f.server.wait_for_call("chat.postMessage", 5s, [](const ApiCall& call) {
+        return call.args.dump().find("org_request_accept") != std::string::npos;
+    });
+    REQUIRE(asked);
+    CHECK(asked->args.dump().find("D0BOB") != std::string::npos);
+    json accept = {{"type", "block_actions"},
+                   {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+                   {"container", {{"type", "message"}, {"channel_id", "D0BOB"}}},
+                   {"response_url", f.server.issue_response_url()},
+                   {"actions", json::array({{{"action_id", "org_request_accept"},
+                                             {"value", "1"},
+                                             {"type", "button"}}})}};
+    REQUIRE(f.server.wait_for_ack(f.server.send_interactive(accept), 5s));
     c.command = "/1on1";
     c.text = "schedule <@U0BOB|bob> tuesday 10:00";
     auto ack = f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s);
