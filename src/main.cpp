@@ -25,6 +25,7 @@
 #include "src/core/levels.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
+#include "src/core/private_files.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/text.hpp"
 #include "storage/audit.hpp"
@@ -359,9 +360,11 @@ int main(int argc, char** argv) {
             if (ex.out.empty()) {
                 std::cout << file.content;
             } else {
-                std::ofstream out(ex.out, std::ios::binary);
-                out << file.content;
-                if (!out) throw Error("export: cannot write " + ex.out);
+                try {
+                    write_private_file(ex.out, file.content);
+                } catch (const Error& e) {
+                    throw Error(std::string("export: ") + e.what());
+                }
                 std::cerr << "wrote " << file.filename << " to " << ex.out << "\n";
             }
             return kExitOk;

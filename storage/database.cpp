@@ -9,11 +9,17 @@
 #include <spdlog/spdlog.h>
 
 #include "src/core/logging.hpp"
+#include "src/core/private_files.hpp"
 #include "storage/migrations.hpp"
 
 namespace careerbot::storage {
 
 Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
+    // Everyone's career data: owner-only whatever the umask (SQLite gives -wal and -shm the
+    // database file's mode, so creating the file first is enough for them too).
+    if (make_private(path)) {
+        logger("storage")->warn("{} (or its -wal/-shm) was readable by others; now 0600", path);
+    }
     try {
         db_ = std::make_unique<SQLite::Database>(
             path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "src/core/blocks.hpp"
+#include "src/core/error.hpp"
+#include "src/core/private_files.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/text.hpp"
 #include "storage/people.hpp"
@@ -27,9 +29,11 @@ std::string save_file(const FileOut& f) {
         name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
     }
     if (name.empty() || name.front() == '.') name = "file" + name;
-    std::ofstream out(name, std::ios::binary);
-    out << f.content;
-    if (!out) return "--- could not save " + name + " in the working directory ---\n";
+    try {
+        write_private_file(name, f.content);
+    } catch (const Error&) {
+        return "--- could not save " + name + " in the working directory ---\n";
+    }
     return "--- saved " + name + " (" + std::to_string(f.content.size()) + " bytes) in the working "
            "directory ---\n";
 }

@@ -4,9 +4,12 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include <SQLiteCpp/Statement.h>
 
 #include "fixture.hpp"
+#include "src/core/private_files.hpp"
 #include "storage/brags.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/database.hpp"
@@ -239,4 +242,30 @@ TEST_CASE("the org chart refuses cycles and walks the chain", "[storage]") {
     auto sub = people.subtree("dir");
     std::sort(sub.begin(), sub.end());
     CHECK(sub == std::vector<std::string>{"eng", "mgr"});
+}
+
+TEST_CASE("the database, its -wal and -shm, and exports are 0600 whatever the umask",
+          "[storage][reliability]") {
+    TempDir dir;
+    // The widest umask a shell or container may have: without care every file is 0666.
+    mode_t old = ::umask(0);
+    auto mode = [](const std::filesystem::path& p) {
+        struct stat st {};
+        REQUIRE(::stat(p.c_str(), &st) == 0);
+        return st.st_mode & 0777;
+    };
+    {
+        storage::Database db((dir.path / "c.db").string());
+        db.migrate();
+        CHECK(mode(dir.path / "c.db") == 0600);
+        CHECK(mode(dir.path / "c.db-wal") == 0600);
+        CHECK(mode(dir.path / "c.db-shm") == 0600);
+    }
+    write_private_file((dir.path / "export.csv").string(), "a,b\n");
+    CHECK(mode(dir.path / "export.csv") == 0600);
+    // An existing file left readable by others is tightened when it is opened again.
+    ::chmod((dir.path / "c.db").c_str(), 0644);
+    { storage::Database again((dir.path / "c.db").string()); }
+    CHECK(mode(dir.path / "c.db") == 0600);
+    ::umask(old);
 }
