@@ -327,6 +327,10 @@ class TeamCommand {
         for (const auto& w : text::words(args)) {
             if (auto id = text::mention_id(w)) root = *id;
         }
+        if (root != actor && !people_.find(root)) {
+            throw UserError("I don't know " + mention(root) + ": they are not in careerbot's org "
+                            "chart. `/team list` shows yours.");
+        }
         std::string body;
         int count = 0;
         tree(root, 0, body, count);

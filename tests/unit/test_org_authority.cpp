@@ -242,6 +242,8 @@ TEST_CASE("/team list says who reports to nobody", "[team]") {
     small_org(t);
     CHECK_THAT(t.say("eng", "/team", "list <@dir>"), Catch::Contains("@dir reports to nobody in careerbot."));
     CHECK_THAT(t.say("dir", "/team", "list"), Catch::Contains("You report to nobody in careerbot."));
+    CHECK_THAT(t.say("dir", "/team", "list <@nosuch>"), Catch::Contains("I don't know @nosuch"));
+    CHECK(t.count("SELECT count(*) FROM people WHERE id = 'nosuch'") == 0);
 }
 
 // The invariant of "Who may change the org chart": whatever random users do, a person's
