@@ -191,10 +191,12 @@ void Evidence::add_brag(const std::set<std::string>& tags) {
 
 int Evidence::brags_tagged(const std::vector<std::string>& tags) const {
     int n = 0;
-    for (const auto& [carried, count] : brags_by_tags) {
+    // No structured binding here: clang 14 (the fuzz build) cannot capture one in a lambda.
+    for (const auto& entry : brags_by_tags) {
+        const auto& carried = entry.first;
         if (std::any_of(tags.begin(), tags.end(),
-                        [&](const auto& t) { return carried.contains(t); }))
-            n += count;
+                        [&carried](const auto& t) { return carried.contains(t); }))
+            n += entry.second;
     }
     return n;
 }
