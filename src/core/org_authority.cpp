@@ -18,6 +18,12 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 
 std::string mention(const std::string& id) { return "<@" + id + ">"; }
 
+/// Their manager now (one lookup), or nullopt for nobody or someone unknown.
+std::optional<std::string> manager_of(storage::PeopleRepo& people, const std::string& id) {
+    auto p = people.find(id);
+    return p ? p->manager_id : std::nullopt;
+}
+
 }  // namespace
 
 bool is_root(Services& s, const std::string& person) {
@@ -52,7 +58,7 @@ Decision decide_move(Services& s, const std::string& actor, const std::string& s
                    " already reports (directly or not) to " + mention(subject) + ".";
         return d;
     }
-    auto current = people.find(subject) ? people.find(subject)->manager_id : std::nullopt;
+    auto current = manager_of(people, subject);
     if (current == manager) {
         d.verdict = Verdict::Unchanged;
         return d;
@@ -117,7 +123,7 @@ std::vector<DirectMessage> record_manager_change(Services& s, const ChangeOrigin
                                                  const std::optional<std::string>& before) {
     storage::PeopleRepo people(s.db);
     auto now = s.clock.now();
-    auto after = people.find(subject) ? people.find(subject)->manager_id : std::nullopt;
+    auto after = manager_of(people, subject);
     std::vector<DirectMessage> dms;
     if (after == before) return dms;
 
@@ -174,7 +180,7 @@ std::vector<DirectMessage> change_manager(Services& s, const ChangeOrigin& origi
                                           const std::string& subject,
                                           const std::optional<std::string>& manager) {
     storage::PeopleRepo people(s.db);
-    auto before = people.find(subject) ? people.find(subject)->manager_id : std::nullopt;
+    auto before = manager_of(people, subject);
     people.set_manager(subject, manager, s.clock.now());
     return record_manager_change(s, origin, subject, before);
 }
