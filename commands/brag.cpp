@@ -23,8 +23,9 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::pair<std::string, std::string>> kUsage = {
-    {"/brag <what you did>", "log an accomplishment; `#tags`, a link, `impact: …` and a date "
-                             "such as `yesterday` or `2026-11-03` at the start or end are recognised"},
+    {"/brag <what you did>",
+     "log an accomplishment; `#tags`, a link, `impact: …` and a date "
+     "such as `yesterday` or `2026-11-03` at the start or end are recognised"},
     {"/brag", "open a form to log an accomplishment (in Slack)"},
     {"/brag list [@person] [since <date>] [page N]", "your brags (or a report's), newest first"},
     {"/brag edit N <new text>", "replace brag #N (without text: show it for editing)"},
@@ -75,7 +76,7 @@ std::optional<std::string> slipped_subcommand(const std::string& word) {
 
 /// What one /brag invocation needs, built once per request.
 class BragCommand {
-public:
+  public:
     explicit BragCommand(Services& s) : s_(s), people_(s.db), brags_(s.db), vis_(s.db) {}
 
     Reply run(const Request& r) {
@@ -107,12 +108,14 @@ public:
 
     Reply saved_reply(const storage::Brag& b, const std::string& verb) {
         std::string tags;
-        for (const auto& t : b.tags) tags += (tags.empty() ? "" : " ") + ("`#" + blocks::escape(t) + "`");
+        for (const auto& t : b.tags)
+            tags += (tags.empty() ? "" : " ") + ("`#" + blocks::escape(t) + "`");
         blocks::MessageBuilder m(verb + " #" + std::to_string(b.number));
         m.add(blocks::section(":trophy: " + verb + " *#" + std::to_string(b.number) + "*\n" +
                               brag_line(b)));
         if (auto note = dated_note(b)) m.add(blocks::context(*note));
-        std::string ctx = "Keep going — it all adds up at review time. `/brag list` shows them all.";
+        std::string ctx =
+            "Keep going — it all adds up at review time. `/brag list` shows them all.";
         if (!tags.empty()) ctx = "Tags: " + tags + " · " + ctx;
         m.add(blocks::context(ctx));
         return std::move(m).reply();
@@ -181,10 +184,10 @@ public:
         std::string title = whose + (since.empty() ? "" : " since " + since) + " — " +
                             std::to_string(total) + (total == 1 ? " brag" : " brags");
         blocks::MessageBuilder m(title);
-        m.add(blocks::section("*" + title + "*" +
-                              (pages > 1 ? " (page " + std::to_string(page) + " of " +
-                                               std::to_string(pages) + ")"
-                                         : "")));
+        m.add(blocks::section(
+            "*" + title + "*" +
+            (pages > 1 ? " (page " + std::to_string(page) + " of " + std::to_string(pages) + ")"
+                       : "")));
         if (items.empty()) {
             m.add(blocks::section(target == viewer
                                       ? "Nothing logged yet. Try `/brag shipped the onboarding "
@@ -199,8 +202,10 @@ public:
             json buttons = json::array();
             std::string mention = target == viewer ? "" : "<@" + target + "> ";
             auto value = [&](int p) { return json{{"u", target}, {"s", since}, {"p", p}}.dump(); };
-            if (page > 1) buttons.push_back(blocks::button("◀ Newer", "brag_list_page", value(page - 1)));
-            if (page < pages) buttons.push_back(blocks::button("Older ▶", "brag_list_page", value(page + 1)));
+            if (page > 1)
+                buttons.push_back(blocks::button("◀ Newer", "brag_list_page", value(page - 1)));
+            if (page < pages)
+                buttons.push_back(blocks::button("Older ▶", "brag_list_page", value(page + 1)));
             m.add(blocks::actions(buttons));
             m.add(blocks::context("Or type `/brag list " + mention +
                                   (since.empty() ? "" : "since " + since + " ") + "page " +
@@ -215,9 +220,9 @@ public:
         auto existing = brags_.find(r.user_id, n);
         if (!existing) throw UserError(not_found(n));
         if (new_text.empty()) {
-            Reply reply = Reply::text("Brag *#" + std::to_string(n) + "* reads:\n" + brag_line(*existing) +
-                                      "\nSend `/brag edit " + std::to_string(n) +
-                                      " <new text>` to replace it.");
+            Reply reply = Reply::text("Brag *#" + std::to_string(n) + "* reads:\n" +
+                                      brag_line(*existing) + "\nSend `/brag edit " +
+                                      std::to_string(n) + " <new text>` to replace it.");
             reply.open_modal = brag_form("brag_edit", "Edit brag #" + std::to_string(n),
                                          std::to_string(n), &*existing);
             return reply;
@@ -235,7 +240,8 @@ public:
         if (!brags_.soft_delete(user, n, s_.clock.now())) throw UserError(not_found(n));
         blocks::MessageBuilder m("Deleted brag #" + std::to_string(n));
         m.add(blocks::section(":wastebasket: Deleted brag *#" + std::to_string(n) + "*."));
-        m.add(blocks::actions(json::array({blocks::button("Undo", "brag_undo", std::to_string(n))})));
+        m.add(
+            blocks::actions(json::array({blocks::button("Undo", "brag_undo", std::to_string(n))})));
         m.add(blocks::context("Changed your mind? `/brag undo " + std::to_string(n) + "`"));
         return m.reply();
     }
@@ -255,13 +261,15 @@ public:
         for (const auto& w : text::words(args)) {
             if (auto id = text::mention_id(w)) {
                 target = *id;
-            } else if (auto f = text::lower(w); f == "md" || f == "markdown" || f == "csv" || f == "json") {
+            } else if (auto f = text::lower(w);
+                       f == "md" || f == "markdown" || f == "csv" || f == "json") {
                 format = f == "markdown" ? "md" : f;
             } else if (auto q = parse_quarter(w, s_.config.org.fiscal_year_start_month)) {
                 quarter = q;
             } else {
-                throw UserError("Export as `md`, `csv` or `json`, optionally for one quarter, e.g. "
-                                "`/brag export csv 2026Q3`.");
+                throw UserError(
+                    "Export as `md`, `csv` or `json`, optionally for one quarter, e.g. "
+                    "`/brag export csv 2026Q3`.");
             }
         }
         vis_.require_read(viewer, target, RecordKind::BragDocument);
@@ -279,7 +287,8 @@ public:
 
     Reply open_form(const Request& r) {
         Reply reply = help_reply("/brag — your accomplishment log", kUsage);
-        if (!r.trigger_id.empty()) reply.open_modal = brag_form("brag_new", "Log a brag", "", nullptr);
+        if (!r.trigger_id.empty())
+            reply.open_modal = brag_form("brag_new", "Log a brag", "", nullptr);
         return reply;
     }
 
@@ -288,9 +297,12 @@ public:
                           const std::string& metadata, const storage::Brag* existing) {
         auto input = [](std::string block_id, std::string label, bool multiline, bool optional,
                         const std::string& initial) {
-            json element = {{"type", "plain_text_input"}, {"action_id", "value"}, {"multiline", multiline}};
+            json element = {
+                {"type", "plain_text_input"}, {"action_id", "value"}, {"multiline", multiline}};
             if (!initial.empty()) element["initial_value"] = initial;
-            return json{{"type", "input"}, {"block_id", std::move(block_id)}, {"optional", optional},
+            return json{{"type", "input"},
+                        {"block_id", std::move(block_id)},
+                        {"optional", optional},
                         {"label", {{"type", "plain_text"}, {"text", std::move(label)}}},
                         {"element", element}};
         };
@@ -304,12 +316,16 @@ public:
             {"title", {{"type", "plain_text"}, {"text", title}}},
             {"submit", {{"type", "plain_text"}, {"text", "Save"}}},
             {"close", {{"type", "plain_text"}, {"text", "Cancel"}}},
-            {"blocks", json::array({input("text", "What did you do? (#tags welcome)", true, false, initial_text),
-                                    input("impact", "Impact", false, true, existing ? existing->impact : ""),
-                                    input("link", "Link", false, true, existing ? existing->link : ""),
-                                    json{{"type", "input"}, {"block_id", "date"}, {"optional", true},
-                                         {"label", {{"type", "plain_text"}, {"text", "When"}}},
-                                         {"element", date_el}}})}};
+            {"blocks",
+             json::array(
+                 {input("text", "What did you do? (#tags welcome)", true, false, initial_text),
+                  input("impact", "Impact", false, true, existing ? existing->impact : ""),
+                  input("link", "Link", false, true, existing ? existing->link : ""),
+                  json{{"type", "input"},
+                       {"block_id", "date"},
+                       {"optional", true},
+                       {"label", {{"type", "plain_text"}, {"text", "When"}}},
+                       {"element", date_el}}})}};
     }
 
     Reply submit_form(const Interaction& in) {
@@ -328,7 +344,8 @@ public:
             f = parse_brag(clean_plain(typed), today(in.user_id));
         } catch (const UserError& e) {
             Reply r;
-            r.response_action = json{{"response_action", "errors"}, {"errors", {{"text", e.what()}}}};
+            r.response_action =
+                json{{"response_action", "errors"}, {"errors", {{"text", e.what()}}}};
             return r;
         }
         if (!impact.empty()) f.impact = text::trim(text::strip_controls(impact));
@@ -353,7 +370,8 @@ public:
                                          {"errors", {{"text", not_found(n.value_or(0))}}}};
                 return r;
             }
-            r.dms.push_back({in.user_id, *saved_reply(*brags_.find(in.user_id, *n), "Updated brag").message});
+            r.dms.push_back(
+                {in.user_id, *saved_reply(*brags_.find(in.user_id, *n), "Updated brag").message});
         } else {
             auto b = brags_.add(in.user_id, f, "slack", s_.clock.now());
             r.dms.push_back({in.user_id, *saved_reply(b, "Logged brag").message});
@@ -361,7 +379,7 @@ public:
         return r;
     }
 
-private:
+  private:
     std::string clean(const std::string& slack_text) {
         const std::size_t max = s_.config.brag.max_text_bytes;
         // Refused before mentions are resolved: no Slack markup shrinks 8 bytes to fewer than
@@ -384,7 +402,8 @@ private:
         return *n;
     }
     static std::string not_found(int n) {
-        return "You have no brag #" + std::to_string(n) + ". `/brag list` shows your brags and their numbers.";
+        return "You have no brag #" + std::to_string(n) +
+               ". `/brag list` shows your brags and their numbers.";
     }
 
     Services& s_;
@@ -402,12 +421,12 @@ void register_brag(App& app) {
                 [&s](const Request& r) { return BragCommand(s).run(r); });
     app.view("brag_new", [&s](const Interaction& in) { return BragCommand(s).submit_form(in); });
     app.view("brag_edit", [&s](const Interaction& in) { return BragCommand(s).submit_form(in); });
-    app.action("brag_undo", [&s](const Interaction& in) {
-        return BragCommand(s).undo(in.user_id, in.value);
-    });
+    app.action("brag_undo",
+               [&s](const Interaction& in) { return BragCommand(s).undo(in.user_id, in.value); });
     app.action("brag_list_page", [&s](const Interaction& in) {
         json v = json::parse(in.value, nullptr, false);
-        if (!v.is_object()) throw UserError("That page button is out of date; run `/brag list` again.");
+        if (!v.is_object())
+            throw UserError("That page button is out of date; run `/brag list` again.");
         return BragCommand(s).list_page(in.user_id, v.value("u", in.user_id), v.value("s", ""),
                                         v.value("p", 1));
     });

@@ -128,7 +128,9 @@ std::string brag_document_json(const std::string& person_name,
         {"quarter", quarter ? nlohmann::json(quarter->label()) : nlohmann::json()},
         {"exported_on", exported_on},
         {"growth_mix",
-         {{"job", mix.job}, {"others", mix.others}, {"training", mix.training},
+         {{"job", mix.job},
+          {"others", mix.others},
+          {"training", mix.training},
           {"untagged", mix.untagged}}},
         {"brags", items}};
     return doc.dump(2) + "\n";
@@ -149,9 +151,11 @@ FileOut make_brag_export(Services& s, const std::string& person_id, const std::s
     int64_t to = INT64_MAX;
     if (quarter) {
         from = std::chrono::duration_cast<std::chrono::seconds>(
-                   date::sys_days{quarter->first}.time_since_epoch()).count();
+                   date::sys_days{quarter->first}.time_since_epoch())
+                   .count();
         to = std::chrono::duration_cast<std::chrono::seconds>(
-                 (date::sys_days{quarter->last} + date::days{1}).time_since_epoch()).count();
+                 (date::sys_days{quarter->last} + date::days{1}).time_since_epoch())
+                 .count();
     }
     std::vector<storage::Feedback> feedback;
     for (auto& f : storage::FeedbackRepo(s.db).received(person_id, from)) {

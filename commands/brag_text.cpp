@@ -48,9 +48,12 @@ std::size_t find_impact(std::string_view s) {
 std::optional<std::string> find_url(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         std::size_t start = 0;
-        if (word_at(s, i, "https://")) start = i + 8;
-        else if (word_at(s, i, "http://")) start = i + 7;
-        else continue;
+        if (word_at(s, i, "https://"))
+            start = i + 8;
+        else if (word_at(s, i, "http://"))
+            start = i + 7;
+        else
+            continue;
         std::size_t end = start;
         while (end < s.size() && is_url_char(s[end])) ++end;
         if (end > start) return std::string(s.substr(i, end - i));
@@ -127,15 +130,16 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
     }
     f.text = text::trim(body);
     if (f.text.empty()) {
-        throw UserError("Tell me what you did, e.g. `/brag shipped the billing migration #infra "
-                        "impact: cut p99 by 40%`.");
+        throw UserError(
+            "Tell me what you did, e.g. `/brag shipped the billing migration #infra "
+            "impact: cut p99 by 40%`.");
     }
     return f;
 }
 
 std::string brag_line(const storage::Brag& b) {
-    std::string line = "*#" + std::to_string(b.number) + "* · " + b.happened_on + " — " +
-                       blocks::escape(b.text);
+    std::string line =
+        "*#" + std::to_string(b.number) + "* · " + b.happened_on + " — " + blocks::escape(b.text);
     if (!b.impact.empty()) line += "\n      _impact:_ " + blocks::escape(b.impact);
     if (!b.link.empty()) line += "\n      <" + blocks::escape(b.link) + "|link>";
     return line;

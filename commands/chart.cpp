@@ -87,7 +87,6 @@ const CairoApi* cairo_api() {
 /// The API; only called once render_chart_png() found it loaded.
 const CairoApi& cairo() { return *cairo_api(); }
 
-
 struct SurfaceDeleter {
     void operator()(cairo_surface_t* s) const { cairo().surface_destroy(s); }
 };
@@ -210,7 +209,8 @@ std::string render_chart_png(const ChartData& data, int width, int height) {
     draw_mix(cr, data.mix, 40 + months_w, top, plot_h);
     std::string png;
     cairo().surface_flush(surface.get());
-    if (cairo().surface_write_to_png_stream(surface.get(), append_png, &png) != CAIRO_STATUS_SUCCESS)
+    if (cairo().surface_write_to_png_stream(surface.get(), append_png, &png) !=
+        CAIRO_STATUS_SUCCESS)
         return {};
     return png;
 }

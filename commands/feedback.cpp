@@ -21,8 +21,9 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/feedback @person <text>", "record feedback for someone (they get a copy by DM)"},
     {"/feedback list [@person]", "feedback you (or a report) received, newest first"},
     {"/feedback given", "feedback you wrote"},
-    {"Save as feedback (message shortcut)", "on any message: keep it as feedback for the people "
-                                            "it mentions, or for yourself"},
+    {"Save as feedback (message shortcut)",
+     "on any message: keep it as feedback for the people "
+     "it mentions, or for yourself"},
     {"the feedback reaction", "react to praise of you to keep it as your feedback"},
     {"/feedback help", "this help"},
 };
@@ -35,30 +36,34 @@ std::string when(int64_t unix_seconds, const std::string& fallback_date) {
 }
 
 class FeedbackCommand {
-public:
+  public:
     explicit FeedbackCommand(Services& s) : s_(s), people_(s.db), repo_(s.db), vis_(s.db) {}
 
     Reply run(const Request& r) {
         auto [sub, rest] = text::first_word(r.text);
         std::string cmd = text::lower(sub);
-        if (cmd.empty() || cmd == "help") return help_reply("/feedback — feedback that outlives Slack", kUsage);
+        if (cmd.empty() || cmd == "help")
+            return help_reply("/feedback — feedback that outlives Slack", kUsage);
         if (cmd == "list") return list(r.user_id, rest);
         if (cmd == "given") return given(r.user_id);
         auto subject = text::mention_id(sub);
         if (!subject) {
-            throw UserError("Start with whom it is for, e.g. `/feedback @alex great incident write-up`. "
-                            "`/feedback help` lists the rest.");
+            throw UserError(
+                "Start with whom it is for, e.g. `/feedback @alex great incident write-up`. "
+                "`/feedback help` lists the rest.");
         }
         return give(r, *subject, rest);
     }
 
     Reply give(const Request& r, const std::string& subject, const std::string& body) {
         if (subject == r.user_id) {
-            throw UserError("Feedback is for someone else. To keep a note of your own win, use "
-                            "`/brag`; to keep praise someone posted about you, use the *Save as "
-                            "feedback* shortcut on their message.");
+            throw UserError(
+                "Feedback is for someone else. To keep a note of your own win, use "
+                "`/brag`; to keep praise someone posted about you, use the *Save as "
+                "feedback* shortcut on their message.");
         }
-        if (!learn_person(s_, subject)) throw UserError("That's an app or a bot; feedback is for people.");
+        if (!learn_person(s_, subject))
+            throw UserError("That's an app or a bot; feedback is for people.");
         // As for a brag: no Slack markup shrinks 8 bytes to fewer than one.
         if (body.size() > 8 * kMaxFeedbackBytes)
             throw UserError(text::too_long("feedback", body.size(), kMaxFeedbackBytes));
@@ -81,8 +86,10 @@ public:
         Message dm;
         dm.text = "New feedback from " + blocks::escape(people_.display_name(r.user_id));
         dm.blocks.push_back(blocks::section(":speech_balloon: <@" + r.user_id +
-                                            "> left you feedback:\n>" + blocks::escape(saved.text)));
-        dm.blocks.push_back(blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));
+                                            "> left you feedback:\n>" +
+                                            blocks::escape(saved.text)));
+        dm.blocks.push_back(
+            blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));
         reply.dms.push_back({subject, dm});
         return reply;
     }
@@ -95,20 +102,23 @@ public:
         auto all = repo_.received(subject);
         std::vector<storage::Feedback> shown;
         for (auto& f : all) {
-            if (vis_.can_read(viewer, subject, RecordKind::Feedback, {.author_id = f.author_id, .mentor_id = {}}))
+            if (vis_.can_read(viewer, subject, RecordKind::Feedback,
+                              {.author_id = f.author_id, .mentor_id = {}}))
                 shown.push_back(std::move(f));
         }
         // Seeing none of it because none is visible reads exactly like having no access at all.
         bool full = vis_.can_read(viewer, subject, RecordKind::Feedback);
         if (!full && shown.empty()) throw UserError(Visibility::refusal(RecordKind::Feedback));
-        std::string whose = subject == viewer ? "Feedback you received" : "Feedback for <@" + subject + ">";
+        std::string whose =
+            subject == viewer ? "Feedback you received" : "Feedback for <@" + subject + ">";
         if (!full) whose = "Feedback you gave <@" + subject + ">";
         blocks::MessageBuilder m(whose);
         m.add(blocks::section("*" + whose + "* — " + std::to_string(shown.size())));
         if (shown.empty()) {
-            m.add(blocks::section("Nothing saved yet. When someone praises you in Slack, use the "
-                                  "*Save as feedback* shortcut on the message, or react with :" +
-                                  s_.config.slack.feedback_reaction + ":."));
+            m.add(
+                blocks::section("Nothing saved yet. When someone praises you in Slack, use the "
+                                "*Save as feedback* shortcut on the message, or react with :" +
+                                s_.config.slack.feedback_reaction + ":."));
         }
         for (const auto& f : shown) m.add(blocks::section(line(f)));
         return m.reply();
@@ -129,7 +139,8 @@ public:
                                                s_.config.org.default_timezone));
         std::string out = "*#" + std::to_string(f.number) + "* · " + when(f.posted_at, date) +
                           " · from <@" + f.author_id + ">";
-        if (!f.channel_name.empty() && f.channel_name != "directmessage" && f.channel_name != "console")
+        if (!f.channel_name.empty() && f.channel_name != "directmessage" &&
+            f.channel_name != "console")
             out += " in #" + blocks::escape(f.channel_name);
         out += "\n>" + blocks::escape(f.text);
         if (!f.permalink.empty()) out += "\n<" + blocks::escape(f.permalink) + "|original message>";
@@ -144,18 +155,21 @@ public:
         std::string subtype = msg.value("subtype", "");
         std::string author = msg.value("user", "");
         if (!bot_id.empty() || subtype == "bot_message" || author.empty()) {
-            throw UserError("That message was posted by an app or a bot. *Save as feedback* keeps "
-                            "what people write about each other.");
+            throw UserError(
+                "That message was posted by an app or a bot. *Save as feedback* keeps "
+                "what people write about each other.");
         }
         std::string slack_text = msg.value("text", "");
         if (text::trim(slack_text).empty()) {
-            throw UserError("That message has no text of its own (only attachments or files), so "
-                            "there is nothing to save as feedback.");
+            throw UserError(
+                "That message has no text of its own (only attachments or files), so "
+                "there is nothing to save as feedback.");
         }
         std::string ts = msg.value("ts", "");
         std::string channel_id = channel.value("id", in.channel_id);
         learn_person(s_, author);
-        std::string plain = text::clean_user_text(plain_with_names(s_, slack_text), 40000, "message");
+        std::string plain =
+            text::clean_user_text(plain_with_names(s_, slack_text), 40000, "message");
         storage::PendingFeedback p;
         p.saved_by = in.user_id;
         p.author_id = author;
@@ -182,14 +196,16 @@ public:
             {"submit", {{"type", "plain_text"}, {"text", "Save"}}},
             {"close", {{"type", "plain_text"}, {"text", "Cancel"}}},
             {"blocks",
-             json::array({blocks::section("From <@" + author + ">:\n>" + excerpt),
-                          json{{"type", "input"},
-                               {"block_id", "who"},
-                               {"label", {{"type", "plain_text"}, {"text", "Who is this feedback for?"}}},
-                               {"element", {{"type", "multi_users_select"},
-                                            {"action_id", "value"},
-                                            {"initial_users", who},
-                                            {"max_selected_items", 10}}}}})}};
+             json::array(
+                 {blocks::section("From <@" + author + ">:\n>" + excerpt),
+                  json{{"type", "input"},
+                       {"block_id", "who"},
+                       {"label", {{"type", "plain_text"}, {"text", "Who is this feedback for?"}}},
+                       {"element",
+                        {{"type", "multi_users_select"},
+                         {"action_id", "value"},
+                         {"initial_users", who},
+                         {"max_selected_items", 10}}}}})}};
         Reply r = Reply::text("Saving that message as feedback — pick whom it is for in the form.");
         r.open_modal = view;
         return r;
@@ -204,7 +220,9 @@ public:
         };
         std::vector<std::string> who;
         try {
-            for (const auto& u : in.payload.at("view").at("state").at("values").at("who").at("value").at("selected_users"))
+            for (const auto& u :
+                 in.payload.at("view").at("state").at("values").at("who").at("value").at(
+                     "selected_users"))
                 who.push_back(u.get<std::string>());
         } catch (const json::exception&) {
         }
@@ -269,11 +287,13 @@ public:
         auto msg = s_.lookup().message(channel, ts);
         if (!msg) {
             logger("app")->warn("could not read message {} in {} to save as feedback", ts, channel);
-            return dm("I couldn't read that message to save it as feedback — is careerbot a member "
-                      "of that channel? The *Save as feedback* shortcut works everywhere.");
+            return dm(
+                "I couldn't read that message to save it as feedback — is careerbot a member "
+                "of that channel? The *Save as feedback* shortcut works everywhere.");
         }
         if (!msg->bot_id.empty() || msg->subtype == "bot_message" || msg->user_id.empty())
-            return dm("That message was posted by an app or a bot, so I didn't save it as feedback.");
+            return dm(
+                "That message was posted by an app or a bot, so I didn't save it as feedback.");
         if (text::trim(msg->text).empty())
             return dm("That message has only attachments or files, so there was no text to save.");
         if (msg->user_id == reactor) return Reply::none();  // your own message isn't feedback
@@ -294,7 +314,7 @@ public:
                   std::to_string(saved.number) + "). `/feedback list` shows everything you kept.");
     }
 
-private:
+  private:
     Services& s_;
     storage::PeopleRepo people_;
     storage::FeedbackRepo repo_;
@@ -308,8 +328,10 @@ void register_feedback(App& app) {
     app.command({"/feedback", "record feedback for someone, or list what you received",
                  "@person <text> | list [@person] | given | help"},
                 [&s](const Request& r) { return FeedbackCommand(s).run(r); });
-    app.shortcut("save_as_feedback", [&s](const Interaction& in) { return FeedbackCommand(s).shortcut(in); });
-    app.view("feedback_save", [&s](const Interaction& in) { return FeedbackCommand(s).submit(in); });
+    app.shortcut("save_as_feedback",
+                 [&s](const Interaction& in) { return FeedbackCommand(s).shortcut(in); });
+    app.view("feedback_save",
+             [&s](const Interaction& in) { return FeedbackCommand(s).submit(in); });
     app.event("reaction_added", [&s](const Event& e) { return FeedbackCommand(s).reaction(e); });
 }
 

@@ -177,8 +177,8 @@ class IdoCommand {
             reply.dms.push_back({existing->mentor_id, std::move(to_old)});
         }
         Message to_mentor;
-        to_mentor.text =
-            "You are mentoring " + blocks::escape(people_.display_name(subject)) + " in " + q.label();
+        to_mentor.text = "You are mentoring " + blocks::escape(people_.display_name(subject)) +
+                         " in " + q.label();
         to_mentor.blocks.push_back(blocks::section(
             ":handshake: <@" + viewer + "> named you " +
             (subject == viewer ? "their" : "<@" + subject + ">'s") + " mentor for " + q.label() +

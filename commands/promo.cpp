@@ -238,9 +238,9 @@ class PromoCommand {
         std::string markdown = packet_markdown(p);
         petitions_.create(user, level, target->id, *director, markdown, s_.clock.now());
         // The compiled evidence goes to the director: audited like an export (issue #7).
-        storage::AuditRepo(s_.db).record({0, 0, user, "promo_packet", user, "petition",
-                                          target->id + " sent to " + *director},
-                                         s_.clock.now());
+        storage::AuditRepo(s_.db).record(
+            {0, 0, user, "promo_packet", user, "petition", target->id + " sent to " + *director},
+            s_.clock.now());
 
         Reply reply = Reply::text(
             ":scroll: Your petition for *" + blocks::escape(target->id) + "* went to <@" +

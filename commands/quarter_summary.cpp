@@ -213,8 +213,8 @@ class QuarterSummary {
     /// One audit row per request (issue #7). In Slack this runs on the reader connection with
     /// no transaction open, so it is its own short autocommit write; failing to write it is
     /// logged and never costs the director their summary.
-    void audit(const std::string& actor, const std::optional<std::string>& target,
-               const Quarter& q, std::size_t people) {
+    void audit(const std::string& actor, const std::optional<std::string>& target, const Quarter& q,
+               std::size_t people) {
         try {
             storage::AuditRepo(s_.db).record(
                 {0, 0, actor, "quarter_summary", target ? *target : "all",

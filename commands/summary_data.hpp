@@ -78,8 +78,8 @@ struct OrgSummary {
     /// YYYY-MM-DD the figures are "now" for: today, or a past quarter's last day, so a past
     /// quarter is shown as it stood at its end.
     std::string today;
-    bool past = false;                  ///< the quarter ended before today
-    std::vector<PersonSummary> people;  ///< by name
+    bool past = false;                                        ///< the quarter ended before today
+    std::vector<PersonSummary> people;                        ///< by name
     std::vector<std::pair<std::string, int>> brags_by_month;  ///< the quarter's months
     GrowthMix mix;                                            ///< brags in the quarter
     int total_brags = 0;

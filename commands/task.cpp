@@ -316,8 +316,7 @@ class TaskCommand {
         std::string head = done ? ":white_check_mark: Marked task *#"
                                 : ":arrows_counterclockwise: "
                                   "Reopened task *#";
-        blocks::MessageBuilder m((done ? "Done: task #" : "Reopened task #") +
-                                 std::to_string(num));
+        blocks::MessageBuilder m((done ? "Done: task #" : "Reopened task #") + std::to_string(num));
         m.add(blocks::section(head + std::to_string(num) + "*" + (done ? " done" : "") + "\n" +
                               task_line(*t, viewer)));
         if (done)

@@ -28,7 +28,8 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
      "someone with reports of their own, when an admin approves). Admins add directly."},
     {"/team remove @report", "take someone out of your org (they keep their records)"},
     {"/team list [@manager]", "the org below you (or below someone else)"},
-    {"/team requests", "requests waiting for you: to accept, to approve (admins), or that you made"},
+    {"/team requests",
+     "requests waiting for you: to accept, to approve (admins), or that you made"},
     {"/team accept [N]", "accept request N (the same as its Accept button)"},
     {"/team decline [N]", "decline request N, or withdraw one you made"},
     {"/team approve N", "admins: approve a request about someone with reports"},
@@ -66,7 +67,9 @@ class TeamCommand {
     }
 
     /// The Accept / Decline buttons on a request DM.
-    Reply button(const Interaction& in, bool accept) { return answer(in.user_id, in.value, accept); }
+    Reply button(const Interaction& in, bool accept) {
+        return answer(in.user_id, in.value, accept);
+    }
 
   private:
     Reply add(const std::string& actor, const std::string& args) {
@@ -92,36 +95,39 @@ class TeamCommand {
             if (!learn_person(s_, report)) throw UserError("That's an app or a bot, not a person.");
             auto d = org::decide_move(s_, actor, report, manager);
             switch (d.verdict) {
-            case org::Verdict::Refuse:
-                throw UserError(d.reason);
-            case org::Verdict::Unchanged:
-                unchanged.push_back(report);
-                break;
-            case org::Verdict::Apply: {
-                auto dms = org::change_manager(s_, {actor, "org_team_add", {}, {}}, report, manager);
-                for (auto& dm : dms) reply.dms.push_back(std::move(dm));
-                done.push_back(report);
-                break;
-            }
-            case org::Verdict::NeedsConsent:
-            case org::Verdict::NeedsAdmin:
-                ask(actor, report, manager, d, reply);
-                asked.push_back(report);
-                break;
+                case org::Verdict::Refuse:
+                    throw UserError(d.reason);
+                case org::Verdict::Unchanged:
+                    unchanged.push_back(report);
+                    break;
+                case org::Verdict::Apply: {
+                    auto dms =
+                        org::change_manager(s_, {actor, "org_team_add", {}, {}}, report, manager);
+                    for (auto& dm : dms) reply.dms.push_back(std::move(dm));
+                    done.push_back(report);
+                    break;
+                }
+                case org::Verdict::NeedsConsent:
+                case org::Verdict::NeedsAdmin:
+                    ask(actor, report, manager, d, reply);
+                    asked.push_back(report);
+                    break;
             }
         }
         std::string text;
         if (!done.empty()) {
             text += ":busts_in_silhouette: " + joined(done) +
-                    (done.size() == 1 ? " now reports" : " now report") + " to " + mention(manager) + ".";
+                    (done.size() == 1 ? " now reports" : " now report") + " to " +
+                    mention(manager) + ".";
         }
         if (!asked.empty()) {
-            text += std::string(text.empty() ? "" : "\n") + ":envelope: I asked " +
-                    (asked.size() == 1 ? "about " : "about each of ") + joined(asked) +
-                    ": reporting to " + mention(manager) + " lets " +
-                    (manager == actor ? std::string("you") : mention(manager) + " and their chain") +
-                    " read their career records, so it takes effect once it is accepted. "
-                    "`/team requests` shows where it stands.";
+            text +=
+                std::string(text.empty() ? "" : "\n") + ":envelope: I asked " +
+                (asked.size() == 1 ? "about " : "about each of ") + joined(asked) +
+                ": reporting to " + mention(manager) + " lets " +
+                (manager == actor ? std::string("you") : mention(manager) + " and their chain") +
+                " read their career records, so it takes effect once it is accepted. "
+                "`/team requests` shows where it stands.";
         }
         if (!unchanged.empty()) {
             text += std::string(text.empty() ? "" : "\n") + joined(unchanged) +
@@ -138,7 +144,8 @@ class TeamCommand {
         bool needs_admin = d.verdict == org::Verdict::NeedsAdmin;
         const auto& admins = s_.config.org.admins;
         if (needs_admin && admins.empty()) {
-            throw UserError(mention(subject) + " has reports of their own, whose records would "
+            throw UserError(mention(subject) +
+                            " has reports of their own, whose records would "
                             "become visible too, so only an admin can approve this move — and no "
                             "admin is configured (`org.admins`). Ask the operator.");
         }
@@ -165,11 +172,13 @@ class TeamCommand {
                            (needs_admin ? ", and those of everyone who reports to them." : ".");
         auto message = [&](const std::string& verb) {
             blocks::MessageBuilder b("Org chart request " + n);
-            b.add(blocks::section(":busts_in_silhouette: *Request " + n + "* — " + what + "\n" + sees));
-            b.add(blocks::actions(json::array({blocks::button(verb, kAcceptAction, n, "primary"),
-                                               blocks::button("Decline", kDeclineAction, n, "danger")})));
-            b.add(blocks::context("Or type `/team " + text::lower(verb) + " " + n + "` / `/team decline " +
-                                  n + "`."));
+            b.add(blocks::section(":busts_in_silhouette: *Request " + n + "* — " + what + "\n" +
+                                  sees));
+            b.add(blocks::actions(
+                json::array({blocks::button(verb, kAcceptAction, n, "primary"),
+                             blocks::button("Decline", kDeclineAction, n, "danger")})));
+            b.add(blocks::context("Or type `/team " + text::lower(verb) + " " + n +
+                                  "` / `/team decline " + n + "`."));
             return std::move(b).build().front();
         };
         if (needs_admin) {
@@ -212,8 +221,9 @@ class TeamCommand {
         bool may_answer = req && (req->needs_admin ? admin : (user == req->subject_id || admin));
         bool withdraw = req && !accept && user == req->requester_id;
         if (!req || !(may_answer || withdraw)) {
-            throw UserError("No such request is waiting for your answer. `/team requests` lists "
-                            "the ones that are.");
+            throw UserError(
+                "No such request is waiting for your answer. `/team requests` lists "
+                "the ones that are.");
         }
         std::string n = std::to_string(req->id);
         if (req->status != "pending") {
@@ -225,7 +235,8 @@ class TeamCommand {
             if (to != user) reply.dms.push_back({to, Reply::text(text).message.value()});
         };
         if (!accept) {
-            requests_.decide(req->id, withdraw && !may_answer ? "withdrawn" : "declined", user, now);
+            requests_.decide(req->id, withdraw && !may_answer ? "withdrawn" : "declined", user,
+                             now);
             storage::AuditRepo(s_.db).record({0, 0, user, "org_request_declined", req->subject_id,
                                               "org", "request " + n + " by " + req->requester_id},
                                              now);
@@ -243,17 +254,21 @@ class TeamCommand {
                      (d.verdict == org::Verdict::NeedsAdmin && !admin);
         if (stale) {
             requests_.decide(req->id, "superseded", user, now);
-            throw UserError("Request " + n + " no longer fits the org chart (it changed since it was "
-                            "asked), so nothing changed. " + mention(req->requester_id) +
-                            " can ask again.");
+            throw UserError("Request " + n +
+                            " no longer fits the org chart (it changed since it was "
+                            "asked), so nothing changed. " +
+                            mention(req->requester_id) + " can ask again.");
         }
-        requests_.decide(req->id, admin && user != req->subject_id ? "approved" : "accepted", user, now);
-        auto dms = org::change_manager(s_, {req->requester_id, "org_request_accepted", user, req->id},
-                                       req->subject_id, req->manager_id);
+        requests_.decide(req->id, admin && user != req->subject_id ? "approved" : "accepted", user,
+                         now);
+        auto dms =
+            org::change_manager(s_, {req->requester_id, "org_request_accepted", user, req->id},
+                                req->subject_id, req->manager_id);
         for (auto& dm : dms) reply.dms.push_back(std::move(dm));
-        std::string line = mention(req->subject_id) + " now reports to " + mention(req->manager_id) +
-                           " (request " + n + ", " + (user == req->subject_id ? "accepted" : "approved") +
-                           " by " + mention(user) + ").";
+        std::string line = mention(req->subject_id) + " now reports to " +
+                           mention(req->manager_id) + " (request " + n + ", " +
+                           (user == req->subject_id ? "accepted" : "approved") + " by " +
+                           mention(user) + ").";
         tell(req->requester_id, ":white_check_mark: " + line);
         tell(req->subject_id, ":white_check_mark: " + line);
         reply.message = Reply::text(":white_check_mark: " + line).message;
@@ -267,8 +282,9 @@ class TeamCommand {
         if (is_admin(s_, user)) to_approve = requests_.pending_for_admins();
         auto made = requests_.pending_by(user);
         auto line = [](const storage::OrgRequest& r) {
-            return "• *" + std::to_string(r.id) + "* — " + mention(r.subject_id) + " to report to " +
-                   mention(r.manager_id) + ", asked by " + mention(r.requester_id) + "\n";
+            return "• *" + std::to_string(r.id) + "* — " + mention(r.subject_id) +
+                   " to report to " + mention(r.manager_id) + ", asked by " +
+                   mention(r.requester_id) + "\n";
         };
         std::string out;
         if (!to_answer.empty()) {
@@ -298,9 +314,11 @@ class TeamCommand {
             auto id = text::mention_id(word);
             if (!id) throw UserError("Mention the people to remove, e.g. `/team remove @alex`.");
             if (!org::may_remove(s_, actor, *id)) {
-                throw UserError(mention(*id) + " is not in your org, so there is nothing to remove.");
+                throw UserError(mention(*id) +
+                                " is not in your org, so there is nothing to remove.");
             }
-            for (auto& dm : org::change_manager(s_, {actor, "org_team_remove", {}, {}}, *id, std::nullopt))
+            for (auto& dm :
+                 org::change_manager(s_, {actor, "org_team_remove", {}, {}}, *id, std::nullopt))
                 reply.dms.push_back(std::move(dm));
             done.push_back(*id);
         }
@@ -328,7 +346,8 @@ class TeamCommand {
             if (auto id = text::mention_id(w)) root = *id;
         }
         if (root != actor && !people_.find(root)) {
-            throw UserError("I don't know " + mention(root) + ": they are not in careerbot's org "
+            throw UserError("I don't know " + mention(root) +
+                            ": they are not in careerbot's org "
                             "chart. `/team list` shows yours.");
         }
         std::string body;
@@ -354,7 +373,8 @@ class TeamCommand {
 
     Reply role(const std::string& actor, const std::string& args) {
         if (!is_admin(s_, actor)) {
-            throw UserError("Only careerbot admins (listed in the config under `org.admins`) can set roles.");
+            throw UserError(
+                "Only careerbot admins (listed in the config under `org.admins`) can set roles.");
         }
         auto w = text::words(args);
         if (w.size() != 2 || !text::mention_id(w[0]))
@@ -389,8 +409,10 @@ void register_team(App& app) {
     app.command({"/team", "the org chart: add and list reports, answer requests",
                  "add @report | list | requests | accept N | decline N | role | help"},
                 [&s](const Request& r) { return TeamCommand(s).run(r); });
-    app.action(kAcceptAction, [&s](const Interaction& in) { return TeamCommand(s).button(in, true); });
-    app.action(kDeclineAction, [&s](const Interaction& in) { return TeamCommand(s).button(in, false); });
+    app.action(kAcceptAction,
+               [&s](const Interaction& in) { return TeamCommand(s).button(in, true); });
+    app.action(kDeclineAction,
+               [&s](const Interaction& in) { return TeamCommand(s).button(in, false); });
 }
 
 }  // namespace careerbot::commands

@@ -1,32 +1,32 @@
 // careerbot's command line: run, console, migrate, backup, and --help on each.
+#include <fcntl.h>
+#include <pwd.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <fcntl.h>
-#include <pwd.h>
-#include <unistd.h>
+#include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <date/date.h>
 #include <sqlite3.h>
+#include <CLI/CLI.hpp>
 
 #include "commands/brag_export.hpp"
 #include "commands/registry.hpp"
 #include "src/console/console.hpp"
 #include "src/core/app.hpp"
+#include "src/core/blocks.hpp"
 #include "src/core/config.hpp"
 #include "src/core/error.hpp"
 #include "src/core/levels.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/org_import.hpp"
 #include "src/core/private_files.hpp"
-#include "src/core/blocks.hpp"
 #include "src/core/text.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
@@ -72,7 +72,7 @@ struct GlobalOptions {
     std::string db_path;
     std::string log_level;
     std::string log_format;
-    std::string now;  // console/testing: pretend the clock starts here
+    std::string now;              // console/testing: pretend the clock starts here
     std::optional<int> ops_port;  // run: overrides ops.port
 };
 
@@ -82,7 +82,8 @@ Config load_config(const GlobalOptions& g) {
     if (path.empty()) {
         if (const char* env = std::getenv("CAREERBOT_CONFIG")) path = env;
     }
-    if (path.empty() && std::filesystem::exists("config/careerbot.toml")) path = "config/careerbot.toml";
+    if (path.empty() && std::filesystem::exists("config/careerbot.toml"))
+        path = "config/careerbot.toml";
     Config c = path.empty() ? Config{} : Config::load(path);
     if (!g.db_path.empty()) c.database.path = g.db_path;
     if (!g.log_level.empty()) c.log.level = g.log_level;
@@ -111,7 +112,7 @@ std::unique_ptr<Clock> make_clock(const GlobalOptions& g) {
 std::string cli_actor() {
     const passwd* pw = ::getpwuid(::geteuid());
     return "cli:" + (pw != nullptr && pw->pw_name != nullptr ? std::string(pw->pw_name)
-                                                            : std::to_string(::geteuid()));
+                                                             : std::to_string(::geteuid()));
 }
 
 /// YYYY-MM-DD as unix seconds at 00:00 UTC.
@@ -127,8 +128,8 @@ int64_t day_start(const std::string& iso) {
 /// One audit entry per line, tab-separated: time (UTC), actor, action, subject, scope, detail.
 std::string audit_line(const storage::AuditEntry& e) {
     auto t = date::sys_seconds{std::chrono::seconds{e.at}};
-    return date::format("%FT%TZ", t) + "\t" + e.actor + "\t" + e.action + "\t" + e.subject +
-           "\t" + e.scope + "\t" + e.detail;
+    return date::format("%FT%TZ", t) + "\t" + e.actor + "\t" + e.action + "\t" + e.subject + "\t" +
+           e.scope + "\t" + e.detail;
 }
 
 /// True when `path` names a database file that is not there yet (SQLite would create it).
@@ -161,7 +162,8 @@ std::string person_id(storage::Database& db, const std::string& given, const std
 void create_backup_file(const std::string& file) {
     int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno == EEXIST) {
-        throw Error("backup: " + file + " already exists; careerbot does not overwrite it "
+        throw Error("backup: " + file +
+                    " already exists; careerbot does not overwrite it "
                     "(choose another name, or remove it first)");
     }
     if (fd < 0) throw Error("backup: cannot create " + file + ": " + std::strerror(errno));
@@ -175,28 +177,34 @@ int main(int argc, char** argv) {
     cli.require_subcommand(1);
     cli.set_help_all_flag("--help-all", "Show help for every subcommand");
     GlobalOptions g;
-    cli.add_option("-c,--config", g.config_path, "TOML config file (default: $CAREERBOT_CONFIG, "
-                                                   "then config/careerbot.toml if present)");
+    cli.add_option("-c,--config", g.config_path,
+                   "TOML config file (default: $CAREERBOT_CONFIG, "
+                   "then config/careerbot.toml if present)");
     cli.add_option("--db", g.db_path, "SQLite database file (overrides database.path)");
     cli.add_option("--log-level", g.log_level, "trace, debug, info, warn or error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     cli.add_option("--log-format", g.log_format, "text (default) or json")
         ->check(CLI::IsMember({"text", "json"}));
-    cli.add_option("--now", g.now, "Pretend the clock starts at this UTC time (for trying "
-                                    "reminders and for tests), e.g. 2026-11-20T09:00:00Z")
+    cli.add_option("--now", g.now,
+                   "Pretend the clock starts at this UTC time (for trying "
+                   "reminders and for tests), e.g. 2026-11-20T09:00:00Z")
         ->group("");
 
-    auto* run = cli.add_subcommand("run", "Connect to Slack over Socket Mode and serve commands "
-                                          "(needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)");
+    auto* run = cli.add_subcommand("run",
+                                   "Connect to Slack over Socket Mode and serve commands "
+                                   "(needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN)");
     run->add_option("--ops-port", g.ops_port,
                     "Serve /healthz and /metrics on this port of ops.address (overrides "
                     "ops.port; 0 turns them off)")
         ->check(CLI::Range(0, 65535));
     std::string as;
-    auto* console = cli.add_subcommand("console", "Type careerbot's slash commands in a terminal "
-                                                  "(or pipe them in), on the same database");
-    console->add_option("--as", as, "Who you are: a handle such as alice (created on first use) "
-                                    "or a Slack user id")
+    auto* console = cli.add_subcommand("console",
+                                       "Type careerbot's slash commands in a terminal "
+                                       "(or pipe them in), on the same database");
+    console
+        ->add_option("--as", as,
+                     "Who you are: a handle such as alice (created on first use) "
+                     "or a Slack user id")
         ->required()
         ->check([](const std::string& v) {
             std::string who = text::trim(v);
@@ -205,14 +213,16 @@ int main(int argc, char** argv) {
         });
     auto* migrate = cli.add_subcommand("migrate", "Apply pending schema migrations and exit");
     std::string backup_file;
-    auto* backup = cli.add_subcommand("backup", "Copy the database to a file with SQLite's online "
-                                                "backup (safe while the bot runs)");
+    auto* backup = cli.add_subcommand("backup",
+                                      "Copy the database to a file with SQLite's online "
+                                      "backup (safe while the bot runs)");
     backup->add_option("file", backup_file, "Destination file")->required();
 
     std::string org_file;
     auto* import_org = cli.add_subcommand(
-        "import-org", "Import the org chart from CSV: columns user_id,name,manager_id and optional "
-                      "real_name,tz,role. All or nothing; safe to re-run");
+        "import-org",
+        "Import the org chart from CSV: columns user_id,name,manager_id and optional "
+        "real_name,tz,role. All or nothing; safe to re-run");
     import_org->add_option("file", org_file, "CSV file")->required()->check(CLI::ExistingFile);
 
     // export: a person's brag document (optionally one quarter) as md, csv or json.
@@ -233,8 +243,9 @@ int main(int argc, char** argv) {
         int limit = 100;
     } au;
     auto* audit_cmd = cli.add_subcommand(
-        "audit", "Print the audit log of who read whose summaries and exports, newest first, "
-                 "one tab-separated line per entry: time, actor, action, subject, scope, detail");
+        "audit",
+        "Print the audit log of who read whose summaries and exports, newest first, "
+        "one tab-separated line per entry: time, actor, action, subject, scope, detail");
     audit_cmd->add_option("--subject", au.subject,
                           "Only reads of this person's data (Slack user id or handle), including "
                           "org-wide summaries of an org they are in");
@@ -244,9 +255,10 @@ int main(int argc, char** argv) {
     audit_cmd->add_option("--limit", au.limit, "At most this many entries (default 100)")
         ->check(CLI::Range(1, 1000000));
 
-    auto* manifest = cli.add_subcommand(
-        "manifest", "Print the Slack app manifest (JSON) for these commands, to paste into "
-                    "api.slack.com/apps > Create New App > From a manifest");
+    auto* manifest =
+        cli.add_subcommand("manifest",
+                           "Print the Slack app manifest (JSON) for these commands, to paste into "
+                           "api.slack.com/apps > Create New App > From a manifest");
 
     try {
         cli.parse(argc, argv);
@@ -353,8 +365,7 @@ int main(int argc, char** argv) {
             auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
             auto file = commands::make_brag_export(app.services(), who, ex.format, quarter, today);
             // Audited before anything is written out: an export that cannot be logged fails.
-            storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who,
-                                            "brags+feedback",
+            storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who, "brags+feedback",
                                             ex.format + (quarter ? " " + quarter->label() : "")},
                                            clock->now());
             if (ex.out.empty()) {
@@ -381,7 +392,8 @@ int main(int argc, char** argv) {
             }
             if (!au.since.empty()) q.since = day_start(au.since);
             q.limit = au.limit;
-            for (const auto& e : storage::AuditRepo(*db).list(q)) std::cout << audit_line(e) << "\n";
+            for (const auto& e : storage::AuditRepo(*db).list(q))
+                std::cout << audit_line(e) << "\n";
             return kExitOk;
         }
         if (*console) {

@@ -53,13 +53,15 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
         // Two plain statements rather than one INSERT … RETURNING: SQLite runs RETURNING
         // through a temporary table, which made it the most expensive step of /brag. The
         // write transaction holds the lock, so nobody takes the number in between.
-        auto next = db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?");
+        auto next =
+            db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?");
         next->bind(1, author_id);
         next->executeStep();
         b.number = next->getColumn(0).getInt();
-        auto q = db_.prepare("INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
-                            "created_at, updated_at, source, growth) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?)");
+        auto q = db_.prepare(
+            "INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
+            "created_at, updated_at, source, growth) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?)");
         q->bind(1, author_id);
         q->bind(2, b.number);
         q->bind(3, f.text);
@@ -69,7 +71,10 @@ Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std:
         q->bind(7, to_unix(now));
         q->bind(8, to_unix(now));
         q->bind(9, source);
-        if (f.growth) q->bind(10, growth_key(*f.growth)); else q->bind(10);
+        if (f.growth)
+            q->bind(10, growth_key(*f.growth));
+        else
+            q->bind(10);
         q->exec();
         b.id = db_.sql().getLastInsertRowid();
         insert_tags(b.id, f.tags);
@@ -128,7 +133,8 @@ std::optional<Brag> BragRepo::find(const std::string& author_id, int number, boo
     return one.front();
 }
 
-bool BragRepo::update(const std::string& author_id, int number, const BragFields& f, TimePoint now) {
+bool BragRepo::update(const std::string& author_id, int number, const BragFields& f,
+                      TimePoint now) {
     bool changed = false;
     db_.write([&] {
         SQLite::Statement q(db_.sql(),
@@ -140,12 +146,16 @@ bool BragRepo::update(const std::string& author_id, int number, const BragFields
         q.bind(3, f.link);
         q.bind(4, f.happened_on);
         q.bind(5, to_unix(now));
-        if (f.growth) q.bind(6, growth_key(*f.growth)); else q.bind(6);
+        if (f.growth)
+            q.bind(6, growth_key(*f.growth));
+        else
+            q.bind(6);
         q.bind(7, author_id);
         q.bind(8, number);
         if (!q.executeStep()) return;
         int64_t id = q.getColumn(0).getInt64();
-        while (q.executeStep()) {}
+        while (q.executeStep()) {
+        }
         write_tags(id, f.tags);
         changed = true;
     });
@@ -187,12 +197,13 @@ std::vector<Brag> BragRepo::list(const BragQuery& query) {
 }
 
 GrowthMix BragRepo::growth_mix(const BragQuery& query) {
-    SQLite::Statement q(db_.sql(), "SELECT growth, count(*) FROM brags" + where_clause(query) +
-                                       " GROUP BY growth");
+    SQLite::Statement q(
+        db_.sql(), "SELECT growth, count(*) FROM brags" + where_clause(query) + " GROUP BY growth");
     bind_query(q, query);
     GrowthMix mix;
     while (q.executeStep()) {
-        auto g = q.getColumn(0).isNull() ? std::nullopt : growth_from_key(q.getColumn(0).getString());
+        auto g =
+            q.getColumn(0).isNull() ? std::nullopt : growth_from_key(q.getColumn(0).getString());
         int n = q.getColumn(1).getInt();
         for (int i = 0; i < n; ++i) mix.add(g);
     }

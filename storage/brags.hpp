@@ -14,17 +14,17 @@ namespace careerbot::storage {
 struct Brag {
     int64_t id = 0;
     std::string author_id;
-    int number = 0;                  ///< the author's own running number (#1, #2, …)
+    int number = 0;  ///< the author's own running number (#1, #2, …)
     std::string text;
     std::string impact;
     std::string link;
-    std::vector<std::string> tags;   ///< lower-case, without '#', in the order typed
-    std::string happened_on;         ///< YYYY-MM-DD
-    int64_t created_at = 0;          ///< unix seconds
+    std::vector<std::string> tags;  ///< lower-case, without '#', in the order typed
+    std::string happened_on;        ///< YYYY-MM-DD
+    int64_t created_at = 0;         ///< unix seconds
     int64_t updated_at = 0;
-    std::string source;              ///< slack, console, import
+    std::string source;  ///< slack, console, import
     std::optional<int64_t> deleted_at;
-    std::optional<Growth> growth;    ///< 70-20-10 category, when tagged
+    std::optional<Growth> growth;  ///< 70-20-10 category, when tagged
 };
 
 /// The fields a person supplies when logging or editing a brag.
@@ -34,28 +34,29 @@ struct BragFields {
     std::string link;
     std::vector<std::string> tags;
     std::string happened_on;
-    std::optional<Growth> growth;    ///< 70-20-10 category, when tagged
+    std::optional<Growth> growth;  ///< 70-20-10 category, when tagged
 };
 
 /// Filters for listing brags.
 struct BragQuery {
     std::string author_id;
-    std::string since;        ///< YYYY-MM-DD inclusive; empty = no lower bound
-    std::string until;        ///< YYYY-MM-DD inclusive; empty = no upper bound
-    int limit = -1;           ///< -1 = all
+    std::string since;  ///< YYYY-MM-DD inclusive; empty = no lower bound
+    std::string until;  ///< YYYY-MM-DD inclusive; empty = no upper bound
+    int limit = -1;     ///< -1 = all
     int offset = 0;
 };
 
 /// Reads and writes brags. Callers check visibility first; this class does not.
 class BragRepo {
-public:
+  public:
     explicit BragRepo(Database& db) : db_(db) {}
 
     /// Stores a new brag for `author_id` and returns it with its number assigned.
     Brag add(const std::string& author_id, const BragFields& fields, const std::string& source,
              TimePoint now);
     /// The author's brag with this number (deleted ones only when asked).
-    std::optional<Brag> find(const std::string& author_id, int number, bool include_deleted = false);
+    std::optional<Brag> find(const std::string& author_id, int number,
+                             bool include_deleted = false);
     /// Replaces text, impact, link, tags and date of a live brag; false if there is none.
     bool update(const std::string& author_id, int number, const BragFields& fields, TimePoint now);
     /// Soft-deletes a live brag; false if there is none.
@@ -69,7 +70,7 @@ public:
     /// The 70-20-10 mix of the live brags that match (ignoring limit and offset).
     GrowthMix growth_mix(const BragQuery& query);
 
-private:
+  private:
     void write_tags(int64_t brag_id, const std::vector<std::string>& tags);
     void insert_tags(int64_t brag_id, const std::vector<std::string>& tags);
     void load_tags(std::vector<Brag>& brags);

@@ -3,10 +3,10 @@
 #include <stdexcept>
 
 #include <SQLiteCpp/Backup.h>
-#include <SQLiteCpp/Transaction.h>
-#include <sqlite3.h>
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include "src/core/logging.hpp"
 #include "src/core/private_files.hpp"
@@ -101,8 +101,7 @@ int Database::migrate(bool quiet) {
 
 void Database::backup_to(const std::filesystem::path& destination) {
     try {
-        SQLite::Database target(destination.string(),
-                                SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Database target(destination.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         SQLite::Backup backup(target, *db_);
         // Copy in steps so writers are not blocked for the whole copy of a large file.
         int rc;
@@ -203,7 +202,10 @@ void Database::write(const std::function<void()>& fn) {
         prepare(outer ? std::string("COMMIT") : "RELEASE " + name)->exec();
     } catch (const SQLite::Exception& e) {
         if (outer) {
-            try { db_->exec("ROLLBACK"); } catch (const SQLite::Exception&) {}
+            try {
+                db_->exec("ROLLBACK");
+            } catch (const SQLite::Exception&) {
+            }
         }
         throw StorageError(std::string("could not commit: ") + e.what());
     }

@@ -15,18 +15,18 @@ namespace careerbot::storage {
 
 /// The database could not be opened or used (locked, unreadable, newer than this binary).
 class StorageError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// Owns the SQLite connection: WAL, synchronous=FULL, foreign keys, busy timeout, migrations.
 /// One connection is used by one thread at a time (the bot gives each thread its own).
 class Database {
-public:
+  public:
     /// A prepared statement borrowed from the connection's cache (see prepare()); reset and
     /// unbound when it goes out of scope, so it holds no lock and leaks no binding.
     class Cached {
-    public:
+      public:
         Cached(Cached&& other) noexcept;
         Cached& operator=(Cached&&) = delete;
         Cached(const Cached&) = delete;
@@ -34,7 +34,7 @@ public:
         SQLite::Statement* operator->() { return stmt_; }
         SQLite::Statement& operator*() { return *stmt_; }
 
-    private:
+      private:
         friend class Database;
         Cached(SQLite::Statement* stmt, bool* in_use, std::unique_ptr<SQLite::Statement> own)
             : stmt_(stmt), in_use_(in_use), own_(std::move(own)) {}
@@ -108,7 +108,7 @@ public:
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
     int savepoint_depth_ = 0;

@@ -52,7 +52,10 @@ int64_t OrgRequestRepo::create(OrgRequest r, TimePoint now) {
     q.bind(1, r.requester_id);
     q.bind(2, r.subject_id);
     q.bind(3, r.manager_id);
-    if (r.from_manager) q.bind(4, *r.from_manager); else q.bind(4);
+    if (r.from_manager)
+        q.bind(4, *r.from_manager);
+    else
+        q.bind(4);
     q.bind(5, r.needs_admin ? 1 : 0);
     q.bind(6, to_unix(now));
     q.exec();
@@ -78,7 +81,9 @@ std::vector<OrgRequest> OrgRequestRepo::pending_for_subject(const std::string& s
     return select(kPendingForSubject, subject);
 }
 
-std::vector<OrgRequest> OrgRequestRepo::pending_for_admins() { return select(kPendingForAdmins, ""); }
+std::vector<OrgRequest> OrgRequestRepo::pending_for_admins() {
+    return select(kPendingForAdmins, "");
+}
 
 std::vector<OrgRequest> OrgRequestRepo::pending_by(const std::string& requester) {
     return select(kPendingBy, requester);

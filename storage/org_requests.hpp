@@ -17,7 +17,8 @@ struct OrgRequest {
     std::string manager_id;                   ///< whom they would report to
     std::optional<std::string> from_manager;  ///< their manager when it was asked
     bool needs_admin = false;                 ///< the subject has reports: an admin decides
-    std::string status = "pending";  ///< pending, accepted, approved, declined, withdrawn, superseded
+    std::string status =
+        "pending";  ///< pending, accepted, approved, declined, withdrawn, superseded
     int64_t created_at = 0;
     std::optional<std::string> decided_by;
     std::optional<int64_t> decided_at;

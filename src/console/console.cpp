@@ -5,8 +5,8 @@
 
 #include "src/core/blocks.hpp"
 #include "src/core/error.hpp"
-#include "src/core/private_files.hpp"
 #include "src/core/logging.hpp"
+#include "src/core/private_files.hpp"
 #include "src/core/text.hpp"
 #include "storage/people.hpp"
 
@@ -26,7 +26,9 @@ bool is_text(const std::string& content) {
 std::string save_file(const FileOut& f) {
     std::string name;
     for (char c : f.filename) {
-        name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+        name += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')
+                    ? c
+                    : '_';
     }
     if (name.empty() || name.front() == '.') name = "file" + name;
     try {
@@ -34,7 +36,8 @@ std::string save_file(const FileOut& f) {
     } catch (const Error&) {
         return "--- could not save " + name + " in the working directory ---\n";
     }
-    return "--- saved " + name + " (" + std::to_string(f.content.size()) + " bytes) in the working "
+    return "--- saved " + name + " (" + std::to_string(f.content.size()) +
+           " bytes) in the working "
            "directory ---\n";
 }
 

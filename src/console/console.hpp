@@ -11,7 +11,7 @@ namespace careerbot {
 /// as a Slack mention names a Slack user; like a Slack user id, a handle nobody has yet is only
 /// a name until a command that writes learns the person (so a read or a refusal adds nobody).
 class Console {
-public:
+  public:
     /// `as` is the handle (or Slack user id) of the person typing.
     Console(App& app, std::string as);
 
@@ -22,7 +22,7 @@ public:
     /// Runs one line and returns what would be printed.
     std::string execute(const std::string& line);
 
-private:
+  private:
     /// Slack-formats what was typed: escapes `&<>`, turns `@name` into `<@id>`.
     std::string to_slack_text(const std::string& typed);
     std::string render(const Reply& reply);

@@ -14,7 +14,7 @@ namespace {
 
 /// Walks a parsed table, checking every key against the known set so typos are caught.
 class Reader {
-public:
+  public:
     Reader(const toml::table& root, std::string source) : root_(root), source_(std::move(source)) {}
 
     template <typename T>
@@ -59,7 +59,7 @@ public:
                     std::string(expected));
     }
 
-private:
+  private:
     const toml::table& root_;
     std::string source_;
     std::set<std::string> known_;
@@ -111,13 +111,18 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
         r.fail("org", "fiscal_year_start_month", "between 1 and 12");
     if (c.ops.port < 0 || c.ops.port > 65535) r.fail("ops", "port", "between 0 and 65535");
     if (c.ops.address.empty()) r.fail("ops", "address", "an IP address such as \"127.0.0.1\"");
-    if (c.brag.page_size < 1 || c.brag.page_size > 40) r.fail("brag", "page_size", "between 1 and 40");
+    if (c.brag.page_size < 1 || c.brag.page_size > 40)
+        r.fail("brag", "page_size", "between 1 and 40");
     if (c.reminders.checkin_interval_weeks < 6 || c.reminders.checkin_interval_weeks > 8)
         r.fail("reminders", "checkin_interval_weeks", "between 6 and 8");
-    if (c.reminders.task_due_lead_days < 0) r.fail("reminders", "task_due_lead_days", "zero or more");
-    if (c.log.format != "text" && c.log.format != "json") r.fail("log", "format", "\"text\" or \"json\"");
-    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
-    if (!levels.contains(c.log.level)) r.fail("log", "level", "one of trace, debug, info, warn, error");
+    if (c.reminders.task_due_lead_days < 0)
+        r.fail("reminders", "task_due_lead_days", "zero or more");
+    if (c.log.format != "text" && c.log.format != "json")
+        r.fail("log", "format", "\"text\" or \"json\"");
+    static const std::set<std::string> levels{"trace", "debug",    "info", "warn",
+                                              "error", "critical", "off"};
+    if (!levels.contains(c.log.level))
+        r.fail("log", "level", "one of trace, debug, info, warn, error");
     try {
         (void)date::locate_zone(c.org.default_timezone);
     } catch (const std::exception&) {

@@ -10,33 +10,33 @@ namespace careerbot {
 /// Secrets are never here: tokens come from the environment only.
 struct Config {
     struct Database {
-        std::string path = "careerbot.db";        ///< SQLite file; ":memory:" for tests
-        int busy_timeout_ms = 5000;               ///< wait this long on a locked database
+        std::string path = "careerbot.db";  ///< SQLite file; ":memory:" for tests
+        int busy_timeout_ms = 5000;         ///< wait this long on a locked database
     } database;
     struct Log {
-        std::string level = "info";               ///< trace, debug, info, warn, error
-        std::string format = "text";              ///< text or json
+        std::string level = "info";   ///< trace, debug, info, warn, error
+        std::string format = "text";  ///< text or json
     } log;
     struct Org {
-        std::string default_timezone = "UTC";     ///< IANA zone used until Slack's `tz` is known
-        int fiscal_year_start_month = 1;          ///< 1..12; quarters count from here
-        std::vector<std::string> admins;          ///< Slack user ids allowed to manage the org chart
-        std::string levels_file;                  ///< career levels TOML; relative to the config
-                                                  ///< file; see Levels::path_for() when empty
+        std::string default_timezone = "UTC";  ///< IANA zone used until Slack's `tz` is known
+        int fiscal_year_start_month = 1;       ///< 1..12; quarters count from here
+        std::vector<std::string> admins;       ///< Slack user ids allowed to manage the org chart
+        std::string levels_file;               ///< career levels TOML; relative to the config
+                                               ///< file; see Levels::path_for() when empty
     } org;
     struct Brag {
-        int page_size = 10;                       ///< brags per page in `/brag list`
-        std::size_t max_text_bytes = 4000;        ///< longer brags are refused with a message
+        int page_size = 10;                 ///< brags per page in `/brag list`
+        std::size_t max_text_bytes = 4000;  ///< longer brags are refused with a message
     } brag;
     struct Reminders {
-        std::chrono::minutes one_on_one_lead{120};    ///< DM the manager this long before a 1:1
-        int task_due_lead_days = 1;                   ///< nudge the assignee this many days before
-        std::string task_nudge_time = "09:00";        ///< local time of the due-date nudge
-        int checkin_interval_weeks = 6;               ///< 6..8 weeks between check-ins
+        std::chrono::minutes one_on_one_lead{120};  ///< DM the manager this long before a 1:1
+        int task_due_lead_days = 1;                 ///< nudge the assignee this many days before
+        std::string task_nudge_time = "09:00";      ///< local time of the due-date nudge
+        int checkin_interval_weeks = 6;             ///< 6..8 weeks between check-ins
     } reminders;
     struct Slack {
         std::string feedback_reaction = "star-struck";  ///< reacting with it saves feedback
-        std::chrono::milliseconds ack_deadline{2000};  ///< answer in the ack if ready by then
+        std::chrono::milliseconds ack_deadline{2000};   ///< answer in the ack if ready by then
     } slack;
     struct Ops {
         std::string address = "127.0.0.1";  ///< where `careerbot run` serves /healthz, /metrics

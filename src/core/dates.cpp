@@ -27,7 +27,7 @@ std::optional<int> to_int(std::string_view s) {
 }
 
 std::optional<date::weekday> weekday_named(const std::string& w) {
-    static const std::array<const char*, 7> names{"sunday", "monday", "tuesday", "wednesday",
+    static const std::array<const char*, 7> names{"sunday",   "monday", "tuesday", "wednesday",
                                                   "thursday", "friday", "saturday"};
     for (unsigned i = 0; i < names.size(); ++i) {
         std::string full = names[i];
@@ -37,9 +37,9 @@ std::optional<date::weekday> weekday_named(const std::string& w) {
 }
 
 std::optional<unsigned> month_named(const std::string& m) {
-    static const std::array<const char*, 12> names{"january", "february", "march", "april",
-                                                   "may", "june", "july", "august", "september",
-                                                   "october", "november", "december"};
+    static const std::array<const char*, 12> names{"january",   "february", "march",    "april",
+                                                   "may",       "june",     "july",     "august",
+                                                   "september", "october",  "november", "december"};
     for (unsigned i = 0; i < names.size(); ++i) {
         std::string full = names[i];
         if (m == full || (m.size() >= 3 && full.compare(0, m.size(), m) == 0)) return i + 1;
@@ -127,7 +127,8 @@ std::optional<date::year_month_day> parse_iso_date(std::string_view s) {
     return d;
 }
 
-std::optional<date::year_month_day> parse_date(std::string_view phrase, date::year_month_day today) {
+std::optional<date::year_month_day> parse_date(std::string_view phrase,
+                                               date::year_month_day today) {
     auto w = words(lower(phrase));
     if (w.empty() || w.size() > 3) return std::nullopt;
     const auto today_days = date::sys_days(today);
@@ -145,7 +146,8 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase, date::ye
     if (w.size() == 2 && w[0] == "last") {
         if (w[1] == "week") return date::year_month_day{today_days - date::days{7}};
         if (w[1] == "month") {
-            auto d = date::year_month_day{today.year(), today.month(), today.day()} - date::months{1};
+            auto d =
+                date::year_month_day{today.year(), today.month(), today.day()} - date::months{1};
             if (!d.ok()) d = d.year() / d.month() / date::last;
             return date::year_month_day{d};
         }
@@ -165,7 +167,8 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase, date::ye
         }
         return std::nullopt;
     }
-    if (w.size() == 3 && w[2] == "ago" && (w[1] == "days" || w[1] == "day" || w[1] == "weeks" || w[1] == "week")) {
+    if (w.size() == 3 && w[2] == "ago" &&
+        (w[1] == "days" || w[1] == "day" || w[1] == "weeks" || w[1] == "week")) {
         auto n = to_int(w[0]);
         if (!n || *n < 0 || *n > 3660) return std::nullopt;
         int days = (w[1][0] == 'w') ? *n * 7 : *n;
@@ -368,8 +371,10 @@ std::optional<Quarter> parse_quarter(std::string_view text, int start_month) {
     static const std::regex b(R"(q([1-4])\s*-?\s*(\d{4}))");
     std::string s = lower(text);
     std::smatch m;
-    if (std::regex_match(s, m, a)) return make_quarter(std::stoi(m[1]), std::stoi(m[2]), start_month);
-    if (std::regex_match(s, m, b)) return make_quarter(std::stoi(m[2]), std::stoi(m[1]), start_month);
+    if (std::regex_match(s, m, a))
+        return make_quarter(std::stoi(m[1]), std::stoi(m[2]), start_month);
+    if (std::regex_match(s, m, b))
+        return make_quarter(std::stoi(m[2]), std::stoi(m[1]), start_month);
     return std::nullopt;
 }
 

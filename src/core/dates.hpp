@@ -65,9 +65,9 @@ std::optional<DateInText> extract_date(std::string_view text, date::year_month_d
 /// A fiscal quarter: `fiscal_year` is named after the calendar year in which it ends.
 struct Quarter {
     int fiscal_year = 0;
-    int number = 0;                 ///< 1..4
-    date::year_month_day first{};   ///< first day
-    date::year_month_day last{};    ///< last day
+    int number = 0;                ///< 1..4
+    date::year_month_day first{};  ///< first day
+    date::year_month_day last{};   ///< last day
 
     /// "2026Q3"
     std::string label() const;

@@ -18,9 +18,12 @@ std::optional<Growth> growth_from_tags(const std::vector<std::string>& tags) {
 
 std::string growth_key(Growth g) {
     switch (g) {
-        case Growth::Job: return "job";
-        case Growth::Others: return "others";
-        case Growth::Training: return "training";
+        case Growth::Job:
+            return "job";
+        case Growth::Others:
+            return "others";
+        case Growth::Training:
+            return "training";
     }
     return "job";
 }
@@ -34,18 +37,25 @@ std::optional<Growth> growth_from_key(std::string_view key) {
 
 std::string growth_label(Growth g) {
     switch (g) {
-        case Growth::Job: return "on the job (70)";
-        case Growth::Others: return "from others (20)";
-        case Growth::Training: return "training (10)";
+        case Growth::Job:
+            return "on the job (70)";
+        case Growth::Others:
+            return "from others (20)";
+        case Growth::Training:
+            return "training (10)";
     }
     return "";
 }
 
 void GrowthMix::add(const std::optional<Growth>& g) {
-    if (!g) ++untagged;
-    else if (*g == Growth::Job) ++job;
-    else if (*g == Growth::Others) ++others;
-    else ++training;
+    if (!g)
+        ++untagged;
+    else if (*g == Growth::Job)
+        ++job;
+    else if (*g == Growth::Others)
+        ++others;
+    else
+        ++training;
 }
 
 std::array<int, 3> GrowthMix::percentages() const {

@@ -70,17 +70,20 @@ Decision decide_move(Services& s, const std::string& actor, const std::string& s
     for (auto& m : people.manager_chain(manager)) above_after.push_back(std::move(m));
     if (contains(above_after, actor)) {
         if (contains(people.manager_chain(actor), subject)) {
-            d.reason = mention(subject) + " is above you in the org chart; nobody can place "
+            d.reason = mention(subject) +
+                       " is above you in the org chart; nobody can place "
                        "their own manager chain beneath themselves.";
             return d;
         }
         if (is_admin(s, subject)) {
-            d.reason = mention(subject) + " is a careerbot admin; nobody can place an admin "
+            d.reason = mention(subject) +
+                       " is a careerbot admin; nobody can place an admin "
                        "beneath themselves.";
             return d;
         }
         if (is_root(s, subject)) {
-            d.reason = mention(subject) + " is at the top of the org chart; nobody can place "
+            d.reason = mention(subject) +
+                       " is at the top of the org chart; nobody can place "
                        "themselves above the top. The operator's org import (`careerbot "
                        "import-org`) draws the top of the tree.";
             return d;
@@ -89,8 +92,9 @@ Decision decide_move(Services& s, const std::string& actor, const std::string& s
     bool admin = is_admin(s, actor);
     if (!admin) {
         if (manager != actor && !people.manages(actor, manager)) {
-            d.reason = "You can only add people under yourself or under managers in your org. "
-                       "An admin can set up any part of the chart.";
+            d.reason =
+                "You can only add people under yourself or under managers in your org. "
+                "An admin can set up any part of the chart.";
             return d;
         }
         if (current && *current != actor && !people.manages(actor, subject)) {
@@ -169,7 +173,8 @@ std::vector<DirectMessage> record_manager_change(Services& s, const ChangeOrigin
         Message prompt;
         prompt.text = ":busts_in_silhouette: " + mention(subject) +
                       " now reports to you. Set up your 1:1s so careerbot can prepare each one: "
-                      "`/1on1 schedule @" + people.display_name(subject) +
+                      "`/1on1 schedule @" +
+                      people.display_name(subject) +
                       blocks::escape(" <weekday> <HH:MM> [every N weeks]`.");
         dms.push_back({*after, prompt});
     }

@@ -57,19 +57,23 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
     std::vector<std::string> errors;
     if (!text::valid_utf8(csv_text)) throw UserError("the file is not valid UTF-8 text");
     auto rows = csv::parse(csv_text);
-    if (rows.empty()) throw UserError("the file is empty; expected a header row: user_id,name,manager_id");
+    if (rows.empty())
+        throw UserError("the file is empty; expected a header row: user_id,name,manager_id");
 
     std::map<std::string, std::size_t> col;
     for (std::size_t i = 0; i < rows[0].fields.size(); ++i)
         col[text::lower(text::trim(rows[0].fields[i]))] = i;
     for (const char* required : {"user_id", "name", "manager_id"}) {
         if (!col.contains(required))
-            errors.push_back("line " + std::to_string(rows[0].line) + ": missing column '" + required + "'");
+            errors.push_back("line " + std::to_string(rows[0].line) + ": missing column '" +
+                             required + "'");
     }
-    static const std::set<std::string> known{"user_id", "name", "manager_id", "real_name", "tz", "role"};
+    static const std::set<std::string> known{"user_id",   "name", "manager_id",
+                                             "real_name", "tz",   "role"};
     for (const auto& [name, index] : col) {
         if (!known.contains(name))
-            errors.push_back("line " + std::to_string(rows[0].line) + ": unknown column '" + name + "'");
+            errors.push_back("line " + std::to_string(rows[0].line) + ": unknown column '" + name +
+                             "'");
     }
     if (!errors.empty()) {
         std::string msg = "nothing was imported:";
@@ -83,11 +87,13 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
         const auto& f = rows[r].fields;
         auto line = std::to_string(rows[r].line);
         if (f.size() != rows[0].fields.size()) {
-            errors.push_back("line " + line + ": " + std::to_string(f.size()) + " fields, expected " +
-                             std::to_string(rows[0].fields.size()));
+            errors.push_back("line " + line + ": " + std::to_string(f.size()) +
+                             " fields, expected " + std::to_string(rows[0].fields.size()));
             continue;
         }
-        auto get = [&](const char* c) { return col.contains(c) ? text::trim(f[col[c]]) : std::string(); };
+        auto get = [&](const char* c) {
+            return col.contains(c) ? text::trim(f[col[c]]) : std::string();
+        };
         OrgRow o;
         o.line = rows[r].line;
         o.id = get("user_id");
@@ -111,11 +117,12 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
         if (!o.tz.empty() && !valid_zone(o.tz))
             errors.push_back("line " + line + ": unknown time zone '" + o.tz + "'");
         if (!o.role.empty() && o.role != "manager" && o.role != "director")
-            errors.push_back("line " + line + ": role must be manager, director or empty, not '" + o.role + "'");
+            errors.push_back("line " + line + ": role must be manager, director or empty, not '" +
+                             o.role + "'");
         if (!o.id.empty()) {
             if (auto [it, fresh] = first_line.emplace(o.id, o.line); !fresh) {
-                errors.push_back("line " + line + ": duplicate user_id " + o.id + " (first on line " +
-                                 std::to_string(it->second) + ")");
+                errors.push_back("line " + line + ": duplicate user_id " + o.id +
+                                 " (first on line " + std::to_string(it->second) + ")");
                 continue;
             }
         }
@@ -180,9 +187,11 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
                     std::string cycle;
                     for (const auto& id : seen) {
                         reported.insert(id);
-                        if (first_line.contains(id)) cycle += " " + id + " (line " + std::to_string(first_line[id]) + ")";
+                        if (first_line.contains(id))
+                            cycle += " " + id + " (line " + std::to_string(first_line[id]) + ")";
                     }
-                    errors.push_back("line " + std::to_string(o.line) + ": the managers form a loop:" + cycle);
+                    errors.push_back("line " + std::to_string(o.line) +
+                                     ": the managers form a loop:" + cycle);
                 }
                 break;
             }
@@ -223,9 +232,13 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
             if (!o.manager.empty()) manager = o.manager;
             if (auto before = people.find(o.id)->manager_id; before != manager) {
                 moved.emplace_back(o.id, before);
-                SQLite::Statement q(services.db.sql(),
-                                    "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
-                if (manager) q.bind(1, *manager); else q.bind(1);
+                SQLite::Statement q(
+                    services.db.sql(),
+                    "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
+                if (manager)
+                    q.bind(1, *manager);
+                else
+                    q.bind(1);
                 q.bind(2, storage::to_unix(now));
                 q.bind(3, o.id);
                 q.exec();
@@ -235,22 +248,28 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
                 auto before = people.role(o.id);
                 SQLite::Statement q(services.db.sql(),
                                     "UPDATE people SET role = ? WHERE id = ? AND role IS NOT ?");
-                if (o.role.empty()) q.bind(1); else q.bind(1, o.role);
+                if (o.role.empty())
+                    q.bind(1);
+                else
+                    q.bind(1, o.role);
                 q.bind(2, o.id);
-                if (o.role.empty()) q.bind(3); else q.bind(3, o.role);
+                if (o.role.empty())
+                    q.bind(3);
+                else
+                    q.bind(3, o.role);
                 if (q.exec() > 0) {
                     changed.insert(o.id);
-                    storage::AuditRepo(services.db).record(
-                        {0, 0, actor, "org_import", o.id, "org",
-                         "role: " + before.value_or("none") + " -> " +
-                             (o.role.empty() ? std::string("none") : o.role)},
-                        now);
+                    storage::AuditRepo(services.db)
+                        .record({0, 0, actor, "org_import", o.id, "org",
+                                 "role: " + before.value_or("none") + " -> " +
+                                     (o.role.empty() ? std::string("none") : o.role)},
+                                now);
                 }
             }
         }
         for (const auto& [id, before] : moved) {
-            for (auto& dm : org::record_manager_change(services, {actor, "org_import", {}, {}}, id,
-                                                       before))
+            for (auto& dm :
+                 org::record_manager_change(services, {actor, "org_import", {}, {}}, id, before))
                 result.notices.push_back(std::move(dm));
         }
     });

@@ -8,8 +8,8 @@ namespace careerbot {
 
 /// What an org-chart import did (or would have done).
 struct OrgImportResult {
-    int added = 0;       ///< people new to careerbot
-    int updated = 0;     ///< people whose name, time zone, manager or role changed
+    int added = 0;    ///< people new to careerbot
+    int updated = 0;  ///< people whose name, time zone, manager or role changed
     int unchanged = 0;
     /// What the people concerned should hear: 1:1s that ended with a move, new managers asked
     /// to schedule theirs. The command line prints them for the operator to pass on.

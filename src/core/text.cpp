@@ -14,11 +14,21 @@ bool valid_utf8(std::string_view s) {
         auto c = static_cast<unsigned char>(s[i]);
         std::size_t len;
         uint32_t cp;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else
+            return false;
         if (i + len > s.size()) return false;
         for (std::size_t k = 1; k < len; ++k) {
             auto cc = static_cast<unsigned char>(s[i + k]);
@@ -143,7 +153,8 @@ std::string too_long(const std::string& what, std::size_t size, std::size_t max_
 
 std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what) {
     if (!valid_utf8(s)) {
-        throw UserError("That " + what + " has bytes that are not valid UTF-8 text, so I did not "
+        throw UserError("That " + what +
+                        " has bytes that are not valid UTF-8 text, so I did not "
                         "save it. Please retype it or paste it as plain text.");
     }
     std::string t = trim(strip_controls(s));

@@ -26,26 +26,41 @@ std::string Visibility::refusal(RecordKind kind) {
     std::string what;
     std::string also;  // who else may read this kind, as can_read() says
     switch (kind) {
-        case RecordKind::Brag: what = "brags"; break;
-        case RecordKind::BragDocument: what = "brag documents"; break;
+        case RecordKind::Brag:
+            what = "brags";
+            break;
+        case RecordKind::BragDocument:
+            what = "brag documents";
+            break;
         case RecordKind::Feedback:
             what = "feedback";
             also = ", and feedback you wrote yourself";
             break;
-        case RecordKind::Task: what = "tasks"; break;
-        case RecordKind::Checkin: what = "check-ins"; break;
+        case RecordKind::Task:
+            what = "tasks";
+            break;
+        case RecordKind::Checkin:
+            what = "check-ins";
+            break;
         case RecordKind::Ido:
         case RecordKind::IdoProgress:
             what = "IDOs (development objectives) and their progress notes";
             also = ", and the IDOs you mentor";
             break;
-        case RecordKind::Cert: what = "training and certifications"; break;
-        case RecordKind::Promotion: what = "promotion status and petitions"; break;
-        case RecordKind::OneOnOnePrep: what = "1:1 preparation"; break;
+        case RecordKind::Cert:
+            what = "training and certifications";
+            break;
+        case RecordKind::Promotion:
+            what = "promotion status and petitions";
+            break;
+        case RecordKind::OneOnOnePrep:
+            what = "1:1 preparation";
+            break;
     }
     return ":lock: You can see " + what +
            " only for yourself and for people in your reporting line (your reports, their "
-           "reports, and so on)" + also + ".";
+           "reports, and so on)" +
+           also + ".";
 }
 
 }  // namespace careerbot

@@ -31,7 +31,7 @@ struct RecordParties {
 /// the person, their manager chain, the IDO's mentor (IDO and its progress only), and the
 /// author of a piece of feedback. Admins get no exception.
 class Visibility {
-public:
+  public:
     explicit Visibility(storage::Database& db) : db_(db) {}
 
     /// True when `viewer` may read the `kind` record about `subject`.
@@ -46,7 +46,7 @@ public:
     /// who may see it, and is the same whether or not the person or the record exists.
     static std::string refusal(RecordKind kind);
 
-private:
+  private:
     storage::Database& db_;
 };
 

@@ -7,8 +7,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
-#include "src/core/metrics.hpp"
 #include "src/core/logging.hpp"
+#include "src/core/metrics.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
 #include "storage/checkins.hpp"

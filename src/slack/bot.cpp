@@ -30,8 +30,8 @@
 
 #include "commands/registry.hpp"
 #include "src/core/logging.hpp"
-#include "src/scheduler/scheduler.hpp"
 #include "src/core/metrics.hpp"
+#include "src/scheduler/scheduler.hpp"
 #include "src/slack/ops_server.hpp"
 #include "src/slack/recent_ids.hpp"
 #include "src/slack/slack_lookup.hpp"
@@ -60,7 +60,7 @@ constexpr std::size_t kRecentEnvelopes = 8192;
 
 /// A few threads running queued tasks, for blocking work kept off the io and storage threads.
 class WorkerPool {
-public:
+  public:
     explicit WorkerPool(int threads) { start(threads); }
     ~WorkerPool() { join(); }
     WorkerPool(const WorkerPool&) = delete;
@@ -90,7 +90,7 @@ public:
             if (t.joinable()) t.join();
     }
 
-private:
+  private:
     void loop() {
         for (;;) {
             std::function<void()> fn;
@@ -176,12 +176,13 @@ std::string host_of(const std::string& url) {
 }
 
 class Bot {
-public:
+  public:
     Bot(App& app, const Config& config, WebApiOptions api_options, std::string app_token)
         : app_(app),
           config_(config),
           app_token_(std::move(app_token)),
-          api_(std::move(api_options), [] { return make_curl_http_client(); }, 2),
+          api_(
+              std::move(api_options), [] { return make_curl_http_client(); }, 2),
           sender_(api_),
           lookup_(api_),
           client_(socket_options(), callbacks()) {
@@ -232,8 +233,7 @@ public:
             return true;
         }
         if (ReconnectPolicy::should_stop(r.error)) {
-            log_->error("stopping: auth.test answered {}; check SLACK_BOT_TOKEN (xoxb-…)",
-                        r.error);
+            log_->error("stopping: auth.test answered {}; check SLACK_BOT_TOKEN (xoxb-…)", r.error);
             return false;
         }
         // Network trouble at start-up is retried by the connection loop; not fatal.
@@ -265,7 +265,7 @@ public:
         return exit_code_;
     }
 
-private:
+  private:
     SocketModeOptions socket_options() {
         SocketModeOptions o;
         o.open = [this] {
@@ -298,43 +298,46 @@ private:
             return;
         }
         switch (env.kind) {
-        case EnvelopeKind::malformed:
-            log_->warn("malformed {} envelope{}: {}", env.type.empty() ? "?" : env.type,
-                       env.envelope_id.empty() ? "" : " " + env.envelope_id, env.reason);
-            // Acked anyway: Slack would only send the same broken envelope again.
-            if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
-            return;
-        case EnvelopeKind::unknown:
-            log_->info("ignoring envelope of unknown type '{}'", env.type);
-            if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
-            return;
-        case EnvelopeKind::slash_command:
-        case EnvelopeKind::event:
-        case EnvelopeKind::interactive:
-            if (!recent_envelopes_.remember(env.envelope_id)) {
-                // The same envelope delivered again: the first delivery is (or was) answered
-                // and stored; acking the repeat empty stops Slack from sending it once more.
-                log_->info("envelope {} delivered again; acked, not run twice", env.envelope_id);
-                if (!pending_.contains(env.envelope_id)) ack_now(conn, env.envelope_id);
+            case EnvelopeKind::malformed:
+                log_->warn("malformed {} envelope{}: {}", env.type.empty() ? "?" : env.type,
+                           env.envelope_id.empty() ? "" : " " + env.envelope_id, env.reason);
+                // Acked anyway: Slack would only send the same broken envelope again.
+                if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
                 return;
-            }
-            break;
-        case EnvelopeKind::hello:
-        case EnvelopeKind::disconnect: return;  // handled by the client
+            case EnvelopeKind::unknown:
+                log_->info("ignoring envelope of unknown type '{}'", env.type);
+                if (!env.envelope_id.empty()) ack_now(conn, env.envelope_id);
+                return;
+            case EnvelopeKind::slash_command:
+            case EnvelopeKind::event:
+            case EnvelopeKind::interactive:
+                if (!recent_envelopes_.remember(env.envelope_id)) {
+                    // The same envelope delivered again: the first delivery is (or was) answered
+                    // and stored; acking the repeat empty stops Slack from sending it once more.
+                    log_->info("envelope {} delivered again; acked, not run twice",
+                               env.envelope_id);
+                    if (!pending_.contains(env.envelope_id)) ack_now(conn, env.envelope_id);
+                    return;
+                }
+                break;
+            case EnvelopeKind::hello:
+            case EnvelopeKind::disconnect:
+                return;  // handled by the client
         }
         switch (env.kind) {
-        case EnvelopeKind::slash_command:
-            if (deferred_commands_.contains(env.request->command) && reader_app_)
-                return run_deferred(std::move(*env.request), env.envelope_id, conn);
-            return enqueue(env.envelope_id, conn, std::move(*env.request), true);
-        case EnvelopeKind::event:
-            if (env.retry_attempt > 0)
-                log_->debug("event {} is retry {} ({})", env.event->event_id, env.retry_attempt,
-                            env.retry_reason);
-            return enqueue(env.envelope_id, conn, std::move(*env.event), false);
-        case EnvelopeKind::interactive:
-            return enqueue(env.envelope_id, conn, std::move(*env.interaction), true);
-        default: return;
+            case EnvelopeKind::slash_command:
+                if (deferred_commands_.contains(env.request->command) && reader_app_)
+                    return run_deferred(std::move(*env.request), env.envelope_id, conn);
+                return enqueue(env.envelope_id, conn, std::move(*env.request), true);
+            case EnvelopeKind::event:
+                if (env.retry_attempt > 0)
+                    log_->debug("event {} is retry {} ({})", env.event->event_id, env.retry_attempt,
+                                env.retry_reason);
+                return enqueue(env.envelope_id, conn, std::move(*env.event), false);
+            case EnvelopeKind::interactive:
+                return enqueue(env.envelope_id, conn, std::move(*env.interaction), true);
+            default:
+                return;
         }
     }
 
@@ -423,11 +426,8 @@ private:
                    pending_.size());
         // The storage thread posts its last acks before this callback, so the close frame
         // below is queued behind them.
-        flush_storage([this] {
-            client_.post([this] {
-                client_.shutdown([this] { client_.stop(); });
-            });
-        });
+        flush_storage(
+            [this] { client_.post([this] { client_.shutdown([this] { client_.stop(); }); }); });
         client_.post_after(kShutdownBudget - milliseconds(1000), [this] {
             log_->warn("shutdown is taking too long; stopping now");
             client_.stop();
@@ -471,7 +471,9 @@ private:
         const bool stalled = busy > std::chrono::seconds(3);
         h.ok = connected && !stalled && !last_commit_failed_;
         h.details = {{"slack_connected", connected},
-                     {"storage", stalled ? "stalled" : last_commit_failed_ ? "commit failed" : "ok"},
+                     {"storage", stalled               ? "stalled"
+                                 : last_commit_failed_ ? "commit failed"
+                                                       : "ok"},
                      {"uptime_s", static_cast<int64_t>(metrics().uptime_seconds())}};
         return h;
     }
@@ -510,7 +512,8 @@ private:
                 const TimePoint::duration wait =
                     next ? *next - now : TimePoint::duration(std::chrono::seconds(60));
                 std::unique_lock lock(reminder_mutex_);
-                reminder_cv_.wait_for(lock, wait, [&] { return reminder_stop_ || reminder_poked_; });
+                reminder_cv_.wait_for(lock, wait,
+                                      [&] { return reminder_stop_ || reminder_poked_; });
                 if (reminder_stop_) return;
                 reminder_poked_ = false;
             }
@@ -619,45 +622,45 @@ private:
                     Outcome o;
                     o.envelope_id = job.envelope_id;
                     o.connection = job.connection;
-                    std::visit(Overloaded{
-                                   [&](const Request& r) {
-                                       o.kind = EnvelopeKind::slash_command;
-                                       o.reply = app_.handle(r);
-                                       o.target = target_of(r);
-                                       users.push_back(r.user_id);
-                                       plans_reminders |= schedules_reminders(r.command);
-                                   },
-                                   [&](const Event& e) {
-                                       o.kind = EnvelopeKind::event;
-                                       // Stored with the handler's writes: a retry after a
-                                       // crash is processed iff the first try never committed.
-                                       if (!e.event_id.empty() &&
-                                           !events.remember(e.event_id, now)) {
-                                           log_->info("event {} ({}) already processed; acked "
-                                                      "only", e.event_id, e.type);
-                                           ++metrics().events_duplicate;
-                                           return;
-                                       }
-                                       o.reply = app_.handle(e);
-                                       o.target = ReplyTarget{e.user_id, event_channel(e), "", "",
-                                                              false};
-                                       if (!e.user_id.empty()) users.push_back(e.user_id);
-                                   },
-                                   [&](const Interaction& in) {
-                                       o.kind = EnvelopeKind::interactive;
-                                       o.interaction_type = in.type;
-                                       o.reply = app_.handle(in);
-                                       plans_reminders = true;  // snooze, done buttons, forms
-                                       o.target = ReplyTarget{in.user_id, in.channel_id,
-                                                              in.response_url, in.trigger_id,
-                                                              in.type == "block_actions"};
-                                       users.push_back(in.user_id);
-                                   },
-                                   [&](const storage::Person& p) {
-                                       storage::PeopleRepo(db).upsert_profile(p, now);
-                                   },
-                               },
-                               job.item);
+                    std::visit(
+                        Overloaded{
+                            [&](const Request& r) {
+                                o.kind = EnvelopeKind::slash_command;
+                                o.reply = app_.handle(r);
+                                o.target = target_of(r);
+                                users.push_back(r.user_id);
+                                plans_reminders |= schedules_reminders(r.command);
+                            },
+                            [&](const Event& e) {
+                                o.kind = EnvelopeKind::event;
+                                // Stored with the handler's writes: a retry after a
+                                // crash is processed iff the first try never committed.
+                                if (!e.event_id.empty() && !events.remember(e.event_id, now)) {
+                                    log_->info(
+                                        "event {} ({}) already processed; acked "
+                                        "only",
+                                        e.event_id, e.type);
+                                    ++metrics().events_duplicate;
+                                    return;
+                                }
+                                o.reply = app_.handle(e);
+                                o.target = ReplyTarget{e.user_id, event_channel(e), "", "", false};
+                                if (!e.user_id.empty()) users.push_back(e.user_id);
+                            },
+                            [&](const Interaction& in) {
+                                o.kind = EnvelopeKind::interactive;
+                                o.interaction_type = in.type;
+                                o.reply = app_.handle(in);
+                                plans_reminders = true;  // snooze, done buttons, forms
+                                o.target = ReplyTarget{in.user_id, in.channel_id, in.response_url,
+                                                       in.trigger_id, in.type == "block_actions"};
+                                users.push_back(in.user_id);
+                            },
+                            [&](const storage::Person& p) {
+                                storage::PeopleRepo(db).upsert_profile(p, now);
+                            },
+                        },
+                        job.item);
                     if (db.tainted()) return;  // rolled back and redone with savepoints
                     outcomes.push_back(std::move(o));
                 }
@@ -678,8 +681,9 @@ private:
                 o.failed = true;
                 if (std::holds_alternative<Request>(job.item)) {
                     o.kind = EnvelopeKind::slash_command;
-                    o.reply = Reply::text(":warning: careerbot could not save that just now; "
-                                          "nothing was stored. Please try again in a minute.");
+                    o.reply = Reply::text(
+                        ":warning: careerbot could not save that just now; "
+                        "nothing was stored. Please try again in a minute.");
                 } else if (std::holds_alternative<Event>(job.item)) {
                     o.kind = EnvelopeKind::event;
                 } else {
@@ -706,23 +710,23 @@ private:
     }
 
     void fetch_profile(const std::string& user_id) {
-        api_.call_form_async("users.info", {{"user", user_id}}, [this, user_id](
-                                                                    const ApiResult& r) {
-            if (!r.ok || !r.body.is_object() || !r.body.contains("user") ||
-                !r.body["user"].is_object()) {
-                log_->debug("users.info for {} failed: {}", user_id, r.error);
-                return;
-            }
-            const json& u = r.body["user"];
-            storage::Person p;
-            p.id = user_id;
-            p.name = u.value("name", user_id);
-            p.real_name = u.value("real_name", std::string());
-            if (p.real_name.empty() && u.contains("profile") && u["profile"].is_object())
-                p.real_name = u["profile"].value("real_name", std::string());
-            p.tz = u.value("tz", std::string());
-            push_job(Job{"", 0, std::move(p)});
-        });
+        api_.call_form_async(
+            "users.info", {{"user", user_id}}, [this, user_id](const ApiResult& r) {
+                if (!r.ok || !r.body.is_object() || !r.body.contains("user") ||
+                    !r.body["user"].is_object()) {
+                    log_->debug("users.info for {} failed: {}", user_id, r.error);
+                    return;
+                }
+                const json& u = r.body["user"];
+                storage::Person p;
+                p.id = user_id;
+                p.name = u.value("name", user_id);
+                p.real_name = u.value("real_name", std::string());
+                if (p.real_name.empty() && u.contains("profile") && u["profile"].is_object())
+                    p.real_name = u["profile"].value("real_name", std::string());
+                p.tz = u.value("tz", std::string());
+                push_job(Job{"", 0, std::move(p)});
+            });
     }
 
     void maybe_prune() {
@@ -812,19 +816,22 @@ int run_bot(App& app, const Config& config) {
     const std::string app_token = read_token("SLACK_APP_TOKEN");
     auto log = logger("slack");
     if (bot_token.empty() || app_token.empty()) {
-        log->error("{} is not set; `careerbot run` needs SLACK_BOT_TOKEN (xoxb-…) and "
-                   "SLACK_APP_TOKEN (xapp-…) in the environment",
-                   bot_token.empty() ? "SLACK_BOT_TOKEN" : "SLACK_APP_TOKEN");
+        log->error(
+            "{} is not set; `careerbot run` needs SLACK_BOT_TOKEN (xoxb-…) and "
+            "SLACK_APP_TOKEN (xapp-…) in the environment",
+            bot_token.empty() ? "SLACK_BOT_TOKEN" : "SLACK_APP_TOKEN");
         return 2;
     }
     if (!bot_token.starts_with("xoxb-")) {
-        log->error("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app settings "
-                   "→ OAuth & Permissions → Bot User OAuth Token)");
+        log->error(
+            "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app settings "
+            "→ OAuth & Permissions → Bot User OAuth Token)");
         return 2;
     }
     if (!app_token.starts_with("xapp-")) {
-        log->error("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Slack app "
-                   "settings → Basic Information → App-Level Tokens, scope connections:write)");
+        log->error(
+            "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Slack app "
+            "settings → Basic Information → App-Level Tokens, scope connections:write)");
         return 2;
     }
     WebApiOptions api;

@@ -104,8 +104,7 @@ bool parse_interactive(const json& payload, TimePoint received_at, Envelope& env
         in.value = str2(payload, "view", "private_metadata");
         // Modals opened from a slash command may carry a response_url per input block.
         auto urls = payload.find("response_urls");
-        if (in.response_url.empty() && urls != payload.end() && urls->is_array() &&
-            !urls->empty())
+        if (in.response_url.empty() && urls != payload.end() && urls->is_array() && !urls->empty())
             in.response_url = str(urls->front(), "response_url");
     } else {
         env.reason = "interactive payload of unsupported type '" + in.type + "'";
@@ -127,7 +126,7 @@ bool parse_interactive(const json& payload, TimePoint received_at, Envelope& env
 /// last of repeated keys wins; a field of another type counts as missing). Anything else —
 /// other envelope types, invalid JSON — returns false and takes the DOM path.
 class SlashCommandSax : public nlohmann::json_sax<json> {
-public:
+  public:
     bool null() override { return scalar(); }
     bool boolean(bool value) override {
         if (depth_ == 1 && key_ == "accepts_response_payload") accepts_ = value;
@@ -224,7 +223,7 @@ public:
         return true;
     }
 
-private:
+  private:
     bool integer(number_integer_t value) {
         if (depth_ == 1 && key_ == "retry_attempt") retry_attempt_ = static_cast<int>(value);
         return scalar();
@@ -282,9 +281,9 @@ Envelope parse_envelope(std::string_view text, TimePoint received_at) {
     }
     env.type = str(j, "type");
     env.envelope_id = str(j, "envelope_id");
-    env.accepts_response_payload =
-        j.contains("accepts_response_payload") && j["accepts_response_payload"].is_boolean() &&
-        j["accepts_response_payload"].get<bool>();
+    env.accepts_response_payload = j.contains("accepts_response_payload") &&
+                                   j["accepts_response_payload"].is_boolean() &&
+                                   j["accepts_response_payload"].get<bool>();
     env.retry_attempt = integer(j, "retry_attempt");
     env.retry_reason = str(j, "retry_reason");
 
@@ -333,13 +332,20 @@ std::string ack_message(const std::string& envelope_id, nlohmann::json payload) 
 
 const char* kind_name(EnvelopeKind kind) {
     switch (kind) {
-    case EnvelopeKind::hello: return "hello";
-    case EnvelopeKind::disconnect: return "disconnect";
-    case EnvelopeKind::slash_command: return "slash_command";
-    case EnvelopeKind::event: return "event";
-    case EnvelopeKind::interactive: return "interactive";
-    case EnvelopeKind::unknown: return "unknown";
-    case EnvelopeKind::malformed: return "malformed";
+        case EnvelopeKind::hello:
+            return "hello";
+        case EnvelopeKind::disconnect:
+            return "disconnect";
+        case EnvelopeKind::slash_command:
+            return "slash_command";
+        case EnvelopeKind::event:
+            return "event";
+        case EnvelopeKind::interactive:
+            return "interactive";
+        case EnvelopeKind::unknown:
+            return "unknown";
+        case EnvelopeKind::malformed:
+            return "malformed";
     }
     return "?";
 }

@@ -45,12 +45,18 @@ Args parse_args(int argc, char** argv) {
             if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
             return argv[++i];
         };
-        if (k == "--binary") a.binary = next();
-        else if (k == "--kills") a.kills = std::stoi(next());
-        else if (k == "--seed") a.seed = static_cast<unsigned>(std::stoul(next()));
-        else if (k == "--max-run-ms") a.max_run_ms = std::stoi(next());
-        else if (k == "--window") a.window = std::stol(next());
-        else if (k == "--keep") a.keep = next();
+        if (k == "--binary")
+            a.binary = next();
+        else if (k == "--kills")
+            a.kills = std::stoi(next());
+        else if (k == "--seed")
+            a.seed = static_cast<unsigned>(std::stoul(next()));
+        else if (k == "--max-run-ms")
+            a.max_run_ms = std::stoi(next());
+        else if (k == "--window")
+            a.window = std::stol(next());
+        else if (k == "--keep")
+            a.keep = next();
         else if (k == "--help") {
             std::cout << "crash_consistency [--kills 50] [--binary PATH] [--seed N] "
                          "[--max-run-ms 400] [--window 64] [--keep DIR]\n";
@@ -85,10 +91,13 @@ int main(int argc, char** argv) try {
     co.executable = args.binary;
     co.args = {"--db", db.string(), "--log-level", "warn", "run"};
     co.cwd = dir.path();
-    co.env = {{"SLACK_BOT_TOKEN", o.bot_token}, {"SLACK_APP_TOKEN", o.app_token},
-              {"SLACK_API_URL", server.api_url()}, {"CAREERBOT_CONFIG", std::nullopt},
+    co.env = {{"SLACK_BOT_TOKEN", o.bot_token},
+              {"SLACK_APP_TOKEN", o.app_token},
+              {"SLACK_API_URL", server.api_url()},
+              {"CAREERBOT_CONFIG", std::nullopt},
               {"CAREERBOT_LEVELS", CAREERBOT_SOURCE_DIR "/config/levels.example.toml"},
-              {"http_proxy", std::nullopt}, {"HTTP_PROXY", std::nullopt},
+              {"http_proxy", std::nullopt},
+              {"HTTP_PROXY", std::nullopt},
               {"NO_PROXY", "127.0.0.1"}};
 
     std::map<std::string, std::string> text_of;  // envelope id -> the brag's unique text
@@ -115,8 +124,8 @@ int main(int argc, char** argv) try {
                 std::this_thread::sleep_for(100us);
                 continue;
             }
-            c.text = "crash brag r" + std::to_string(round) + " n" + std::to_string(sent) +
-                     " #crash";
+            c.text =
+                "crash brag r" + std::to_string(round) + " n" + std::to_string(sent) + " #crash";
             auto env = server.send_slash_command(c);
             if (env.envelope_id.empty()) break;  // the socket is gone
             text_of[env.envelope_id] = c.text;
@@ -165,10 +174,10 @@ int main(int argc, char** argv) try {
             ++duplicated;
         }
     }
-    const long unacked_stored = static_cast<long>(stored.size()) -
-                                static_cast<long>(acked.size()) + missing;
-    const bool pass = missing == 0 && duplicated == 0 && integrity == "ok" &&
-                      kills == args.kills && !acked.empty();
+    const long unacked_stored =
+        static_cast<long>(stored.size()) - static_cast<long>(acked.size()) + missing;
+    const bool pass = missing == 0 && duplicated == 0 && integrity == "ok" && kills == args.kills &&
+                      !acked.empty();
     std::cout << nlohmann::json{{"test", "crash_consistency"},
                                 {"seed", args.seed},
                                 {"kills", kills},

@@ -1,12 +1,12 @@
 // The real careerbot binary in console mode, driven through stdin.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <SQLiteCpp/Database.h>
 
@@ -17,8 +17,8 @@ namespace {
 struct Scratch {
     fs::path dir;
     Scratch() {
-        dir = fs::temp_directory_path() / ("careerbot-e2e-" + std::to_string(::getpid()) + "-" +
-                                           std::to_string(next()++));
+        dir = fs::temp_directory_path() /
+              ("careerbot-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(next()++));
         fs::create_directories(dir);
     }
     ~Scratch() { fs::remove_all(dir); }
@@ -79,8 +79,11 @@ TEST_CASE("console logs and lists brags with no Slack at all", "[console]") {
 
 TEST_CASE("console sessions share the database and the visibility rules", "[console]") {
     Scratch s;
-    REQUIRE(run_careerbot(s, "--db bot.db console --as bob", "/brag wrote the design doc\n").status == 0);
-    auto peek = run_careerbot(s, "--db bot.db console --as carol", "/brag list @bob\n/brag export @bob\n");
+    REQUIRE(
+        run_careerbot(s, "--db bot.db console --as bob", "/brag wrote the design doc\n").status ==
+        0);
+    auto peek =
+        run_careerbot(s, "--db bot.db console --as carol", "/brag list @bob\n/brag export @bob\n");
     CHECK_THAT(peek.out, Catch::Contains(":lock:"));
     CHECK_THAT(peek.out, !Catch::Contains("design doc"));
     auto mine = run_careerbot(s, "--db bot.db console --as bob", "/brag list\n");
@@ -90,7 +93,8 @@ TEST_CASE("console sessions share the database and the visibility rules", "[cons
 TEST_CASE("console explains bad lines and keeps going", "[console]") {
     Scratch s;
     std::string input = "hello\n/unknown thing\n/brag\n/brag delete 7\n/brag " +
-                        std::string(40 * 1024, 'y') + "\n/brag still works\nquit\n/brag never runs\n";
+                        std::string(40 * 1024, 'y') +
+                        "\n/brag still works\nquit\n/brag never runs\n";
     auto r = run_careerbot(s, "--db bot.db console --as dana", input);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Catch::Contains("Commands start with a slash"));

@@ -101,8 +101,9 @@ json brag_modal_submission() {
               {"state",
                {{"values",
                  {{"text",
-                   {{"value", {{"type", "plain_text_input"},
-                               {"value", "rotated the signing keys #security"}}}}}}}}}}}};
+                   {{"value",
+                     {{"type", "plain_text_input"},
+                      {"value", "rotated the signing keys #security"}}}}}}}}}}}};
 }
 
 }  // namespace
@@ -261,8 +262,9 @@ TEST_CASE("careerbot export is audited as cli:<user> and careerbot audit prints 
         return std::pair<int, std::string>{code, read_text(dir / "out.txt")};
     };
     REQUIRE(run({"migrate"}).first == 0);  // the other commands do not create a database
-    REQUIRE(run({"--now", "2026-11-19T09:00:00Z", "import-org", (dir / "org.csv").string()})
-                .first == 0);
+    REQUIRE(
+        run({"--now", "2026-11-19T09:00:00Z", "import-org", (dir / "org.csv").string()}).first ==
+        0);
     const passwd* pw = ::getpwuid(::geteuid());
     REQUIRE(pw != nullptr);
     const std::string me = "cli:" + std::string(pw->pw_name);
@@ -271,20 +273,21 @@ TEST_CASE("careerbot export is audited as cli:<user> and careerbot audit prints 
     {
         auto imported = run({"audit"}).second;
         CHECK(imported.find("cli_export") == std::string::npos);
-        const std::regex two("(2026-11-19T09:00:0[0-9]Z\t" + me +
-                             "\torg_import\tU0(2MGR|3ENG)\torg\tmanager: none -> U0(1DIR|2MGR)\n){2}");
+        const std::regex two(
+            "(2026-11-19T09:00:0[0-9]Z\t" + me +
+            "\torg_import\tU0(2MGR|3ENG)\torg\tmanager: none -> U0(1DIR|2MGR)\n){2}");
         INFO(imported);
         CHECK(std::regex_match(imported, two));
     }
-    REQUIRE(run({"--now", "2026-11-20T09:00:00Z", "export", "--person", "eve", "--format",
-                 "csv", "--quarter", "2026Q4"})
+    REQUIRE(run({"--now", "2026-11-20T09:00:00Z", "export", "--person", "eve", "--format", "csv",
+                 "--quarter", "2026Q4"})
                 .first == 0);
 
     // One line: the time (the --now clock, a second or two in), then the fields.
-    const std::string exported = "2026-11-20T09:00:0[0-9]Z\t" + me +
-                                 "\tcli_export\tU03ENG\tbrags[+]feedback\tcsv 2026Q4\n";
-    const std::string placed = "2026-11-19T09:00:0[0-9]Z\t" + me +
-                               "\torg_import\tU03ENG\torg\tmanager: none -> U02MGR\n";
+    const std::string exported =
+        "2026-11-20T09:00:0[0-9]Z\t" + me + "\tcli_export\tU03ENG\tbrags[+]feedback\tcsv 2026Q4\n";
+    const std::string placed =
+        "2026-11-19T09:00:0[0-9]Z\t" + me + "\torg_import\tU03ENG\torg\tmanager: none -> U02MGR\n";
     auto [code, out] = run({"audit", "--subject", "U03ENG"});
     CHECK(code == 0);
     INFO(out);

@@ -87,7 +87,7 @@ double metric(const std::string& text, const std::string& name_and_labels) {
 
 /// A test server, a temp dir with a fresh database, and the bot process(es) run against them.
 class Fixture {
-public:
+  public:
     Fixture() : dir_("slack"), db_(dir_ / "careerbot.db"), server(server_options()) {
         server.start();
     }
@@ -146,8 +146,9 @@ public:
     /// Live brags in the database, read through a separate connection as a user would.
     int brag_count(const std::string& text_like = "%") const {
         SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
-        SQLite::Statement st(d, "SELECT count(*) FROM brags WHERE deleted_at IS NULL AND "
-                                "text LIKE ?");
+        SQLite::Statement st(d,
+                             "SELECT count(*) FROM brags WHERE deleted_at IS NULL AND "
+                             "text LIKE ?");
         st.bind(1, text_like);
         st.executeStep();
         return st.getColumn(0).getInt();
@@ -190,12 +191,12 @@ public:
         CHECK(all.find("ticket=") == std::string::npos);
     }
 
-private:
+  private:
     TempDir dir_;
     fs::path db_;
     std::vector<fs::path> logs_;
 
-public:
+  public:
     SlackTestServer server;
     std::unique_ptr<ChildProcess> bot;
     /// Arguments after `run`: no /healthz port by default, so parallel tests do not collide.
@@ -249,10 +250,12 @@ TEST_CASE("warning then refresh_requested: the next socket opens first and no en
     CHECK(f.brag_count() == 40);
     CHECK(f.server.stats().duplicate_acks == 0);
     // Each replaced socket is closed by the bot (close frame) once its successor said hello.
-    CHECK(wait_until([&] {
-        auto c = f.server.connections();
-        return c.size() == 3 && !c[0].live && !c[1].live && c[2].live;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            auto c = f.server.connections();
+            return c.size() == 3 && !c[0].live && !c[1].live && c[2].live;
+        },
+        5s));
     auto conns = f.server.connections();
     REQUIRE(conns.size() == 3);
     CHECK(conns[0].client_sent_close);
@@ -284,8 +287,8 @@ TEST_CASE("an abrupt drop mid-stream reconnects and later envelopes are still ac
 TEST_CASE("a retried event is acked but processed once, also across a restart", "[e2e][slack]") {
     Fixture f;
     f.start_connected();
-    const json event = {{"type", "app_home_opened"}, {"user", "U0BOB"}, {"channel", "D0BOB"},
-                        {"tab", "home"}};
+    const json event = {
+        {"type", "app_home_opened"}, {"user", "U0BOB"}, {"channel", "D0BOB"}, {"tab", "home"}};
     auto e1 = f.server.send_event(event, "Ev0RETRY1");
     REQUIRE(f.server.wait_for_ack(e1, 5s));
     auto e2 = f.server.send_event(event, "Ev0RETRY1", 1, "http_timeout");
@@ -298,10 +301,12 @@ TEST_CASE("a retried event is acked but processed once, also across a restart", 
     REQUIRE(f.server.wait_for_hello_count(2, 10s));
     auto e3 = f.server.send_event(event, "Ev0RETRY1", 2, "http_timeout");
     REQUIRE(f.server.wait_for_ack(e3, 5s));
-    CHECK(wait_until([&] {
-        return f.last_log().find("event Ev0RETRY1 (app_home_opened) already processed") !=
-               std::string::npos;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            return f.last_log().find("event Ev0RETRY1 (app_home_opened) already processed") !=
+                   std::string::npos;
+        },
+        5s));
     CHECK(f.processed_events("Ev0RETRY1") == 1);
     CHECK(f.stop_bot() == 0);
     f.check_logs_clean();
@@ -311,24 +316,24 @@ TEST_CASE("a 429 on chat.postMessage is waited out and the DM is delivered", "[e
     Fixture f;
     f.start_connected();
     f.server.rate_limit_next("chat.postMessage", 1);
-    const json payload = {
-        {"type", "view_submission"},
-        {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
-        {"view",
-         {{"id", "V0BRAG"},
-          {"callback_id", "brag_new"},
-          {"private_metadata", ""},
-          {"state",
-           {{"values",
-             {{"text",
-               {{"value", {{"type", "plain_text_input"},
-                           {"value", "mentored two new hires #people"}}}}}}}}}}}};
+    const json payload = {{"type", "view_submission"},
+                          {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
+                          {"view",
+                           {{"id", "V0BRAG"},
+                            {"callback_id", "brag_new"},
+                            {"private_metadata", ""},
+                            {"state",
+                             {{"values",
+                               {{"text",
+                                 {{"value",
+                                   {{"type", "plain_text_input"},
+                                    {"value", "mentored two new hires #people"}}}}}}}}}}}};
     auto id = f.server.send_interactive(payload);
     auto ack = f.server.wait_for_ack(id, 5s);
     REQUIRE(ack);
     CHECK(f.brag_count("mentored two new hires%") == 1);
-    auto delivered = f.server.wait_for_call(
-        "chat.postMessage", 10s, [](const ApiCall& c) { return c.http_status == 200; });
+    auto delivered = f.server.wait_for_call("chat.postMessage", 10s,
+                                            [](const ApiCall& c) { return c.http_status == 200; });
     REQUIRE(delivered);
     auto all = f.server.calls("chat.postMessage");
     REQUIRE(all.size() >= 2);
@@ -339,8 +344,7 @@ TEST_CASE("a 429 on chat.postMessage is waited out and the DM is delivered", "[e
     f.check_logs_clean();
 }
 
-TEST_CASE("invalid_auth stops the bot with a clear log line and a non-zero exit",
-          "[e2e][slack]") {
+TEST_CASE("invalid_auth stops the bot with a clear log line and a non-zero exit", "[e2e][slack]") {
     Fixture f;
     f.server.set_connections_open_error("invalid_auth");
     f.start_bot();
@@ -437,7 +441,8 @@ TEST_CASE("an envelope delivered three times is stored once; deep nesting is ref
     deep += std::string(70000, ']');
     CHECK(f.server.send_raw(R"({"envelope_id":"E0DEEP","type":"events_api","payload":{)"
                             R"("event_id":"Ev0DEEP","event":{"type":"reaction_added",)"
-                            R"("user":"U0ALICE","x":)" + deep + "}}}"));
+                            R"("user":"U0ALICE","x":)" +
+                            deep + "}}}"));
     auto acked = [&](const std::string& id) {
         int n = 0;
         for (const auto& a : f.server.acks()) n += a.envelope_id == id ? 1 : 0;
@@ -483,31 +488,39 @@ TEST_CASE("Save as feedback: shortcut, modal, submission, stored with names and 
     Fixture f;
     f.start_connected();
     std::string ts = "1763460000.000100";
-    f.server.send_interactive(message_action(
-        f.server, {{"type", "message"}, {"user", "U0ALICE"}, {"ts", ts},
-                   {"text", "Huge thanks to <@U0CAROL> for the calm rollback!"}}));
+    f.server.send_interactive(
+        message_action(f.server, {{"type", "message"},
+                                  {"user", "U0ALICE"},
+                                  {"ts", ts},
+                                  {"text", "Huge thanks to <@U0CAROL> for the calm rollback!"}}));
     // The modal opens with the trigger id (within Slack's 3 seconds), preselecting Carol.
     auto open = f.server.wait_for_call("views.open", 3s);
     REQUIRE(open);
     CHECK(open->response.value("ok", false));
     json view = open->args["view"].is_string() ? json::parse(open->args["view"].get<std::string>())
-                                                : open->args["view"];
+                                               : open->args["view"];
     CHECK(view["callback_id"] == "feedback_save");
     CHECK(view.dump().find("U0CAROL") != std::string::npos);
 
-    json submission = {{"type", "view_submission"},
-                       {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
-                       {"view", {{"id", "V0TEST"},
-                                 {"callback_id", "feedback_save"},
-                                 {"private_metadata", view["private_metadata"]},
-                                 {"state", {{"values", {{"who", {{"value", {{"type", "multi_users_select"},
-                                                                            {"selected_users", {"U0CAROL"}}}}}}}}}}}}};
+    json submission = {
+        {"type", "view_submission"},
+        {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+        {"view",
+         {{"id", "V0TEST"},
+          {"callback_id", "feedback_save"},
+          {"private_metadata", view["private_metadata"]},
+          {"state",
+           {{"values",
+             {{"who",
+               {{"value",
+                 {{"type", "multi_users_select"}, {"selected_users", {"U0CAROL"}}}}}}}}}}}}};
     auto id = f.server.send_interactive(submission);
     auto ack = f.server.wait_for_ack(id, 5s);
     REQUIRE(ack);
     CHECK_FALSE(ack->payload.contains("response_action"));  // accepted: the modal closes
     CHECK(wait_until([&] { return feedback_count(f.db_path(), "U0CAROL") == 1; }, 5s));
-    CHECK(feedback_count(f.db_path(), "U0CAROL", "Huge thanks to @carol for the calm rollback!") == 1);
+    CHECK(feedback_count(f.db_path(), "U0CAROL", "Huge thanks to @carol for the calm rollback!") ==
+          1);
     {
         SQLite::Database d(f.db_path().string(), SQLite::OPEN_READONLY);
         SQLite::Statement st(d, "SELECT author_id, saved_by, permalink, message_ts FROM feedback");
@@ -530,9 +543,11 @@ TEST_CASE("the shortcut on a bot message is refused with an explanation, nothing
           "[e2e][slack][feedback]") {
     Fixture f;
     f.start_connected();
-    auto id = f.server.send_interactive(message_action(
-        f.server, {{"type", "message"}, {"subtype", "bot_message"}, {"bot_id", "B0DEPLOY"},
-                   {"ts", "1763460000.000200"}, {"text", "deploy finished"}}));
+    auto id = f.server.send_interactive(message_action(f.server, {{"type", "message"},
+                                                                  {"subtype", "bot_message"},
+                                                                  {"bot_id", "B0DEPLOY"},
+                                                                  {"ts", "1763460000.000200"},
+                                                                  {"text", "deploy finished"}}));
     REQUIRE(f.server.wait_for_ack(id, 5s));
     CHECK(f.server.wait_for_call("response_url", 5s, [](const ApiCall& c) {
         return c.args.dump().find("app or a bot") != std::string::npos;
@@ -548,10 +563,13 @@ TEST_CASE("the feedback reaction saves the message for the person who reacted, o
     const std::string ts = "1763460000.000300";
     f.server.set_handler("conversations.history", [&](const ApiCall& call) {
         CHECK(call.content_type.find("application/x-www-form-urlencoded") != std::string::npos);
-        return json{{"ok", true},
-                    {"messages", json::array({{{"type", "message"}, {"user", "U0BOB"}, {"ts", ts},
-                                               {"text", "Shout-out to <@U0ALICE> for mentoring!"}}})},
-                    {"has_more", false}};
+        return json{
+            {"ok", true},
+            {"messages", json::array({{{"type", "message"},
+                                       {"user", "U0BOB"},
+                                       {"ts", ts},
+                                       {"text", "Shout-out to <@U0ALICE> for mentoring!"}}})},
+            {"has_more", false}};
     });
     f.start_connected();
     json event = {{"type", "reaction_added"},
@@ -618,13 +636,13 @@ TEST_CASE("a 1:1 a few seconds ahead: the manager gets the prep DM once, also ac
     });
     REQUIRE(asked);
     CHECK(asked->args.dump().find("D0BOB") != std::string::npos);
-    json accept = {{"type", "block_actions"},
-                   {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
-                   {"container", {{"type", "message"}, {"channel_id", "D0BOB"}}},
-                   {"response_url", f.server.issue_response_url()},
-                   {"actions", json::array({{{"action_id", "org_request_accept"},
-                                             {"value", "1"},
-                                             {"type", "button"}}})}};
+    json accept = {
+        {"type", "block_actions"},
+        {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+        {"container", {{"type", "message"}, {"channel_id", "D0BOB"}}},
+        {"response_url", f.server.issue_response_url()},
+        {"actions",
+         json::array({{{"action_id", "org_request_accept"}, {"value", "1"}, {"type", "button"}}})}};
     REQUIRE(f.server.wait_for_ack(f.server.send_interactive(accept), 5s));
     c.command = "/1on1";
     c.text = "schedule <@U0BOB|bob> tuesday 10:00";
@@ -642,7 +660,8 @@ TEST_CASE("a 1:1 a few seconds ahead: the manager gets the prep DM once, also ac
     {
         SQLite::Database d(f.db_path().string(), SQLite::OPEN_READONLY);
         CHECK(d.execAndGet("SELECT count(*) FROM reminders WHERE key LIKE '1on1:%' AND state = "
-                           "'sent'").getInt() == 1);
+                           "'sent'")
+                  .getInt() == 1);
     }
 
     // The same moment again after a restart: nothing is sent twice.
@@ -692,9 +711,12 @@ TEST_CASE("/healthz and /metrics on the ops port follow what the bot does", "[e2
     // A dropped socket counts as a reconnect.
     REQUIRE(f.server.drop_connection());
     REQUIRE(f.server.wait_for_hello_count(2, 10s));
-    CHECK(wait_until([&] {
-        return metric(http_get(port, "/metrics").body, "careerbot_socket_reconnects_total") == 1;
-    }, 5s));
+    CHECK(wait_until(
+        [&] {
+            return metric(http_get(port, "/metrics").body, "careerbot_socket_reconnects_total") ==
+                   1;
+        },
+        5s));
 
     CHECK(http_get(port, "/nope").status == 404);
     CHECK(f.stop_bot() == 0);

@@ -8,8 +8,10 @@ using careerbot::testing::TestApp;
 
 TEST_CASE("a brag is logged and listed newest first", "[brag]") {
     TestApp t;
-    CHECK_THAT(t.say("alice", "/brag", "2026-11-02 wrote the RFC #design"), Catch::Contains("Logged brag *#1*"));
-    CHECK_THAT(t.say("alice", "/brag", "shipped it #infra impact: 2x faster"), Catch::Contains("#2"));
+    CHECK_THAT(t.say("alice", "/brag", "2026-11-02 wrote the RFC #design"),
+               Catch::Contains("Logged brag *#1*"));
+    CHECK_THAT(t.say("alice", "/brag", "shipped it #infra impact: 2x faster"),
+               Catch::Contains("#2"));
     auto out = t.say("alice", "/brag", "list");
     CHECK_THAT(out, Catch::Contains("2 brags"));
     CHECK(out.find("#2* · 2026-11-20") < out.find("#1* · 2026-11-02"));
@@ -48,7 +50,8 @@ TEST_CASE("brag list since a date filters older brags", "[brag]") {
     CHECK_THAT(t.say("alice", "/brag", "list since someday"), Catch::Contains("couldn't read"));
 }
 
-TEST_CASE("managers up the chain see a report's brags; peers and reports do not", "[brag][visibility]") {
+TEST_CASE("managers up the chain see a report's brags; peers and reports do not",
+          "[brag][visibility]") {
     TestApp t;
     t.person("eng", "mgr");
     t.person("mgr", "dir");
@@ -71,7 +74,8 @@ TEST_CASE("edit and delete only ever touch your own brags", "[brag]") {
     t.run("bob", "/brag", "bob's brag");
     CHECK_THAT(t.say("bob", "/brag", "edit 2 hijacked"), Catch::Contains("You have no brag #2"));
     CHECK_THAT(t.say("bob", "/brag", "delete 2"), Catch::Contains("You have no brag #2"));
-    CHECK_THAT(t.say("bob", "/brag", "edit 1 bob's better brag #win"), Catch::Contains("Updated brag"));
+    CHECK_THAT(t.say("bob", "/brag", "edit 1 bob's better brag #win"),
+               Catch::Contains("Updated brag"));
     CHECK(storage::BragRepo(t.db).find("alice", 1)->text == "alice's brag");
     CHECK(storage::BragRepo(t.db).find("bob", 1)->text == "bob's better brag #win");
     CHECK_THAT(t.say("bob", "/brag", "delete"), Catch::Contains("Which brag?"));
@@ -120,7 +124,8 @@ TEST_CASE("bad input is answered clearly and nothing is stored", "[brag]") {
 
 TEST_CASE("echoed text can never ping or forge a link", "[brag][security]") {
     TestApp t;
-    auto r = t.run("alice", "/brag", "&lt;!channel&gt; <!here> <!subteam^S1|@team> <http://evil.example|bank>");
+    auto r = t.run("alice", "/brag",
+                   "&lt;!channel&gt; <!here> <!subteam^S1|@team> <http://evil.example|bank>");
     auto json = r.message->blocks.dump();
     CHECK(json.find("<!channel>") == std::string::npos);
     CHECK(json.find("<!here>") == std::string::npos);
@@ -145,8 +150,11 @@ TEST_CASE("export makes a brag document grouped by quarter and tag", "[brag]") {
     CHECK_THAT(md, Catch::Contains("*Impact:* saved 2 sprints"));
 
     auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
-    CHECK_THAT(csv, Catch::StartsWith("number,date,quarter,text,impact,link,tags,growth,source\r\n"));
-    CHECK_THAT(csv, Catch::Contains("2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,,test"));
+    CHECK_THAT(csv,
+               Catch::StartsWith("number,date,quarter,text,impact,link,tags,growth,source\r\n"));
+    CHECK_THAT(csv,
+               Catch::Contains(
+                   "2,2026-11-02,2026Q4,wrote the RFC #design,saved 2 sprints,,#design,,test"));
     CHECK_THAT(t.say("alice", "/brag", "export pdf"), Catch::Contains("`md`, `csv` or `json`"));
     auto q3 = t.run("alice", "/brag", "export json 2026Q3").files.at(0);
     CHECK(q3.filename == "brags-alice-2026Q3.json");
@@ -205,7 +213,8 @@ TEST_CASE("unknown commands and subcommands get help, not a crash", "[app]") {
 TEST_CASE("a handler that throws is answered with an apology and rolled back", "[app]") {
     TestApp t;
     t.app.command({"/boom", "explodes", ""}, [&](const Request& r) -> Reply {
-        storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20", {}}, "test", t.clock.now());
+        storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20", {}}, "test",
+                                    t.clock.now());
         throw std::runtime_error("kaboom");
     });
     CHECK_THAT(t.say("alice", "/boom", ""), Catch::Contains("Something went wrong"));

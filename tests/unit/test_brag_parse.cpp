@@ -46,8 +46,8 @@ TEST_CASE("a brag dated in the future is refused", "[brag]") {
 
 TEST_CASE("Slack text is stored as plain text with names resolved", "[brag]") {
     auto names = [](const std::string& id) { return id == "U1" ? std::string("bob") : id; };
-    CHECK(commands::to_plain("paired with <@U1|bob> &amp; <!here> on <https://a.b/c|the fix>", names) ==
-          "paired with @bob & @here on the fix (https://a.b/c)");
+    CHECK(commands::to_plain("paired with <@U1|bob> &amp; <!here> on <https://a.b/c|the fix>",
+                             names) == "paired with @bob & @here on the fix (https://a.b/c)");
 }
 
 TEST_CASE("echoed brag lines escape what the user typed", "[brag]") {

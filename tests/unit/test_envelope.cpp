@@ -29,9 +29,14 @@ TEST_CASE("a slash command envelope becomes a Request", "[envelope]") {
               {"envelope_id", "E1"},
               {"accepts_response_payload", true},
               {"payload",
-               {{"user_id", "U1"}, {"user_name", "alice"}, {"team_id", "T1"},
-                {"channel_id", "C1"}, {"channel_name", "general"}, {"command", "/brag"},
-                {"text", "shipped <@U2>"}, {"trigger_id", "tr"},
+               {{"user_id", "U1"},
+                {"user_name", "alice"},
+                {"team_id", "T1"},
+                {"channel_id", "C1"},
+                {"channel_name", "general"},
+                {"command", "/brag"},
+                {"text", "shipped <@U2>"},
+                {"trigger_id", "tr"},
                 {"response_url", "https://hooks.slack.com/x"}}}};
     auto env = parse(j);
     REQUIRE(env.kind == EnvelopeKind::slash_command);
@@ -53,11 +58,12 @@ TEST_CASE("slash commands read without a DOM follow the DOM's rules", "[envelope
     auto slash = [](const std::string& text) { return parse_envelope(text, kNow); };
 
     SECTION("key order, escapes and unknown or nested fields") {
-        auto env = slash(R"({"type":"slash_commands","accepts_response_payload":true,)"
-                         R"("payload":{"extra":{"user_id":"UX","text":"no"},"list":[{"command":"/x"}],)"
-                         R"("text":"caf\u00e9 \"quoted\" <@U2>","command":"/brag","user_id":"U1",)"
-                         R"("is_enterprise_install":"false","channel_id":"C1"},)"
-                         R"("envelope_id":"E1","retry_attempt":0})");
+        auto env =
+            slash(R"({"type":"slash_commands","accepts_response_payload":true,)"
+                  R"("payload":{"extra":{"user_id":"UX","text":"no"},"list":[{"command":"/x"}],)"
+                  R"("text":"caf\u00e9 \"quoted\" <@U2>","command":"/brag","user_id":"U1",)"
+                  R"("is_enterprise_install":"false","channel_id":"C1"},)"
+                  R"("envelope_id":"E1","retry_attempt":0})");
         REQUIRE(env.kind == EnvelopeKind::slash_command);
         REQUIRE(env.request);
         CHECK(env.envelope_id == "E1");
@@ -69,8 +75,9 @@ TEST_CASE("slash commands read without a DOM follow the DOM's rules", "[envelope
         CHECK(env.request->team_id.empty());
     }
     SECTION("the last of repeated keys wins") {
-        auto env = slash(R"({"envelope_id":"E1","type":"slash_commands","payload":)"
-                         R"({"user_id":"U1","command":"/a","command":"/brag","text":"x","text":3}})");
+        auto env =
+            slash(R"({"envelope_id":"E1","type":"slash_commands","payload":)"
+                  R"({"user_id":"U1","command":"/a","command":"/brag","text":"x","text":3}})");
         REQUIRE(env.request);
         CHECK(env.request->command == "/brag");
         CHECK(env.request->text.empty());  // a number is not text
@@ -88,17 +95,19 @@ TEST_CASE("slash commands read without a DOM follow the DOM's rules", "[envelope
         CHECK(id_replaced.reason == "slash_commands envelope without envelope_id");
     }
     SECTION("fields of the wrong type count as missing") {
-        auto env = slash(R"({"envelope_id":"E1","type":"slash_commands","accepts_response_payload":1,)"
-                         R"("retry_attempt":"2","payload":{"user_id":"U1","command":"/brag",)"
-                         R"("text":{"t":"x"},"channel_id":["C1"],"trigger_id":null}})");
+        auto env =
+            slash(R"({"envelope_id":"E1","type":"slash_commands","accepts_response_payload":1,)"
+                  R"("retry_attempt":"2","payload":{"user_id":"U1","command":"/brag",)"
+                  R"("text":{"t":"x"},"channel_id":["C1"],"trigger_id":null}})");
         REQUIRE(env.request);
         CHECK_FALSE(env.accepts_response_payload);
         CHECK(env.retry_attempt == 0);
         CHECK(env.request->text.empty());
         CHECK(env.request->channel_id.empty());
         CHECK(env.request->trigger_id.empty());
-        auto retried = slash(R"({"envelope_id":"E1","type":"slash_commands","retry_attempt":2,)"
-                             R"("retry_reason":"timeout","payload":{"user_id":"U1","command":"/b"}})");
+        auto retried =
+            slash(R"({"envelope_id":"E1","type":"slash_commands","retry_attempt":2,)"
+                  R"("retry_reason":"timeout","payload":{"user_id":"U1","command":"/b"}})");
         CHECK(retried.retry_attempt == 2);
         CHECK(retried.retry_reason == "timeout");
     }
@@ -109,7 +118,8 @@ TEST_CASE("slash commands read without a DOM follow the DOM's rules", "[envelope
         CHECK(slash(R"(["slash_commands"])").reason == "not a JSON object");
         auto nested_type = slash(R"({"payload":{"type":"slash_commands"},"envelope_id":"E1"})");
         CHECK(nested_type.kind == EnvelopeKind::unknown);
-        auto no_user = slash(R"({"type":"slash_commands","envelope_id":"E1","payload":{"command":"/b"}})");
+        auto no_user =
+            slash(R"({"type":"slash_commands","envelope_id":"E1","payload":{"command":"/b"}})");
         CHECK(no_user.kind == EnvelopeKind::malformed);
         CHECK(no_user.reason == "slash command without command or user_id");
         CHECK(no_user.envelope_id == "E1");  // still acked
@@ -138,11 +148,11 @@ TEST_CASE("an events_api envelope becomes an Event with its retry counter", "[en
 }
 
 TEST_CASE("an event whose user is an object takes the user's id", "[envelope]") {
-    json j = {{"type", "events_api"},
-              {"envelope_id", "E3"},
-              {"payload",
-               {{"event_id", "Ev1"},
-                {"event", {{"type", "user_change"}, {"user", {{"id", "U7"}}}}}}}};
+    json j = {
+        {"type", "events_api"},
+        {"envelope_id", "E3"},
+        {"payload",
+         {{"event_id", "Ev1"}, {"event", {{"type", "user_change"}, {"user", {{"id", "U7"}}}}}}}};
     auto env = parse(j);
     REQUIRE(env.event);
     CHECK(env.event->user_id == "U7");
@@ -168,13 +178,13 @@ TEST_CASE("interactive payloads become Interactions keyed by what they are", "[e
         CHECK(env.interaction->response_url == "https://r");
     }
     SECTION("a select menu's choice") {
-        json j = {{"type", "interactive"},
-                  {"envelope_id", "E5"},
-                  {"payload",
-                   {{"type", "block_actions"},
-                    {"user", {{"id", "U1"}}},
-                    {"actions",
-                     {{{"action_id", "pick"}, {"selected_option", {{"value", "q3"}}}}}}}}};
+        json j = {
+            {"type", "interactive"},
+            {"envelope_id", "E5"},
+            {"payload",
+             {{"type", "block_actions"},
+              {"user", {{"id", "U1"}}},
+              {"actions", {{{"action_id", "pick"}, {"selected_option", {{"value", "q3"}}}}}}}}};
         CHECK(parse(j).interaction->value == "q3");
     }
     SECTION("a message shortcut by callback_id") {
@@ -223,8 +233,8 @@ TEST_CASE("bad input is classified, never thrown", "[envelope]") {
                              {"payload", {{"user_id", "U1"}, {"text", 3}}}});
     CHECK(no_command.kind == EnvelopeKind::malformed);
 
-    auto no_id = parse({{"type", "slash_commands"},
-                        {"payload", {{"user_id", "U1"}, {"command", "/brag"}}}});
+    auto no_id =
+        parse({{"type", "slash_commands"}, {"payload", {{"user_id", "U1"}, {"command", "/brag"}}}});
     CHECK(no_id.kind == EnvelopeKind::malformed);
 
     auto no_actions = parse({{"type", "interactive"},

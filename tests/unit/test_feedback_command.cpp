@@ -13,7 +13,7 @@ using nlohmann::json;
 namespace {
 /// Stands in for Slack's users.info, conversations.history and chat.getPermalink.
 class FakeLookup : public Lookup {
-public:
+  public:
     std::map<std::string, SlackUser> users;
     std::map<std::string, SlackMessage> messages;  // key: channel/ts
     int permalink_calls = 0;
@@ -57,8 +57,12 @@ struct SlackApp : TestApp {
         in.key = "feedback_save";
         in.user_id = "U2";
         in.value = metadata;
-        in.payload = {{"view", {{"state", {{"values", {{"who", {{"value", {{"type", "multi_users_select"},
-                                                                         {"selected_users", who}}}}}}}}}}}};
+        in.payload = {
+            {"view",
+             {{"state",
+               {{"values",
+                 {{"who",
+                   {{"value", {{"type", "multi_users_select"}, {"selected_users", who}}}}}}}}}}}};
         return in;
     }
 };
@@ -74,17 +78,20 @@ TEST_CASE("/feedback records feedback and DMs the person", "[feedback]") {
     REQUIRE(items.size() == 1);
     CHECK(items[0].text == "great incident write-up, thanks @carol too");
     CHECK(items[0].author_id == "alice");
-    CHECK_THAT(t.say("alice", "/feedback", "<@alice> I am great"), Catch::Contains("for someone else"));
+    CHECK_THAT(t.say("alice", "/feedback", "<@alice> I am great"),
+               Catch::Contains("for someone else"));
     CHECK_THAT(t.say("alice", "/feedback", "bob is great"), Catch::Contains("Start with whom"));
     CHECK_THAT(t.say("alice", "/feedback", "<@bob>"), Catch::Contains("empty"));
 }
 
-TEST_CASE("feedback is visible to its subject, their chain and its author only", "[feedback][visibility]") {
+TEST_CASE("feedback is visible to its subject, their chain and its author only",
+          "[feedback][visibility]") {
     TestApp t;
     t.person("bob", "mgr");
     t.run("alice", "/feedback", "<@bob> from alice");
     t.run("carol", "/feedback", "<@bob> from carol");
-    CHECK_THAT(t.say("bob", "/feedback", "list"), Catch::Contains("from alice") && Catch::Contains("from carol"));
+    CHECK_THAT(t.say("bob", "/feedback", "list"),
+               Catch::Contains("from alice") && Catch::Contains("from carol"));
     CHECK_THAT(t.say("mgr", "/feedback", "list <@bob>"), Catch::Contains("from carol"));
     auto alice = t.say("alice", "/feedback", "list <@bob>");
     CHECK_THAT(alice, Catch::Contains("Feedback you gave @bob"));
@@ -96,10 +103,14 @@ TEST_CASE("feedback is visible to its subject, their chain and its author only",
     CHECK_THAT(t.say("alice", "/feedback", "given"), Catch::Contains("to @bob"));
 }
 
-TEST_CASE("save-as-feedback shortcut opens a modal and saves for the chosen people", "[feedback][slack]") {
+TEST_CASE("save-as-feedback shortcut opens a modal and saves for the chosen people",
+          "[feedback][slack]") {
     SlackApp t;
-    auto r = t.app.handle(t.shortcut({{"type", "message"}, {"user", "U1"}, {"ts", "1763460000.000100"},
-                                      {"text", "Huge thanks to <@U3> for the &lt;fast&gt; rollback!"}}));
+    auto r =
+        t.app.handle(t.shortcut({{"type", "message"},
+                                 {"user", "U1"},
+                                 {"ts", "1763460000.000100"},
+                                 {"text", "Huge thanks to <@U3> for the &lt;fast&gt; rollback!"}}));
     REQUIRE(r.open_modal);
     const auto& view = *r.open_modal;
     CHECK(view["callback_id"] == "feedback_save");
@@ -122,7 +133,8 @@ TEST_CASE("save-as-feedback shortcut opens a modal and saves for the chosen peop
     CHECK(t.app.handle(t.submission(metadata, {"U3"})).response_action);
 }
 
-TEST_CASE("saving the same message twice for the same person keeps one record", "[feedback][slack]") {
+TEST_CASE("saving the same message twice for the same person keeps one record",
+          "[feedback][slack]") {
     SlackApp t;
     json msg = {{"user", "U1"}, {"ts", "1763460000.000200"}, {"text", "nice work <@U3>"}};
     for (int i = 0; i < 2; ++i) {
@@ -134,32 +146,41 @@ TEST_CASE("saving the same message twice for the same person keeps one record", 
 
 TEST_CASE("a message with no mentions defaults to the person saving it", "[feedback][slack]") {
     SlackApp t;
-    auto r = t.app.handle(t.shortcut({{"user", "U1"}, {"ts", "1.2"}, {"text", "you nailed the demo"}}));
+    auto r =
+        t.app.handle(t.shortcut({{"user", "U1"}, {"ts", "1.2"}, {"text", "you nailed the demo"}}));
     CHECK((*r.open_modal)["blocks"][1]["element"]["initial_users"] == json::array({"U2"}));
 }
 
 TEST_CASE("the shortcut refuses bot messages and attachment-only messages", "[feedback][slack]") {
     SlackApp t;
-    auto bot = t.app.handle(t.shortcut({{"bot_id", "B1"}, {"subtype", "bot_message"}, {"ts", "1.1"}, {"text", "deployed"}}));
+    auto bot = t.app.handle(t.shortcut(
+        {{"bot_id", "B1"}, {"subtype", "bot_message"}, {"ts", "1.1"}, {"text", "deployed"}}));
     CHECK_FALSE(bot.open_modal);
     CHECK_THAT(t.text(bot), Catch::Contains("app or a bot"));
-    auto files = t.app.handle(t.shortcut({{"user", "U1"}, {"ts", "1.3"}, {"text", ""}, {"files", json::array({{{"id", "F1"}}})}}));
+    auto files = t.app.handle(t.shortcut(
+        {{"user", "U1"}, {"ts", "1.3"}, {"text", ""}, {"files", json::array({{{"id", "F1"}}})}}));
     CHECK_FALSE(files.open_modal);
     CHECK_THAT(t.text(files), Catch::Contains("no text of its own"));
     CHECK(t.count("SELECT count(*) FROM pending_feedback") == 0);
 }
 
-TEST_CASE("the feedback reaction saves the message for the person who reacted", "[feedback][slack]") {
+TEST_CASE("the feedback reaction saves the message for the person who reacted",
+          "[feedback][slack]") {
     SlackApp t;
-    t.fake.messages["C9/1763460000.000300"] = {"Shout-out to <@U2> for mentoring!", "U1", "", "", "1763460000.000300", false};
+    t.fake.messages["C9/1763460000.000300"] = {
+        "Shout-out to <@U2> for mentoring!", "U1", "", "", "1763460000.000300", false};
     Event e;
     e.type = "reaction_added";
     e.user_id = "U2";
-    e.body = {{"type", "reaction_added"}, {"user", "U2"}, {"reaction", t.config.slack.feedback_reaction},
-              {"item_user", "U1"}, {"item", {{"type", "message"}, {"channel", "C9"}, {"ts", "1763460000.000300"}}}};
+    e.body = {{"type", "reaction_added"},
+              {"user", "U2"},
+              {"reaction", t.config.slack.feedback_reaction},
+              {"item_user", "U1"},
+              {"item", {{"type", "message"}, {"channel", "C9"}, {"ts", "1763460000.000300"}}}};
     auto r = t.app.handle(e);
     REQUIRE(r.dms.size() == 1);
-    CHECK_THAT(t.text(Reply::ephemeral(r.dms[0].message)), Catch::Contains("Saved @alice's message"));
+    CHECK_THAT(t.text(Reply::ephemeral(r.dms[0].message)),
+               Catch::Contains("Saved @alice's message"));
     auto items = storage::FeedbackRepo(t.db).received("U2");
     REQUIRE(items.size() == 1);
     CHECK(items[0].text == "Shout-out to @bob for mentoring!");
@@ -175,7 +196,8 @@ TEST_CASE("the feedback reaction saves the message for the person who reacted", 
     t.fake.messages["C9/5.5"] = {"build passed", "", "B1", "bot_message", "5.5", false};
     e.body["reaction"] = t.config.slack.feedback_reaction;
     e.body["item"]["ts"] = "5.5";
-    CHECK_THAT(t.text(Reply::ephemeral(t.app.handle(e).dms.at(0).message)), Catch::Contains("app or a bot"));
+    CHECK_THAT(t.text(Reply::ephemeral(t.app.handle(e).dms.at(0).message)),
+               Catch::Contains("app or a bot"));
     CHECK(storage::FeedbackRepo(t.db).received("U2").size() == 1);
 }
 
@@ -195,7 +217,9 @@ TEST_CASE("brags tagged #70, #20 or #10 show the 70-20-10 mix", "[brag][growth]"
     t.run("alice", "/brag", "finished the k8s course #training");
     t.run("alice", "/brag", "fixed a bug");
     auto out = t.say("alice", "/brag", "list");
-    CHECK_THAT(out, Catch::Contains("on the job 1 (34%) · from others 1 (33%) · training 1 (33%) · 1 untagged"));
+    CHECK_THAT(out,
+               Catch::Contains(
+                   "on the job 1 (34%) · from others 1 (33%) · training 1 (33%) · 1 untagged"));
     auto csv = t.run("alice", "/brag", "export csv").files.at(0).content;
     CHECK_THAT(csv, Catch::Contains(",#training,training,test"));
 }

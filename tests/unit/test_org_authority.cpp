@@ -43,7 +43,8 @@ std::string dm_text(TestApp& t, const Reply& r, const std::string& to) {
     std::string out;
     for (const auto& dm : r.dms) {
         if (dm.user_id == to)
-            out += blocks::render_text(dm.message, [&](const std::string& id) { return people.display_name(id); });
+            out += blocks::render_text(
+                dm.message, [&](const std::string& id) { return people.display_name(id); });
     }
     return out;
 }
@@ -80,7 +81,8 @@ TEST_CASE("nobody places their own chain or an admin beneath themselves", "[team
     CHECK_THAT(t.say("adm2", "/team", "add <@adm>"), Catch::Contains("careerbot admin"));
     CHECK_FALSE(manager_of(t, "adm"));
     // Another admin may still place an admin under someone else.
-    CHECK_THAT(t.say("adm2", "/team", "add <@adm> to <@mgr2>"), Catch::Contains("now reports to @mgr2"));
+    CHECK_THAT(t.say("adm2", "/team", "add <@adm> to <@mgr2>"),
+               Catch::Contains("now reports to @mgr2"));
 }
 
 TEST_CASE("a manager's request takes effect only when the person accepts", "[team][authority]") {
@@ -104,7 +106,8 @@ TEST_CASE("a manager's request takes effect only when the person accepts", "[tea
     CHECK_THAT(t.say("newbie", "/team", "requests"), Catch::Contains("Waiting for your answer"));
 
     auto accepted = t.run("newbie", "/team", "accept");
-    CHECK_THAT(t.text(accepted), Catch::Contains("@newbie now reports to @mgr (request 1, accepted by @newbie)"));
+    CHECK_THAT(t.text(accepted),
+               Catch::Contains("@newbie now reports to @mgr (request 1, accepted by @newbie)"));
     CHECK(manager_of(t, "newbie") == std::optional<std::string>("mgr"));
     CHECK(reads(t, "mgr", "newbie"));
     CHECK(reads(t, "dir", "newbie"));
@@ -115,11 +118,13 @@ TEST_CASE("a manager's request takes effect only when the person accepts", "[tea
     REQUIRE(log.size() == 2);
     CHECK(log[0].action == "org_request_accepted");
     CHECK(log[0].actor == "mgr");
-    CHECK_THAT(log[0].detail, Catch::Contains("none -> mgr") && Catch::Contains("accepted by newbie"));
+    CHECK_THAT(log[0].detail,
+               Catch::Contains("none -> mgr") && Catch::Contains("accepted by newbie"));
     CHECK(log[1].action == "org_request");
 }
 
-TEST_CASE("the Accept and Decline buttons answer a request like the typed commands", "[team][authority]") {
+TEST_CASE("the Accept and Decline buttons answer a request like the typed commands",
+          "[team][authority]") {
     TestApp t;
     small_org(t);
     t.person("newbie");
@@ -146,13 +151,15 @@ TEST_CASE("the Accept and Decline buttons answer a request like the typed comman
     CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("request's number"));
 }
 
-TEST_CASE("moving someone with reports of their own takes an admin's approval", "[team][authority]") {
+TEST_CASE("moving someone with reports of their own takes an admin's approval",
+          "[team][authority]") {
     TestApp t;
     small_org(t);
     // dir moves mgr (who has eng) under mgr2: mgr2 would read mgr's and eng's records.
     auto r = t.run("dir", "/team", "add <@mgr> to <@mgr2>");
     CHECK_THAT(t.text(r), Catch::Contains("I asked"));
-    CHECK_THAT(dm_text(t, r, "adm"), Catch::Contains("[Approve]") && Catch::Contains("everyone who reports to them"));
+    CHECK_THAT(dm_text(t, r, "adm"),
+               Catch::Contains("[Approve]") && Catch::Contains("everyone who reports to them"));
     CHECK(dm_text(t, r, "mgr").empty());
     CHECK_THAT(t.say("mgr", "/team", "accept 1"), Catch::Contains("No such request"));
     CHECK(manager_of(t, "mgr") == std::optional<std::string>("dir"));
@@ -174,13 +181,15 @@ TEST_CASE("a move that gives nobody new visibility applies at once", "[team][aut
     CHECK(manager_of(t, "eng") == std::optional<std::string>("dir"));
 }
 
-TEST_CASE("a request made stale by a later change of the chart cannot be accepted", "[team][authority]") {
+TEST_CASE("a request made stale by a later change of the chart cannot be accepted",
+          "[team][authority]") {
     TestApp t;
     small_org(t);
     t.person("newbie");
     t.run("mgr", "/team", "add <@newbie>");
     t.run("adm", "/team", "add <@newbie> to <@mgr2>");
-    CHECK_THAT(t.say("newbie", "/team", "accept 1"), Catch::Contains("no longer fits the org chart"));
+    CHECK_THAT(t.say("newbie", "/team", "accept 1"),
+               Catch::Contains("no longer fits the org chart"));
     CHECK(manager_of(t, "newbie") == std::optional<std::string>("mgr2"));
     // A newer request about the same person replaces an older one.
     t.person("n2");
@@ -190,7 +199,8 @@ TEST_CASE("a request made stale by a later change of the chart cannot be accepte
     CHECK_THAT(t.say("n2", "/team", "accept 3"), Catch::Contains("now reports to @mgr2"));
 }
 
-TEST_CASE("every change of a reporting line or role is in the audit log", "[team][authority][audit]") {
+TEST_CASE("every change of a reporting line or role is in the audit log",
+          "[team][authority][audit]") {
     TestApp t;
     small_org(t);
     auto imported = audit_of(t, "eng");
@@ -214,7 +224,8 @@ TEST_CASE("every change of a reporting line or role is in the audit log", "[team
     CHECK(role[0].detail == "role: none -> director");
 }
 
-TEST_CASE("a reorg ends 1:1s with the old manager and prompts the new one", "[team][authority][reorg]") {
+TEST_CASE("a reorg ends 1:1s with the old manager and prompts the new one",
+          "[team][authority][reorg]") {
     TestApp t;
     small_org(t);
     t.run("mgr", "/1on1", "schedule <@eng> tuesday 10:00");
@@ -222,8 +233,10 @@ TEST_CASE("a reorg ends 1:1s with the old manager and prompts the new one", "[te
     REQUIRE(schedules.active("mgr", "eng"));
     auto r = t.run("adm", "/team", "add <@eng> to <@mgr2>");
     CHECK_FALSE(schedules.active("mgr", "eng"));
-    CHECK_THAT(dm_text(t, r, "mgr"), Catch::Contains("Your 1:1s with @eng have ended: @eng now reports to @mgr2"));
-    CHECK_THAT(dm_text(t, r, "eng"), Catch::Contains("Your 1:1s with @mgr have ended: you now report to @mgr2"));
+    CHECK_THAT(dm_text(t, r, "mgr"),
+               Catch::Contains("Your 1:1s with @eng have ended: @eng now reports to @mgr2"));
+    CHECK_THAT(dm_text(t, r, "eng"),
+               Catch::Contains("Your 1:1s with @mgr have ended: you now report to @mgr2"));
     CHECK_THAT(dm_text(t, r, "mgr2"), Catch::Contains("/1on1 schedule @eng"));
 
     // The same through the operator's import: the cadence with mgr2 ends, dir is prompted.
@@ -240,8 +253,10 @@ TEST_CASE("a reorg ends 1:1s with the old manager and prompts the new one", "[te
 TEST_CASE("/team list says who reports to nobody", "[team]") {
     TestApp t;
     small_org(t);
-    CHECK_THAT(t.say("eng", "/team", "list <@dir>"), Catch::Contains("@dir reports to nobody in careerbot."));
-    CHECK_THAT(t.say("dir", "/team", "list"), Catch::Contains("You report to nobody in careerbot."));
+    CHECK_THAT(t.say("eng", "/team", "list <@dir>"),
+               Catch::Contains("@dir reports to nobody in careerbot."));
+    CHECK_THAT(t.say("dir", "/team", "list"),
+               Catch::Contains("You report to nobody in careerbot."));
     CHECK_THAT(t.say("dir", "/team", "list <@nosuch>"), Catch::Contains("I don't know @nosuch"));
     CHECK(t.count("SELECT count(*) FROM people WHERE id = 'nosuch'") == 0);
 }
@@ -249,7 +264,8 @@ TEST_CASE("/team list says who reports to nobody", "[team]") {
 // The invariant of "Who may change the org chart": whatever random users do, a person's
 // records become visible to someone only with an admin's act (the /team commands of an admin,
 // the operator's import) or the person's own acceptance.
-TEST_CASE("random org operations never give anyone visibility without consent", "[team][authority][property]") {
+TEST_CASE("random org operations never give anyone visibility without consent",
+          "[team][authority][property]") {
     const std::vector<std::string> users{"adm", "dir", "m1", "m2", "e1", "e2", "e3", "x"};
     for (unsigned seed = 1; seed <= 12; ++seed) {
         TestApp t;
@@ -276,55 +292,61 @@ TEST_CASE("random org operations never give anyone visibility without consent", 
             std::string what;
             bool admin_act = actor == "adm";
             switch (op) {
-            case 0:
-            case 1:
-                what = "/team add <@" + subject + "> to <@" + manager + ">";
-                t.run(actor, "/team", "add <@" + subject + "> to <@" + manager + ">");
-                break;
-            case 2:
-                what = "/team remove <@" + subject + ">";
-                t.run(actor, "/team", "remove <@" + subject + ">");
-                break;
-            case 3:
-                what = "/team role <@" + subject + "> director";
-                t.run(actor, "/team", "role <@" + subject + "> director");
-                break;
-            case 4:
-            case 5: {
-                // Mostly answer a request that is open, as its subject would; sometimes as
-                // anyone else, or a request that is not open.
-                std::string n = std::to_string(1 + rng() % 12);
-                int open = t.count("SELECT count(*) FROM org_requests WHERE status = 'pending'");
-                if (open > 0 && rng() % 4 != 0) {
-                    auto row = t.db.sql().execAndGet(
-                        "SELECT id || ' ' || subject_id || ' ' || requester_id FROM org_requests "
-                        "WHERE status = 'pending' ORDER BY id DESC LIMIT 1 OFFSET " +
-                        std::to_string(rng() % static_cast<unsigned>(open))).getString();
-                    auto words = text::words(row);
-                    n = words[0];
-                    if (rng() % 3 != 0) actor = words[1];
-                    admin_act = actor == "adm";
+                case 0:
+                case 1:
+                    what = "/team add <@" + subject + "> to <@" + manager + ">";
+                    t.run(actor, "/team", "add <@" + subject + "> to <@" + manager + ">");
+                    break;
+                case 2:
+                    what = "/team remove <@" + subject + ">";
+                    t.run(actor, "/team", "remove <@" + subject + ">");
+                    break;
+                case 3:
+                    what = "/team role <@" + subject + "> director";
+                    t.run(actor, "/team", "role <@" + subject + "> director");
+                    break;
+                case 4:
+                case 5: {
+                    // Mostly answer a request that is open, as its subject would; sometimes as
+                    // anyone else, or a request that is not open.
+                    std::string n = std::to_string(1 + rng() % 12);
+                    int open =
+                        t.count("SELECT count(*) FROM org_requests WHERE status = 'pending'");
+                    if (open > 0 && rng() % 4 != 0) {
+                        auto row =
+                            t.db.sql()
+                                .execAndGet(
+                                    "SELECT id || ' ' || subject_id || ' ' || requester_id FROM "
+                                    "org_requests "
+                                    "WHERE status = 'pending' ORDER BY id DESC LIMIT 1 OFFSET " +
+                                    std::to_string(rng() % static_cast<unsigned>(open)))
+                                .getString();
+                        auto words = text::words(row);
+                        n = words[0];
+                        if (rng() % 3 != 0) actor = words[1];
+                        admin_act = actor == "adm";
+                    }
+                    what = "/team accept " + n;
+                    t.run(actor, "/team", (op == 4 ? "accept " : "approve ") + n);
+                    // The actor consents for themselves; an admin's approval stands for everyone.
+                    if (!admin_act)
+                        for (const auto& m : people.manager_chain(actor))
+                            consented[actor].insert(m);
+                    break;
                 }
-                what = "/team accept " + n;
-                t.run(actor, "/team", (op == 4 ? "accept " : "approve ") + n);
-                // The actor consents for themselves; an admin's approval stands for everyone.
-                if (!admin_act)
-                    for (const auto& m : people.manager_chain(actor)) consented[actor].insert(m);
-                break;
-            }
-            case 6:
-                what = "/team decline";
-                t.run(actor, "/team", "decline " + std::to_string(1 + rng() % 12));
-                break;
-            case 7:
-                what = "import " + subject + " under " + manager;
-                admin_act = true;
-                try {
-                    import_org_csv(t.app.services(), "user_id,name,manager_id\n" + subject + "," +
-                                                         subject + "," + manager + "\n");
-                } catch (const UserError&) {
-                }
-                break;
+                case 6:
+                    what = "/team decline";
+                    t.run(actor, "/team", "decline " + std::to_string(1 + rng() % 12));
+                    break;
+                case 7:
+                    what = "import " + subject + " under " + manager;
+                    admin_act = true;
+                    try {
+                        import_org_csv(t.app.services(), "user_id,name,manager_id\n" + subject +
+                                                             "," + subject + "," + manager + "\n");
+                    } catch (const UserError&) {
+                    }
+                    break;
             }
             if (admin_act) consent_all();
             for (const auto& viewer : users) {

@@ -121,10 +121,9 @@ TEST_CASE("quarter summary counts each person's quarter exactly", "[summary]") {
                Catch::Contains(":calendar: last check-in 2026-10-15 (next due 2026-11-26) · 1 "
                                "this quarter · cadence held"));
     // eng3 checked in last quarter only, and the next one is long overdue.
-    CHECK_THAT(text,
-               Catch::Contains(":calendar: last check-in 2026-08-01 (next due 2026-09-12) · "
-                               ":warning: *check-in overdue by 69 days* · 0 this quarter · "
-                               "cadence *not held*"));
+    CHECK_THAT(text, Catch::Contains(":calendar: last check-in 2026-08-01 (next due 2026-09-12) · "
+                                     ":warning: *check-in overdue by 69 days* · 0 this quarter · "
+                                     "cadence *not held*"));
     CHECK_THAT(text, Catch::Contains("• with an IDO (and a mentor): 1 of 5"));
     CHECK_THAT(text, Catch::Contains("• held a check-in this quarter: 1 of 5"));
     CHECK_THAT(text, Catch::Contains("• brags: 4 · feedback received: 1"));

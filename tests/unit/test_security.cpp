@@ -92,9 +92,9 @@ const std::vector<std::string> kSqlPayloads = {
 /// Row counts of every table careerbot keeps career data in.
 std::map<std::string, int> table_counts(TestApp& t) {
     std::map<std::string, int> out;
-    for (const char* table : {"people", "brags", "brag_tags", "tasks", "feedback", "idos",
-                              "ido_progress", "checkins", "certs", "petitions", "away_periods",
-                              "audit_log"}) {
+    for (const char* table :
+         {"people", "brags", "brag_tags", "tasks", "feedback", "idos", "ido_progress", "checkins",
+          "certs", "petitions", "away_periods", "audit_log"}) {
         out[table] = t.count(std::string("SELECT count(*) FROM ") + table);
     }
     return out;
@@ -122,9 +122,9 @@ TEST_CASE("quote-laden texts are stored verbatim by every command that stores te
         INFO(p);
         ++n;
         // /brag: text, a tag, a link with a quote in it, and the impact.
-        auto said = t.say("eng", "/brag",
-                          p + " #x_y-z https://x.example/?q='" + std::to_string(n) +
-                              "%20OR%201=1 impact: " + p);
+        auto said = t.say(
+            "eng", "/brag",
+            p + " #x_y-z https://x.example/?q='" + std::to_string(n) + "%20OR%201=1 impact: " + p);
         REQUIRE_THAT(said, Catch::Contains("Logged brag"));
         auto b = brags.find("eng", n);
         REQUIRE(b);
@@ -139,14 +139,16 @@ TEST_CASE("quote-laden texts are stored verbatim by every command that stores te
         CHECK(tasks.find("eng", n)->text == p);
 
         // /feedback.
-        REQUIRE_THAT(t.say("mgr", "/feedback", "<@eng> " + p), Catch::Contains("Saved your feedback"));
+        REQUIRE_THAT(t.say("mgr", "/feedback", "<@eng> " + p),
+                     Catch::Contains("Saved your feedback"));
         auto fb = feedback.received("eng");
         REQUIRE(fb.size() == static_cast<std::size_t>(n));
         CHECK(fb.front().text == p);
 
         // /ido set (replacing each time) and /ido progress.
-        REQUIRE_THAT(t.say("eng", "/ido", "set " + p + " mentor <@mentor>" + (n > 1 ? " replace" : "")),
-                     Catch::Contains("IDO for"));
+        REQUIRE_THAT(
+            t.say("eng", "/ido", "set " + p + " mentor <@mentor>" + (n > 1 ? " replace" : "")),
+            Catch::Contains("IDO for"));
         auto ido = idos.for_quarter("eng", "2026Q4");
         REQUIRE(ido);
         CHECK(ido->objective == p);
@@ -165,8 +167,8 @@ TEST_CASE("quote-laden texts are stored verbatim by every command that stores te
 
         // /team and /away take people and dates, never free text: a payload is refused cleanly.
         CHECK_THAT(t.say("mgr", "/team", "add " + p), Catch::Contains("Mention the people"));
-        CHECK_THAT(t.say("eng", "/away", p), Catch::Contains("as a date") ||
-                                                Catch::Contains("When?"));
+        CHECK_THAT(t.say("eng", "/away", p),
+                   Catch::Contains("as a date") || Catch::Contains("When?"));
         // /promo petition with a quote-laden level is refused by name, and nothing is stored.
         CHECK_THAT(t.say("eng", "/promo", "petition " + p), Catch::Contains("There is no level"));
     }
@@ -388,8 +390,8 @@ void find_live(const json& j, const std::string& where, std::vector<std::string>
     static const std::regex plain_ping(R"(@(channel|here|everyone|group|team)\b)");
     // plain_text objects and inputs are never parsed by Slack (a modal's initial_value holds
     // the stored text as typed), so only mrkdwn and fallback texts can carry live markup.
-    if (j.is_object() && (j.value("type", "") == "plain_text" ||
-                          j.value("type", "") == "plain_text_input"))
+    if (j.is_object() &&
+        (j.value("type", "") == "plain_text" || j.value("type", "") == "plain_text_input"))
         return;
     if (j.is_string()) {
         const auto& s = j.get_ref<const std::string&>();
@@ -482,9 +484,9 @@ TEST_CASE("echoed text can never ping a channel, a user group or forge a link",
             if (w == what) return slack_side(r).dump();
         return std::string();
     };
-    for (const char* what : {"brag", "brag list", "feedback", "task", "ido progress",
-                             "ido status", "checkin status", "home", "manager home", "1on1 prep",
-                             "quarter summary", "promo petition"}) {
+    for (const char* what :
+         {"brag", "brag list", "feedback", "task", "ido progress", "ido status", "checkin status",
+          "home", "manager home", "1on1 prep", "quarter summary", "promo petition"}) {
         INFO(what);
         CHECK_THAT(shown(what), Catch::Contains("&lt;!channel&gt;"));
     }
@@ -595,9 +597,8 @@ std::string everything(TestApp& t, const Reply& r) {
 
 TEST_CASE("every read command refuses outsiders alike and lets the chain read",
           "[security][visibility]") {
-    const std::vector<std::string> viewers = {"eng",    "mgr",   "dir",      "mentor", "author",
-                                              "peer",   "intern", "stranger", "admin",
-                                              "other_dir"};
+    const std::vector<std::string> viewers = {"eng",  "mgr",    "dir",      "mentor", "author",
+                                              "peer", "intern", "stranger", "admin",  "other_dir"};
     for (const auto& path : read_paths()) {
         for (const auto& viewer : viewers) {
             // A fresh org each time: /task done changes state.
@@ -623,7 +624,8 @@ TEST_CASE("every read command refuses outsiders alike and lets the chain read",
             CHECK(reply.dms.empty());
             CHECK(reply.files.empty());
             CHECK_FALSE(reply.home_view);
-            for (const char* s : {"SECRET", "Promotion status"}) CHECK_THAT(seen, !Catch::Contains(s));
+            for (const char* s : {"SECRET", "Promotion status"})
+                CHECK_THAT(seen, !Catch::Contains(s));
             const auto refusal = t.text(reply);
             CHECK((refusal.find(":lock:") != std::string::npos ||
                    refusal.find("You have no reports") != std::string::npos));
@@ -645,8 +647,8 @@ TEST_CASE("the App Home shows a person's data only to them and their manager",
     CHECK_THAT(home("eng"), Catch::Contains("SECRET-TASK"));
     CHECK_THAT(home("mgr"), Catch::Contains("SECRET-TASK"));  // the reports table
     CHECK_THAT(home("mgr"), Catch::Contains("SECRET-IDO"));
-    for (const char* outsider : {"peer", "intern", "stranger", "admin", "other_dir", "mentor",
-                                 "author", "blank"}) {
+    for (const char* outsider :
+         {"peer", "intern", "stranger", "admin", "other_dir", "mentor", "author", "blank"}) {
         INFO(outsider);
         CHECK_THAT(home(outsider), !Catch::Contains("SECRET"));
     }
@@ -762,13 +764,14 @@ TEST_CASE("every audited read writes exactly one row", "[security][audit]") {
     CHECK(row(by_dir.front()) == "dir|brag_list|eng|brags|page 1");
     CHECK(audit.list(query("eng", "dir", 0, 2)).size() == 2);
     CHECK(audit.list(query("eng", "mgr")).size() == 1);
-    CHECK(audit.list(query(std::nullopt, std::nullopt, storage::to_unix(t.clock.now()) + 1))
-              .empty());
+    CHECK(
+        audit.list(query(std::nullopt, std::nullopt, storage::to_unix(t.clock.now()) + 1)).empty());
 }
 
-TEST_CASE("the summary's audit row is its own autocommit write off the write path, and a "
-          "failure to write it never costs the summary",
-          "[security][audit]") {
+TEST_CASE(
+    "the summary's audit row is its own autocommit write off the write path, and a "
+    "failure to write it never costs the summary",
+    "[security][audit]") {
     TestApp t;
     visibility_org(t);
     Request r;

@@ -23,8 +23,8 @@ namespace {
 struct TempDir {
     fs::path path;
     TempDir() {
-        path = fs::temp_directory_path() / ("careerbot-test-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(counter()++));
+        path = fs::temp_directory_path() /
+               ("careerbot-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
         fs::create_directories(path);
     }
     ~TempDir() { fs::remove_all(path); }
@@ -65,7 +65,8 @@ TEST_CASE("a database newer than the binary is refused", "[storage]") {
     {
         storage::Database db(file);
         db.migrate();
-        db.sql().exec("PRAGMA user_version = " + std::to_string(storage::Database::latest_version() + 1));
+        db.sql().exec("PRAGMA user_version = " +
+                      std::to_string(storage::Database::latest_version() + 1));
     }
     storage::Database db(file);
     CHECK_THROWS_WITH(db.migrate(), Catch::Contains("newer than this careerbot"));
@@ -89,7 +90,8 @@ TEST_CASE("backup and restore round trip keeps every brag", "[storage]") {
         storage::PeopleRepo(db).ensure("U1", "alice", clock.now());
         storage::BragRepo brags(db);
         for (int i = 0; i < 25; ++i)
-            brags.add("U1", {"brag " + std::to_string(i), "", "", {"t"}, "2026-11-01", {}}, "test", clock.now());
+            brags.add("U1", {"brag " + std::to_string(i), "", "", {"t"}, "2026-11-01", {}}, "test",
+                      clock.now());
         db.backup_to(copy);
     }
     storage::Database restored(copy.string());
@@ -134,8 +136,10 @@ TEST_CASE("an optimistic group commit commits when nothing fails", "[storage]") 
     CHECK_FALSE(db.tainted());
 }
 
-TEST_CASE("an optimistic group commit with a failed unit is rolled back for a rerun with "
-          "savepoints", "[storage]") {
+TEST_CASE(
+    "an optimistic group commit with a failed unit is rolled back for a rerun with "
+    "savepoints",
+    "[storage]") {
     storage::Database db(":memory:");
     db.migrate();
     ManualClock clock(careerbot::testing::test_now());

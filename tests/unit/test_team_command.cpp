@@ -16,7 +16,8 @@ TEST_CASE("a manager adds reports and lists the org below them", "[team]") {
                Catch::Contains("now report to @mgr"));
     // mgr now tops a tree of their own: nobody but an admin puts someone above them.
     CHECK_THAT(t.say("dir", "/team", "add <@mgr>"), Catch::Contains("top of the org chart"));
-    CHECK_THAT(t.say("root", "/team", "add <@mgr> to <@dir>"), Catch::Contains("now reports to @dir"));
+    CHECK_THAT(t.say("root", "/team", "add <@mgr> to <@dir>"),
+               Catch::Contains("now reports to @dir"));
     auto out = t.say("dir", "/team", "list");
     CHECK_THAT(out, Catch::Contains("3 people"));
     CHECK_THAT(out, Catch::Contains("• @mgr\n    • @eng1\n    • @eng2"));
@@ -32,7 +33,8 @@ TEST_CASE("people already in someone else's org cannot be taken", "[team]") {
     CHECK_THAT(t.say("rival", "/team", "add <@eng>"), Catch::Contains("already reports to @mgr"));
     CHECK_THAT(t.say("rival", "/team", "remove <@eng>"), Catch::Contains("not in your org"));
     CHECK(storage::PeopleRepo(t.db).find("eng")->manager_id == std::optional<std::string>("mgr"));
-    CHECK_THAT(t.say("rival", "/team", "add <@x> to <@mgr>"), Catch::Contains("only add people under yourself"));
+    CHECK_THAT(t.say("rival", "/team", "add <@x> to <@mgr>"),
+               Catch::Contains("only add people under yourself"));
 }
 
 TEST_CASE("a cycle in the org chart is refused", "[team]") {
@@ -49,11 +51,14 @@ TEST_CASE("admins move people and set roles; others cannot set roles", "[team]")
     TestApp t;
     t.config.org.admins = {"root"};
     t.person("eng", "mgr");
-    CHECK_THAT(t.say("root", "/team", "add <@eng> to <@mgr2>"), Catch::Contains("now reports to @mgr2"));
-    CHECK_THAT(t.say("mgr", "/team", "role <@mgr2> director"), Catch::Contains("Only careerbot admins"));
+    CHECK_THAT(t.say("root", "/team", "add <@eng> to <@mgr2>"),
+               Catch::Contains("now reports to @mgr2"));
+    CHECK_THAT(t.say("mgr", "/team", "role <@mgr2> director"),
+               Catch::Contains("Only careerbot admins"));
     CHECK_THAT(t.say("root", "/team", "role <@mgr2> director"), Catch::Contains("now director"));
     CHECK(is_director(t.app.services(), "mgr2"));
-    CHECK_THAT(t.say("root", "/team", "role <@mgr2> boss"), Catch::Contains("`manager`, `director` or `none`"));
+    CHECK_THAT(t.say("root", "/team", "role <@mgr2> boss"),
+               Catch::Contains("`manager`, `director` or `none`"));
     CHECK_THAT(t.say("root", "/team", "frobnicate"), Catch::Contains("/team help"));
 }
 
@@ -126,13 +131,14 @@ TEST_CASE("an org file whose handles collide or cannot be typed as @handle impor
     CHECK(r.updated == 1);
 }
 
-TEST_CASE("a bad org file lists every problem with its line and imports nothing", "[team][import]") {
+TEST_CASE("a bad org file lists every problem with its line and imports nothing",
+          "[team][import]") {
     TestApp t;
     std::string csv =
         "user_id,name,manager_id,tz\n"
         "A,ann,B,\n"
         "B,bob,C,\n"
-        "C,cy,A,\n"               // A -> B -> C -> A
+        "C,cy,A,\n"  // A -> B -> C -> A
         "D,dee,,Mars/Base\n"
         "D,dee again,,\n"
         ",nobody,,\n"

@@ -8,15 +8,17 @@ using namespace careerbot;
 TEST_CASE("valid UTF-8 is accepted and malformed sequences are refused", "[text]") {
     CHECK(text::valid_utf8("plain ascii"));
     CHECK(text::valid_utf8("caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x9A\x80"));  // café — 🚀
-    CHECK_FALSE(text::valid_utf8("\xC3"));                 // truncated
-    CHECK_FALSE(text::valid_utf8("\xC0\xAF"));             // overlong '/'
-    CHECK_FALSE(text::valid_utf8("\xED\xA0\x80"));         // UTF-16 surrogate
+    CHECK_FALSE(text::valid_utf8("\xC3"));                                 // truncated
+    CHECK_FALSE(text::valid_utf8("\xC0\xAF"));                             // overlong '/'
+    CHECK_FALSE(text::valid_utf8("\xED\xA0\x80"));                         // UTF-16 surrogate
     CHECK_FALSE(text::valid_utf8("\xFF\xFE"));
     CHECK_FALSE(text::valid_utf8("ok\x80"));
 }
 
 TEST_CASE("control characters are stripped but newlines and tabs kept", "[text]") {
-    CHECK(text::strip_controls(std::string("a\x01" "b\x1b[31mc\r\nd\te\x7f", 15)) == "ab[31mc\nd\te");
+    CHECK(text::strip_controls(std::string("a\x01"
+                                           "b\x1b[31mc\r\nd\te\x7f",
+                                           15)) == "ab[31mc\nd\te");
 }
 
 TEST_CASE("mentions are read from Slack's <@U…> tokens only", "[text]") {
@@ -48,7 +50,8 @@ TEST_CASE("user text is refused when empty, too long or not UTF-8", "[text]") {
 }
 
 TEST_CASE("first_word splits a subcommand from its arguments", "[text]") {
-    CHECK(text::first_word("  edit 3  new text ") == std::pair<std::string, std::string>{"edit", "3  new text"});
+    CHECK(text::first_word("  edit 3  new text ") ==
+          std::pair<std::string, std::string>{"edit", "3  new text"});
     CHECK(text::first_word("") == std::pair<std::string, std::string>{"", ""});
     CHECK(text::first_word("list") == std::pair<std::string, std::string>{"list", ""});
 }

@@ -69,8 +69,16 @@ TEST_CASE("a refusal reads the same whether the person exists or not", "[visibil
     build_org(t);
     Visibility v(t.db);
     std::string hidden, missing;
-    try { v.require_read("peer", "eng", RecordKind::Brag); } catch (const UserError& e) { hidden = e.what(); }
-    try { v.require_read("peer", "ghost", RecordKind::Brag); } catch (const UserError& e) { missing = e.what(); }
+    try {
+        v.require_read("peer", "eng", RecordKind::Brag);
+    } catch (const UserError& e) {
+        hidden = e.what();
+    }
+    try {
+        v.require_read("peer", "ghost", RecordKind::Brag);
+    } catch (const UserError& e) {
+        missing = e.what();
+    }
     CHECK_FALSE(hidden.empty());
     CHECK(hidden == missing);
 }
