@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <sys/stat.h>
+
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -36,7 +38,22 @@ Database::Database(const std::string& path, int busy_timeout_ms) : path_(path) {
     } catch (const SQLite::Exception& e) {
         throw StorageError("cannot open database " + path + ": " + e.what());
     }
+    struct stat st {};
+    if (path != ":memory:" && ::stat(path.c_str(), &st) == 0) {
+        file_dev_ = static_cast<unsigned long long>(st.st_dev);
+        file_ino_ = static_cast<unsigned long long>(st.st_ino);
+    }
 }
+
+bool Database::file_replaced() const {
+    if (file_ino_ == 0) return false;
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) != 0) return true;
+    return static_cast<unsigned long long>(st.st_dev) != file_dev_ ||
+           static_cast<unsigned long long>(st.st_ino) != file_ino_;
+}
+
+int64_t Database::total_changes() const { return sqlite3_total_changes64(db_->getHandle()); }
 
 void Database::defer_checkpoints(std::function<void()> request, int pages) {
     checkpoint_request_ = std::move(request);

@@ -104,6 +104,15 @@ class Database {
     /// anyone (`PRAGMA wal_checkpoint(PASSIVE)`); the next writer then starts the WAL afresh.
     void checkpoint();
 
+    /// True when the file this connection opened is no longer at its path: deleted, or
+    /// replaced by another file (a restored backup copied over it, a volume remounted). Writes
+    /// then land in an unlinked inode and vanish at the next start, so the bot must refuse them.
+    /// Always false for ":memory:".
+    bool file_replaced() const;
+
+    /// Rows changed by INSERT/UPDATE/DELETE on this connection since it opened.
+    int64_t total_changes() const;
+
     /// The underlying connection, for repositories.
     SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
@@ -111,6 +120,8 @@ class Database {
   private:
     std::string path_;
     std::unique_ptr<SQLite::Database> db_;
+    unsigned long long file_dev_ = 0;  ///< st_dev/st_ino of path_ when opened (0: in memory)
+    unsigned long long file_ino_ = 0;
     int savepoint_depth_ = 0;
     bool optimistic_ = false;  ///< inside write_optimistic(): inner levels take no savepoint
     bool tainted_ = false;     ///< an exception crossed an inner level in optimistic mode

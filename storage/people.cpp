@@ -159,4 +159,20 @@ std::string PeopleRepo::display_name(const std::string& id) {
     return q.executeStep() ? q.getColumn(0).getString() : id;
 }
 
+void PeopleRepo::set_dm_channel(const std::string& id, const std::string& channel) {
+    auto st = db_.prepare("UPDATE people SET dm_channel = ? WHERE id = ? AND "
+                          "dm_channel IS NOT ?");
+    st->bind(1, channel);
+    st->bind(2, id);
+    st->bind(3, channel);
+    st->exec();
+}
+
+std::map<std::string, std::string> PeopleRepo::dm_channels() {
+    auto st = db_.prepare("SELECT id, dm_channel FROM people WHERE dm_channel IS NOT NULL");
+    std::map<std::string, std::string> out;
+    while (st->executeStep()) out[st->getColumn(0).getString()] = st->getColumn(1).getString();
+    return out;
+}
+
 }  // namespace careerbot::storage

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ public:
     std::optional<std::string> role(const std::string& id);
     /// Sets or clears the explicit role.
     void set_role(const std::string& id, const std::optional<std::string>& role, TimePoint now);
+    /// Stores the DM channel of `id` with the bot (no-op for someone not in people).
+    void set_dm_channel(const std::string& id, const std::string& channel);
+    /// Every stored DM channel: person id → channel id.
+    std::map<std::string, std::string> dm_channels();
     /// The display handle for an id, or the id itself when unknown.
     std::string display_name(const std::string& id);
 

@@ -8,6 +8,7 @@
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
+#include "src/core/prefetched_lookup.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot {
@@ -36,6 +37,7 @@ std::vector<CommandInfo> App::commands() const {
 
 Reply App::run_guarded(const std::string& what, const std::string& user_id,
                        const std::function<Reply()>& fn, bool write) {
+    const int64_t changes_before = services_.db.total_changes();
     try {
         Reply reply;
         if (!write) return fn();
@@ -46,6 +48,8 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
             reply = fn();
         });
         return reply;
+    } catch (const LookupNeeded&) {
+        throw;  // rolled back; the bot asks Slack outside the write and runs this again
     } catch (const UserError& e) {
         // In an optimistic group commit (Database::write_optimistic) the batch is redone with
         // savepoints, and that second run answers and logs; this one only steps aside.
@@ -54,8 +58,15 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
     } catch (const storage::StorageError& e) {
         if (services_.db.tainted()) throw;
         logger("app")->error("{} failed on storage: {}", what, e.what());
-        return Reply::text(":warning: careerbot could not reach its database just now; nothing "
-                           "was saved. Please try again in a minute.");
+        // A command that had changed nothing and failed on something other than a write (a
+        // corrupted file, an unreadable page) was reading: say so, not "nothing was saved".
+        const std::string why = e.what();
+        const bool write_failure = why.find("locked") != std::string::npos ||
+                                   why.find("busy") != std::string::npos ||
+                                   why.find("full") != std::string::npos ||
+                                   why.find("readonly") != std::string::npos;
+        return Reply::text(storage_failure_text(write_failure ||
+                                                services_.db.total_changes() != changes_before));
     } catch (const std::exception& e) {
         if (services_.db.tainted()) throw;
         std::random_device rd;
@@ -109,6 +120,14 @@ Reply App::handle(const Interaction& interaction) {
     }
     return run_guarded(interaction.type + " " + interaction.key, interaction.user_id,
                        [&] { return it->second(interaction); });
+}
+
+std::string storage_failure_text(bool was_writing) {
+    if (was_writing)
+        return ":warning: careerbot could not save that just now; nothing was stored. Please try "
+               "again in a minute.";
+    return ":warning: careerbot could not read its records just now. Please try again in a "
+           "minute; if it keeps happening, tell the admins.";
 }
 
 Reply help_reply(const std::string& title,

@@ -93,6 +93,10 @@ private:
     std::map<std::string, InteractionHandler> views_;
 };
 
+/// The apology when the database failed: for a change ("nothing was stored") or for a read
+/// ("could not read"), so nobody is told a lookup was not saved.
+std::string storage_failure_text(bool was_writing);
+
 /// Builds the standard help reply for a command: its summary and a list of usages.
 Reply help_reply(const std::string& title, const std::vector<std::pair<std::string, std::string>>& usages);
 

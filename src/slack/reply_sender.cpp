@@ -1,6 +1,8 @@
 // Turns a core Reply into Web API calls. Nothing here blocks the caller: every call is queued on
 // WebApi, and steps that depend on each other (pages in order, the upload after the DM opens)
 // are chained through callbacks.
+#include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 
@@ -26,6 +28,9 @@ std::string string_at(const json& body, const char* outer, const char* inner) {
     return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+/// How many times Slack accepts posts to one response_url.
+constexpr std::size_t kResponseUrlUses = 5;
+
 /// One call in an ordered chain: a Web API method, or (method empty) a response_url post.
 struct Step {
     std::string method;
@@ -35,9 +40,15 @@ struct Step {
 
 // Each step starts when the previous one has finished, whatever its outcome, so pages arrive
 // in order even with several workers.
-void run_chain(WebApi* api, std::shared_ptr<std::vector<Step>> steps, std::size_t i) {
-    if (i >= steps->size()) return;
-    auto next = [api, steps, i](const ApiResult&) { run_chain(api, steps, i + 1); };
+void run_chain(WebApi* api, std::shared_ptr<std::vector<Step>> steps, std::size_t i,
+               std::function<void()> then = {}) {
+    if (i >= steps->size()) {
+        if (then) then();
+        return;
+    }
+    auto next = [api, steps, i, then = std::move(then)](const ApiResult&) {
+        run_chain(api, steps, i + 1, then);
+    };
     const Step& step = (*steps)[i];
     if (step.method.empty()) {
         api->post_response_url_async(step.url, step.payload, std::move(next));
@@ -48,15 +59,38 @@ void run_chain(WebApi* api, std::shared_ptr<std::vector<Step>> steps, std::size_
 
 }  // namespace
 
-struct ReplySender::DmCache {
-    std::mutex mutex;
-    std::map<std::string, std::string> channels;  ///< user id → DM channel id
-    /// Callers waiting for a conversations.open already in flight for that user.
-    std::map<std::string, std::vector<std::function<void(const std::string&)>>> waiting;
-};
+void DmChannels::set_persist(Persist persist) {
+    std::lock_guard lock(mutex_);
+    persist_ = std::move(persist);
+}
 
-std::shared_ptr<ReplySender::DmCache> ReplySender::make_dm_cache() {
-    return std::make_shared<DmCache>();
+void DmChannels::preload(const std::map<std::string, std::string>& known) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [user, channel] : known) channels_[user] = channel;
+}
+
+std::optional<std::string> DmChannels::find(const std::string& user) {
+    std::lock_guard lock(mutex_);
+    auto it = channels_.find(user);
+    if (it == channels_.end()) return std::nullopt;
+    return it->second;
+}
+
+void DmChannels::learn(const std::string& user, const std::string& channel) {
+    Persist persist;
+    {
+        std::lock_guard lock(mutex_);
+        auto [it, added] = channels_.insert_or_assign(user, channel);
+        (void)it;
+        if (!added) return;
+        persist = persist_;
+    }
+    if (persist) persist(user, channel);
+}
+
+void DmChannels::forget(const std::string& user) {
+    std::lock_guard lock(mutex_);
+    channels_.erase(user);
 }
 
 void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& dms,
@@ -64,12 +98,12 @@ void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& d
                                   std::function<void(const std::string&)> then) {
     std::string cached;
     {
-        std::lock_guard lock(dms->mutex);
-        auto it = dms->channels.find(user_id);
-        if (it != dms->channels.end()) {
+        std::lock_guard lock(dms->mutex_);
+        auto it = dms->channels_.find(user_id);
+        if (it != dms->channels_.end()) {
             cached = it->second;
         } else {
-            auto& waiters = dms->waiting[user_id];
+            auto& waiters = dms->waiting_[user_id];
             waiters.push_back(std::move(then));
             if (waiters.size() > 1) return;  // the first caller's conversations.open serves all
         }
@@ -81,12 +115,14 @@ void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& d
     api.call_async("conversations.open", json{{"users", user_id}},
                    [dms, user_id](const ApiResult& r) {
                        std::string channel = r.ok ? string_at(r.body, "channel", "id") : "";
+                       // Learnt before the waiters are released, so a caller arriving in
+                       // between finds the channel instead of opening it again.
+                       if (!channel.empty()) dms->learn(user_id, channel);
                        std::vector<std::function<void(const std::string&)>> waiters;
                        {
-                           std::lock_guard lock(dms->mutex);
-                           if (!channel.empty()) dms->channels[user_id] = channel;
-                           waiters.swap(dms->waiting[user_id]);
-                           dms->waiting.erase(user_id);
+                           std::lock_guard lock(dms->mutex_);
+                           waiters.swap(dms->waiting_[user_id]);
+                           dms->waiting_.erase(user_id);
                        }
                        if (channel.empty()) {
                            logger("slack")->error("could not open a DM with {}: {}", user_id,
@@ -101,6 +137,25 @@ void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
     if (pages.empty()) return;
     auto steps = std::make_shared<std::vector<Step>>();
     if (!target.response_url.empty()) {
+        // Slack accepts a response_url "up to 5 times within 30 minutes"
+        // (https://api.slack.com/interactivity/handling#message_responses). A longer answer
+        // (a large summary) sends four pages there, a fifth use saying where the rest is, and
+        // the rest in the person's DM with the bot, which only they see, in order.
+        std::vector<Message> rest;
+        if (pages.size() > kResponseUrlUses && !target.user_id.empty()) {
+            rest.assign(std::make_move_iterator(pages.begin() + (kResponseUrlUses - 1)),
+                        std::make_move_iterator(pages.end()));
+            pages.resize(kResponseUrlUses - 1);
+            const std::string note = ":incoming_envelope: The rest of this answer (" +
+                                     std::to_string(rest.size()) +
+                                     " more messages) is in your DM with careerbot.";
+            Message m;
+            m.text = note;
+            m.blocks = json::array({json{{"type", "context"},
+                                         {"elements", json::array({json{{"type", "mrkdwn"},
+                                                                        {"text", note}}})}}});
+            pages.push_back(std::move(m));
+        }
         for (std::size_t i = 0; i < pages.size(); ++i) {
             json payload = message_json(pages[i]);
             // Only the first page replaces the message with the button; the others follow it.
@@ -111,7 +166,25 @@ void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
             }
             steps->push_back(Step{"", target.response_url, std::move(payload)});
         }
-        run_chain(&api, steps, 0);
+        if (rest.empty()) {
+            run_chain(&api, steps, 0);
+            return;
+        }
+        // The DM pages start once the response_url pages are through.
+        auto dm_pages = std::make_shared<std::vector<Message>>(std::move(rest));
+        auto after = [api = &api, dms, user = target.user_id, dm_pages] {
+            with_dm_channel(*api, dms, user, [api, dm_pages](const std::string& channel) {
+                if (channel.empty()) return;  // already logged
+                auto chain = std::make_shared<std::vector<Step>>();
+                for (const auto& page : *dm_pages) {
+                    json args = message_json(page);
+                    args["channel"] = channel;
+                    chain->push_back(Step{"chat.postMessage", "", std::move(args)});
+                }
+                run_chain(api, chain, 0);
+            });
+        };
+        run_chain(&api, steps, 0, std::move(after));
         return;
     }
     // No response_url (events, App Home buttons): answer in the channel, privately when the
@@ -222,6 +295,54 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
             });
         comment.clear();  // the reply's text introduces the first file only
     }
+}
+
+namespace {
+/// Slack errors after which sending the same DM again cannot work.
+bool refused_for_good(const std::string& error) {
+    static const char* const kPermanent[] = {
+        "user_not_found",    "user_disabled",  "account_inactive",
+        "is_archived",       "cannot_dm_bot",  "invalid_blocks", "msg_too_long",
+        "no_text",           "not_in_channel", "invalid_auth",   "missing_scope",
+        "invalid_arguments", "too_many_attachments"};
+    for (const char* p : kPermanent)
+        if (error == p) return true;
+    return false;
+}
+}  // namespace
+
+void ReplySender::send_dm_once(const std::string& user_id, const Message& message,
+                               const std::string& key, int64_t since_unix, bool check_first,
+                               std::function<void(bool)> done) {
+    with_dm_channel(
+        api_, dms_, user_id,
+        [api = &api_, dms = dms_, user_id, message, key, since_unix, check_first,
+         done = std::move(done)](const std::string& channel) {
+            if (channel.empty()) {  // already logged; tried again later
+                done(false);
+                return;
+            }
+            json args = message_json(message);
+            args["channel"] = channel;
+            args["metadata"] = {{"event_type", "careerbot_outbox"},
+                                {"event_payload", {{"key", key}}}};
+            api->post_message_once(std::move(args), since_unix, check_first,
+                                   [dms, user_id, key, done](const ApiResult& r) {
+                                       if (r.ok) return done(true);
+                                       // A stale DM channel: opened afresh next time.
+                                       if (r.error == "channel_not_found") {
+                                           dms->forget(user_id);
+                                           return done(false);
+                                       }
+                                       if (refused_for_good(r.error)) {
+                                           logger("slack")->error(
+                                               "DM {} to {} refused by Slack for good: {}", key,
+                                               user_id, r.error);
+                                           return done(true);
+                                       }
+                                       done(false);
+                                   });
+        });
 }
 
 void ReplySender::send_dm(const std::string& user_id, const Message& message) {

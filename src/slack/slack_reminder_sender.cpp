@@ -30,10 +30,7 @@ std::string ts_of(TimePoint t) {
 }  // namespace
 
 std::string SlackReminderSender::dm_channel(const std::string& user) {
-    {
-        std::lock_guard lock(mutex_);
-        if (auto it = channels_.find(user); it != channels_.end()) return it->second;
-    }
+    if (auto known = dms_->find(user)) return *known;
     auto r = api_.call("conversations.open", json{{"users", user}});
     if (!r.ok) {
         if (permanent(r.error)) return "";
@@ -41,8 +38,7 @@ std::string SlackReminderSender::dm_channel(const std::string& user) {
     }
     std::string channel = r.body.value("/channel/id"_json_pointer, std::string());
     if (channel.empty()) throw scheduler::SenderError("conversations.open: no channel id");
-    std::lock_guard lock(mutex_);
-    channels_[user] = channel;
+    dms_->learn(user, channel);
     return channel;
 }
 

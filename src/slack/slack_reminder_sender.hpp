@@ -19,7 +19,9 @@ inline constexpr const char* kReminderEventType = "careerbot_reminder";
 /// thread that may wait for Slack (never the Socket Mode thread). Thread-safe.
 class SlackReminderSender final : public scheduler::ReminderSender {
   public:
-    explicit SlackReminderSender(WebApi& api) : api_(api) {}
+    explicit SlackReminderSender(WebApi& api,
+                                 std::shared_ptr<DmChannels> dms = std::make_shared<DmChannels>())
+        : api_(api), dms_(std::move(dms)) {}
 
     /// Posts the message in the user's DM; nothing on a permanent error, SenderError on a
     /// transient one (429s never surface: WebApi waits them out).
@@ -34,8 +36,7 @@ class SlackReminderSender final : public scheduler::ReminderSender {
     std::string dm_channel(const std::string& user);
 
     WebApi& api_;
-    std::mutex mutex_;
-    std::map<std::string, std::string> channels_;
+    std::shared_ptr<DmChannels> dms_;  ///< shared with the replies' sender
 };
 
 }  // namespace careerbot::slack

@@ -44,7 +44,36 @@ struct HttpRequest {
     std::string body;
     std::vector<std::string> headers;
     Answer answer = Answer::api;
+    // A chat.postMessage carries message metadata with a unique key, so that after an
+    // ambiguous failure (5xx, a dropped connection, internal_error: Slack may have posted it)
+    // the channel's history tells whether to send it again. Empty for other calls.
+    std::string idem_event_type;
+    std::string idem_key;
+    std::string channel;
+    int64_t first_sent = 0;  ///< unix s of the first attempt
+    bool check_first = false;  ///< look in history before the first attempt too
 };
+
+/// Methods that must not be sent twice and have no way to check whether they took effect: after
+/// an ambiguous failure they are given up (logged) rather than repeated.
+bool never_repeat(const HttpRequest& r) { return r.bucket == "files.completeUploadExternal"; }
+
+/// Slack errors that say "try again" (https://api.slack.com/web#responses and each method's
+/// errors table): internal_error, fatal_error and request_timeout may come after the call took
+/// effect; service_unavailable before it.
+bool transient_error(const std::string& e) {
+    return e == "internal_error" || e == "fatal_error" || e == "request_timeout" ||
+           e == "service_unavailable";
+}
+
+/// A key nobody else uses, for message metadata.
+std::string unique_key() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out = "m";
+    for (int i = 0; i < 20; ++i) out += hex[rng() & 0xF];
+    return out;
+}
 
 enum class Verdict { finished, rate_limited, retryable };
 
@@ -157,6 +186,11 @@ Outcome interpret(const HttpRequest& request, const HttpResponse& response) {
         if (!out.result.ok) {
             out.result.error = string_field(body, "error");
             if (out.result.error.empty()) out.result.error = "unknown_error";
+            if (transient_error(out.result.error)) out.verdict = Verdict::retryable;
+            if (out.result.error == "ratelimited") {
+                out.verdict = Verdict::rate_limited;
+                out.wait = retry_after(response.headers);
+            }
         }
         return out;
     }
@@ -244,7 +278,66 @@ struct WebApi::Impl {
 
     HttpRequest json_request(const std::string& method, const json& args,
                              const std::string& token) const {
-        return api_request(method, "application/json; charset=utf-8", dump(args), token);
+        if (method != "chat.postMessage" || !args.is_object())
+            return api_request(method, "application/json; charset=utf-8", dump(args), token);
+        json with_key = args;
+        if (!with_key.contains("metadata"))
+            with_key["metadata"] = {{"event_type", "careerbot_message"},
+                                    {"event_payload", {{"key", unique_key()}}}};
+        HttpRequest r =
+            api_request(method, "application/json; charset=utf-8", dump(with_key), token);
+        r.idem_event_type = with_key.value("/metadata/event_type"_json_pointer, std::string());
+        r.idem_key = with_key.value("/metadata/event_payload/key"_json_pointer, std::string());
+        r.channel = with_key.value("channel", std::string());
+        return r;
+    }
+
+    /// After an ambiguous failure of a keyed chat.postMessage: was it posted after all? The
+    /// answer (finished, ok) when found in the channel's history; nothing when it was not, so it
+    /// is sent again; a retryable outcome when the history could not be read.
+    std::optional<Outcome> find_posted(HttpClient& http, const HttpRequest& sent) {
+        HttpRequest history = form_request("conversations.history",
+                                           {{"channel", sent.channel},
+                                            {"oldest", std::to_string(sent.first_sent - 60)},
+                                            {"inclusive", "true"},
+                                            {"include_all_metadata", "true"},
+                                            {"limit", "100"}},
+                                           "");
+        Outcome out = attempt(http, history);
+        if (!out.result.ok) {
+            if (out.verdict == Verdict::finished) out.verdict = Verdict::retryable;
+            return out;
+        }
+        for (const auto& m : out.result.body.value("messages", json::array())) {
+            const json meta = m.value("metadata", json::object());
+            if (meta.value("event_type", "") == sent.idem_event_type &&
+                meta.value("/event_payload/key"_json_pointer, std::string()) == sent.idem_key) {
+                log->info("{} had reached Slack before it failed; not sent again", sent.bucket);
+                Outcome found;
+                found.result.ok = true;
+                found.result.body = json{{"ok", true},
+                                         {"channel", sent.channel},
+                                         {"ts", m.value("ts", "")},
+                                         {"message", m}};
+                return found;
+            }
+        }
+        return std::nullopt;
+    }
+
+    /// One attempt of `request`, which failed `failures` times before: a keyed message is
+    /// first looked for in the channel (so it is never posted twice), then sent.
+    Outcome attempt_once(HttpClient& http, HttpRequest& request, int failures) {
+        if ((failures > 0 || request.check_first) && !request.idem_key.empty() &&
+            !request.channel.empty()) {
+            if (auto checked = find_posted(http, request)) return *checked;
+            request.check_first = false;
+        }
+        if (request.first_sent == 0)
+            request.first_sent = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        return attempt(http, request);
     }
 
     HttpRequest form_request(const std::string& method,
@@ -296,7 +389,7 @@ struct WebApi::Impl {
 
     /// Sleeps until `t` unless shutdown starts first; false on shutdown.
     bool sleep_until(std::unique_lock<std::mutex>& lock, SteadyClock::time_point t) {
-        return !wake.wait_until(lock, t, [this] { return stopping; });
+        return !wake.wait_until(lock, t, [this] { return stopping || stop_sync_waits; });
     }
 
     void report(const HttpRequest& request, const Outcome& out, int attempts) const {
@@ -311,7 +404,7 @@ struct WebApi::Impl {
         }
     }
 
-    ApiResult perform_sync(const HttpRequest& request) {
+    ApiResult perform_sync(HttpRequest request) {
         Lease http(*this);
         int failures = 0;
         const ApiResult shutting_down{false, "shutting_down", nullptr};
@@ -323,13 +416,17 @@ struct WebApi::Impl {
                     return shutting_down;
                 }
             }
-            Outcome out = attempt(*http, request);
+            Outcome out = attempt_once(*http, request, failures);
             if (out.verdict == Verdict::rate_limited) {
                 std::lock_guard lock(mutex);
                 pause(request.bucket, out.wait);
                 continue;
             }
-            if (out.verdict == Verdict::retryable && ++failures < options.max_attempts_on_error) {
+            if (out.verdict == Verdict::retryable && never_repeat(request)) {
+                log->error("{} failed ({}) and is not repeated: it may have taken effect",
+                           request.bucket, out.result.error);
+            } else if (out.verdict == Verdict::retryable &&
+                       ++failures < options.max_attempts_on_error) {
                 std::unique_lock lock(mutex);
                 if (!sleep_until(lock, SteadyClock::now() + backoff(failures))) {
                     return shutting_down;
@@ -367,7 +464,7 @@ struct WebApi::Impl {
             }
             return;
         }
-        Outcome out = attempt(http, job.request);
+        Outcome out = attempt_once(http, job.request, job.failures);
         if (out.verdict == Verdict::rate_limited) {
             {
                 std::lock_guard lock(mutex);
@@ -377,7 +474,11 @@ struct WebApi::Impl {
             enqueue(std::move(job), true);
             return;
         }
-        if (out.verdict == Verdict::retryable && ++job.failures < options.max_attempts_on_error) {
+        if (out.verdict == Verdict::retryable && never_repeat(job.request)) {
+            log->error("{} failed ({}) and is not repeated: it may have taken effect",
+                       job.request.bucket, out.result.error);
+        } else if (out.verdict == Verdict::retryable &&
+                   ++job.failures < options.max_attempts_on_error) {
             job.not_before = SteadyClock::now() + backoff(job.failures);
             enqueue(std::move(job), true);
             return;
@@ -440,6 +541,7 @@ struct WebApi::Impl {
     std::deque<Job> queue;
     std::size_t running = 0;
     bool stopping = false;
+    bool stop_sync_waits = false;  ///< stop_waiting(): blocking calls stop sleeping
     std::map<std::string, SteadyClock::time_point> paused_until;
     std::vector<std::unique_ptr<HttpClient>> spare_clients;
     std::vector<std::thread> workers;
@@ -500,6 +602,18 @@ void WebApi::call_form_async(std::string method, std::map<std::string, std::stri
     impl_->enqueue(std::move(job));
 }
 
+void WebApi::post_message_once(nlohmann::json args, int64_t since_unix, bool check_first,
+                               ApiCallback done) {
+    Impl::Job job;
+    job.request = impl_->json_request("chat.postMessage", args, "");
+    if (check_first) {
+        job.request.check_first = true;
+        job.request.first_sent = since_unix;
+    }
+    job.done = std::move(done);
+    impl_->enqueue(std::move(job));
+}
+
 void WebApi::post_response_url_async(std::string url, nlohmann::json message, ApiCallback done) {
     Impl::Job job;
     job.request.bucket = "response_url";
@@ -548,6 +662,14 @@ bool WebApi::drain(std::chrono::milliseconds deadline) {
     std::unique_lock lock(impl_->mutex);
     return impl_->idle.wait_for(lock, deadline,
                                 [this] { return impl_->queue.empty() && impl_->running == 0; });
+}
+
+void WebApi::stop_waiting() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stop_sync_waits = true;
+    }
+    impl_->wake.notify_all();
 }
 
 std::size_t WebApi::pending() const {

@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,11 @@ public:
     /// Queues a form-encoded call; `done` (optional) runs on a worker thread afterwards.
     void call_form_async(std::string method, std::map<std::string, std::string> args,
                          ApiCallback done = {});
+    /// Queues a chat.postMessage whose `args` carry metadata with a key of the caller's; with
+    /// `check_first`, the channel's history since `since_unix` is searched for that key first
+    /// (an earlier run may have posted it), and it is posted only when absent.
+    void post_message_once(nlohmann::json args, int64_t since_unix, bool check_first,
+                           ApiCallback done = {});
     /// Queues a JSON POST to a response_url (no token).
     void post_response_url_async(std::string url, nlohmann::json message, ApiCallback done = {});
     /// Uploads a file to a channel: files.getUploadURLExternal, the upload, then
@@ -90,6 +97,9 @@ public:
                           const std::string& initial_comment = "");
     /// Waits until every queued call has finished or `deadline` passes; false on timeout.
     bool drain(std::chrono::milliseconds deadline);
+    /// Shutdown: blocking calls (call, call_form) waiting out a 429 or a backoff give up at once
+    /// with "shutting_down". Queued asynchronous calls are unaffected (see drain).
+    void stop_waiting();
     /// How many calls are queued or running.
     std::size_t pending() const;
 
@@ -113,23 +123,56 @@ struct ReplyTarget {
     bool replace_original = false;   ///< for block_actions: update the message with the button
 };
 
+/// The DM channel of each person, shared by everything that writes to people (replies, DMs,
+/// reminders) and stored with the person, so a restart does not cost one conversations.open
+/// per person (Tier 3, ~50 a minute) before the morning's reminders go out. Thread-safe.
+class DmChannels {
+  public:
+    /// Called with each channel learnt from Slack, to store it (the bot queues a write).
+    using Persist = std::function<void(const std::string& user, const std::string& channel)>;
+    void set_persist(Persist persist);
+    /// Channels known from the database, at start.
+    void preload(const std::map<std::string, std::string>& known);
+    /// The channel of `user`, when known.
+    std::optional<std::string> find(const std::string& user);
+    /// Remembers (and persists, when new) the channel of `user`.
+    void learn(const std::string& user, const std::string& channel);
+    /// Forgets the channel of `user` (Slack said channel_not_found).
+    void forget(const std::string& user);
+
+  private:
+    friend class ReplySender;
+    std::mutex mutex_;
+    std::map<std::string, std::string> channels_;
+    /// Callers waiting for a conversations.open already in flight for that user.
+    std::map<std::string, std::vector<std::function<void(const std::string&)>>> waiting_;
+    Persist persist_;
+};
+
 /// Turns a core Reply into Web API calls (everything except what travels in the ack):
 /// follow-up pages through response_url, modals through views.open, DMs through
 /// conversations.open (cached per user) + chat.postMessage, files through the external upload
 /// flow, and App Home through views.publish. Thread-safe.
 class ReplySender {
 public:
-    explicit ReplySender(WebApi& api) : api_(api) {}
+    explicit ReplySender(WebApi& api,
+                         std::shared_ptr<DmChannels> dms = std::make_shared<DmChannels>())
+        : api_(api), dms_(std::move(dms)) {}
     /// Sends `reply` except `reply.message` when `message_in_ack` is true (it went in the ack).
     void send(const Reply& reply, const ReplyTarget& target, bool message_in_ack);
     /// Sends a message to a person privately (opens the DM once, then reuses the channel id).
     void send_dm(const std::string& user_id, const Message& message);
+    /// Sends a DM from the outbox exactly once: its metadata carries `key`, looked for in the
+    /// DM's history since `since_unix` first when `check_first` (a resend). `done(true)` once
+    /// Slack has it or refused it for good (the row may go), `done(false)` when it may be
+    /// tried again later. Not called when the process stops first (the row stays).
+    void send_dm_once(const std::string& user_id, const Message& message, const std::string& key,
+                      int64_t since_unix, bool check_first, std::function<void(bool)> done);
     /// The ack payload for a slash command: {text, blocks, response_type}.
     static nlohmann::json ack_payload(const Reply& reply);
 
 private:
-    struct DmCache;
-    static std::shared_ptr<DmCache> make_dm_cache();
+    using DmCache = DmChannels;
     // Static, taking what they need by value: they run in callbacks on WebApi's workers,
     // which may outlive this sender.
     /// Runs `then` with the DM channel of `user_id` (empty when it could not be opened): at
@@ -146,7 +189,7 @@ private:
 
     WebApi& api_;
     // Shared with the callbacks queued on WebApi, which may outlive this sender.
-    std::shared_ptr<DmCache> dms_ = make_dm_cache();
+    std::shared_ptr<DmCache> dms_;
 };
 
 }  // namespace careerbot::slack

@@ -385,9 +385,12 @@ TEST_CASE("SIGTERM finishes in-flight work, closes the socket and exits 0", "[e2
     CHECK(*code == 0);
     CHECK(std::chrono::steady_clock::now() - started < 6s);
     // Nothing lost: every acked brag is stored; nothing unacked was half-done.
+    // Envelopes that arrive once shutdown began are answered "restarting", not stored.
     int acked = 0;
     for (const auto& a : f.server.acks())
-        if (a.has_payload && !a.duplicate && !a.unknown) ++acked;
+        if (a.has_payload && !a.duplicate && !a.unknown &&
+            a.payload.value("text", "").find("Logged") != std::string::npos)
+            ++acked;
     CHECK(acked >= 1);
     CHECK(f.brag_count("in flight%") == acked);
     CHECK(f.server.connections().at(0).client_sent_close);
@@ -735,4 +738,203 @@ TEST_CASE("/healthz answers 503 while the bot cannot reach Slack", "[e2e][slack]
     CHECK(h.status == 503);
     CHECK(json::parse(h.body)["slack_connected"] == false);
     CHECK(f.stop_bot() == 0);
+}
+
+// ---- Reliability: acked means stored or the user is told ------------------------------------
+
+namespace {
+
+/// Holds SQLite's write lock on the bot's database from another process's point of view (a
+/// second connection with an open write transaction), as a backup tool or a stuck admin might.
+class WriteLock {
+  public:
+    explicit WriteLock(const fs::path& db) : db_(db.string(), SQLite::OPEN_READWRITE) {
+        db_.exec("BEGIN IMMEDIATE");
+    }
+    ~WriteLock() { release(); }
+    void release() {
+        if (held_) db_.exec("ROLLBACK");
+        held_ = false;
+    }
+
+  private:
+    SQLite::Database db_;
+    bool held_ = true;
+};
+
+/// A feedback-reaction event for a message by Bob.
+json star_reaction(const std::string& ts) {
+    return {{"type", "reaction_added"},
+            {"user", "U0ALICE"},
+            {"reaction", "star-struck"},
+            {"item_user", "U0BOB"},
+            {"item", {{"type", "message"}, {"channel", "C0GENERAL"}, {"ts", ts}}},
+            {"event_ts", "1763460100.000100"}};
+}
+
+void answer_history_with(SlackTestServer& server, const std::string& ts, const std::string& text) {
+    server.set_handler("conversations.history", [ts, text](const ApiCall&) {
+        return json{{"ok", true},
+                    {"messages", json::array({{{"type", "message"},
+                                               {"user", "U0BOB"},
+                                               {"ts", ts},
+                                               {"text", text}}})},
+                    {"has_more", false}};
+    });
+}
+
+}  // namespace
+
+TEST_CASE("a slow Web API never delays an ack: the reaction is saved once Slack answers",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    const std::string ts = "1763460000.000400";
+    answer_history_with(f.server, ts, "Thanks <@U0ALICE> for the review!");
+    f.server.set_response_delay("conversations.history", 4s);
+    f.server.set_response_delay("chat.getPermalink", 2s);
+    f.start_connected();
+    auto event = f.server.send_event(star_reaction(ts), "Ev0SLOW1");
+    auto ack = f.server.wait_for_ack(event, 5s);
+    REQUIRE(ack);
+    CHECK(ack->latency < 1s);
+    // Commands keep being stored and answered in the ack meanwhile.
+    auto brags = f.send_brags(20, "while slack is slow");
+    for (const auto& id : brags) {
+        auto a = f.server.wait_for_ack(id, 5s);
+        REQUIRE(a);
+        CHECK(a->latency < 1s);
+        CHECK(a->payload.value("text", "").find("Logged") != std::string::npos);
+    }
+    CHECK(f.brag_count("while slack is slow%") == 20);
+    // The feedback lands after Slack's answers, and its DM goes out once.
+    CHECK(wait_until([&] { return feedback_count(f.db_path(), "U0ALICE") == 1; }, 15s));
+    CHECK(f.server.wait_for_call("chat.postMessage", 5s, [](const ApiCall& c) {
+        return c.args.value("text", "").find("Saved") != std::string::npos;
+    }));
+    CHECK(f.stop_bot() == 0);
+    std::size_t saved_dms = 0;
+    for (const auto& c : f.server.calls("chat.postMessage"))
+        if (c.args.value("text", "").find("Saved") != std::string::npos) ++saved_dms;
+    CHECK(saved_dms == 1);
+    f.check_logs_clean();
+}
+
+TEST_CASE("killed while a reaction waits for Slack: the next run finishes it",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    const std::string ts = "1763460000.000500";
+    answer_history_with(f.server, ts, "Great demo <@U0ALICE>");
+    f.server.set_response_delay("conversations.history", 20s);
+    f.start_connected();
+    auto event = f.server.send_event(star_reaction(ts), "Ev0KILL1");
+    REQUIRE(f.server.wait_for_ack(event, 5s));
+    REQUIRE(f.server.wait_for_call("conversations.history", 5s));
+    f.bot->signal(SIGKILL);
+    REQUIRE(f.bot->wait(5s));
+    CHECK(feedback_count(f.db_path(), "U0ALICE") == 0);
+    f.server.set_response_delay("conversations.history", 0ms);
+    f.start_connected(2);
+    CHECK(wait_until([&] { return feedback_count(f.db_path(), "U0ALICE") == 1; }, 10s));
+    CHECK(f.log_contains("resuming event envelope"));
+    CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("a write lock held elsewhere: the early-acked /brag's user is told it was not stored",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    SlashCommand c;
+    c.text = "first brag";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    {
+        WriteLock lock(f.db_path());
+        c.text = "blocked brag";
+        auto sent = f.server.send_slash_command(c);
+        auto ack = f.server.wait_for_ack(sent.envelope_id, 5s);
+        REQUIRE(ack);
+        CHECK(ack->latency < 3s);  // Slack's deadline holds even though nothing committed
+        // The busy timeout gives up; the apology reaches the user through response_url.
+        auto told = f.server.wait_for_call("response_url", 10s, [&](const ApiCall& call) {
+            return call.args.dump().find("could not save") != std::string::npos;
+        });
+        REQUIRE(told);
+    }
+    CHECK(f.brag_count("blocked brag%") == 0);
+    CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("killed after an early ack: the next run tells the user whether it was stored",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    SlashCommand c;
+    c.text = "warm up";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    {
+        WriteLock lock(f.db_path());
+        c.text = "lost in the crash";
+        auto sent = f.server.send_slash_command(c);
+        auto ack = f.server.wait_for_ack(sent.envelope_id, 5s);
+        REQUIRE(ack);
+        CHECK_FALSE(ack->has_payload);  // acked empty: "the answer follows"
+        f.bot->signal(SIGKILL);
+        REQUIRE(f.bot->wait(5s));
+    }
+    CHECK(f.brag_count("lost in the crash%") == 0);
+    f.start_connected(2);
+    auto told = f.server.wait_for_call("response_url", 10s, [](const ApiCall& call) {
+        return call.args.dump().find("restarted before it could store") != std::string::npos;
+    });
+    REQUIRE(told);
+    CHECK(told->args.dump().find("lost in the crash") != std::string::npos);
+    CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("commands arriving during shutdown are answered, not left for a redelivery that never "
+          "comes",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    SlashCommand c;
+    c.text = "before";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    auto lock = std::make_unique<WriteLock>(f.db_path());
+    c.text = "in flight at shutdown";
+    f.server.send_slash_command(c);
+    std::this_thread::sleep_for(200ms);
+    f.bot->signal(SIGTERM);
+    REQUIRE(f.log_contains("shutting down", 3s));
+    c.text = "after sigterm";
+    auto late = f.server.send_slash_command(c);
+    auto ack = f.server.wait_for_ack(late.envelope_id, 3s);
+    REQUIRE(ack);
+    CHECK(ack->payload.value("text", "").find("restarting") != std::string::npos);
+    lock.reset();
+    auto code = f.bot->wait(8s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(f.brag_count("after sigterm%") == 0);
+}
+
+TEST_CASE("the database file replaced while running: writes refused, /healthz fails",
+          "[e2e][slack][reliability][ops]") {
+    Fixture f;
+    const unsigned short port = free_port();
+    f.run_args = {"--ops-port", std::to_string(port)};
+    f.start_connected();
+    SlashCommand c;
+    c.text = "stored fine";
+    REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s));
+    REQUIRE(wait_until([&] { return http_get(port, "/healthz").status == 200; }, 5s));
+    fs::rename(f.db_path(), f.db_path().string() + ".moved");
+    c.text = "into the void";
+    auto ack = f.server.wait_for_ack(f.server.send_slash_command(c).envelope_id, 5s);
+    REQUIRE(ack);
+    CHECK(ack->payload.value("text", "").find("deleted or replaced") != std::string::npos);
+    auto h = http_get(port, "/healthz");
+    CHECK(h.status == 503);
+    CHECK(json::parse(h.body)["storage"] == "database file replaced");
+    CHECK(f.stop_bot() == 0);
+    fs::rename(f.db_path().string() + ".moved", f.db_path());
+    CHECK(f.brag_count("into the void%") == 0);
 }

@@ -1,4 +1,5 @@
 // ReplySender: each Reply field becomes the right Web API calls, seen through a fake HttpClient.
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -337,4 +338,88 @@ TEST_CASE("without a response_url an ephemeral answer uses chat.postEphemeral", 
     REQUIRE(posts.size() == 1);
     CHECK(posts[0].args() ==
           json{{"channel", "C1"}, {"user", "U1"}, {"text", "Saved as feedback for <@U2>"}});
+}
+
+TEST_CASE("an answer longer than response_url's 5 uses continues in the DM, in order",
+          "[reply_sender][real_slack]") {
+    Harness h;
+    Reply reply = Reply::ephemeral(text_message("page 1"));
+    for (int i = 2; i <= 9; ++i) reply.more.push_back(block_message("page " + std::to_string(i)));
+    h.sender.send(reply, slash_target(), false);  // a deferred summary: every page follows
+    h.settle();
+    auto posts = h.slack.requests("response_url");
+    REQUIRE(posts.size() == 5);  // Slack refuses a sixth
+    for (int i = 0; i < 4; ++i) CHECK(posts[i].args()["text"] == "page " + std::to_string(i + 1));
+    CHECK(posts[4].args()["text"].get<std::string>().find("5 more messages") != std::string::npos);
+    auto dms = h.slack.requests("chat.postMessage");
+    REQUIRE(dms.size() == 5);
+    for (int i = 0; i < 5; ++i) {
+        CHECK(dms[i].args()["channel"] == "D-U1");
+        CHECK(dms[i].args()["text"] == "page " + std::to_string(i + 5));
+    }
+}
+
+TEST_CASE("DM channels are shared, learnt once and handed on to be stored",
+          "[reply_sender][real_slack]") {
+    RecordingSlack slack;
+    WebApi api{WebApiOptions{base, "xoxb-test", 3, 10ms}, slack.factory(), 2};
+    auto channels = std::make_shared<DmChannels>();
+    channels->preload({{"U7", "D-stored-U7"}});
+    std::vector<std::pair<std::string, std::string>> stored;
+    std::mutex m;
+    channels->set_persist([&](const std::string& u, const std::string& c) {
+        std::lock_guard lock(m);
+        stored.emplace_back(u, c);
+    });
+    ReplySender sender(api, channels);
+    sender.send_dm("U7", text_message("known from the database"));
+    sender.send_dm("U8", text_message("new"));
+    REQUIRE(api.drain(2s));
+    sender.send_dm("U8", text_message("again"));
+    REQUIRE(api.drain(2s));
+    auto opens = slack.requests("conversations.open");
+    REQUIRE(opens.size() == 1);  // U7 came from the database; U8 opened once
+    CHECK(opens[0].args()["users"] == "U8");
+    CHECK(stored == std::vector<std::pair<std::string, std::string>>{{"U8", "D-U8"}});
+    CHECK(channels->find("U8").value_or("") == "D-U8");
+}
+
+TEST_CASE("an outbox DM carries its key and is looked for before a resend",
+          "[reply_sender][reliability]") {
+    Harness h;
+    std::atomic<int> finished{0};
+    std::atomic<int> retry_later{0};
+    auto done = [&](bool f) { (f ? finished : retry_later)++; };
+    SECTION("first send: posted with the key in its metadata") {
+        h.sender.send_dm_once("U2", text_message("you got feedback"), "outbox-7", 0, false, done);
+        h.settle();
+        auto posts = h.slack.requests("chat.postMessage");
+        REQUIRE(posts.size() == 1);
+        CHECK(posts[0].args()["metadata"]["event_payload"]["key"] == "outbox-7");
+        CHECK(h.slack.requests("conversations.history").empty());
+        CHECK(finished == 1);
+    }
+    SECTION("a resend that finds the message already there posts nothing") {
+        h.slack.script("conversations.history",
+                       {{"ok", true},
+                        {"messages",
+                         json::array({{{"ts", "1.5"},
+                                       {"metadata",
+                                        {{"event_type", "careerbot_outbox"},
+                                         {"event_payload", {{"key", "outbox-7"}}}}}}})}});
+        h.sender.send_dm_once("U2", text_message("you got feedback"), "outbox-7", 1000, true, done);
+        h.settle();
+        CHECK(h.slack.requests("chat.postMessage").empty());
+        CHECK(finished == 1);
+    }
+    SECTION("refused for good finishes the row; a stale channel is tried again later") {
+        h.slack.script("chat.postMessage", {{"ok", false}, {"error", "user_disabled"}});
+        h.sender.send_dm_once("U2", text_message("x"), "outbox-8", 0, false, done);
+        h.settle();
+        CHECK(finished == 1);
+        h.slack.script("chat.postMessage", {{"ok", false}, {"error", "channel_not_found"}});
+        h.sender.send_dm_once("U2", text_message("y"), "outbox-9", 0, false, done);
+        h.settle();
+        CHECK(retry_later == 1);
+    }
 }

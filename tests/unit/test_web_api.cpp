@@ -173,7 +173,11 @@ TEST_CASE("call posts JSON with the bearer token to base_url + method", "[web_ap
     CHECK(sent[0].url == "https://slack.test/api/chat.postMessage");
     CHECK(sent[0].content_type == "application/json; charset=utf-8");
     CHECK(sent[0].has_header_with("Authorization: Bearer " + test_token));
-    CHECK(sent[0].args() == json{{"channel", "C1"}, {"text", "héllo"}});
+    // Every message carries a key of its own (see "looked for before it is sent again").
+    json args = sent[0].args();
+    CHECK(args["metadata"]["event_type"] == "careerbot_message");
+    args.erase("metadata");
+    CHECK(args == json{{"channel", "C1"}, {"text", "héllo"}});
 
     SECTION("a token argument overrides the bot token") {
         api.call("apps.connections.open", json::object(), "xapp-1-app");
@@ -721,4 +725,88 @@ TEST_CASE("the curl client takes its proxy from HTTPS_PROXY", "[web_api]") {
     CHECK(seen[0].starts_with("CONNECT slack.invalid:443 HTTP/1.1"));
     // TLS is tunnelled: the proxy never sees the token.
     CHECK(seen[0].find(test_token) == std::string::npos);
+}
+
+TEST_CASE("a message that failed ambiguously is looked for before it is sent again",
+          "[web_api][reliability]") {
+    LogCapture logs;
+    FakeSlack slack;
+    WebApi api(options(5), slack.factory(), 1);
+    const json args{{"channel", "D1"},
+                    {"text", "hello"},
+                    {"metadata",
+                     {{"event_type", "careerbot_message"}, {"event_payload", {{"key", "k-1"}}}}}};
+
+    SECTION("Slack posted it before the 500: found in history, not posted twice") {
+        slack.script("chat.postMessage", HttpResponse{500, "oops", {}, ""});
+        slack.script("conversations.history",
+                     slack_json({{"ok", true},
+                                 {"messages",
+                                  json::array({{{"ts", "17.000100"},
+                                                {"text", "hello"},
+                                                {"metadata",
+                                                 {{"event_type", "careerbot_message"},
+                                                  {"event_payload", {{"key", "k-1"}}}}}}})}}));
+        auto r = api.call("chat.postMessage", args);
+        CHECK(r.ok);
+        CHECK(r.body.value("ts", "") == "17.000100");
+        CHECK(slack.requests("chat.postMessage").size() == 1);
+        auto history = slack.requests("conversations.history");
+        REQUIRE(history.size() == 1);
+        CHECK(history[0].body.find("include_all_metadata=true") != std::string::npos);
+        CHECK(history[0].body.find("channel=D1") != std::string::npos);
+    }
+    SECTION("the connection dropped before Slack took it: not in history, sent again once") {
+        slack.script("chat.postMessage", HttpResponse{0, "", {}, "Connection reset by peer"});
+        slack.script("conversations.history", slack_json({{"ok", true}, {"messages", json::array()}}));
+        bool ok = false;
+        api.call_async("chat.postMessage", args, [&](const ApiResult& r) { ok = r.ok; });
+        REQUIRE(api.drain(2s));
+        CHECK(ok);
+        CHECK(slack.requests("chat.postMessage").size() == 2);
+        CHECK(slack.requests("conversations.history").size() == 1);
+    }
+    SECTION("internal_error is such a failure too") {
+        slack.script("chat.postMessage", slack_json({{"ok", false}, {"error", "internal_error"}}));
+        slack.script("conversations.history", slack_json({{"ok", true}, {"messages", json::array()}}));
+        CHECK(api.call("chat.postMessage", args).ok);
+        CHECK(slack.requests("chat.postMessage").size() == 2);
+    }
+    SECTION("every chat.postMessage gets a key of its own") {
+        CHECK(api.call("chat.postMessage", {{"channel", "D1"}, {"text", "a"}}).ok);
+        CHECK(api.call("chat.postMessage", {{"channel", "D1"}, {"text", "b"}}).ok);
+        auto sent = slack.requests("chat.postMessage");
+        REQUIRE(sent.size() == 2);
+        auto k1 = sent[0].args().value("/metadata/event_payload/key"_json_pointer, std::string());
+        auto k2 = sent[1].args().value("/metadata/event_payload/key"_json_pointer, std::string());
+        CHECK_FALSE(k1.empty());
+        CHECK(k1 != k2);
+    }
+}
+
+TEST_CASE("transient ok:false errors are retried; a file share is never repeated blindly",
+          "[web_api][reliability]") {
+    LogCapture logs;
+    FakeSlack slack;
+    WebApi api(options(5), slack.factory(), 1);
+    SECTION("service_unavailable, then fine") {
+        slack.script("users.info", slack_json({{"ok", false}, {"error", "service_unavailable"}}));
+        slack.script("users.info", slack_json({{"ok", false}, {"error", "fatal_error"}}));
+        CHECK(api.call_form("users.info", {{"user", "U1"}}).ok);
+        CHECK(slack.requests("users.info").size() == 3);
+    }
+    SECTION("ratelimited in an ok:false body waits and retries like a 429") {
+        slack.script("users.info",
+                     HttpResponse{200, R"({"ok":false,"error":"ratelimited"})",
+                                  {{"retry-after", "0.05"}}, ""});
+        CHECK(api.call_form("users.info", {{"user", "U1"}}).ok);
+        CHECK(slack.requests("users.info").size() == 2);
+    }
+    SECTION("files.completeUploadExternal after a 502 is given up, not shared twice") {
+        slack.script("files.completeUploadExternal", HttpResponse{502, "bad gateway", {}, ""});
+        auto r = api.call("files.completeUploadExternal", {{"files", json::array()}});
+        CHECK_FALSE(r.ok);
+        CHECK(slack.requests("files.completeUploadExternal").size() == 1);
+        CHECK(logs.any_contains("files.completeUploadExternal", "not repeated"));
+    }
 }
