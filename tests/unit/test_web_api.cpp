@@ -290,7 +290,22 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
         auto sent = slack.requests("conversations.replies");
         REQUIRE(sent.size() == 1);
         CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
-        CHECK(sent[0].body == "channel=C1&limit=1&ts=1.7");
+        CHECK(sent[0].body ==
+              "channel=C1&inclusive=true&latest=1.7&limit=2&oldest=1.7&ts=1.7");
+    }
+
+    SECTION("a threaded reply is found after the parent Slack puts first") {
+        slack.script("conversations.history",
+                     slack_json({{"ok", true}, {"messages", json::array()}}));
+        slack.script("conversations.replies",
+                     slack_json({{"ok", true},
+                                 {"messages",
+                                  {{{"ts", "1.1"}, {"text", "parent"}, {"user", "U1"}},
+                                   {{"ts", "1.7"}, {"text", "the reply"}, {"user", "U2"}}}}}));
+        auto m = lookup.message("C1", "1.7");
+        REQUIRE(m);
+        CHECK(m->text == "the reply");
+        CHECK(m->user_id == "U2");
     }
 
     SECTION("a message found nowhere is nothing") {
