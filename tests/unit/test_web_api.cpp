@@ -380,6 +380,40 @@ TEST_CASE("ok:false is logged with the method and error, never the token or the 
     }
 }
 
+TEST_CASE("ok:false logs Slack's errors and response_metadata messages with the method",
+          "[web_api]") {
+    LogCapture logs;
+    FakeSlack slack;
+    // The shape Slack answers an invalid block with.
+    slack.script(
+        "chat.postMessage",
+        slack_json({{"ok", false},
+                    {"error", "invalid_blocks"},
+                    {"errors", {"must be less than 3001 characters [json-pointer:/blocks/2/text/text]"}},
+                    {"response_metadata",
+                     {{"messages",
+                       {"[ERROR] must be less than 3001 characters "
+                        "[json-pointer:/blocks/2/text/text]"}}}}}));
+    slack.script("views.open",
+                 slack_json({{"ok", false},
+                             {"error", "invalid_arguments"},
+                             {"response_metadata",
+                              {{"messages",
+                                {"[ERROR] must be less than 25 characters "
+                                 "[json-pointer:/view/title/text]"}}}}}));
+    WebApi api(options(), slack.factory(), 1);
+    auto posted = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "secret brag"}});
+    CHECK(posted.error == "invalid_blocks");
+    auto opened = api.call("views.open", {{"trigger_id", "1.2.x"}, {"view", {{"type", "modal"}}}});
+    CHECK(opened.error == "invalid_arguments");
+    CHECK(logs.any_contains("chat.postMessage failed: invalid_blocks",
+                            "[json-pointer:/blocks/2/text/text]"));
+    CHECK(logs.any_contains("chat.postMessage", "[ERROR] must be less than 3001 characters"));
+    CHECK(logs.any_contains("views.open failed: invalid_arguments",
+                            "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"));
+    for (const auto& line : logs.lines()) CHECK(line.find("secret brag") == std::string::npos);
+}
+
 TEST_CASE("a 429 pauses only its method; the call is retried once after Retry-After", "[web_api]") {
     FakeSlack slack;
     slack.script("chat.postMessage", rate_limited("1"));
