@@ -202,10 +202,12 @@ class BragCommand {
             json buttons = json::array();
             std::string mention = target == viewer ? "" : "<@" + target + "> ";
             auto value = [&](int p) { return json{{"u", target}, {"s", since}, {"p", p}}.dump(); };
+            // Slack rejects a message whose actions block repeats an action_id (invalid_blocks),
+            // so each direction has its own; both go to the same handler.
             if (page > 1)
-                buttons.push_back(blocks::button("◀ Newer", "brag_list_page", value(page - 1)));
+                buttons.push_back(blocks::button("◀ Newer", "brag_list_newer", value(page - 1)));
             if (page < pages)
-                buttons.push_back(blocks::button("Older ▶", "brag_list_page", value(page + 1)));
+                buttons.push_back(blocks::button("Older ▶", "brag_list_older", value(page + 1)));
             m.add(blocks::actions(buttons));
             m.add(blocks::context("Or type `/brag list " + mention +
                                   (since.empty() ? "" : "since " + since + " ") + "page " +
@@ -423,13 +425,17 @@ void register_brag(App& app) {
     app.view("brag_edit", [&s](const Interaction& in) { return BragCommand(s).submit_form(in); });
     app.action("brag_undo",
                [&s](const Interaction& in) { return BragCommand(s).undo(in.user_id, in.value); });
-    app.action("brag_list_page", [&s](const Interaction& in) {
+    auto page = [&s](const Interaction& in) {
         json v = json::parse(in.value, nullptr, false);
         if (!v.is_object())
             throw UserError("That page button is out of date; run `/brag list` again.");
         return BragCommand(s).list_page(in.user_id, v.value("u", in.user_id), v.value("s", ""),
                                         v.value("p", 1));
-    });
+    };
+    app.action("brag_list_newer", page);
+    app.action("brag_list_older", page);
+    // Messages posted before the buttons had distinct action_ids still carry this one.
+    app.action("brag_list_page", page);
 }
 
 }  // namespace careerbot::commands

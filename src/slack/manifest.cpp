@@ -53,7 +53,9 @@ json slack_manifest(const App& app) {
           {"app_home",
            {{"home_tab_enabled", true},
             {"messages_tab_enabled", true},
-            {"messages_tab_read_only_enabled", false}}},
+            // Nothing answers a message typed to the app, so people cannot type one: the
+            // Messages tab shows what careerbot sent (DMs, reminders) read-only.
+            {"messages_tab_read_only_enabled", true}}},
           {"slash_commands", commands},
           {"shortcuts", json::array({{{"name", "Save as feedback"},
                                       {"type", "message"},

@@ -1,5 +1,7 @@
 #include "src/slack/slack_lookup.hpp"
 
+#include <map>
+
 namespace careerbot::slack {
 namespace {
 
@@ -73,11 +75,29 @@ std::optional<SlackMessage> SlackLookup::message(const std::string& channel,
     if (history.ok) {
         if (auto m = message_from_answer(history.body, ts)) return m;
     }
-    // A reply inside a thread is not in the channel's history; replies finds it by its ts.
-    auto replies = api_.call_form("conversations.replies",
-                                  {{"channel", channel}, {"ts", ts}, {"limit", "1"}});
-    if (!replies.ok) return std::nullopt;
-    return message_from_answer(replies.body, ts);
+    // A reply inside a thread is not in the channel's history; replies finds it by its ts. Slack
+    // answers the thread's parent first, whichever message of the thread `ts` names, and counts
+    // it in `limit` (https://docs.slack.dev/reference/methods/conversations.replies): narrowed to
+    // `ts`, the reply is the second message. Further pages are read in case the narrowing is
+    // not honoured, within a bound.
+    std::map<std::string, std::string> args{{"channel", channel}, {"ts", ts},
+                                            {"oldest", ts},       {"latest", ts},
+                                            {"inclusive", "true"}, {"limit", "2"}};
+    for (int page = 0; page < 10; ++page) {
+        auto replies = api_.call_form("conversations.replies", args);
+        if (!replies.ok) return std::nullopt;
+        if (auto m = message_from_answer(replies.body, ts)) return m;
+        std::string cursor;
+        if (auto meta = replies.body.find("response_metadata");
+            meta != replies.body.end() && meta->is_object()) {
+            cursor = str(*meta, "next_cursor");
+        }
+        auto more = replies.body.find("has_more");
+        bool has_more = more != replies.body.end() && more->is_boolean() && more->get<bool>();
+        if (cursor.empty() || !has_more) return std::nullopt;
+        args["cursor"] = cursor;
+    }
+    return std::nullopt;
 }
 
 std::optional<SlackUser> SlackLookup::user(const std::string& id) {

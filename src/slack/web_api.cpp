@@ -157,6 +157,40 @@ std::string error_word(const std::string& body, long status) {
     return word.empty() ? "http_" + std::to_string(status) : word;
 }
 
+/// Slack's own explanation of an ok:false answer, for the log: the strings of `errors` and
+/// `response_metadata.messages` ("[ERROR] must be less than 3001 characters
+/// [json-pointer:/blocks/3/text/text]"), which say which block or field was refused. These are
+/// Slack's words and JSON pointers, not our arguments; still bounded in count and length.
+/// Empty when the answer carries neither.
+std::string slack_error_details(const json& body) {
+    constexpr std::size_t max_items = 10;
+    constexpr std::size_t max_item_length = 300;
+    std::string out;
+    std::size_t items = 0;
+    auto add_all = [&](const json& list) {
+        if (!list.is_array()) return;
+        for (const auto& item : list) {
+            if (!item.is_string()) continue;
+            if (items++ == max_items) {
+                out += "; ...";
+                return;
+            }
+            std::string text = item.get<std::string>();
+            if (text.size() > max_item_length) text = text.substr(0, max_item_length) + "...";
+            // One log line per failure: Slack's text never needs a line break.
+            std::replace(text.begin(), text.end(), '\n', ' ');
+            if (!out.empty()) out += "; ";
+            out += text;
+        }
+    };
+    if (!body.is_object()) return out;
+    if (auto errors = body.find("errors"); errors != body.end()) add_all(*errors);
+    if (auto meta = body.find("response_metadata"); meta != body.end() && meta->is_object()) {
+        if (auto messages = meta->find("messages"); messages != meta->end()) add_all(*messages);
+    }
+    return out;
+}
+
 Outcome interpret(const HttpRequest& request, const HttpResponse& response) {
     Outcome out;
     if (response.status == 0) {
@@ -399,6 +433,8 @@ struct WebApi::Impl {
         if (out.verdict == Verdict::retryable) {
             log->error("{} failed after {} attempts: {}", request.bucket, attempts,
                        out.result.error);
+        } else if (auto details = slack_error_details(out.result.body); !details.empty()) {
+            log->warn("{} failed: {} ({})", request.bucket, out.result.error, details);
         } else {
             log->warn("{} failed: {}", request.bucket, out.result.error);
         }

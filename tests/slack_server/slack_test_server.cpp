@@ -40,12 +40,6 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr std::size_t max_message_blocks = 50;
-constexpr std::size_t max_view_blocks = 100;
-constexpr std::size_t max_section_text = 3000;
-constexpr std::size_t max_section_field_text = 2000;
-constexpr std::size_t max_section_fields = 10;
-constexpr std::size_t max_header_text = 150;
 constexpr std::size_t max_message_text = 40000;
 constexpr std::size_t max_request_body = 256U * 1024U * 1024U;
 constexpr std::size_t max_recorded_upload = 1024U * 1024U;
@@ -153,26 +147,50 @@ std::optional<json> arg_json(const json& args, const char* key) {
 
 json error_body(const std::string& error) { return json{{"ok", false}, {"error", error}}; }
 
+/// A message ts ("seconds.micros") as microseconds, so timestamps order as numbers; nullopt if
+/// it is not one. Fewer than 6 fraction digits count as the leading ones ("1.5" = 1.500000).
+std::optional<std::uint64_t> ts_key(std::string_view ts) {
+    if (ts.empty()) return std::nullopt;
+    auto dot = ts.find('.');
+    std::string_view whole = ts.substr(0, dot);
+    std::string_view frac = dot == std::string_view::npos ? std::string_view{} : ts.substr(dot + 1);
+    if (whole.empty() || frac.size() > 6) return std::nullopt;
+    std::uint64_t seconds = 0;
+    auto [end, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), seconds);
+    if (ec != std::errc() || end != whole.data() + whole.size()) return std::nullopt;
+    std::uint64_t micros = 0;
+    for (std::size_t i = 0; i < 6; ++i) {
+        char c = i < frac.size() ? frac[i] : '0';
+        if (c < '0' || c > '9') return std::nullopt;
+        micros = micros * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return seconds * 1000000U + micros;
+}
+
+bool truthy(const std::string& value) { return value == "true" || value == "1"; }
+
+/// `limit` as Slack reads it: absent or 0 means the method's default, capped at its maximum.
+std::size_t read_limit(const json& args, std::size_t default_limit, std::size_t max_limit) {
+    std::string text = arg_str(args, "limit");
+    std::size_t limit = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (text.empty() || ec != std::errc() || limit == 0) return default_limit;
+    return std::min(limit, max_limit);
+}
+
+/// The stored message as a read method answers it: `metadata` only when asked for
+/// (include_all_metadata, https://docs.slack.dev/messaging/message-metadata).
+json message_for_reader(const json& stored, bool with_metadata) {
+    if (with_metadata || !stored.contains("metadata")) return stored;
+    json out = stored;
+    out.erase("metadata");
+    return out;
+}
+
 std::string redact(const std::string& token) {
     if (token.empty()) return "";
     auto dash = token.find('-');
     return (dash == std::string::npos ? std::string("?") : token.substr(0, dash)) + "-***";
-}
-
-std::size_t block_text_length(const json& text_object) {
-    if (!text_object.is_object()) return 0;
-    auto it = text_object.find("text");
-    if (it == text_object.end() || !it->is_string()) return 0;
-    return utf8_length(it->get<std::string>());
-}
-
-std::optional<std::string> check_view_blocks(const json& view) {
-    if (!view.is_object()) return "invalid_arguments";
-    auto blocks = view.find("blocks");
-    if (blocks != view.end() && blocks->is_array() && blocks->size() > max_view_blocks) {
-        return "invalid_arguments";
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -203,37 +221,326 @@ json decode_form(const std::string& body) {
     return out;
 }
 
-std::optional<std::string> check_message_limits(const json& args) {
-    if (auto blocks = arg_json(args, "blocks")) {
-        if (blocks->is_discarded() || !blocks->is_array()) return "invalid_blocks_format";
-        if (blocks->size() > max_message_blocks) return "invalid_blocks";
-        for (const auto& block : *blocks) {
-            if (!block.is_object()) return "invalid_blocks";
-            std::string type = arg_str(block, "type");
-            if (type == "section") {
-                if (block.contains("text") && block_text_length(block["text"]) > max_section_text) {
-                    return "invalid_blocks";
+// ---- Slack's Block Kit rules ------------------------------------------------------------------
+//
+// Each limit below is Slack's documented one; the page is named next to it. Slack refuses the
+// whole call (invalid_blocks for messages, invalid_arguments for views) and says why with JSON
+// pointers in `errors` and `response_metadata.messages`.
+
+namespace {
+
+/// Collects what Slack would say about one message or view.
+class BlockKitChecker {
+  public:
+    /// (message, JSON pointer) pairs, in document order.
+    std::vector<std::pair<std::string, std::string>> problems;
+
+    void add(std::string message, std::string pointer) {
+        if (problems.size() < 50) problems.emplace_back(std::move(message), std::move(pointer));
+    }
+
+    /// A string field of at most `max` characters (at least `min` when present or required).
+    void string_field(const json& parent, const char* key, const std::string& ptr,
+                      std::size_t min, std::size_t max, bool required = false) {
+        auto it = parent.find(key);
+        if (it == parent.end() || it->is_null()) {
+            if (required) add("missing required field: " + std::string(key), ptr);
+            return;
+        }
+        const std::string at = ptr + "/" + key;
+        if (!it->is_string()) {
+            add("must be a string", at);
+            return;
+        }
+        std::size_t n = utf8_length(it->get<std::string>());
+        if (n > max) add("must be less than " + std::to_string(max + 1) + " characters", at);
+        if (n < min) add("must be more than " + std::to_string(min - 1) + " characters", at);
+    }
+
+    /// A text object (https://docs.slack.dev/reference/block-kit/composition-objects/text-object)
+    /// of `min`..`max` characters; `plain_only` for fields that take plain_text only.
+    void text_object(const json& parent, const char* key, const std::string& ptr,
+                     std::size_t min, std::size_t max, bool required, bool plain_only) {
+        auto it = parent.find(key);
+        const std::string at = ptr + "/" + key;
+        if (it == parent.end() || it->is_null()) {
+            if (required) add("missing required field: " + std::string(key), ptr);
+            return;
+        }
+        if (!it->is_object()) {
+            add("must provide an object", at);
+            return;
+        }
+        std::string type = arg_str(*it, "type");
+        if (type != "plain_text" && (plain_only || type != "mrkdwn")) {
+            add(plain_only ? "must be a valid enum value [plain_text]"
+                           : "must be a valid enum value [plain_text, mrkdwn]",
+                at + "/type");
+        }
+        string_field(*it, "text", at, min, max, true);
+    }
+
+    /// An array of at most `max` items (at least `min`); false when it is not an array.
+    bool array_field(const json& parent, const char* key, const std::string& ptr,
+                     std::size_t min, std::size_t max, bool required) {
+        auto it = parent.find(key);
+        if (it == parent.end() || it->is_null()) {
+            if (required) add("missing required field: " + std::string(key), ptr);
+            return false;
+        }
+        const std::string at = ptr + "/" + key;
+        if (!it->is_array()) {
+            add("must provide an array", at);
+            return false;
+        }
+        if (it->size() > max) add("no more than " + std::to_string(max) + " items allowed", at);
+        if (it->size() < min) add("must provide at least " + std::to_string(min) + " items", at);
+        return true;
+    }
+
+    /// Blocks of a message (at most 50) or a view (at most 100).
+    void blocks(const json& list, const std::string& ptr, std::size_t max_blocks) {
+        if (!list.is_array()) {
+            add("must provide an array", ptr);
+            return;
+        }
+        // https://docs.slack.dev/reference/block-kit/blocks: "a maximum of 50 blocks in each
+        // message, and 100 blocks in modals or Home tabs".
+        if (list.size() > max_blocks) {
+            add("no more than " + std::to_string(max_blocks) + " items allowed", ptr);
+        }
+        std::set<std::string> block_ids;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            block(list[i], ptr + "/" + std::to_string(i), block_ids);
+        }
+    }
+
+  private:
+    void block(const json& b, const std::string& ptr, std::set<std::string>& block_ids) {
+        if (!b.is_object()) {
+            add("must provide an object", ptr);
+            return;
+        }
+        // https://docs.slack.dev/reference/block-kit/blocks: block_id is at most 255 characters
+        // and "should be unique for each message or view".
+        string_field(b, "block_id", ptr, 1, 255);
+        std::string block_id = arg_str(b, "block_id");
+        if (!block_id.empty() && !block_ids.insert(block_id).second) {
+            add("duplicate block_id", ptr + "/block_id");
+        }
+        std::string type = arg_str(b, "type");
+        std::set<std::string> action_ids;  // "unique among all other action_ids in the block"
+        if (type == "section") {
+            // https://docs.slack.dev/reference/block-kit/blocks/section-block: text 1-3000,
+            // fields at most 10 of at most 2000; text or fields is required.
+            text_object(b, "text", ptr, 1, 3000, false, false);
+            if (array_field(b, "fields", ptr, 1, 10, false)) {
+                const json& fields = b["fields"];
+                for (std::size_t i = 0; i < fields.size(); ++i) {
+                    json holder{{"f", fields[i]}};
+                    text_object(holder, "f", "", 1, 2000, true, false);
+                    rename_last_pointer("/f", ptr + "/fields/" + std::to_string(i));
                 }
-                if (block.contains("fields") && block["fields"].is_array()) {
-                    if (block["fields"].size() > max_section_fields) return "invalid_blocks";
-                    for (const auto& field : block["fields"]) {
-                        if (block_text_length(field) > max_section_field_text) {
-                            return "invalid_blocks";
-                        }
+            }
+            if (!b.contains("text") && !b.contains("fields")) {
+                add("must provide either text or fields", ptr);
+            }
+            if (b.contains("accessory")) element(b["accessory"], ptr + "/accessory", action_ids);
+        } else if (type == "header") {
+            // https://docs.slack.dev/reference/block-kit/blocks/header-block: plain_text, at
+            // most 150 characters.
+            text_object(b, "text", ptr, 1, 150, true, true);
+        } else if (type == "actions") {
+            // https://docs.slack.dev/reference/block-kit/blocks/actions-block: at most 25.
+            if (array_field(b, "elements", ptr, 1, 25, true)) {
+                const json& elements = b["elements"];
+                for (std::size_t i = 0; i < elements.size(); ++i) {
+                    element(elements[i], ptr + "/elements/" + std::to_string(i), action_ids);
+                }
+            }
+        } else if (type == "context") {
+            // https://docs.slack.dev/reference/block-kit/blocks/context-block: at most 10.
+            array_field(b, "elements", ptr, 1, 10, true);
+        } else if (type == "input") {
+            // https://docs.slack.dev/reference/block-kit/blocks/input-block: label and hint
+            // plain_text of at most 2000.
+            text_object(b, "label", ptr, 1, 2000, true, true);
+            text_object(b, "hint", ptr, 1, 2000, false, true);
+            if (!b.contains("element")) {
+                add("missing required field: element", ptr);
+            } else {
+                element(b["element"], ptr + "/element", action_ids);
+            }
+        } else if (type == "image") {
+            // https://docs.slack.dev/reference/block-kit/blocks/image-block
+            string_field(b, "alt_text", ptr, 1, 2000, true);
+            string_field(b, "image_url", ptr, 1, 3000);
+            text_object(b, "title", ptr, 1, 2000, false, true);
+        } else if (type == "divider" || type == "rich_text" || type == "file" ||
+                   type == "video" || type == "markdown") {
+            // Not used by careerbot; accepted as they are.
+        } else {
+            add("must be a valid enum value", ptr + "/type");
+        }
+    }
+
+    void element(const json& e, const std::string& ptr, std::set<std::string>& action_ids) {
+        if (!e.is_object()) {
+            add("must provide an object", ptr);
+            return;
+        }
+        std::string type = arg_str(e, "type");
+        // https://docs.slack.dev/reference/block-kit/block-elements: action_id is at most 255
+        // characters and "should be unique among all other action_ids in the containing block".
+        string_field(e, "action_id", ptr, 1, 255);
+        std::string action_id = arg_str(e, "action_id");
+        if (!action_id.empty() && !action_ids.insert(action_id).second) {
+            add("duplicate action_id", ptr + "/action_id");
+        }
+        text_object(e, "placeholder", ptr, 1, 150, false, true);
+        if (type == "button") {
+            // https://docs.slack.dev/reference/block-kit/block-elements/button-element: text
+            // plain_text at most 75, value at most 2000, url at most 3000.
+            text_object(e, "text", ptr, 1, 75, true, true);
+            string_field(e, "value", ptr, 1, 2000);
+            string_field(e, "url", ptr, 1, 3000);
+        } else if (type == "static_select" || type == "multi_static_select") {
+            // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element:
+            // at most 100 options or option groups.
+            options(e, "options", ptr, 100, false);
+            if (array_field(e, "option_groups", ptr, 1, 100, false)) {
+                const json& groups = e["option_groups"];
+                for (std::size_t i = 0; i < groups.size(); ++i) {
+                    if (groups[i].is_object()) {
+                        options(groups[i], "options", ptr + "/option_groups/" + std::to_string(i),
+                                100, true);
                     }
                 }
-            } else if (type == "header") {
-                if (block.contains("text") && block_text_length(block["text"]) > max_header_text) {
-                    return "invalid_blocks";
-                }
+            }
+        } else if (type == "overflow") {
+            // https://docs.slack.dev/reference/block-kit/block-elements/overflow-menu-element
+            options(e, "options", ptr, 5, true);
+        } else if (type == "checkboxes" || type == "radio_buttons") {
+            // https://docs.slack.dev/reference/block-kit/block-elements/checkboxes-element and
+            // .../radio-button-group-element: at most 10 options.
+            options(e, "options", ptr, 10, true);
+        } else if (type == "plain_text_input") {
+            // https://docs.slack.dev/reference/block-kit/block-elements/plain-text-input-element
+            auto max_length = e.find("max_length");
+            if (max_length != e.end() && max_length->is_number_integer() &&
+                (max_length->get<std::int64_t>() > 3000 || max_length->get<std::int64_t>() < 1)) {
+                add("must be between 1 and 3000", ptr + "/max_length");
             }
         }
     }
+
+    /// https://docs.slack.dev/reference/block-kit/composition-objects/option-object: text at
+    /// most 75 characters, value at most 150, description at most 75.
+    void options(const json& parent, const char* key, const std::string& ptr, std::size_t max,
+                 bool required) {
+        if (!array_field(parent, key, ptr, 1, max, required)) return;
+        const json& list = parent[key];
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            std::string at = ptr + "/" + key + "/" + std::to_string(i);
+            if (!list[i].is_object()) {
+                add("must provide an object", at);
+                continue;
+            }
+            text_object(list[i], "text", at, 1, 75, true, false);
+            string_field(list[i], "value", at, 1, 150, true);
+            text_object(list[i], "description", at, 1, 75, false, true);
+        }
+    }
+
+    /// Problems found under a temporary holder point at the real place instead.
+    void rename_last_pointer(const std::string& from, const std::string& to) {
+        for (auto& [message, pointer] : problems) {
+            if (starts_with(pointer, from)) pointer = to + pointer.substr(from.size());
+        }
+    }
+};
+
+/// Slack's answer to a refused message: invalid_blocks with `errors` and the same lines in
+/// `response_metadata.messages`, each naming a JSON pointer.
+json invalid_blocks_body(const BlockKitChecker& checker) {
+    json errors = json::array();
+    json messages = json::array();
+    for (const auto& [message, pointer] : checker.problems) {
+        errors.push_back(message + " [json-pointer:" + pointer + "]");
+        messages.push_back("[ERROR] " + message + " [json-pointer:" + pointer + "]");
+    }
+    return json{{"ok", false},
+                {"error", "invalid_blocks"},
+                {"errors", errors},
+                {"response_metadata", {{"messages", messages}}}};
+}
+
+}  // namespace
+
+std::optional<json> check_message(const json& args) {
+    if (auto blocks = arg_json(args, "blocks")) {
+        if (blocks->is_discarded() || !blocks->is_array()) {
+            return error_body("invalid_blocks_format");
+        }
+        BlockKitChecker checker;
+        checker.blocks(*blocks, "/blocks", 50);
+        if (!checker.problems.empty()) return invalid_blocks_body(checker);
+    }
+    // https://docs.slack.dev/reference/methods/chat.postMessage: text is truncated past
+    // 40,000 characters; msg_too_long is the refusal.
     if (args.is_object() && args.contains("text") && args["text"].is_string() &&
         utf8_length(args["text"].get<std::string>()) > max_message_text) {
-        return "msg_too_long";
+        return error_body("msg_too_long");
     }
     return std::nullopt;
+}
+
+std::optional<std::string> check_message_limits(const json& args) {
+    auto refusal = check_message(args);
+    if (!refusal) return std::nullopt;
+    return (*refusal)["error"].get<std::string>();
+}
+
+std::optional<json> check_view(const json& view) {
+    if (!view.is_object()) return error_body("invalid_arguments");
+    BlockKitChecker checker;
+    std::string type = arg_str(view, "type");
+    if (type == "modal") {
+        // https://docs.slack.dev/reference/views/modal-views: title (required), submit and
+        // close are plain_text of at most 24 characters; submit is required with input blocks.
+        checker.text_object(view, "title", "/view", 1, 24, true, true);
+        checker.text_object(view, "submit", "/view", 1, 24, false, true);
+        checker.text_object(view, "close", "/view", 1, 24, false, true);
+        bool has_input = false;
+        if (auto blocks = view.find("blocks"); blocks != view.end() && blocks->is_array()) {
+            for (const auto& b : *blocks) has_input = has_input || arg_str(b, "type") == "input";
+        }
+        if (has_input && !view.contains("submit")) {
+            checker.add("submit is required when an input block is within the blocks array",
+                        "/view/submit");
+        }
+    } else if (type != "home") {
+        checker.add("must be a valid enum value [modal, home]", "/view/type");
+    }
+    // https://docs.slack.dev/reference/views/modal-views and .../home-tab-views:
+    // private_metadata at most 3000, callback_id and external_id at most 255, 100 blocks.
+    checker.string_field(view, "private_metadata", "/view", 0, 3000);
+    checker.string_field(view, "callback_id", "/view", 0, 255);
+    checker.string_field(view, "external_id", "/view", 0, 255);
+    if (view.contains("blocks")) {
+        checker.blocks(view["blocks"], "/view/blocks", 100);
+    } else {
+        checker.add("missing required field: blocks", "/view");
+    }
+    if (checker.problems.empty()) return std::nullopt;
+    json messages = json::array();
+    for (const auto& [message, pointer] : checker.problems) {
+        messages.push_back("[ERROR] " + message + " [json-pointer:" + pointer + "]");
+    }
+    // Views answer invalid_arguments with the reasons in response_metadata.messages only.
+    return json{{"ok", false},
+                {"error", "invalid_arguments"},
+                {"response_metadata", {{"messages", messages}}}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +586,7 @@ struct Reply {
     int retry_after = -1;
     std::chrono::milliseconds delay{0};
     bool close = false;
+    bool drop = false;  ///< Close the socket without writing any response.
 };
 
 struct Injection {
@@ -287,6 +595,36 @@ struct Injection {
     int retry_after = 0;
     int remaining = 1;
 };
+
+struct FaultInjection {
+    Fault fault = Fault::http_500;
+    When when = When::before_effect;
+    int remaining = 1;
+};
+
+/// What a client sees for an injected fault. Slack's front ends answer 5xx with an HTML page,
+/// not JSON, so clients must not expect an `ok` field.
+Reply fault_reply(Fault fault) {
+    Reply reply;
+    reply.content_type = "text/html; charset=utf-8";
+    switch (fault) {
+        case Fault::http_500:
+            reply.status = http::status::internal_server_error;
+            reply.raw_body = "<html><body>500 Internal Server Error</body></html>";
+            break;
+        case Fault::http_503:
+            reply.status = http::status::service_unavailable;
+            reply.raw_body = "<html><body>503 Service Unavailable</body></html>";
+            break;
+        case Fault::drop:
+            reply.status = http::status::ok;
+            reply.raw_body = "-";
+            reply.drop = true;
+            reply.close = true;
+            break;
+    }
+    return reply;
+}
 
 struct Pending {
     Clock::time_point written;
@@ -452,15 +790,24 @@ struct ServerCore {
     std::uint64_t call_seq_ = 0;
     std::map<std::string, std::size_t> call_counts_;
     std::map<std::string, std::deque<Injection>> injections_;
+    std::map<std::string, std::deque<FaultInjection>> faults_;
     std::string connections_open_error_;
     std::map<std::string, std::chrono::milliseconds> delays_;
     std::map<std::string, Handler> handlers_;
     std::map<std::string, SlackUser> users_;
     std::set<std::string> tickets_;
     std::vector<Clock::time_point> trigger_issued_;  // by trigger sequence number
+    std::set<std::uint64_t> triggers_exchanged_;     // trigger sequence numbers used
+    struct ResponseUrlState {
+        Clock::time_point issued;
+        int uses = 0;
+    };
+    std::map<std::uint64_t, ResponseUrlState> response_urls_;  // by response URL number
     std::set<std::string> file_ids_;
     std::set<std::string> view_ids_;
     std::set<std::string> opened_dms_;
+    // Messages by channel, then by ts (as microseconds): channel history and threads alike.
+    std::map<std::string, std::map<std::uint64_t, json>> channels_;
 
     // Socket Mode state (mutex_).
     std::unordered_map<std::uint64_t, Pending> pending_;  // by envelope sequence number
@@ -582,14 +929,14 @@ struct ServerCore {
         return trigger_id(trigger_issued_.size() - 1);
     }
 
-    /// When a trigger id this server issued was issued, else nullopt. Needs mutex_.
-    std::optional<Clock::time_point> trigger_issued_at(std::string_view id) const {
+    /// The sequence number of a trigger id this server issued, else nullopt. Needs mutex_.
+    std::optional<std::uint64_t> trigger_seq(std::string_view id) const {
         auto first = leading_number(id, '.');
         if (!first || *first < trigger_base) return std::nullopt;
         std::uint64_t seq =
             (*first - trigger_base + trigger_range - trigger_offset_) % trigger_range;
         if (seq >= trigger_issued_.size() || trigger_id(seq) != id) return std::nullopt;
-        return trigger_issued_[seq];
+        return seq;
     }
 
     /// "<team>/<number>/<24 hex>", the path of a response URL after "/response/".
@@ -598,14 +945,17 @@ struct ServerCore {
     }
 
     std::string issue_response_url_locked() {
-        return base_url() + "/response/" + response_id(next_id_++);
+        std::uint64_t number = next_id_++;
+        response_urls_[number].issued = Clock::now();
+        return base_url() + "/response/" + response_id(number);
     }
 
-    /// Whether this server issued the response URL with this id. Needs mutex_.
-    bool response_id_issued(std::string_view id) const {
-        if (!starts_with(id, options_.team_id + "/")) return false;
+    /// The number of a response URL this server issued, else nullopt. Needs mutex_.
+    std::optional<std::uint64_t> response_number(std::string_view id) const {
+        if (!starts_with(id, options_.team_id + "/")) return std::nullopt;
         auto number = leading_number(id.substr(options_.team_id.size() + 1), '/');
-        return number && *number < next_id_ && response_id(*number) == id;
+        if (!number || *number >= next_id_ || response_id(*number) != id) return std::nullopt;
+        return number;
     }
 
     void emit(const json& line) {
@@ -645,6 +995,9 @@ struct ServerCore {
     void close_everything();
     Reply handle_http(const http::request<http::string_body>& req);
     Reply dispatch_api(const std::string& method, const ApiCall& call);
+    std::string store_message_locked(const std::string& channel, json message);
+    Reply conversations_history_locked(const json& args);
+    Reply conversations_replies_locked(const json& args);
     Reply handle_response_url(const ApiCall& call);
     Reply handle_upload(const ApiCall& call, const std::string& body);
     std::optional<std::string> consume_ticket(const std::string& target);
@@ -843,6 +1196,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
 
     void send(const http::request<http::string_body>& req, Reply reply) {
+        if (reply.drop) {
+            // No response at all: the client sees the connection closed mid-request.
+            if (reply.delay.count() > 0) {
+                timer_.expires_after(reply.delay);
+                timer_.async_wait([self = shared_from_this()](error_code ec) {
+                    if (!ec) self->close();
+                });
+            } else {
+                close();
+            }
+            return;
+        }
         auto res = std::make_shared<http::response<http::string_body>>(reply.status, req.version());
         res->set(http::field::server, "slack-test-server");
         res->set(http::field::content_type, reply.content_type);
@@ -1155,30 +1520,51 @@ Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
     if (call.token.empty()) call.token = arg_str(args, "token");
     call.args = std::move(args);
 
-    Reply reply;
     if (starts_with(path, "/api/")) {
         call.method = path.substr(5);
-        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
-                         : dispatch_api(call.method, call);
     } else if (starts_with(path, "/response/")) {
         call.method = "response_url";
         call.response_id = path.substr(10);
-        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
-                         : handle_response_url(call);
     } else if (is_upload) {
         call.method = "file_upload";
         call.response_id = path.substr(path.rfind('/') + 1);
         call.args = json{{"file_id", call.response_id}, {"bytes", body.size()}};
         if (body.size() <= max_recorded_upload) call.args["content"] = body;
-        reply = handle_upload(call, body);
     } else {
         call.method = "not_found";
         call.args = json{{"path", path}};
-        reply.status = http::status::not_found;
-        reply.body = error_body("not_found");
+    }
+    std::optional<FaultInjection> fault;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = faults_.find(call.method);
+        if (it != faults_.end() && !it->second.empty()) {
+            fault = it->second.front();
+            if (--it->second.front().remaining <= 0) it->second.pop_front();
+        }
     }
 
-    call.http_status = static_cast<int>(reply.status);
+    Reply reply;
+    if (fault && fault->when == When::before_effect) {
+        call.took_effect = false;
+    } else if (call.method == "response_url") {
+        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
+                         : handle_response_url(call);
+    } else if (call.method == "file_upload") {
+        reply = handle_upload(call, body);
+    } else if (call.method == "not_found") {
+        reply.status = http::status::not_found;
+        reply.body = error_body("not_found");
+    } else {
+        reply = bad_json ? Reply{http::status::ok, error_body("invalid_json")}
+                         : dispatch_api(call.method, call);
+    }
+    if (fault) {
+        call.fault = fault->fault;
+        reply = fault_reply(fault->fault);
+    }
+
+    call.http_status = reply.drop ? 0 : static_cast<int>(reply.status);
     call.response = reply.raw_body.empty() ? reply.body : json();
     json line;
     {
@@ -1192,6 +1578,7 @@ Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
             line = json{{"event", "api_call"},         {"method", call.method},
                         {"token", redact(call.token)}, {"args", call.args},
                         {"status", call.http_status},  {"response", call.response}};
+            if (call.fault) line["took_effect"] = call.took_effect;
             if (!call.response_id.empty()) line["id"] = call.response_id;
             if (line["args"].contains("content")) line["args"].erase("content");
             if (line["args"].contains("token")) line["args"]["token"] = redact(call.token);
@@ -1204,18 +1591,27 @@ Reply ServerCore::handle_http(const http::request<http::string_body>& req) {
 }
 
 Reply ServerCore::handle_response_url(const ApiCall& call) {
-    {
-        std::lock_guard lock(mutex_);
-        if (!response_id_issued(call.response_id)) {
-            return Reply{http::status::not_found, error_body("expired_url")};
-        }
-    }
     const json& args = call.args;
     bool deletes = arg_str(args, "delete_original") == "true";
+    std::lock_guard lock(mutex_);
+    auto number = response_number(call.response_id);
+    if (!number) return Reply{http::status::not_found, error_body("expired_url")};
+    // https://docs.slack.dev/interactivity/handling-user-interaction#message_responses: a
+    // response_url "can be used up to 5 times within 30 minutes". Past that Slack answers
+    // used_url (a sixth use) or expired_url (after 30 minutes).
+    auto& state = response_urls_[*number];
+    if (options_.response_url_ttl.count() > 0 &&
+        Clock::now() - state.issued > options_.response_url_ttl) {
+        return Reply{http::status::not_found, error_body("expired_url")};
+    }
+    if (options_.response_url_max_uses > 0 && state.uses >= options_.response_url_max_uses) {
+        return Reply{http::status::not_found, error_body("used_url")};
+    }
     if (!deletes && !args.contains("text") && !args.contains("blocks")) {
         return Reply{http::status::ok, error_body("no_text")};
     }
-    if (auto error = check_message_limits(args)) return Reply{http::status::ok, error_body(*error)};
+    if (auto refusal = check_message(args)) return Reply{http::status::ok, *refusal};
+    ++state.uses;
     return Reply{http::status::ok, json{{"ok", true}}};
 }
 
@@ -1241,6 +1637,8 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
                                                 "chat.update",
                                                 "chat.getPermalink",
                                                 "conversations.open",
+                                                "conversations.history",
+                                                "conversations.replies",
                                                 "users.info",
                                                 "views.open",
                                                 "views.publish",
@@ -1336,21 +1734,50 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         bool has_content =
             args.contains("text") || args.contains("blocks") || args.contains("attachments");
         if (!has_content) return fail("no_text");
-        if (auto error = check_message_limits(args)) return fail(*error);
+        if (auto refusal = check_message(args)) return Reply{http::status::ok, *refusal};
         channel = resolve_channel(channel);
         if (method == "chat.postEphemeral") return ok(json{{"message_ts", new_ts()}});
-        std::string ts = method == "chat.update" ? arg_str(args, "ts") : new_ts();
+        auto metadata = arg_json(args, "metadata");
+        if (metadata && (metadata->is_discarded() || !metadata->is_object() ||
+                         !metadata->contains("event_type") ||
+                         !metadata->contains("event_payload"))) {
+            // https://docs.slack.dev/messaging/message-metadata: both fields are required.
+            return fail("invalid_metadata_format");
+        }
+        if (method == "chat.update") {
+            // https://docs.slack.dev/reference/methods/chat.update: message_not_found when
+            // there is no message at `ts` in `channel`.
+            auto key = ts_key(arg_str(args, "ts"));
+            auto chan = channels_.find(channel);
+            if (!key || chan == channels_.end() || chan->second.count(*key) == 0) {
+                return fail("message_not_found");
+            }
+            json& stored = chan->second[*key];
+            if (args.contains("text")) stored["text"] = arg_str(args, "text");
+            if (auto blocks = arg_json(args, "blocks")) stored["blocks"] = *blocks;
+            if (metadata) stored["metadata"] = *metadata;
+            stored["edited"] = json{{"user", options_.bot_user_id}, {"ts", new_ts()}};
+            return ok(json{{"channel", channel},
+                           {"ts", stored["ts"]},
+                           {"text", arg_str(args, "text")},
+                           {"message", stored}});
+        }
         json message{{"type", "message"},
                      {"text", arg_str(args, "text")},
                      {"user", options_.bot_user_id},
                      {"bot_id", options_.bot_id},
                      {"app_id", options_.app_id},
-                     {"team", options_.team_id},
-                     {"ts", ts}};
+                     {"team", options_.team_id}};
         if (auto blocks = arg_json(args, "blocks")) message["blocks"] = *blocks;
-        json body{{"channel", channel}, {"ts", ts}, {"message", message}};
-        if (method == "chat.update") body["text"] = arg_str(args, "text");
-        return ok(std::move(body));
+        if (metadata) message["metadata"] = *metadata;
+        std::string thread_ts = arg_str(args, "thread_ts");
+        if (!thread_ts.empty()) {
+            message["thread_ts"] = thread_ts;
+            if (truthy(arg_str(args, "reply_broadcast"))) message["subtype"] = "thread_broadcast";
+        }
+        std::string ts = store_message_locked(channel, message);
+        message["ts"] = ts;
+        return ok(json{{"channel", channel}, {"ts", ts}, {"message", message}});
     }
     if (method == "chat.getPermalink") {
         std::string channel = arg_str(args, "channel");
@@ -1381,6 +1808,8 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         }
         return ok(std::move(body));
     }
+    if (method == "conversations.history") return conversations_history_locked(args);
+    if (method == "conversations.replies") return conversations_replies_locked(args);
     if (method == "users.info") {
         std::string id = arg_str(args, "user");
         auto it = users_.find(id);
@@ -1413,11 +1842,17 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         if (method == "views.open") {
             std::string trigger = arg_str(args, "trigger_id");
             if (trigger.empty()) return fail("invalid_arguments");
-            auto issued = trigger_issued_at(trigger);
-            if (!issued) return fail("invalid_trigger_id");
-            if (options_.trigger_ttl.count() > 0 && Clock::now() - *issued > options_.trigger_ttl) {
+            // https://docs.slack.dev/surfaces/modals: a trigger_id "expires in 3 seconds" and
+            // opens one modal; views.open answers invalid_trigger_id, expired_trigger_id, or
+            // exchanged_trigger_id ("already exchanged in a previous call",
+            // https://docs.slack.dev/reference/methods/views.open).
+            auto seq = trigger_seq(trigger);
+            if (!seq) return fail("invalid_trigger_id");
+            if (options_.trigger_ttl.count() > 0 &&
+                Clock::now() - trigger_issued_[*seq] > options_.trigger_ttl) {
                 return fail("expired_trigger_id");
             }
+            if (triggers_exchanged_.count(*seq) != 0) return fail("exchanged_trigger_id");
         }
         if (method == "views.publish" && arg_str(args, "user_id").empty()) {
             return fail("invalid_arguments");
@@ -1429,7 +1864,10 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
             }
             if (!view_id.empty() && view_ids_.count(view_id) == 0) return fail("not_found");
         }
-        if (auto error = check_view_blocks(*view)) return fail(*error);
+        if (auto refusal = check_view(*view)) return Reply{http::status::ok, *refusal};
+        if (method == "views.open") {
+            triggers_exchanged_.insert(*trigger_seq(arg_str(args, "trigger_id")));
+        }
         if (view_id.empty()) {
             view_id = new_id('V');
             view_ids_.insert(view_id);
@@ -1464,6 +1902,141 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         return ok(json{{"files", out}});
     }
     return fail("unknown_method");
+}
+
+// ---- Impl: messages --------------------------------------------------------------------------
+
+std::string ServerCore::store_message_locked(const std::string& channel, json message) {
+    std::string ts = message.contains("ts") ? message["ts"].get<std::string>() : new_ts();
+    message["ts"] = ts;
+    auto& stored = channels_[channel];
+    std::string thread_ts = arg_str(message, "thread_ts");
+    auto parent_key = ts_key(thread_ts);
+    if (!thread_ts.empty() && thread_ts != ts && parent_key) {
+        // The parent of a thread carries thread_ts (its own ts) and counts its replies.
+        auto parent = stored.find(*parent_key);
+        if (parent != stored.end()) {
+            parent->second["thread_ts"] = thread_ts;
+            parent->second["reply_count"] = parent->second.value("reply_count", 0) + 1;
+        }
+    }
+    stored[*ts_key(ts)] = std::move(message);
+    return ts;
+}
+
+// https://docs.slack.dev/reference/methods/conversations.history: newest first; `latest`
+// (default now) and `oldest` (default 0) bound the range, each included only with
+// `inclusive`; `limit` defaults to 100 (at most 999); a cursor pages on, with `has_more`.
+// Thread replies are not part of the channel's history, except those also sent to the channel
+// (subtype thread_broadcast). Metadata only with include_all_metadata.
+Reply ServerCore::conversations_history_locked(const json& args) {
+    std::string channel = arg_str(args, "channel");
+    if (channel.empty()) return Reply{http::status::ok, error_body("channel_not_found")};
+    bool inclusive = truthy(arg_str(args, "inclusive"));
+    bool with_metadata = truthy(arg_str(args, "include_all_metadata"));
+    std::string latest_arg = arg_str(args, "latest");
+    std::string oldest_arg = arg_str(args, "oldest");
+    auto latest = latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
+    auto oldest = oldest_arg.empty() ? std::optional<std::uint64_t>(0) : ts_key(oldest_arg);
+    if (!latest) return Reply{http::status::ok, error_body("invalid_ts_latest")};
+    if (!oldest) return Reply{http::status::ok, error_body("invalid_ts_oldest")};
+    std::size_t limit = read_limit(args, 100, 999);
+    std::string cursor = arg_str(args, "cursor");
+    std::optional<std::uint64_t> start;  // the cursor: the newest key still to return
+    if (!cursor.empty()) {
+        if (!starts_with(cursor, "next_ts:") || !(start = ts_key(cursor.substr(8)))) {
+            return Reply{http::status::ok, error_body("invalid_cursor")};
+        }
+    }
+    json messages = json::array();
+    bool has_more = false;
+    std::string next;
+    auto chan = channels_.find(channel);
+    if (chan != channels_.end()) {
+        for (auto it = chan->second.rbegin(); it != chan->second.rend(); ++it) {
+            std::uint64_t key = it->first;
+            const json& m = it->second;
+            if (start && key > *start) continue;
+            if (key > *latest || (key == *latest && !inclusive && !latest_arg.empty())) continue;
+            if (key < *oldest || (key == *oldest && !inclusive && !oldest_arg.empty())) break;
+            std::string thread_ts = arg_str(m, "thread_ts");
+            bool reply = !thread_ts.empty() && thread_ts != arg_str(m, "ts");
+            if (reply && arg_str(m, "subtype") != "thread_broadcast") continue;
+            if (messages.size() == limit) {
+                has_more = true;
+                next = "next_ts:" + arg_str(m, "ts");
+                break;
+            }
+            messages.push_back(message_for_reader(m, with_metadata));
+        }
+    }
+    json body{{"ok", true},
+              {"messages", std::move(messages)},
+              {"has_more", has_more},
+              {"pin_count", 0},
+              {"response_metadata", {{"next_cursor", next}}}};
+    return Reply{http::status::ok, std::move(body)};
+}
+
+// https://docs.slack.dev/reference/methods/conversations.replies: `ts` must be an existing
+// message; the answer is the thread's parent followed by its replies, oldest first, when `ts`
+// is the parent or any reply ("If no replies, just the single message referenced by ts will
+// return"). The parent comes first on every page and counts in `limit` (default and max 1000),
+// as Slack answers; `oldest`/`latest`/`inclusive` narrow the replies.
+Reply ServerCore::conversations_replies_locked(const json& args) {
+    std::string channel = arg_str(args, "channel");
+    if (channel.empty()) return Reply{http::status::ok, error_body("channel_not_found")};
+    auto key = ts_key(arg_str(args, "ts"));
+    auto chan = channels_.find(channel);
+    if (!key || chan == channels_.end() || chan->second.count(*key) == 0) {
+        return Reply{http::status::ok, error_body("thread_not_found")};
+    }
+    const auto& stored = chan->second;
+    const json& target = stored.at(*key);
+    std::string parent_ts = arg_str(target, "thread_ts");
+    if (parent_ts.empty()) parent_ts = arg_str(target, "ts");
+    auto parent_key = ts_key(parent_ts);
+    auto parent = parent_key ? stored.find(*parent_key) : stored.end();
+    if (parent == stored.end()) return Reply{http::status::ok, error_body("thread_not_found")};
+
+    bool inclusive = truthy(arg_str(args, "inclusive"));
+    bool with_metadata = truthy(arg_str(args, "include_all_metadata"));
+    std::string latest_arg = arg_str(args, "latest");
+    std::string oldest_arg = arg_str(args, "oldest");
+    auto latest = latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
+    auto oldest = oldest_arg.empty() ? std::optional<std::uint64_t>(0) : ts_key(oldest_arg);
+    if (!latest) return Reply{http::status::ok, error_body("invalid_ts_latest")};
+    if (!oldest) return Reply{http::status::ok, error_body("invalid_ts_oldest")};
+    std::size_t limit = read_limit(args, 1000, 1000);
+    std::string cursor = arg_str(args, "cursor");
+    std::optional<std::uint64_t> start;  // the cursor: the oldest reply key still to return
+    if (!cursor.empty()) {
+        if (!starts_with(cursor, "next_ts:") || !(start = ts_key(cursor.substr(8)))) {
+            return Reply{http::status::ok, error_body("invalid_cursor")};
+        }
+    }
+    json messages = json::array({message_for_reader(parent->second, with_metadata)});
+    bool has_more = false;
+    std::string next;
+    for (auto it = std::next(parent); it != stored.end(); ++it) {
+        const json& m = it->second;
+        if (arg_str(m, "thread_ts") != parent_ts) continue;
+        std::uint64_t k = it->first;
+        if (start && k < *start) continue;
+        if (k < *oldest || (k == *oldest && !inclusive && !oldest_arg.empty())) continue;
+        if (k > *latest || (k == *latest && !inclusive && !latest_arg.empty())) break;
+        if (messages.size() >= limit) {
+            has_more = true;
+            next = "next_ts:" + arg_str(m, "ts");
+            break;
+        }
+        messages.push_back(message_for_reader(m, with_metadata));
+    }
+    json body{{"ok", true},
+              {"messages", std::move(messages)},
+              {"has_more", has_more},
+              {"response_metadata", {{"next_cursor", next}}}};
+    return Reply{http::status::ok, std::move(body)};
 }
 
 // ---- Impl: sending ------------------------------------------------------------------------
@@ -1669,6 +2242,17 @@ void SlackTestServer::rate_limit_next(const std::string& method, int retry_after
         Injection{true, "ratelimited", retry_after_seconds, std::max(count, 1)});
 }
 
+void SlackTestServer::inject(const std::string& method, Fault fault, When when, int count) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->faults_[method].push_back(FaultInjection{fault, when, std::max(count, 1)});
+}
+
+void SlackTestServer::clear_injections(const std::string& method) {
+    std::lock_guard lock(impl_->mutex_);
+    impl_->faults_.erase(method);
+    impl_->injections_.erase(method);
+}
+
 void SlackTestServer::set_connections_open_error(const std::string& error) {
     std::lock_guard lock(impl_->mutex_);
     impl_->connections_open_error_ = error;
@@ -1691,6 +2275,23 @@ void SlackTestServer::set_handler(const std::string& method, Handler handler) {
     } else {
         impl_->handlers_.erase(method);
     }
+}
+
+std::string SlackTestServer::add_message(const std::string& channel, const std::string& user,
+                                         const std::string& text, const std::string& thread_ts) {
+    std::lock_guard lock(impl_->mutex_);
+    json message{{"type", "message"}, {"user", user}, {"text", text}, {"team", impl_->options_.team_id}};
+    if (!thread_ts.empty()) message["thread_ts"] = thread_ts;
+    return impl_->store_message_locked(channel, std::move(message));
+}
+
+std::vector<nlohmann::json> SlackTestServer::messages(const std::string& channel) const {
+    std::lock_guard lock(impl_->mutex_);
+    std::vector<nlohmann::json> out;
+    auto chan = impl_->channels_.find(channel);
+    if (chan == impl_->channels_.end()) return out;
+    for (const auto& [key, message] : chan->second) out.push_back(message);
+    return out;
 }
 
 void SlackTestServer::add_user(const SlackUser& user) {

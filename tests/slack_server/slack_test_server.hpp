@@ -55,6 +55,10 @@ struct SlackTestServerOptions {
     std::chrono::milliseconds ping_interval{0};
     /// How long a trigger_id stays valid for views.open (Slack: 3 s); zero means forever.
     std::chrono::milliseconds trigger_ttl{3000};
+    /// How long a response_url accepts posts (Slack: 30 minutes); zero means forever.
+    std::chrono::milliseconds response_url_ttl{std::chrono::minutes(30)};
+    /// How many posts a response_url accepts (Slack: 5); 0 means any number.
+    int response_url_max_uses = 5;
     /// Keep every ack (with its payload); off keeps only counts and latencies.
     bool record_acks = true;
     /// Keep ack latencies for `ack_latencies()` (8 bytes per ack).
@@ -64,6 +68,14 @@ struct SlackTestServerOptions {
     /// Hold envelopes sent while no connection is live and deliver them after the next hello.
     bool queue_when_disconnected = true;
 };
+
+/// A transport fault injected into a call: an HTTP 5xx, or the TCP connection closed without
+/// any HTTP response (as a proxy or a crashing Slack front end does).
+enum class Fault { http_500, http_503, drop };
+
+/// Whether an injected fault hits before the call takes effect (nothing stored or posted) or
+/// after it (the message is stored, then the fault is what the client sees).
+enum class When { before_effect, after_effect };
 
 /// One HTTP request the server received: a Web API call, a response_url post or an upload.
 struct ApiCall {
@@ -76,6 +88,8 @@ struct ApiCall {
     std::chrono::steady_clock::time_point received;  ///< When the request was read.
     int http_status = 200;                           ///< HTTP status the server answered with.
     nlohmann::json response;  ///< Body the server answered with (null for non-JSON bodies).
+    std::optional<Fault> fault;  ///< The fault injected into this call, if any.
+    bool took_effect = true;     ///< False when an injected fault hit before the effect.
 };
 
 /// One acknowledgement (any client message carrying an `envelope_id`).
@@ -198,12 +212,25 @@ class SlackTestServer {
     void fail_next(const std::string& method, const std::string& error, int count = 1);
     /// Makes the next `count` calls of `method` answer HTTP 429 with Retry-After.
     void rate_limit_next(const std::string& method, int retry_after_seconds, int count = 1);
+    /// Makes the next `count` calls of `method` fail with `fault`, `when` the call takes
+    /// effect. `method` is a Web API method, "response_url" or "file_upload". A dropped call is
+    /// recorded with http_status 0. Faults queue in order, ahead of fail_next/rate_limit_next.
+    void inject(const std::string& method, Fault fault, When when, int count = 1);
+    /// Forgets every pending injected fault, ok:false and rate limit of `method`.
+    void clear_injections(const std::string& method);
     /// Makes apps.connections.open fail with `error` until cleared with an empty string.
     void set_connections_open_error(const std::string& error);
     /// Delays every response to `method` by `delay` (zero removes the delay).
     void set_response_delay(const std::string& method, std::chrono::milliseconds delay);
     /// Replaces the default response of `method` (an empty handler restores it).
     void set_handler(const std::string& method, Handler handler);
+    /// Stores a message from `user` in `channel` (in the thread of `thread_ts` when given), as
+    /// if they had posted it; returns its ts. conversations.history/replies then answer it.
+    std::string add_message(const std::string& channel, const std::string& user,
+                            const std::string& text, const std::string& thread_ts = "");
+    /// Every message stored in `channel` (posted, updated or added), oldest first, thread
+    /// replies included, with metadata.
+    std::vector<nlohmann::json> messages(const std::string& channel) const;
     /// Adds or replaces a user in the `users.info` directory.
     void add_user(const SlackUser& user);
     /// Issues a trigger_id valid for views.open, as Slack does with interactions.
@@ -281,7 +308,16 @@ class SlackTestServer {
 /// Decodes an application/x-www-form-urlencoded string into a JSON object of strings.
 nlohmann::json decode_form(const std::string& body);
 
-/// Slack's limit check for a message (blocks, section text, text); the error or nullopt.
+/// Slack's Block Kit and length rules for a message (chat.* or response_url arguments): the
+/// whole answer Slack would refuse it with (invalid_blocks with `errors` and
+/// `response_metadata.messages`, or msg_too_long), or nullopt.
+std::optional<nlohmann::json> check_message(const nlohmann::json& args);
+
+/// check_message's error word, or nullopt.
 std::optional<std::string> check_message_limits(const nlohmann::json& args);
+
+/// Slack's rules for a view object (modal or home): the invalid_arguments answer with its
+/// `response_metadata.messages`, or nullopt.
+std::optional<nlohmann::json> check_view(const nlohmann::json& view);
 
 }  // namespace careerbot::testing

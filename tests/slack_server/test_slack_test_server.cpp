@@ -28,7 +28,9 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using json = nlohmann::json;
 using boost::system::error_code;
+using careerbot::testing::Fault;
 using careerbot::testing::SlackTestServer;
+using careerbot::testing::When;
 using namespace std::chrono_literals;
 
 constexpr auto io_timeout = 3s;
@@ -73,6 +75,16 @@ class HttpClient {
     HttpResult post(const std::string& target, const std::string& body,
                     const std::string& content_type = "application/json; charset=utf-8",
                     const std::string& token = "xoxb-test-bot-token") {
+        auto out = try_post(target, body, content_type, token);
+        REQUIRE(out);
+        return *out;
+    }
+
+    /// The response, or nullopt when the server closed the connection without one.
+    std::optional<HttpResult> try_post(
+        const std::string& target, const std::string& body,
+        const std::string& content_type = "application/json; charset=utf-8",
+        const std::string& token = "xoxb-test-bot-token") {
         http::request<http::string_body> req{http::verb::post, target, 11};
         req.set(http::field::host, "127.0.0.1");
         if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
@@ -88,7 +100,7 @@ class HttpClient {
         ec = run_bounded(
             ioc_, [&](auto handler) { http::async_read(stream_, buffer_, res, handler); },
             [&] { stream_.close(); });
-        REQUIRE_FALSE(ec);
+        if (ec) return std::nullopt;
         HttpResult out;
         out.status = static_cast<int>(res.result_int());
         out.retry_after = std::string(res[http::field::retry_after]);
@@ -403,6 +415,194 @@ TEST_CASE("rate_limit_next answers 429 with Retry-After, then the method recover
     CHECK(http.api("chat.postMessage", args)["ok"] == true);
 }
 
+TEST_CASE("inject answers 5xx or drops the connection, before or after the call takes effect") {
+    SlackTestServer server;
+    server.start();
+    json args{{"channel", "C1"}, {"text", "x"}};
+    server.inject("chat.postMessage", Fault::http_500, When::before_effect);
+    server.inject("chat.postMessage", Fault::http_503, When::after_effect, 2);
+    server.inject("chat.postMessage", Fault::drop, When::before_effect);
+    server.inject("chat.postMessage", Fault::drop, When::after_effect);
+    {
+        HttpClient http(server.port());
+        auto r500 = http.post("/api/chat.postMessage", args.dump());
+        CHECK(r500.status == 500);
+        CHECK(r500.body.is_discarded());  // an HTML page, as Slack's front ends send
+        CHECK(http.post("/api/chat.postMessage", args.dump()).status == 503);
+        CHECK(http.post("/api/chat.postMessage", args.dump()).status == 503);
+        CHECK_FALSE(http.try_post("/api/chat.postMessage", args.dump()));
+    }
+    {
+        HttpClient http(server.port());
+        CHECK_FALSE(http.try_post("/api/chat.postMessage", args.dump()));
+    }
+    HttpClient http(server.port());
+    CHECK(http.api("chat.postMessage", args)["ok"] == true);
+
+    auto calls = server.calls("chat.postMessage");
+    REQUIRE(calls.size() == 6);
+    CHECK(calls[0].http_status == 500);
+    CHECK(calls[0].fault == Fault::http_500);
+    CHECK_FALSE(calls[0].took_effect);
+    CHECK(calls[1].http_status == 503);
+    CHECK(calls[1].took_effect);
+    CHECK(calls[2].took_effect);
+    CHECK(calls[3].http_status == 0);
+    CHECK(calls[3].fault == Fault::drop);
+    CHECK_FALSE(calls[3].took_effect);
+    CHECK(calls[4].http_status == 0);
+    CHECK(calls[4].took_effect);
+    CHECK_FALSE(calls[5].fault);
+    CHECK(calls[5].http_status == 200);
+
+    // clear_injections forgets what is still queued.
+    server.inject("chat.postMessage", Fault::http_500, When::before_effect, 5);
+    server.fail_next("chat.postMessage", "internal_error", 5);
+    server.clear_injections("chat.postMessage");
+    CHECK(http.api("chat.postMessage", args)["ok"] == true);
+}
+
+TEST_CASE("a 5xx after the effect leaves the message posted; before it, nothing is stored") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    server.inject("chat.postMessage", Fault::http_503, When::after_effect);
+    server.inject("chat.postMessage", Fault::http_500, When::before_effect);
+    json args{{"channel", "D0ALICE"}, {"text", "once"}};
+    CHECK(http.post("/api/chat.postMessage", args.dump()).status == 503);
+    CHECK(http.post("/api/chat.postMessage", args.dump()).status == 500);
+    auto stored = server.messages("D0ALICE");
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0]["text"] == "once");
+}
+
+TEST_CASE("conversations.history answers newest first within latest/oldest, without replies") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    std::string a = server.add_message("C1", "U0ALICE", "a");
+    std::string b = server.add_message("C1", "U0BOB", "b");
+    std::string reply = server.add_message("C1", "U0BOB", "in thread", a);
+    json posted = http.api("chat.postMessage",
+                           {{"channel", "C1"},
+                            {"text", "c"},
+                            {"metadata", {{"event_type", "k"}, {"event_payload", {{"key", 1}}}}}});
+    REQUIRE(posted["ok"] == true);
+    std::string c = posted["ts"];
+    json broadcast = http.api("chat.postMessage", {{"channel", "C1"},
+                                                   {"text", "also in channel"},
+                                                   {"thread_ts", a},
+                                                   {"reply_broadcast", true}});
+    std::string d = broadcast["ts"];
+
+    auto texts = [](const json& answer) {
+        std::vector<std::string> out;
+        for (const auto& m : answer["messages"]) out.push_back(m["text"]);
+        return out;
+    };
+    auto history = [&](const std::string& form) {
+        return http.post("/api/conversations.history", "channel=C1&" + form,
+                         "application/x-www-form-urlencoded")
+            .body;
+    };
+    json all = history("");
+    CHECK(texts(all) == std::vector<std::string>{"also in channel", "c", "b", "a"});
+    CHECK_FALSE(all["messages"][1].contains("metadata"));
+    CHECK(all["messages"][3]["reply_count"] == 2);
+    CHECK(history("include_all_metadata=true")["messages"][1]["metadata"]["event_type"] == "k");
+    CHECK(texts(history("latest=" + c + "&oldest=" + b)).empty());
+    CHECK(texts(history("latest=" + c + "&oldest=" + b + "&inclusive=true")) ==
+          std::vector<std::string>{"c", "b"});
+    CHECK(texts(history("oldest=" + b)) == std::vector<std::string>{"also in channel", "c"});
+
+    json page1 = history("limit=2");
+    CHECK(texts(page1) == std::vector<std::string>{"also in channel", "c"});
+    CHECK(page1["has_more"] == true);
+    std::string cursor = page1["response_metadata"]["next_cursor"];
+    json page2 = history("limit=2&cursor=" + cursor);
+    CHECK(texts(page2) == std::vector<std::string>{"b", "a"});
+    CHECK(page2["has_more"] == false);
+    (void)reply;
+    (void)d;
+}
+
+TEST_CASE("conversations.replies answers the parent first, counted in limit, for any ts") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    std::string parent = server.add_message("C1", "U0ALICE", "parent");
+    std::string r1 = server.add_message("C1", "U0BOB", "r1", parent);
+    std::string r2 = server.add_message("C1", "U0CAROL", "r2", parent);
+    server.add_message("C1", "U0BOB", "unrelated");
+    auto replies = [&](const std::string& form) {
+        return http.post("/api/conversations.replies", "channel=C1&" + form,
+                         "application/x-www-form-urlencoded")
+            .body;
+    };
+    auto texts = [](const json& answer) {
+        std::vector<std::string> out;
+        for (const auto& m : answer["messages"]) out.push_back(m["text"]);
+        return out;
+    };
+    const std::vector<std::string> whole{"parent", "r1", "r2"};
+    CHECK(texts(replies("ts=" + parent)) == whole);
+    CHECK(texts(replies("ts=" + r2)) == whole);
+    // A reply's own ts with limit=1 finds only the parent: the bug of issue 13 item 2.
+    CHECK(texts(replies("ts=" + r2 + "&limit=1")) == std::vector<std::string>{"parent"});
+    CHECK(texts(replies("ts=" + r2 + "&oldest=" + r2 + "&latest=" + r2 +
+                        "&inclusive=true&limit=2")) ==
+          std::vector<std::string>{"parent", "r2"});
+    json page1 = replies("ts=" + parent + "&limit=2");
+    CHECK(texts(page1) == std::vector<std::string>{"parent", "r1"});
+    CHECK(page1["has_more"] == true);
+    json page2 = replies("ts=" + parent + "&limit=2&cursor=" +
+                         page1["response_metadata"]["next_cursor"].get<std::string>());
+    CHECK(texts(page2) == std::vector<std::string>{"parent", "r2"});
+    CHECK(replies("ts=1.000001")["error"] == "thread_not_found");
+    (void)r1;
+}
+
+TEST_CASE("chat.update changes a stored message and refuses an unknown one") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    json posted = http.api("chat.postMessage", {{"channel", "U0ALICE"}, {"text", "v1"}});
+    CHECK(posted["channel"] == "D0ALICE");
+    std::string ts = posted["ts"];
+    CHECK(http.api("chat.update", {{"channel", "D0ALICE"}, {"ts", ts}, {"text", "v2"}})["ok"] ==
+          true);
+    CHECK(server.messages("D0ALICE").at(0)["text"] == "v2");
+    CHECK(http.api("chat.update", {{"channel", "D0ALICE"}, {"ts", "1.2"}, {"text", "x"}})["error"] ==
+          "message_not_found");
+}
+
+TEST_CASE("faults are injected into response_url posts and file uploads too") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    std::string url = server.issue_response_url();
+    std::string path = url.substr(url.find("/response/"));
+    server.inject("response_url", Fault::http_503, When::after_effect);
+    server.inject("response_url", Fault::drop, When::before_effect);
+    CHECK(http.post(path, json{{"text", "a"}}.dump()).status == 503);
+    CHECK_FALSE(http.try_post(path, json{{"text", "b"}}.dump()));
+    HttpClient again(server.port());
+    CHECK(again.post(path, json{{"text", "c"}}.dump()).body["ok"] == true);
+    auto posts = server.calls("response_url");
+    REQUIRE(posts.size() == 3);
+    CHECK(posts[0].took_effect);
+    CHECK_FALSE(posts[1].took_effect);
+    CHECK(posts[1].http_status == 0);
+
+    auto got = again.post("/api/files.getUploadURLExternal", "filename=a.md&length=5",
+                          "application/x-www-form-urlencoded");
+    std::string upload_url = got.body["upload_url"];
+    std::string upload_path = upload_url.substr(upload_url.find("/upload/"));
+    server.inject("file_upload", Fault::http_500, When::before_effect);
+    CHECK(again.post(upload_path, "hello", "application/octet-stream", "").status == 500);
+    CHECK(again.post(upload_path, "hello", "application/octet-stream", "").status == 200);
+}
+
 TEST_CASE("Slack's message limits are enforced on chat methods, response_url and views") {
     SlackTestServer server;
     server.start();
@@ -479,7 +679,9 @@ TEST_CASE("views.open needs a live trigger_id") {
     SlackTestServer server(options);
     server.start();
     HttpClient http(server.port());
-    json view{{"type", "modal"}, {"title", {{"type", "plain_text"}, {"text", "Brag"}}}};
+    json view{{"type", "modal"},
+              {"title", {{"type", "plain_text"}, {"text", "Brag"}}},
+              {"blocks", json::array()}};
     CHECK(http.api("views.open", {{"trigger_id", "123.456.abc"}, {"view", view}})["error"] ==
           "invalid_trigger_id");
     json opened =
@@ -811,7 +1013,9 @@ TEST_CASE("trigger ids and response URLs only work as issued") {
     SlackTestServer server(options);
     server.start();
     HttpClient http(server.port());
-    json view{{"type", "modal"}, {"title", {{"type", "plain_text"}, {"text", "Brag"}}}};
+    json view{{"type", "modal"},
+              {"title", {{"type", "plain_text"}, {"text", "Brag"}}},
+              {"blocks", json::array()}};
 
     std::string trigger = server.issue_trigger_id();
     std::string tampered = trigger;
@@ -834,4 +1038,187 @@ TEST_CASE("trigger ids and response URLs only work as issued") {
     next_number =
         next_number.substr(0, next_number.rfind('/') + 1) + "999" + path.substr(path.rfind('/'));
     CHECK(http.post(next_number, body, "application/json", "").status == 404);
+}
+
+namespace {
+
+json section(const std::string& text) {
+    return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", text}}}};
+}
+
+json button(const std::string& text, const std::string& action_id, const std::string& value = "v") {
+    return {{"type", "button"},
+            {"text", {{"type", "plain_text"}, {"text", text}}},
+            {"action_id", action_id},
+            {"value", value}};
+}
+
+/// The pointers Slack names in an invalid_blocks / invalid_arguments answer.
+std::vector<std::string> pointers(const json& answer) {
+    std::vector<std::string> out;
+    for (const auto& m : answer["response_metadata"]["messages"]) {
+        std::string line = m;
+        auto at = line.find("[json-pointer:");
+        if (at != std::string::npos) out.push_back(line.substr(at + 14, line.size() - at - 15));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("Block Kit rules are Slack's, refused with invalid_blocks and JSON pointers") {
+    using careerbot::testing::check_message;
+    auto refused = [](json blocks) {
+        auto answer = check_message(json{{"text", "x"}, {"blocks", std::move(blocks)}});
+        return answer ? *answer : json();
+    };
+    // Accepted at every limit.
+    json ok_blocks = json::array({section(std::string(3000, 'a')),
+                                  {{"type", "header"},
+                                   {"text", {{"type", "plain_text"}, {"text", std::string(150, 'h')}}}}});
+    json buttons = json::array();
+    for (int i = 0; i < 25; ++i) {
+        buttons.push_back(button(std::string(75, 'b'), "b" + std::to_string(i), std::string(2000, 'v')));
+    }
+    ok_blocks.push_back({{"type", "actions"}, {"elements", buttons}});
+    CHECK_FALSE(check_message(json{{"blocks", ok_blocks}}));
+
+    json answer = refused(json::array({section(std::string(3001, 'a'))}));
+    CHECK(answer["error"] == "invalid_blocks");
+    CHECK(answer["errors"][0] ==
+          "must be less than 3001 characters [json-pointer:/blocks/0/text/text]");
+    CHECK(answer["response_metadata"]["messages"][0] ==
+          "[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]");
+    CHECK(pointers(refused(json::array({section("")}))) ==
+          std::vector<std::string>{"/blocks/0/text/text"});
+
+    json fields = json::array();
+    for (int i = 0; i < 11; ++i) fields.push_back({{"type", "mrkdwn"}, {"text", "f"}});
+    fields[3]["text"] = std::string(2001, 'f');
+    CHECK(pointers(refused(json::array({{{"type", "section"}, {"fields", fields}}}))) ==
+          std::vector<std::string>{"/blocks/0/fields", "/blocks/0/fields/3/text"});
+
+    CHECK(pointers(refused(json::array(
+              {{{"type", "header"}, {"text", {{"type", "mrkdwn"}, {"text", "x"}}}}}))) ==
+          std::vector<std::string>{"/blocks/0/text/type"});
+
+    // Duplicate action_ids in one block (issue 13 item 1) and duplicate block_ids.
+    json dup = json::array({{{"type", "actions"},
+                             {"elements", {button("◀ Newer", "page"), button("Older ▶", "page")}}}});
+    CHECK(pointers(refused(dup)) == std::vector<std::string>{"/blocks/0/elements/1/action_id"});
+    json same_id_other_blocks = json::array(
+        {{{"type", "actions"}, {"elements", {button("a", "go")}}},
+         {{"type", "actions"}, {"elements", {button("b", "go")}}}});
+    CHECK_FALSE(check_message(json{{"blocks", same_id_other_blocks}}));
+    json dup_blocks = json::array({section("a"), section("b")});
+    dup_blocks[0]["block_id"] = "x";
+    dup_blocks[1]["block_id"] = "x";
+    CHECK(pointers(refused(dup_blocks)) == std::vector<std::string>{"/blocks/1/block_id"});
+
+    json long_button = json::array({{{"type", "actions"},
+                                     {"elements", {button(std::string(76, 'b'), "a", std::string(2001, 'v'))}}}});
+    long_button[0]["elements"][0]["url"] = "https://x/" + std::string(2991, 'u');
+    CHECK(pointers(refused(long_button)) ==
+          std::vector<std::string>{"/blocks/0/elements/0/text/text",
+                                   "/blocks/0/elements/0/value",
+                                   "/blocks/0/elements/0/url"});
+    buttons.push_back(button("b", "b25"));
+    CHECK(pointers(refused(json::array({{{"type", "actions"}, {"elements", buttons}}}))) ==
+          std::vector<std::string>{"/blocks/0/elements"});
+
+    json context = json::array();
+    for (int i = 0; i < 11; ++i) context.push_back({{"type", "mrkdwn"}, {"text", "c"}});
+    CHECK(pointers(refused(json::array({{{"type", "context"}, {"elements", context}}}))) ==
+          std::vector<std::string>{"/blocks/0/elements"});
+
+    json options = json::array();
+    for (int i = 0; i < 101; ++i) {
+        options.push_back({{"text", {{"type", "plain_text"}, {"text", "o"}}},
+                           {"value", std::to_string(i)}});
+    }
+    options[7]["text"]["text"] = std::string(76, 'o');
+    json select{{"type", "static_select"}, {"action_id", "s"}, {"options", options}};
+    CHECK(pointers(refused(json::array({{{"type", "actions"}, {"elements", {select}}}}))) ==
+          std::vector<std::string>{"/blocks/0/elements/0/options",
+                                   "/blocks/0/elements/0/options/7/text/text"});
+
+    json fifty_one = json::array();
+    for (int i = 0; i < 51; ++i) fifty_one.push_back(section("x"));
+    CHECK(pointers(refused(fifty_one)) == std::vector<std::string>{"/blocks"});
+}
+
+TEST_CASE("view rules: title, submit and close 24, private_metadata 3000, callback_id 255") {
+    using careerbot::testing::check_view;
+    json input{{"type", "input"},
+               {"label", {{"type", "plain_text"}, {"text", "What"}}},
+               {"element", {{"type", "plain_text_input"}, {"action_id", "t"}}}};
+    json view{{"type", "modal"},
+              {"title", {{"type", "plain_text"}, {"text", std::string(24, 't')}}},
+              {"submit", {{"type", "plain_text"}, {"text", std::string(24, 's')}}},
+              {"close", {{"type", "plain_text"}, {"text", std::string(24, 'c')}}},
+              {"private_metadata", std::string(3000, 'p')},
+              {"callback_id", std::string(255, 'c')},
+              {"blocks", {input}}};
+    CHECK_FALSE(check_view(view));
+    json bad = view;
+    bad["title"]["text"] = std::string(25, 't');
+    bad["submit"]["text"] = std::string(25, 's');
+    bad["close"]["text"] = std::string(25, 'c');
+    bad["private_metadata"] = std::string(3001, 'p');
+    bad["callback_id"] = std::string(256, 'c');
+    auto answer = check_view(bad);
+    REQUIRE(answer);
+    CHECK((*answer)["error"] == "invalid_arguments");
+    CHECK(pointers(*answer) == std::vector<std::string>{"/view/title/text", "/view/submit/text",
+                                                        "/view/close/text",
+                                                        "/view/private_metadata",
+                                                        "/view/callback_id"});
+    json no_submit = view;
+    no_submit.erase("submit");
+    CHECK(check_view(no_submit));
+    json home{{"type", "home"}, {"blocks", json::array()}};
+    for (int i = 0; i < 100; ++i) home["blocks"].push_back(section("x"));
+    CHECK_FALSE(check_view(home));
+    home["blocks"].push_back(section("x"));
+    CHECK(pointers(*check_view(home)) == std::vector<std::string>{"/view/blocks"});
+}
+
+TEST_CASE("a response_url takes 5 posts within its lifetime, then used_url or expired_url") {
+    SlackTestServer::Options options;
+    options.response_url_ttl = 300ms;
+    SlackTestServer server(options);
+    server.start();
+    HttpClient http(server.port());
+    std::string url = server.issue_response_url();
+    std::string path = url.substr(url.find("/response/"));
+    std::string body = json{{"text", "page"}}.dump();
+    for (int i = 0; i < 5; ++i) CHECK(http.post(path, body).body["ok"] == true);
+    auto sixth = http.post(path, body);
+    CHECK(sixth.status == 404);
+    CHECK(sixth.body["error"] == "used_url");
+    // A refused post does not use the URL up.
+    std::string other = server.issue_response_url();
+    std::string other_path = other.substr(other.find("/response/"));
+    CHECK(http.post(other_path, json{{"blocks", {section("")}}}.dump()).body["error"] ==
+          "invalid_blocks");
+    std::this_thread::sleep_for(350ms);
+    CHECK(http.post(other_path, body).body["error"] == "expired_url");
+}
+
+TEST_CASE("a trigger_id opens one view") {
+    SlackTestServer server;
+    server.start();
+    HttpClient http(server.port());
+    json view{{"type", "modal"},
+              {"title", {{"type", "plain_text"}, {"text", "Brag"}}},
+              {"blocks", json::array()}};
+    std::string trigger = server.issue_trigger_id();
+    json too_long = view;
+    too_long["title"]["text"] = std::string(25, 'x');
+    // A refused view leaves the trigger usable.
+    CHECK(http.api("views.open", {{"trigger_id", trigger}, {"view", too_long}})["error"] ==
+          "invalid_arguments");
+    CHECK(http.api("views.open", {{"trigger_id", trigger}, {"view", view}})["ok"] == true);
+    CHECK(http.api("views.open", {{"trigger_id", trigger}, {"view", view}})["error"] ==
+          "exchanged_trigger_id");
 }

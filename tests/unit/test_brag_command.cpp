@@ -40,6 +40,29 @@ TEST_CASE("brag list paginates with buttons and a typed fallback", "[brag]") {
     CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("page 2 of 3"));
 }
 
+TEST_CASE("brag list buttons on a middle page have distinct action_ids", "[brag]") {
+    // Slack rejects an actions block whose elements share an action_id (invalid_blocks).
+    TestApp t;
+    for (int i = 1; i <= 23; ++i) t.run("alice", "/brag", "task " + std::to_string(i));
+    auto middle = t.run("alice", "/brag", "list page 2");
+    REQUIRE(middle.message);
+    std::vector<std::string> ids;
+    for (const auto& block : middle.message->blocks) {
+        if (block.value("type", "") != "actions") continue;
+        for (const auto& element : block["elements"]) ids.push_back(element["action_id"]);
+    }
+    CHECK(ids == std::vector<std::string>{"brag_list_newer", "brag_list_older"});
+
+    for (const char* key : {"brag_list_newer", "brag_list_older", "brag_list_page"}) {
+        Interaction in;
+        in.type = "block_actions";
+        in.key = key;
+        in.user_id = "alice";
+        in.value = R"({"u":"alice","s":"","p":3})";
+        CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("page 3 of 3"));
+    }
+}
+
 TEST_CASE("brag list since a date filters older brags", "[brag]") {
     TestApp t;
     t.run("alice", "/brag", "2026-09-01 old thing");

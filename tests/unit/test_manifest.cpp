@@ -69,6 +69,8 @@ TEST_CASE("the manifest stays within Slack's schema", "[manifest]") {
     CHECK(chars(m["features"]["bot_user"]["display_name"]) <= 80);
     CHECK(m["features"]["app_home"]["home_tab_enabled"] == true);
     CHECK(m["features"]["app_home"]["messages_tab_enabled"] == true);
+    // Nothing answers a message typed in the Messages tab: it is read-only (issue 13 item 8).
+    CHECK(m["features"]["app_home"]["messages_tab_read_only_enabled"] == true);
 
     for (const auto& c : m["features"]["slash_commands"]) {
         std::string name = c["command"];

@@ -294,7 +294,22 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
         auto sent = slack.requests("conversations.replies");
         REQUIRE(sent.size() == 1);
         CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
-        CHECK(sent[0].body == "channel=C1&limit=1&ts=1.7");
+        CHECK(sent[0].body ==
+              "channel=C1&inclusive=true&latest=1.7&limit=2&oldest=1.7&ts=1.7");
+    }
+
+    SECTION("a threaded reply is found after the parent Slack puts first") {
+        slack.script("conversations.history",
+                     slack_json({{"ok", true}, {"messages", json::array()}}));
+        slack.script("conversations.replies",
+                     slack_json({{"ok", true},
+                                 {"messages",
+                                  {{{"ts", "1.1"}, {"text", "parent"}, {"user", "U1"}},
+                                   {{"ts", "1.7"}, {"text", "the reply"}, {"user", "U2"}}}}}));
+        auto m = lookup.message("C1", "1.7");
+        REQUIRE(m);
+        CHECK(m->text == "the reply");
+        CHECK(m->user_id == "U2");
     }
 
     SECTION("a message found nowhere is nothing") {
@@ -367,6 +382,40 @@ TEST_CASE("ok:false is logged with the method and error, never the token or the 
         CHECK(line.find("private brag text") == std::string::npos);
         CHECK(line.find("Authorization") == std::string::npos);
     }
+}
+
+TEST_CASE("ok:false logs Slack's errors and response_metadata messages with the method",
+          "[web_api]") {
+    LogCapture logs;
+    FakeSlack slack;
+    // The shape Slack answers an invalid block with.
+    slack.script(
+        "chat.postMessage",
+        slack_json({{"ok", false},
+                    {"error", "invalid_blocks"},
+                    {"errors", {"must be less than 3001 characters [json-pointer:/blocks/2/text/text]"}},
+                    {"response_metadata",
+                     {{"messages",
+                       {"[ERROR] must be less than 3001 characters "
+                        "[json-pointer:/blocks/2/text/text]"}}}}}));
+    slack.script("views.open",
+                 slack_json({{"ok", false},
+                             {"error", "invalid_arguments"},
+                             {"response_metadata",
+                              {{"messages",
+                                {"[ERROR] must be less than 25 characters "
+                                 "[json-pointer:/view/title/text]"}}}}}));
+    WebApi api(options(), slack.factory(), 1);
+    auto posted = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "secret brag"}});
+    CHECK(posted.error == "invalid_blocks");
+    auto opened = api.call("views.open", {{"trigger_id", "1.2.x"}, {"view", {{"type", "modal"}}}});
+    CHECK(opened.error == "invalid_arguments");
+    CHECK(logs.any_contains("chat.postMessage failed: invalid_blocks",
+                            "[json-pointer:/blocks/2/text/text]"));
+    CHECK(logs.any_contains("chat.postMessage", "[ERROR] must be less than 3001 characters"));
+    CHECK(logs.any_contains("views.open failed: invalid_arguments",
+                            "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"));
+    for (const auto& line : logs.lines()) CHECK(line.find("secret brag") == std::string::npos);
 }
 
 TEST_CASE("a 429 pauses only its method; the call is retried once after Retry-After", "[web_api]") {
