@@ -1,5 +1,8 @@
 #include "storage/envelope_inbox.hpp"
 
+#include <cstdio>
+#include <random>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/people.hpp"
@@ -65,13 +68,18 @@ int EnvelopeInboxRepo::prune_committed(TimePoint cutoff) {
     return st->exec();
 }
 
-int64_t OutboxRepo::add(const std::string& user_id, const std::string& message, TimePoint now) {
-    auto st = db_.prepare("INSERT INTO outbox(user_id, message, created_at) VALUES (?, ?, ?)");
-    st->bind(1, user_id);
-    st->bind(2, message);
-    st->bind(3, static_cast<int64_t>(to_unix(now)));
+OutboxRow OutboxRepo::add(const std::string& user_id, const std::string& message, TimePoint now) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char key[40];
+    std::snprintf(key, sizeof key, "outbox-%016llx", static_cast<unsigned long long>(rng()));
+    auto st = db_.prepare(
+        "INSERT INTO outbox(key, user_id, message, created_at) VALUES (?, ?, ?, ?)");
+    st->bind(1, key);
+    st->bind(2, user_id);
+    st->bind(3, message);
+    st->bind(4, static_cast<int64_t>(to_unix(now)));
     st->exec();
-    return db_.sql().getLastInsertRowid();
+    return OutboxRow{db_.sql().getLastInsertRowid(), key, user_id, message, now};
 }
 
 void OutboxRepo::remove(int64_t id) {
@@ -81,12 +89,13 @@ void OutboxRepo::remove(int64_t id) {
 }
 
 std::vector<OutboxRow> OutboxRepo::all() {
-    auto st = db_.prepare("SELECT id, user_id, message, created_at FROM outbox ORDER BY id");
+    auto st = db_.prepare(
+        "SELECT id, key, user_id, message, created_at FROM outbox ORDER BY id");
     std::vector<OutboxRow> out;
     while (st->executeStep()) {
         out.push_back(OutboxRow{st->getColumn(0).getInt64(), st->getColumn(1).getString(),
-                                st->getColumn(2).getString(),
-                                TimePoint(std::chrono::seconds(st->getColumn(3).getInt64()))});
+                                st->getColumn(2).getString(), st->getColumn(3).getString(),
+                                TimePoint(std::chrono::seconds(st->getColumn(4).getInt64()))});
     }
     return out;
 }

@@ -45,6 +45,7 @@ class EnvelopeInboxRepo {
 /// A DM waiting to be sent (see migration 0020).
 struct OutboxRow {
     int64_t id = 0;
+    std::string key;      ///< in the message's metadata: how a resend finds it in Slack
     std::string user_id;
     std::string message;  ///< {"text", "blocks"}
     TimePoint created_at{};
@@ -54,8 +55,8 @@ struct OutboxRow {
 class OutboxRepo {
   public:
     explicit OutboxRepo(Database& db) : db_(db) {}
-    /// Queues a DM inside the current write; returns its id.
-    int64_t add(const std::string& user_id, const std::string& message, TimePoint now);
+    /// Queues a DM inside the current write under a new random key; returns its row.
+    OutboxRow add(const std::string& user_id, const std::string& message, TimePoint now);
     /// Removes a DM Slack has (or refused for good).
     void remove(int64_t id);
     /// Every DM still to send, oldest first.

@@ -163,8 +163,8 @@ struct Outcome {
     /// empty, and runs again once Slack answered.
     std::optional<LookupQuestion> waiting;
     json answers;  ///< with `waiting`: the answers so far
-    /// The reply's DMs, stored in the outbox in the same transaction: (row id, DM).
-    std::vector<std::pair<int64_t, DirectMessage>> outbox;
+    /// The reply's DMs, stored in the outbox in the same transaction: (row, DM).
+    std::vector<std::pair<storage::OutboxRow, DirectMessage>> outbox;
 };
 
 /// How long a DM stays worth sending.
@@ -546,7 +546,7 @@ class Bot {
             if (!o.outbox.empty()) {
                 std::vector<OutboxItem> items;
                 for (auto& entry : o.outbox)
-                    items.push_back({entry.first, entry.second.user_id,
+                    items.push_back({entry.first.id, entry.first.key, entry.second.user_id,
                                      std::move(entry.second.message), 0, false});
                 send_outbox(std::move(items));
             }
@@ -931,6 +931,7 @@ class Bot {
     /// One DM of the outbox on its way.
     struct OutboxItem {
         int64_t id = 0;
+        std::string key;  ///< in the message metadata
         std::string user;
         Message message;
         int64_t since_unix = 0;  ///< with check_first: where its DM's history is searched from
@@ -953,7 +954,7 @@ class Bot {
     void send_outbox_from(std::shared_ptr<std::vector<OutboxItem>> items, std::size_t i) {
         if (i >= items->size()) return;
         const OutboxItem& it = (*items)[i];
-        sender_.send_dm_once(it.user, it.message, "outbox-" + std::to_string(it.id), it.since_unix,
+        sender_.send_dm_once(it.user, it.message, it.key, it.since_unix,
                              it.check_first, [this, items, i](bool finished) {
                                  const int64_t id = (*items)[i].id;
                                  {
@@ -995,7 +996,7 @@ class Bot {
             const int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
                                         r.created_at.time_since_epoch())
                                         .count();
-            items.push_back({r.id, r.user_id, message_of_row(r.message), created - 5, true});
+            items.push_back({r.id, r.key, r.user_id, message_of_row(r.message), created - 5, true});
         }
         send_outbox(std::move(items));
     }

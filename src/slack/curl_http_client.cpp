@@ -104,6 +104,19 @@ public:
 
     HttpResponse post(const std::string& url, const std::string& content_type,
                       const std::string& body, const std::vector<std::string>& headers) override {
+        return perform(url, content_type, body, headers, false);
+    }
+
+    HttpResponse post_once(const std::string& url, const std::string& content_type,
+                           const std::string& body,
+                           const std::vector<std::string>& headers) override {
+        return perform(url, content_type, body, headers, true);
+    }
+
+  private:
+    HttpResponse perform(const std::string& url, const std::string& content_type,
+                         const std::string& body, const std::vector<std::string>& headers,
+                         bool fresh_connection) {
         HttpResponse response;
         CURL* h = handle_.get();
         // Reset clears the previous request's options but keeps the connection cache, so
@@ -147,6 +160,12 @@ public:
         // Timeouts must not use signals: workers are threads.
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+        // A reused connection that dies before the answer makes libcurl send the request again
+        // on its own; on a fresh one it reports the error and WebApi decides (find_posted).
+        if (fresh_connection) {
+            curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+            curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+        }
         curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
         // CURLOPT_PROXY is deliberately left unset: libcurl then takes the proxy from
         // https_proxy/HTTPS_PROXY, http_proxy (lower case only), ALL_PROXY and NO_PROXY, as

@@ -383,7 +383,12 @@ struct WebApi::Impl {
     Outcome attempt(HttpClient& http, const HttpRequest& request) {
         HttpResponse response;
         try {
-            response = http.post(request.url, request.content_type, request.body, request.headers);
+            // What must not happen twice goes on a connection of its own (see post_once).
+            response = request.idem_key.empty() && !never_repeat(request)
+                           ? http.post(request.url, request.content_type, request.body,
+                                       request.headers)
+                           : http.post_once(request.url, request.content_type, request.body,
+                                            request.headers);
         } catch (const std::exception& e) {
             response = HttpResponse{};
             response.error = e.what();

@@ -34,6 +34,15 @@ public:
     /// POSTs `body` to `url` with the given extra headers ("Name: value").
     virtual HttpResponse post(const std::string& url, const std::string& content_type,
                               const std::string& body, const std::vector<std::string>& headers) = 0;
+    /// Like post(), for a request that must not reach the server twice: sent on a connection
+    /// of its own, so the transport never re-sends it by itself (libcurl silently repeats a
+    /// request whose reused keep-alive connection died before any answer — after the server
+    /// may have acted on it).
+    virtual HttpResponse post_once(const std::string& url, const std::string& content_type,
+                                   const std::string& body,
+                                   const std::vector<std::string>& headers) {
+        return post(url, content_type, body, headers);
+    }
 };
 
 /// The libcurl implementation: one easy handle reused for keep-alive, TLS peer and host

@@ -26,9 +26,11 @@ ALTER TABLE people ADD COLUMN dm_channel TEXT;
 -- DMs decided by a handler, written in the same transaction as the handler's writes and sent
 -- afterwards: a row leaves only when Slack has the message (or refused it for good), so a DM is
 -- neither lost to a crash, a SIGTERM during a 429 wait or an outage, nor sent twice (each
--- carries the key "outbox-<id>" in its message metadata, looked for before any resend).
+-- carries its random key in its message metadata, looked for before any resend; ids alone
+-- would repeat after a delete or a restored backup).
 CREATE TABLE outbox (
     id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL,               -- "outbox-" + 16 random hex digits
     user_id     TEXT NOT NULL,
     message     TEXT NOT NULL,               -- {"text": …, "blocks": […]}
     created_at  INTEGER NOT NULL             -- unix s

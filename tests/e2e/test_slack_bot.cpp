@@ -953,3 +953,107 @@ TEST_CASE("the database file replaced while running: writes refused, /healthz fa
     fs::rename(f.db_path().string() + ".moved", f.db_path());
     CHECK(f.brag_count("into the void%") == 0);
 }
+
+// ---- Reliability under Web API faults (the test server's per-method fault injection) -------
+
+namespace {
+
+/// Messages in Bob's DM with the bot (as Slack stores them) whose content has `needle`.
+std::size_t dms_posted(const SlackTestServer& server, const std::string& needle) {
+    std::size_t n = 0;
+    for (const auto& m : server.messages("D0BOB"))
+        if (m.dump().find(needle) != std::string::npos) ++n;
+    return n;
+}
+
+/// Sends `/feedback @bob <text>` as Alice; Bob gets a DM with the text.
+std::string send_feedback(Fixture& f, const std::string& text) {
+    SlashCommand c;
+    c.command = "/feedback";
+    c.text = "<@U0BOB|bob> " + text;
+    auto sent = f.server.send_slash_command(c);
+    auto ack = f.server.wait_for_ack(sent.envelope_id, 5s);
+    REQUIRE(ack);
+    return sent.envelope_id;
+}
+
+}  // namespace
+
+TEST_CASE("a DM reaches Slack exactly once whatever fails around chat.postMessage",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    struct Case {
+        const char* name;
+        std::function<void(SlackTestServer&)> arm;
+    };
+    const std::vector<Case> cases = {
+        {"500 after Slack posted it",
+         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_500, When::after_effect); }},
+        {"503 after Slack posted it",
+         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_503, When::after_effect); }},
+        {"connection dropped after Slack posted it",
+         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::drop, When::after_effect); }},
+        {"connection dropped before Slack took it",
+         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::drop, When::before_effect); }},
+        {"500 before Slack took it",
+         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_500, When::before_effect); }},
+        {"internal_error",
+         [](SlackTestServer& s) { s.fail_next("chat.postMessage", "internal_error"); }},
+        {"service_unavailable twice",
+         [](SlackTestServer& s) { s.fail_next("chat.postMessage", "service_unavailable", 2); }},
+        {"429 with Retry-After",
+         [](SlackTestServer& s) { s.rate_limit_next("chat.postMessage", 1); }},
+    };
+    int i = 0;
+    for (const auto& c : cases) {
+        INFO(c.name);
+        const std::string text = "fault case " + std::to_string(i++) + " thank you";
+        c.arm(f.server);
+        send_feedback(f, text);
+        CHECK(wait_until([&] { return dms_posted(f.server, text) >= 1; }, 10s));
+        std::this_thread::sleep_for(300ms);  // a duplicate would have been posted by now
+        CHECK(dms_posted(f.server, text) == 1);
+    }
+    CHECK(f.stop_bot() == 0);
+}
+
+TEST_CASE("SIGTERM during a 429 wait: the DM is sent after the restart, once",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    f.server.rate_limit_next("chat.postMessage", 60);
+    send_feedback(f, "waited out across a restart");
+    REQUIRE(f.server.wait_for_call("chat.postMessage", 5s));
+    const auto started = std::chrono::steady_clock::now();
+    f.bot->signal(SIGTERM);
+    auto code = f.bot->wait(8s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(std::chrono::steady_clock::now() - started < 6s);
+    CHECK(dms_posted(f.server, "waited out across a restart") == 0);
+    f.server.clear_injections("chat.postMessage");
+    f.start_connected(2);
+    CHECK(wait_until([&] { return dms_posted(f.server, "waited out across a restart") == 1; }, 10s));
+    CHECK(f.stop_bot() == 0);
+    CHECK(dms_posted(f.server, "waited out across a restart") == 1);
+}
+
+TEST_CASE("killed after Slack posted a DM but before it was marked sent: not sent again",
+          "[e2e][slack][reliability]") {
+    Fixture f;
+    f.start_connected();
+    // Slack posts it, then the answer is slow: the bot is killed while it waits.
+    f.server.set_response_delay("chat.postMessage", 5s);
+    send_feedback(f, "posted before the crash");
+    REQUIRE(wait_until([&] { return dms_posted(f.server, "posted before the crash") == 1; }, 5s));
+    f.bot->signal(SIGKILL);
+    REQUIRE(f.bot->wait(5s));
+    f.server.set_response_delay("chat.postMessage", 0ms);
+    f.start_connected(2);
+    // The restart finds it in Bob's DM (its metadata key) and does not post it again.
+    CHECK(f.server.wait_for_call("conversations.history", 10s));
+    std::this_thread::sleep_for(1s);
+    CHECK(dms_posted(f.server, "posted before the crash") == 1);
+    CHECK(f.stop_bot() == 0);
+}

@@ -859,3 +859,22 @@ TEST_CASE("transient ok:false errors are retried; a file share is never repeated
         CHECK(logs.any_contains("files.completeUploadExternal", "not repeated"));
     }
 }
+
+TEST_CASE("post_once goes on a connection of its own, so curl never repeats it by itself",
+          "[web_api][reliability]") {
+    EnvGuard env;
+    env.clear_proxies();
+    const std::string body = R"({"ok":true})";
+    TinyHttpServer server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body);
+    {
+        // (The server takes one connection at a time, so the one-off goes first.)
+        auto http = make_curl_http_client();
+        CHECK(http->post_once(server.url("/api/chat.postMessage"), "text/plain", "b", {}).status ==
+              200);
+        CHECK(http->post(server.url("/api/users.info"), "text/plain", "a", {}).status == 200);
+        CHECK(http->post(server.url("/api/users.info"), "text/plain", "c", {}).status == 200);
+    }
+    CHECK(server.requests().size() == 3);
+    CHECK(server.connections() == 2);  // its own connection, closed after it; then keep-alive
+}
