@@ -107,7 +107,7 @@ class AwayCommand {
         auto w = text::words(args);
         if (!w.empty() && text::lower(w.front()) == "from") w.erase(w.begin());
         if (w.empty()) {
-            throw UserError("When? `/away <from> to <to>`, e.g. `/away dec 21 to jan 2`.");
+            throw UserError("When? `/away &lt;from&gt; to &lt;to&gt;`, e.g. `/away dec 21 to jan 2`.");
         }
         std::optional<date::local_days> from, to;
         auto sep = std::find_if(w.begin(), w.end(),
@@ -161,7 +161,8 @@ class AwayCommand {
     Reply list(const std::string& person) {
         auto items = away_.upcoming(person, scheduler::iso_day(today(person)));
         if (items.empty()) {
-            return Reply::text("You have no absences planned. `/away <from> to <to>` adds one.");
+            return Reply::text("You have no absences planned. `/away &lt;from&gt; to &lt;to&gt;` adds one, e.g. "
+                               "`/away dec 21 to jan 2`.");
         }
         std::string body = "*Your absences*\n";
         for (std::size_t i = 0; i < items.size(); ++i) body += line(i + 1, items[i]) + "\n";

@@ -257,13 +257,15 @@ class CheckinCommand {
                                 "next date. Try `next 7w`, `next 2027-01-15` or `next jan 8`.");
             }
         }
-        if (date::sys_days(next) < date::sys_days(subject_today) && warning.empty()) {
-            warning = ":warning: Counted from " + iso_date(held_on) +
-                      ", the next one is already overdue; `/checkin done next <date>` sets "
-                      "another date.";
-        }
         std::string whose = subject == viewer ? "your" : "<@" + subject + ">'s";
         auto last = checkins_.last_held(subject);
+        bool older = last && *last->held_on > iso_date(held_on);
+        if (date::sys_days(next) < date::sys_days(subject_today) && warning.empty() && !older) {
+            warning = ":warning: Counted from " + iso_date(held_on) +
+                      ", the next one is already overdue; `/checkin done on " +
+                      iso_date(held_on) + " next 2027-01-15` (or another day) sets another date.";
+        }
+        std::string dm_next = "Next one due " + iso_date(next) + ".";
         auto same_day = checkins_.held_on(subject, iso_date(held_on));
         std::string headline;
         if (same_day) {
@@ -277,13 +279,14 @@ class CheckinCommand {
                 headline += " (The latest check-in, " + *last->held_on +
                             ", still sets when the next one is due.)";
             }
-        } else if (last && *last->held_on > iso_date(held_on)) {
+        } else if (older) {
             // An older one written down late: history only; the draft is for the next one.
             checkins_.record_earlier(subject, iso_date(held_on), viewer, iso_date(next),
                                      s_.clock.now());
             headline = ":handshake: Recorded " + whose + " check-in " + held_words +
                        ". The latest one (" + *last->held_on + ") still sets the next due date, *" +
                        *last->next_due_on + "*.";
+            dm_next = "The latest one, " + *last->held_on + ", still sets the next due date.";
         } else {
             bool had_draft = checkins_.draft(subject).has_value();
             checkins_.record_held(subject, iso_date(held_on), viewer, iso_date(next),
@@ -308,7 +311,7 @@ class CheckinCommand {
             dm.text = "Check-in recorded";
             dm.blocks.push_back(blocks::section(
                 ":handshake: <@" + viewer + "> recorded " + (other == subject ? "your" : "their") +
-                " check-in held " + iso_date(held_on) + ". Next one due " + iso_date(next) + "."));
+                " check-in held " + iso_date(held_on) + ". " + dm_next));
             reply.dms.push_back({other, std::move(dm)});
         }
         return reply;

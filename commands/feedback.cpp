@@ -125,7 +125,7 @@ class FeedbackCommand {
 
     Target target_of(const std::string& args, const std::string& verb) {
         std::string example = "`/feedback " + verb + " @alex 3" +
-                              (verb == "edit" ? " <new text>" : "") +
+                              (verb == "edit" ? " &lt;new text&gt;" : "") +
                               "` (`/feedback given` lists what you wrote, with the numbers)";
         auto [who, after] = text::first_word(args);
         auto [num, rest] = text::first_word(after);
@@ -165,7 +165,7 @@ class FeedbackCommand {
         auto f = written_by(r.user_id, t, "edit");
         if (t.rest.empty()) {
             throw UserError("What should it say? `/feedback edit <@" + t.subject + "> " +
-                            std::to_string(t.number) + " <new text>`. Now it says:\n>" +
+                            std::to_string(t.number) + " &lt;new text&gt;`. Now it says:\n>" +
                             blocks::escape(f.text));
         }
         std::string plain = clean(t.rest);
@@ -256,7 +256,7 @@ class FeedbackCommand {
             m.add(blocks::section("to <@" + f.subject_id + "> · " + line(f)));
         }
         if (!items.empty()) {
-            m.add(blocks::context("`/feedback edit @person N <new text>` corrects one; "
+            m.add(blocks::context("`/feedback edit @person N &lt;new text&gt;` corrects one; "
                                   "`/feedback delete @person N` removes it."));
         }
         return m.reply();

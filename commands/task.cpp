@@ -468,7 +468,9 @@ class TaskCommand {
             std::string what = how == Change::Edit  ? "changed the text of"
                                : how == Change::Due ? "moved the due date of"
                                                     : "brought back the cancelled";
-            std::string yours = to == t.assignee_id ? "your task" : "<@" + t.assignee_id + ">'s task";
+            std::string yours = to == t.assignee_id     ? "your task"
+                                : viewer == t.assignee_id ? "their task"
+                                                          : "<@" + t.assignee_id + ">'s task";
             dm.text = "<@" + viewer + "> " + what + " " + yours + " " + n;
             dm.blocks.push_back(blocks::section(":pencil2: <@" + viewer + "> " + what + " " +
                                                 yours + " *" + n + "*:\n" + task_line(t, to)));
@@ -509,7 +511,9 @@ class TaskCommand {
                     auto side = other_side(viewer, u);
                     if (std::find(side.begin(), side.end(), to) != side.end()) theirs.push_back(u);
                 }
-                std::string yours = to == target ? "your" : "<@" + target + ">'s";
+                std::string yours = to == target       ? "your"
+                                    : viewer == target ? "their"
+                                                       : "<@" + target + ">'s";
                 std::string w = theirs.size() == 1 ? "task" : "tasks";
                 Message dm;
                 dm.text = "<@" + viewer + "> " + (cancel ? "cancelled " : "deleted ") + yours +

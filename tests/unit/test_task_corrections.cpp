@@ -85,7 +85,7 @@ TEST_CASE("three mistyped duplicate tasks stop being overdue everywhere once can
     CHECK(dm_to(t, cancel, "mgr").empty());
     auto del = t.run("eng", "/task", "delete 3");
     CHECK_THAT(t.text(del), Catch::Contains("Deleted task *#3*"));
-    CHECK_THAT(dm_to(t, del, "mgr"), Catch::Contains("@eng deleted @eng's task *#3*"));
+    CHECK_THAT(dm_to(t, del, "mgr"), Catch::Contains("@eng deleted their task *#3*"));
 
     CHECK(overdue_in_summary(t, "eng") == 0);
     auto status = t.say("eng", "/task", "status");
@@ -150,7 +150,7 @@ TEST_CASE("edit and due change a task and tell the other side", "[task]") {
     auto edit = t.run("eng", "/task", "edit 1 draft the plan");
     CHECK_THAT(t.text(edit), Catch::Contains("Changed task *#1*"));
     CHECK_THAT(t.text(edit), Catch::Contains("was: draft teh plan"));
-    CHECK_THAT(dm_to(t, edit, "mgr"), Catch::Contains("changed the text of @eng's task *#1*"));
+    CHECK_THAT(dm_to(t, edit, "mgr"), Catch::Contains("changed the text of their task *#1*"));
     CHECK(storage::TaskRepo(t.db).find("eng", 1)->text == "draft the plan");
 
     auto due = t.run("dir", "/task", "due <@eng> 1 to next month");
