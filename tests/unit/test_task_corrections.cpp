@@ -45,6 +45,17 @@ std::string dm_to(TestApp& t, const Reply& reply, const std::string& user) {
     return out;
 }
 
+/// The App Home `user` would see, as JSON text.
+std::string home_of(TestApp& t, const std::string& user) {
+    Event e;
+    e.type = "app_home_opened";
+    e.user_id = user;
+    e.body = {{"type", "app_home_opened"}, {"user", user}, {"tab", "home"}};
+    e.received_at = t.clock.now();
+    auto reply = t.app.handle(e);
+    return reply.home_view ? reply.home_view->dump() : "";
+}
+
 int overdue_in_summary(TestApp& t, const std::string& person) {
     auto levels = Levels::parse(kLadder);
     auto q = quarter_of(local_date(t.clock.now(), "UTC"), 1);
@@ -77,6 +88,8 @@ TEST_CASE("three mistyped duplicate tasks stop being overdue everywhere once can
     auto prep = scheduler::prep_message(t.db, t.config, weekly, utc(2026, 12, 1, 10),
                                         t.clock.now(), 1);
     CHECK_THAT(rendered(t.db, prep.at(0)), Catch::Contains("wrtie the RFC"));
+    CHECK_THAT(home_of(t, "eng"), Catch::Contains("wirte the RFC"));
+    CHECK_THAT(home_of(t, "mgr"), Catch::Contains("3 overdue"));
 
     // The manager cancels two, the engineer deletes the third.
     auto cancel = t.run("mgr", "/task", "cancel <@eng> 1 2");
@@ -93,6 +106,8 @@ TEST_CASE("three mistyped duplicate tasks stop being overdue everywhere once can
     CHECK_THAT(status, !Catch::Contains("RFC due") && !Catch::Contains("wirte"));
     prep = scheduler::prep_message(t.db, t.config, weekly, utc(2026, 12, 1, 10), t.clock.now(), 1);
     CHECK_THAT(rendered(t.db, prep.at(0)), !Catch::Contains("RFC"));
+    CHECK_THAT(home_of(t, "eng"), !Catch::Contains("wirte") && !Catch::Contains("teh"));
+    CHECK_THAT(home_of(t, "mgr"), !Catch::Contains("overdue") && Catch::Contains("1 open"));
     // Cancelled ones stay in the history; the deleted one is gone, its number kept.
     auto list = t.say("eng", "/task", "list");
     CHECK_THAT(list, Catch::Contains("*Cancelled*"));
