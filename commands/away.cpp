@@ -24,8 +24,9 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
      "`in 2 weeks`, e.g. `/away dec 21 to jan 2`"},
     {"/away <day>", "away for one day, e.g. `/away friday`"},
     {"/away list", "your current and upcoming absences, numbered"},
-    {"/away cancel N", "cancel absence #N of `/away list` (or `/away cancel dec 21`: the one "
-                       "covering that day; `/away cancel all`: every one)"},
+    {"/away cancel N",
+     "cancel absence #N of `/away list` (or `/away cancel dec 21`: the one "
+     "covering that day; `/away cancel all`: every one)"},
     {"/away back", "back early: the current absence ends yesterday"},
     {"/away help", "this help"},
 };
@@ -57,7 +58,8 @@ class AwayCommand {
         if (cmd == "back") return back(r.user_id);
         if (text::trim(rest).empty() && !parse_phrase(sub, today(r.user_id))) {
             if (auto meant = text::near_miss(cmd, kSubcommands)) {
-                throw UserError("Did you mean `/away " + *meant + "`? `/away help` lists them all.");
+                throw UserError("Did you mean `/away " + *meant +
+                                "`? `/away help` lists them all.");
             }
         }
         return add(r.user_id, r.text);
@@ -107,7 +109,8 @@ class AwayCommand {
         auto w = text::words(args);
         if (!w.empty() && text::lower(w.front()) == "from") w.erase(w.begin());
         if (w.empty()) {
-            throw UserError("When? `/away &lt;from&gt; to &lt;to&gt;`, e.g. `/away dec 21 to jan 2`.");
+            throw UserError(
+                "When? `/away &lt;from&gt; to &lt;to&gt;`, e.g. `/away dec 21 to jan 2`.");
         }
         std::optional<date::local_days> from, to;
         auto sep = std::find_if(w.begin(), w.end(),
@@ -161,14 +164,16 @@ class AwayCommand {
     Reply list(const std::string& person) {
         auto items = away_.upcoming(person, scheduler::iso_day(today(person)));
         if (items.empty()) {
-            return Reply::text("You have no absences planned. `/away &lt;from&gt; to &lt;to&gt;` adds one, e.g. "
-                               "`/away dec 21 to jan 2`.");
+            return Reply::text(
+                "You have no absences planned. `/away &lt;from&gt; to &lt;to&gt;` adds one, e.g. "
+                "`/away dec 21 to jan 2`.");
         }
         std::string body = "*Your absences*\n";
         for (std::size_t i = 0; i < items.size(); ++i) body += line(i + 1, items[i]) + "\n";
         blocks::MessageBuilder m("Your absences");
         m.add_text(body);
-        m.add(blocks::context("`/away cancel N` cancels one; `/away cancel all` cancels them all."));
+        m.add(
+            blocks::context("`/away cancel N` cancels one; `/away cancel all` cancels them all."));
         return m.reply();
     }
 
@@ -202,15 +207,17 @@ class AwayCommand {
             index = static_cast<std::size_t>(*n - 1);
         } else {
             auto day = parse_phrase(what, t);
-            if (!day) day = [&]() -> std::optional<date::local_days> {
-                if (auto d = parse_date(what, ymd(t))) return local(*d);
-                return std::nullopt;
-            }();
+            if (!day)
+                day = [&]() -> std::optional<date::local_days> {
+                    if (auto d = parse_date(what, ymd(t))) return local(*d);
+                    return std::nullopt;
+                }();
             if (!day) {
-                throw UserError("Which absence? `/away cancel 1` (the number in `/away list`), "
-                                "`/away cancel dec 21` (the one covering that day) or `/away "
-                                "cancel all`; I couldn't read `" +
-                                blocks::escape(args) + "`.");
+                throw UserError(
+                    "Which absence? `/away cancel 1` (the number in `/away list`), "
+                    "`/away cancel dec 21` (the one covering that day) or `/away "
+                    "cancel all`; I couldn't read `" +
+                    blocks::escape(args) + "`.");
             }
             std::string iso = scheduler::iso_day(*day);
             for (std::size_t i = 0; i < items.size() && !index; ++i) {
@@ -224,23 +231,24 @@ class AwayCommand {
         const auto& a = items[*index];
         away_.cancel(a.id, s_.clock.now());
         std::size_t left = items.size() - 1;
-        return Reply::text(":wave: Cancelled your absence " + a.from_on +
-                           (a.to_on == a.from_on ? "" : " → " + a.to_on) +
-                           "; reminders for those days resume." +
-                           (left == 0 ? std::string()
-                                      : " You have " + std::to_string(left) + " more (`/away list`)."));
+        return Reply::text(
+            ":wave: Cancelled your absence " + a.from_on +
+            (a.to_on == a.from_on ? "" : " → " + a.to_on) + "; reminders for those days resume." +
+            (left == 0 ? std::string()
+                       : " You have " + std::to_string(left) + " more (`/away list`)."));
     }
 
     Reply back(const std::string& person) {
         auto t = today(person);
         auto current = away_.covering(person, scheduler::iso_day(t));
         if (!current) {
-            return Reply::text("You are not away today, so there is nothing to end. `/away list` "
-                               "shows what is planned.");
+            return Reply::text(
+                "You are not away today, so there is nothing to end. `/away list` "
+                "shows what is planned.");
         }
         std::string yesterday = scheduler::iso_day(t - date::days{1});
-        std::string span = current->from_on +
-                           (current->to_on == current->from_on ? "" : " → " + current->to_on);
+        std::string span =
+            current->from_on + (current->to_on == current->from_on ? "" : " → " + current->to_on);
         if (current->from_on > yesterday) {
             // It began today: nothing of it is left to keep.
             away_.cancel(current->id, s_.clock.now());

@@ -42,9 +42,10 @@ Reply overview(App& app) {
     std::string start = "*Where to start*\n";
     for (const auto& [who, what] : kStartHere) start += "• *" + who + ":* " + what + "\n";
     m.add_text(start);
-    m.add(blocks::context("Made a mistake? Most records can be fixed: `/brag edit`, `/task "
-                          "edit|due|cancel|delete`, `/feedback edit|delete|hide`, `/checkin "
-                          "undo`, `/away cancel`."));
+    m.add(
+        blocks::context("Made a mistake? Most records can be fixed: `/brag edit`, `/task "
+                        "edit|due|cancel|delete`, `/feedback edit|delete|hide`, `/checkin "
+                        "undo`, `/away cancel`."));
     return m.reply();
 }
 

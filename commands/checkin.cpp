@@ -107,8 +107,8 @@ class CheckinCommand {
         if (cmd == "done" || cmd == "held") return done(r.user_id, rest);
         if (cmd == "undo" || cmd == "undone") return undo(r.user_id, rest);
         if (cmd == "status") return status(r.user_id, rest);
-        static const std::vector<std::string> kSubcommands = {
-            "goals", "reality", "plan", "done", "undo", "status", "help"};
+        static const std::vector<std::string> kSubcommands = {"goals", "reality", "plan", "done",
+                                                              "undo",  "status",  "help"};
         if (auto meant = text::near_miss(cmd, kSubcommands)) {
             throw UserError("Did you mean `/checkin " + *meant +
                             "`? `/checkin help` lists them all.");
@@ -205,8 +205,9 @@ class CheckinCommand {
             } else if (lw == "on" && on_phrase.empty()) {
                 phrase_after(i, on_phrase);
                 if (on_phrase.empty()) {
-                    throw UserError("Held on which day? e.g. `/checkin done on monday` or "
-                                    "`/checkin done on 2026-11-03`.");
+                    throw UserError(
+                        "Held on which day? e.g. `/checkin done on monday` or "
+                        "`/checkin done on 2026-11-03`.");
                 }
             } else {
                 throw UserError(
@@ -238,11 +239,10 @@ class CheckinCommand {
                 next = plus_days(held_on, 7 * *weeks);
             } else if (auto d = parse_due_date(next_phrase, subject_today)) {
                 if (date::sys_days(*d) <= date::sys_days(held_on)) {
-                    throw UserError("The next check-in (" + iso_date(*d) +
-                                    ") has to be after " +
-                                    (earlier ? "the one held on " + iso_date(held_on)
-                                             : std::string("today")) +
-                                    ". Try `next 6w` or a later date.");
+                    throw UserError(
+                        "The next check-in (" + iso_date(*d) + ") has to be after " +
+                        (earlier ? "the one held on " + iso_date(held_on) : std::string("today")) +
+                        ". Try `next 6w` or a later date.");
                 }
                 next = *d;
                 if (days_between(held_on, next) > kMaxGapDays) {
@@ -262,8 +262,8 @@ class CheckinCommand {
         bool older = last && *last->held_on > iso_date(held_on);
         if (date::sys_days(next) < date::sys_days(subject_today) && warning.empty() && !older) {
             warning = ":warning: Counted from " + iso_date(held_on) +
-                      ", the next one is already overdue; `/checkin done on " +
-                      iso_date(held_on) + " next 2027-01-15` (or another day) sets another date.";
+                      ", the next one is already overdue; `/checkin done on " + iso_date(held_on) +
+                      " next 2027-01-15` (or another day) sets another date.";
         }
         std::string dm_next = "Next one due " + iso_date(next) + ".";
         auto same_day = checkins_.held_on(subject, iso_date(held_on));
@@ -273,8 +273,8 @@ class CheckinCommand {
             // check-in.
             checkins_.set_next_due(same_day->id, iso_date(next), s_.clock.now());
             headline = ":handshake: " + capitalised(whose) + " check-in " + held_words +
-                       " was already recorded; the next one is now due *" + iso_date(next) +
-                       "* (" + relative_due(days_between(subject_today, next)) + ").";
+                       " was already recorded; the next one is now due *" + iso_date(next) + "* (" +
+                       relative_due(days_between(subject_today, next)) + ").";
             if (last && *last->held_on > *same_day->held_on) {
                 headline += " (The latest check-in, " + *last->held_on +
                             ", still sets when the next one is due.)";
@@ -293,8 +293,8 @@ class CheckinCommand {
                                   s_.clock.now());
             headline =
                 ":handshake: Recorded " + whose + " check-in " + held_words +
-                (earlier ? "" : " (" + iso_date(held_on) + ")") + ". Next one due *" + iso_date(next) + "* (" +
-                relative_due(days_between(subject_today, next)) + ")." +
+                (earlier ? "" : " (" + iso_date(held_on) + ")") + ". Next one due *" +
+                iso_date(next) + "* (" + relative_due(days_between(subject_today, next)) + ")." +
                 (had_draft ? " The goals, reality and plan written for it are kept with it." : "");
         }
         blocks::MessageBuilder m("Check-in recorded");
@@ -341,7 +341,8 @@ class CheckinCommand {
         std::string whose = subject == viewer ? "You have" : "<@" + subject + "> has";
         if (day_phrase.empty()) {
             target = checkins_.last_held(subject);
-            if (!target) throw UserError(whose + " no check-in recorded, so there is nothing to undo.");
+            if (!target)
+                throw UserError(whose + " no check-in recorded, so there is nothing to undo.");
         } else {
             if (day_phrase.starts_with("on ")) day_phrase = day_phrase.substr(3);
             auto d = parse_date(day_phrase, subject_today);
@@ -352,26 +353,24 @@ class CheckinCommand {
             }
             target = checkins_.held_on(subject, iso_date(*d));
             if (!target) {
-                throw UserError(whose + " no check-in held on " + iso_date(*d) +
-                                ". `/checkin status" +
-                                (subject == viewer ? "" : " <@" + subject + ">") +
-                                "` shows the last one.");
+                throw UserError(
+                    whose + " no check-in held on " + iso_date(*d) + ". `/checkin status" +
+                    (subject == viewer ? "" : " <@" + subject + ">") + "` shows the last one.");
             }
         }
         checkins_.undo_held(target->id, s_.clock.now());
         if (viewer != subject) {
-            storage::AuditRepo(s_.db).record({0, 0, viewer, "checkin_undo", subject, "checkins",
-                                              "held " + *target->held_on},
-                                             s_.clock.now());
+            storage::AuditRepo(s_.db).record(
+                {0, 0, viewer, "checkin_undo", subject, "checkins", "held " + *target->held_on},
+                s_.clock.now());
         }
         auto last = checkins_.last_held(subject);
-        std::string now_text =
-            last ? " The last one is now " + *last->held_on + "; the next is due *" +
-                       *last->next_due_on + "*."
-                 : " No check-in is recorded now.";
-        bool had_text = !(target->goals_6m.empty() && target->goals_1y.empty() &&
-                          target->goals_3y.empty() && target->reality.empty() &&
-                          target->plan.empty());
+        std::string now_text = last ? " The last one is now " + *last->held_on +
+                                          "; the next is due *" + *last->next_due_on + "*."
+                                    : " No check-in is recorded now.";
+        bool had_text =
+            !(target->goals_6m.empty() && target->goals_1y.empty() && target->goals_3y.empty() &&
+              target->reality.empty() && target->plan.empty());
         std::string s = subject == viewer ? "your" : "<@" + subject + ">'s";
         blocks::MessageBuilder m("Check-in undone");
         m.add(blocks::section(":leftwards_arrow_with_hook: Undid " + s + " check-in held " +
@@ -382,10 +381,10 @@ class CheckinCommand {
         if (!other.empty()) {
             Message dm;
             dm.text = "Check-in undone";
-            dm.blocks.push_back(blocks::section(
-                ":leftwards_arrow_with_hook: <@" + viewer + "> undid " +
-                (other == subject ? "your" : "their") + " check-in held " + *target->held_on +
-                " (recorded by mistake)." + now_text));
+            dm.blocks.push_back(blocks::section(":leftwards_arrow_with_hook: <@" + viewer +
+                                                "> undid " + (other == subject ? "your" : "their") +
+                                                " check-in held " + *target->held_on +
+                                                " (recorded by mistake)." + now_text));
             reply.dms.push_back({other, std::move(dm)});
         }
         return reply;

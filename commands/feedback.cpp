@@ -136,7 +136,8 @@ class FeedbackCommand {
             std::swap(who, num);
         }
         auto n = text::parse_number(num.starts_with("#") ? num.substr(1) : num);
-        if (!subject || !n || *n <= 0) throw UserError("Whose feedback, and which? " + example + ".");
+        if (!subject || !n || *n <= 0)
+            throw UserError("Whose feedback, and which? " + example + ".");
         return {*subject, *n, text::trim(rest)};
     }
 
@@ -256,8 +257,9 @@ class FeedbackCommand {
             m.add(blocks::section("to <@" + f.subject_id + "> · " + line(f)));
         }
         if (!items.empty()) {
-            m.add(blocks::context("`/feedback edit @person N &lt;new text&gt;` corrects one; "
-                                  "`/feedback delete @person N` removes it."));
+            m.add(
+                blocks::context("`/feedback edit @person N &lt;new text&gt;` corrects one; "
+                                "`/feedback delete @person N` removes it."));
         }
         return m.reply();
     }

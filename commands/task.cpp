@@ -384,11 +384,10 @@ class TaskCommand {
                                 (numbers.size() > 1 ? " Nothing was changed." : ""));
             }
             if (how == Change::Cancel && t->done()) {
-                throw UserError("Task #" + std::to_string(n) +
-                                " is done, so there is nothing to cancel" +
-                                (numbers.size() > 1 ? " (nothing was changed)" : "") +
-                                ". `/task delete " + std::to_string(n) +
-                                "` removes it if it was a mistake.");
+                throw UserError(
+                    "Task #" + std::to_string(n) + " is done, so there is nothing to cancel" +
+                    (numbers.size() > 1 ? " (nothing was changed)" : "") + ". `/task delete " +
+                    std::to_string(n) + "` removes it if it was a mistake.");
             }
             found.push_back(std::move(*t));
         }
@@ -404,8 +403,10 @@ class TaskCommand {
     static std::string numbers_text(const std::vector<storage::Task>& ts) {
         std::string s;
         for (std::size_t i = 0; i < ts.size(); ++i) {
-            s += (i == 0 ? "" : i + 1 == ts.size() ? " and " : ", ") + std::string("#") +
-                 std::to_string(ts[i].number);
+            s += (i == 0               ? ""
+                  : i + 1 == ts.size() ? " and "
+                                       : ", ") +
+                 std::string("#") + std::to_string(ts[i].number);
         }
         return s;
     }
@@ -428,12 +429,10 @@ class TaskCommand {
 
     /// The people told about a change to `t` by `viewer`: the assignee and whoever added it
     /// for them, except the one who made the change.
-    static std::vector<std::string> other_side(const std::string& viewer,
-                                               const storage::Task& t) {
+    static std::vector<std::string> other_side(const std::string& viewer, const storage::Task& t) {
         std::vector<std::string> out;
         for (const auto& p : {t.assignee_id, t.creator_id}) {
-            if (p != viewer && std::find(out.begin(), out.end(), p) == out.end())
-                out.push_back(p);
+            if (p != viewer && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
         }
         return out;
     }
@@ -447,18 +446,18 @@ class TaskCommand {
     }
 
     Reply changed_reply(const std::string& viewer, const storage::Task& t, Change how,
-                  const std::string& was) {
+                        const std::string& was) {
         std::string n = "#" + std::to_string(t.number);
-        std::string head = how == Change::Edit      ? ":pencil2: Changed task *" + n + "*"
-                           : how == Change::Due     ? ":calendar: Moved task *" + n + "*"
-                                                    : ":arrows_counterclockwise: Brought back "
-                                                      "cancelled task *" +
+        std::string head = how == Change::Edit  ? ":pencil2: Changed task *" + n + "*"
+                           : how == Change::Due ? ":calendar: Moved task *" + n + "*"
+                                                : ":arrows_counterclockwise: Brought back "
+                                                  "cancelled task *" +
                                                       n + "*";
         std::string whose = t.assignee_id == viewer ? "" : " of <@" + t.assignee_id + ">";
         audit(viewer, t.assignee_id, how, n + (how == Change::Due ? " due " + t.due_on : ""));
-        blocks::MessageBuilder m((how == Change::Edit ? "Changed task " : how == Change::Due
-                                                                            ? "Moved task "
-                                                                            : "Brought back task ") +
+        blocks::MessageBuilder m((how == Change::Edit  ? "Changed task "
+                                  : how == Change::Due ? "Moved task "
+                                                       : "Brought back task ") +
                                  n);
         m.add(blocks::section(head + whose + "\n" + task_line(t, viewer)));
         if (!was.empty()) m.add(blocks::context("_(" + was + ")_"));
@@ -468,7 +467,7 @@ class TaskCommand {
             std::string what = how == Change::Edit  ? "changed the text of"
                                : how == Change::Due ? "moved the due date of"
                                                     : "brought back the cancelled";
-            std::string yours = to == t.assignee_id     ? "your task"
+            std::string yours = to == t.assignee_id       ? "your task"
                                 : viewer == t.assignee_id ? "their task"
                                                           : "<@" + t.assignee_id + ">'s task";
             dm.text = "<@" + viewer + "> " + what + " " + yours + " " + n;

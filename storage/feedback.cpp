@@ -70,7 +70,10 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
         q.bind(6, f.source);
         q.bind(7, f.channel_id);
         q.bind(8, f.channel_name);
-        if (f.message_ts) q.bind(9, *f.message_ts); else q.bind(9);
+        if (f.message_ts)
+            q.bind(9, *f.message_ts);
+        else
+            q.bind(9);
         q.bind(10, f.permalink);
         q.bind(11, f.posted_at);
         q.bind(12, to_unix(now));
@@ -83,7 +86,8 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
     return {f, inserted};
 }
 
-std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int64_t since, int limit) {
+std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int64_t since,
+                                             int limit) {
     SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
                                        " FROM feedback WHERE subject_id = ? AND posted_at >= ? "
                                        "ORDER BY posted_at DESC, number DESC LIMIT ?");
@@ -168,7 +172,8 @@ std::vector<Feedback> FeedbackRepo::given(const std::string& author_id, int limi
 }
 
 int FeedbackRepo::count_received(const std::string& subject_id, int64_t since) {
-    SQLite::Statement q(db_.sql(), "SELECT count(*) FROM feedback WHERE subject_id = ? AND posted_at >= ?");
+    SQLite::Statement q(db_.sql(),
+                        "SELECT count(*) FROM feedback WHERE subject_id = ? AND posted_at >= ?");
     q.bind(1, subject_id);
     q.bind(2, since);
     q.executeStep();
@@ -193,9 +198,10 @@ int64_t FeedbackRepo::hold(const PendingFeedback& p, TimePoint now) {
 }
 
 std::optional<PendingFeedback> FeedbackRepo::take(int64_t id, const std::string& saved_by) {
-    SQLite::Statement q(db_.sql(),
-                        "DELETE FROM pending_feedback WHERE id = ? AND saved_by = ? RETURNING "
-                        "id, saved_by, author_id, text, channel_id, channel_name, message_ts, permalink");
+    SQLite::Statement q(
+        db_.sql(),
+        "DELETE FROM pending_feedback WHERE id = ? AND saved_by = ? RETURNING "
+        "id, saved_by, author_id, text, channel_id, channel_name, message_ts, permalink");
     q.bind(1, id);
     q.bind(2, saved_by);
     if (!q.executeStep()) return std::nullopt;
@@ -208,7 +214,8 @@ std::optional<PendingFeedback> FeedbackRepo::take(int64_t id, const std::string&
     p.channel_name = q.getColumn(5).getString();
     p.message_ts = q.getColumn(6).getString();
     p.permalink = q.getColumn(7).getString();
-    while (q.executeStep()) {}
+    while (q.executeStep()) {
+    }
     return p;
 }
 

@@ -21,8 +21,8 @@ struct Task {
     std::string source;             ///< slack, console, import
     int64_t created_at = 0;         ///< unix seconds
     int64_t updated_at = 0;
-    std::optional<int64_t> done_at;  ///< set while the task is done
-    std::string done_by;             ///< who marked it done (empty while open)
+    std::optional<int64_t> done_at;       ///< set while the task is done
+    std::string done_by;                  ///< who marked it done (empty while open)
     std::optional<int64_t> cancelled_at;  ///< set on a cancelled task (kept in task_history)
     std::string cancelled_by;             ///< who cancelled it
 

@@ -36,8 +36,7 @@ TEST_CASE("bad away dates get a clear answer", "[away]") {
     CHECK(t.count("SELECT count(*) FROM away_periods") == 0);
 }
 
-TEST_CASE("one absence is cancelled by its number or a day it covers, the others kept",
-          "[away]") {
+TEST_CASE("one absence is cancelled by its number or a day it covers, the others kept", "[away]") {
     TestApp t;
     t.run("alice", "/away", "dec 21 to jan 2");
     t.run("alice", "/away", "next friday");

@@ -28,8 +28,7 @@ TEST_CASE("/careerbot lists every command once with one line and where each user
     CHECK_FALSE(reply.in_channel);
 }
 
-TEST_CASE("/careerbot <command> shows that command's help; nonsense gets the overview",
-          "[help]") {
+TEST_CASE("/careerbot <command> shows that command's help; nonsense gets the overview", "[help]") {
     TestApp t;
     CHECK_THAT(t.say("alice", "/careerbot", "task"), Catch::Contains("/task cancel [@person] N"));
     CHECK_THAT(t.say("alice", "/careerbot", "/away"), Catch::Contains("/away cancel N"));

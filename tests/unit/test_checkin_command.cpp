@@ -209,12 +209,12 @@ TEST_CASE("a check-in held on an earlier day is recorded with that day", "[check
     CHECK(held->goals_6m == "ship it");
 
     // Every past form /task and /brag read.
-    for (auto [phrase, day] : std::vector<std::pair<std::string, std::string>>{
-             {"on 2026-10-01", "2026-10-01"},
-             {"on oct 2", "2026-10-02"},
-             {"on 3 days ago", "2026-11-17"},
-             {"on yesterday", "2026-11-19"},
-             {"on last friday", "2026-11-13"}}) {
+    for (auto [phrase, day] :
+         std::vector<std::pair<std::string, std::string>>{{"on 2026-10-01", "2026-10-01"},
+                                                          {"on oct 2", "2026-10-02"},
+                                                          {"on 3 days ago", "2026-11-17"},
+                                                          {"on yesterday", "2026-11-19"},
+                                                          {"on last friday", "2026-11-13"}}) {
         CAPTURE(phrase);
         t.run("eng", "/checkin", "done " + phrase);
         CHECK(storage::CheckinRepo(t.db).held_on("eng", day).has_value());
@@ -237,8 +237,7 @@ TEST_CASE("a check-in held on an earlier day is recorded with that day", "[check
     CHECK(storage::CheckinRepo(t.db).held_on("eng", "2026-10-01")->next_due_on == "2026-11-19");
 }
 
-TEST_CASE("a check-in recorded by mistake is undone; its words go back to the draft",
-          "[checkin]") {
+TEST_CASE("a check-in recorded by mistake is undone; its words go back to the draft", "[checkin]") {
     TestApp t;
     t.person("eng", "mgr");
     t.person("peer", "mgr");

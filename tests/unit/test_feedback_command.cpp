@@ -286,7 +286,8 @@ TEST_CASE("the author edits or deletes their feedback; the recipient is not noti
     CHECK(storage::FeedbackRepo(t.db).received("bob").front().number == 3);
 
     CHECK_THAT(t.say("alice", "/feedback", "edit <@bob>"), Catch::Contains("Whose feedback"));
-    CHECK_THAT(t.say("alice", "/feedback", "edit <@bob> 3"), Catch::Contains("What should it say?"));
+    CHECK_THAT(t.say("alice", "/feedback", "edit <@bob> 3"),
+               Catch::Contains("What should it say?"));
     CHECK_THAT(t.say("alice", "/feedback", "delte <@bob> 3"),
                Catch::Contains("Did you mean `/feedback delete`?"));
 }
@@ -308,9 +309,11 @@ TEST_CASE("the recipient hides feedback from their brag document, not from the r
     CHECK_THAT(t.say("mgr", "/feedback", "list <@bob>"),
                Catch::Contains("_not in the brag document_"));
     // Only the recipient hides: anyone else's numbers are their own received feedback.
-    CHECK_THAT(t.say("alice", "/feedback", "hide 1"), Catch::Contains("You have received no feedback #1"));
+    CHECK_THAT(t.say("alice", "/feedback", "hide 1"),
+               Catch::Contains("You have received no feedback #1"));
     CHECK_THAT(t.say("bob", "/feedback", "hide"), Catch::Contains("Which one?"));
-    CHECK_THAT(t.say("bob", "/feedback", "unhide 2"), Catch::Contains("back in your brag document"));
+    CHECK_THAT(t.say("bob", "/feedback", "unhide 2"),
+               Catch::Contains("back in your brag document"));
     md = t.run("bob", "/brag", "export").files.at(0).content;
     CHECK_THAT(md, Catch::Contains("meant for someone else"));
 }

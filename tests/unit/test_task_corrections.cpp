@@ -59,8 +59,9 @@ std::string home_of(TestApp& t, const std::string& user) {
 int overdue_in_summary(TestApp& t, const std::string& person) {
     auto levels = Levels::parse(kLadder);
     auto q = quarter_of(local_date(t.clock.now(), "UTC"), 1);
-    auto s = commands::build_summary(t.db, {"dir", true}, q, iso_date(local_date(t.clock.now(), "UTC")),
-                                     levels, 1, t.clock.now());
+    auto s =
+        commands::build_summary(t.db, {"dir", true}, q, iso_date(local_date(t.clock.now(), "UTC")),
+                                levels, 1, t.clock.now());
     for (const auto& p : s.people) {
         if (p.id == person) return p.tasks_overdue;
     }
@@ -76,17 +77,17 @@ TEST_CASE("three mistyped duplicate tasks stop being overdue everywhere once can
     for (const char* typo : {"wirte the RFC", "wrtie the RFC", "write teh RFC"})
         t.run("mgr", "/task", std::string("add ") + typo + " due 2026-11-25 for <@eng>");
     t.run("mgr", "/task", "add write the RFC due 2026-12-20 for <@eng>");
-    auto weekly = storage::ScheduleRepo(t.db).create(
-        {0, "mgr", "eng", 2, 10 * 60, "UTC", 1, "2026-11-24", std::nullopt, "mgr", 0, 0,
-         std::nullopt},
-        t.clock.now());
+    auto weekly =
+        storage::ScheduleRepo(t.db).create({0, "mgr", "eng", 2, 10 * 60, "UTC", 1, "2026-11-24",
+                                            std::nullopt, "mgr", 0, 0, std::nullopt},
+                                           t.clock.now());
     t.clock.set(utc(2026, 12, 1, 9));
 
     // Overdue in every view before.
     CHECK(overdue_in_summary(t, "eng") == 3);
     CHECK_THAT(t.say("eng", "/task", "status"), Catch::Contains("3 overdue"));
-    auto prep = scheduler::prep_message(t.db, t.config, weekly, utc(2026, 12, 1, 10),
-                                        t.clock.now(), 1);
+    auto prep =
+        scheduler::prep_message(t.db, t.config, weekly, utc(2026, 12, 1, 10), t.clock.now(), 1);
     CHECK_THAT(rendered(t.db, prep.at(0)), Catch::Contains("wrtie the RFC"));
     CHECK_THAT(home_of(t, "eng"), Catch::Contains("wirte the RFC"));
     CHECK_THAT(home_of(t, "mgr"), Catch::Contains("3 overdue"));
@@ -185,7 +186,8 @@ TEST_CASE("edit and due change a task and tell the other side", "[task]") {
     CHECK(storage::TaskRepo(t.db).find("eng", 1)->due_on == "2026-12-20");
 }
 
-TEST_CASE("outside the manager chain nobody can change, cancel or see a task", "[task][visibility]") {
+TEST_CASE("outside the manager chain nobody can change, cancel or see a task",
+          "[task][visibility]") {
     TestApp t;
     org(t);
     t.run("eng", "/task", "add secret plan due friday");
