@@ -1,4 +1,6 @@
 // /away: absences that pause a person's nudges and their 1:1 reminders.
+#include <algorithm>
+
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
@@ -16,14 +18,32 @@ namespace {
 constexpr int kMaxAwayDays = 366;
 
 const std::vector<std::pair<std::string, std::string>> kUsage = {
-    {"/away <from> <to>",
-     "pause your nudges and 1:1 reminders between two dates (inclusive), e.g. "
-     "`/away 2026-12-21 2027-01-02`; `today` and `tomorrow` work too"},
-    {"/away <date>", "away for one day"},
-    {"/away list", "your current and upcoming absences"},
-    {"/away cancel", "cancel your current and upcoming absences"},
+    {"/away <from> to <to>",
+     "pause your nudges and 1:1 reminders between two days (inclusive); the days take the same "
+     "forms as `/task`: `2026-12-21`, `today`, `tomorrow`, `friday`, `next monday`, `dec 21`, "
+     "`in 2 weeks`, e.g. `/away dec 21 to jan 2`"},
+    {"/away <day>", "away for one day, e.g. `/away friday`"},
+    {"/away list", "your current and upcoming absences, numbered"},
+    {"/away cancel N",
+     "cancel absence #N of `/away list` (or `/away cancel dec 21`: the one "
+     "covering that day; `/away cancel all`: every one)"},
+    {"/away back", "back early: the current absence ends yesterday"},
     {"/away help", "this help"},
 };
+
+const std::vector<std::string> kSubcommands = {"list", "cancel", "back", "help"};
+
+/// Words between the two days of an absence.
+bool is_separator(const std::string& lw) {
+    return lw == "to" || lw == "until" || lw == "till" || lw == "through" || lw == "thru" ||
+           lw == "-" || lw == "–" || lw == "—";
+}
+
+std::string join(const std::vector<std::string>& w, std::size_t from, std::size_t to) {
+    std::string s;
+    for (std::size_t i = from; i < to && i < w.size(); ++i) s += (i > from ? " " : "") + w[i];
+    return s;
+}
 
 class AwayCommand {
   public:
@@ -34,7 +54,14 @@ class AwayCommand {
         std::string cmd = text::lower(sub);
         if (cmd == "help") return help_reply("/away — pause reminders while you are away", kUsage);
         if (cmd.empty() || cmd == "list") return list(r.user_id);
-        if (cmd == "cancel" || cmd == "back") return cancel(r.user_id);
+        if (cmd == "cancel" || cmd == "delete" || cmd == "remove") return cancel(r.user_id, rest);
+        if (cmd == "back") return back(r.user_id);
+        if (text::trim(rest).empty() && !parse_phrase(sub, today(r.user_id))) {
+            if (auto meant = text::near_miss(cmd, kSubcommands)) {
+                throw UserError("Did you mean `/away " + *meant +
+                                "`? `/away help` lists them all.");
+            }
+        }
         return add(r.user_id, r.text);
     }
 
@@ -43,64 +70,194 @@ class AwayCommand {
         return scheduler::local_day(s_.clock.now(), scheduler::tz_of(s_.db, s_.config, person));
     }
 
-    std::optional<date::local_days> parse_day(const std::string& word, date::local_days t) {
-        auto w = text::lower(word);
-        if (w == "today") return t;
-        if (w == "tomorrow") return t + date::days{1};
-        return scheduler::parse_iso_day(w);
+    static date::year_month_day ymd(date::local_days d) {
+        return date::year_month_day{date::sys_days{d.time_since_epoch()}};
+    }
+    static date::local_days local(date::year_month_day d) {
+        return date::local_days{date::sys_days{d}.time_since_epoch()};
+    }
+
+    /// One day as `/task` reads a due date, looking forward from `after` (the day before the
+    /// first day it may be; a past ISO date is returned as read, to be refused by name).
+    std::optional<date::local_days> parse_phrase(const std::string& phrase, date::local_days t) {
+        if (text::trim(phrase).empty()) return std::nullopt;
+        if (auto d = parse_due_date(phrase, ymd(t))) return local(*d);
+        return std::nullopt;
+    }
+
+    /// The end day: read from today, or, when that falls before the start (`friday to
+    /// monday`), from the start.
+    std::optional<date::local_days> parse_end(const std::string& phrase, date::local_days t,
+                                              date::local_days from) {
+        auto d = parse_phrase(phrase, t);
+        if (d && *d < from) {
+            if (auto again = parse_due_date(phrase, ymd(from - date::days{1}));
+                again && local(*again) >= from)
+                return local(*again);
+        }
+        return d;
+    }
+
+    [[noreturn]] void unreadable(const std::string& phrase) {
+        throw UserError("I couldn't read `" + blocks::escape(phrase) +
+                        "` as a date. Try `/away dec 21 to jan 2`, `/away 2026-12-21 "
+                        "2027-01-02`, `/away friday` or `/away tomorrow to next monday`.");
     }
 
     Reply add(const std::string& person, const std::string& args) {
         auto t = today(person);
-        std::vector<date::local_days> days;
-        for (const auto& w : text::words(args)) {
-            auto lw = text::lower(w);
-            if (lw == "to" || lw == "until" || lw == "from" || lw == "-") continue;
-            auto d = parse_day(w, t);
-            if (!d) {
-                throw UserError("I couldn't read `" + blocks::escape(w) +
-                                "` as a date. Use YYYY-MM-DD, e.g. `/away 2026-12-21 "
-                                "2027-01-02`, or `today` / `tomorrow`.");
+        auto w = text::words(args);
+        if (!w.empty() && text::lower(w.front()) == "from") w.erase(w.begin());
+        if (w.empty()) {
+            throw UserError(
+                "When? `/away &lt;from&gt; to &lt;to&gt;`, e.g. `/away dec 21 to jan 2`.");
+        }
+        std::optional<date::local_days> from, to;
+        auto sep = std::find_if(w.begin(), w.end(),
+                                [](const std::string& x) { return is_separator(text::lower(x)); });
+        if (sep != w.end()) {
+            auto i = static_cast<std::size_t>(sep - w.begin());
+            std::string a = join(w, 0, i);
+            std::string b = join(w, i + 1, w.size());
+            if (a.empty() || b.empty()) {
+                throw UserError("From when to when? e.g. `/away dec 21 to jan 2`.");
             }
-            days.push_back(*d);
+            from = parse_phrase(a, t);
+            if (!from) unreadable(a);
+            to = parse_end(b, t, *from);
+            if (!to) unreadable(b);
+        } else if (auto one = parse_phrase(join(w, 0, w.size()), t)) {
+            from = to = one;
+        } else {
+            // Two days without "to" between them: the first split where both halves read.
+            for (std::size_t i = 1; i < w.size() && !to; ++i) {
+                from = parse_phrase(join(w, 0, i), t);
+                if (from) to = parse_end(join(w, i, w.size()), t, *from);
+            }
+            if (!to) {
+                // Name the first word that is not part of any date, as before.
+                for (const auto& x : w) {
+                    if (!parse_phrase(x, t)) unreadable(x);
+                }
+                unreadable(join(w, 0, w.size()));
+            }
         }
-        if (days.empty() || days.size() > 2) {
-            throw UserError("When? `/away <from> <to>`, e.g. `/away 2026-12-21 2027-01-02`.");
-        }
-        auto from = days.front();
-        auto to = days.back();
-        if (to < from) throw UserError("The end date is before the start date.");
-        if (to < t) throw UserError("That absence is already over.");
-        if ((to - from).count() >= kMaxAwayDays) {
+        if (*to < *from) throw UserError("The end date is before the start date.");
+        if (*to < t) throw UserError("That absence is already over.");
+        if ((*to - *from).count() >= kMaxAwayDays) {
             throw UserError("That is more than a year — check the dates.");
         }
         storage::PeopleRepo(s_.db).ensure(person, person, s_.clock.now());
         auto a =
-            away_.add(person, scheduler::iso_day(from), scheduler::iso_day(to), s_.clock.now());
+            away_.add(person, scheduler::iso_day(*from), scheduler::iso_day(*to), s_.clock.now());
         return Reply::text(":palm_tree: Away from *" + a.from_on + "* to *" + a.to_on +
                            "*. I won't send you nudges then, and your 1:1 reminders (as manager "
                            "or report) are skipped; the first 1:1 afterwards says what was "
-                           "missed. `/away cancel` if plans change.");
+                           "missed. `/away list` shows it; `/away cancel` if plans change.");
+    }
+
+    static std::string line(std::size_t n, const storage::AwayPeriod& a) {
+        return "*#" + std::to_string(n) + "* · " + a.from_on +
+               (a.to_on == a.from_on ? "" : " → " + a.to_on);
     }
 
     Reply list(const std::string& person) {
         auto items = away_.upcoming(person, scheduler::iso_day(today(person)));
         if (items.empty()) {
-            return Reply::text("You have no absences planned. `/away <from> <to>` adds one.");
+            return Reply::text(
+                "You have no absences planned. `/away &lt;from&gt; to &lt;to&gt;` adds one, e.g. "
+                "`/away dec 21 to jan 2`.");
         }
         std::string body = "*Your absences*\n";
-        for (const auto& a : items) body += "• " + a.from_on + " → " + a.to_on + "\n";
+        for (std::size_t i = 0; i < items.size(); ++i) body += line(i + 1, items[i]) + "\n";
         blocks::MessageBuilder m("Your absences");
         m.add_text(body);
-        m.add(blocks::context("`/away cancel` cancels them."));
+        m.add(
+            blocks::context("`/away cancel N` cancels one; `/away cancel all` cancels them all."));
         return m.reply();
     }
 
-    Reply cancel(const std::string& person) {
-        int n = away_.cancel_upcoming(person, scheduler::iso_day(today(person)), s_.clock.now());
-        if (n == 0) return Reply::text("You have no current or upcoming absence to cancel.");
-        return Reply::text(":wave: Welcome back — cancelled " + std::to_string(n) +
-                           (n == 1 ? " absence" : " absences") + "; reminders resume.");
+    Reply cancel(const std::string& person, const std::string& args) {
+        auto t = today(person);
+        auto items = away_.upcoming(person, scheduler::iso_day(t));
+        if (items.empty()) return Reply::text("You have no current or upcoming absence to cancel.");
+        std::string what = text::lower(text::trim(args));
+        if (what == "all" || what == "everything") {
+            int n = away_.cancel_upcoming(person, scheduler::iso_day(t), s_.clock.now());
+            return Reply::text(":wave: Cancelled " + std::to_string(n) +
+                               (n == 1 ? " absence" : " absences") + "; reminders resume.");
+        }
+        std::optional<std::size_t> index;
+        if (what.empty()) {
+            if (items.size() > 1) {
+                std::string body = "You have " + std::to_string(items.size()) +
+                                   " absences; which one should I cancel?\n";
+                for (std::size_t i = 0; i < items.size(); ++i) {
+                    body += line(i + 1, items[i]) + "\n";
+                }
+                throw UserError(body + "`/away cancel 1`, `/away cancel " + items[0].from_on +
+                                "` or `/away cancel all`.");
+            }
+            index = 0;
+        } else if (auto n = text::parse_number(what.starts_with("#") ? what.substr(1) : what)) {
+            if (*n < 1 || static_cast<std::size_t>(*n) > items.size()) {
+                throw UserError("You have no absence #" + std::to_string(*n) + "; `/away list` " +
+                                "numbers them (1 to " + std::to_string(items.size()) + ").");
+            }
+            index = static_cast<std::size_t>(*n - 1);
+        } else {
+            auto day = parse_phrase(what, t);
+            if (!day)
+                day = [&]() -> std::optional<date::local_days> {
+                    if (auto d = parse_date(what, ymd(t))) return local(*d);
+                    return std::nullopt;
+                }();
+            if (!day) {
+                throw UserError(
+                    "Which absence? `/away cancel 1` (the number in `/away list`), "
+                    "`/away cancel dec 21` (the one covering that day) or `/away "
+                    "cancel all`; I couldn't read `" +
+                    blocks::escape(args) + "`.");
+            }
+            std::string iso = scheduler::iso_day(*day);
+            for (std::size_t i = 0; i < items.size() && !index; ++i) {
+                if (items[i].from_on <= iso && iso <= items[i].to_on) index = i;
+            }
+            if (!index) {
+                throw UserError("None of your absences covers " + iso +
+                                ". `/away list` shows them.");
+            }
+        }
+        const auto& a = items[*index];
+        away_.cancel(a.id, s_.clock.now());
+        std::size_t left = items.size() - 1;
+        return Reply::text(
+            ":wave: Cancelled your absence " + a.from_on +
+            (a.to_on == a.from_on ? "" : " → " + a.to_on) + "; reminders for those days resume." +
+            (left == 0 ? std::string()
+                       : " You have " + std::to_string(left) + " more (`/away list`)."));
+    }
+
+    Reply back(const std::string& person) {
+        auto t = today(person);
+        auto current = away_.covering(person, scheduler::iso_day(t));
+        if (!current) {
+            return Reply::text(
+                "You are not away today, so there is nothing to end. `/away list` "
+                "shows what is planned.");
+        }
+        std::string yesterday = scheduler::iso_day(t - date::days{1});
+        std::string span =
+            current->from_on + (current->to_on == current->from_on ? "" : " → " + current->to_on);
+        if (current->from_on > yesterday) {
+            // It began today: nothing of it is left to keep.
+            away_.cancel(current->id, s_.clock.now());
+            return Reply::text(":wave: Welcome back — cancelled your absence " + span +
+                               "; reminders resume today.");
+        }
+        away_.end_on(current->id, yesterday);
+        return Reply::text(":wave: Welcome back — your absence " + span + " now ends on " +
+                           yesterday + "; reminders resume today.");
     }
 
     Services& s_;
@@ -112,7 +269,7 @@ class AwayCommand {
 void register_away(App& app) {
     Services& s = app.services();
     app.command({"/away", "pause your nudges and 1:1 reminders while you are away",
-                 "<from> <to> | list | cancel | help"},
+                 "<from> to <to> | list | cancel N | back | help"},
                 [&s](const Request& r) { return AwayCommand(s).run(r); });
 }
 

@@ -158,7 +158,7 @@ FileOut make_brag_export(Services& s, const std::string& person_id, const std::s
                  .count();
     }
     std::vector<storage::Feedback> feedback;
-    for (auto& f : storage::FeedbackRepo(s.db).received(person_id, from)) {
+    for (auto& f : storage::FeedbackRepo(s.db).for_document(person_id, from)) {
         if (f.posted_at < to) feedback.push_back(std::move(f));
     }
     auto day_of = [&](int64_t t) {

@@ -10,6 +10,7 @@
 #include "src/core/error.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/audit.hpp"
 #include "storage/checkins.hpp"
 #include "storage/people.hpp"
 
@@ -30,9 +31,13 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
      "your goals for the next 6 months, 1 year, or 3+ years (for your next check-in)"},
     {"/checkin reality <text>", "your self-assessment: where you are today"},
     {"/checkin plan <text>", "your plan: the 6-month projects (break them into `/task`s)"},
-    {"/checkin done [@report] [next <date>|next 6w|7w|8w]",
-     "record a check-in held today (yours, or as their manager a report's) and when the next "
-     "one is due (default: `reminders.checkin_interval_weeks`, 6 weeks)"},
+    {"/checkin done [@report] [on <date>] [next <date>|next 6w|7w|8w]",
+     "record a check-in held today, or `on` an earlier day (`on monday`, `on nov 3`, `on "
+     "2026-11-03`, `on 3 days ago`), yours or as their manager a report's, and when the next "
+     "one is due (default: `reminders.checkin_interval_weeks`, 6 weeks after it was held)"},
+    {"/checkin undo [@report] [<date>]",
+     "undo a check-in recorded by mistake (the latest, or the one held on that day); what was "
+     "written for it goes back to the draft"},
     {"/checkin status [@person]",
      "last check-in, next due date, goals, reality, plan, and whether the cadence held"},
     {"/checkin help", "this help"},
@@ -100,7 +105,14 @@ class CheckinCommand {
             return write(r.user_id, storage::CheckinField::Plan, rest);
         }
         if (cmd == "done" || cmd == "held") return done(r.user_id, rest);
+        if (cmd == "undo" || cmd == "undone") return undo(r.user_id, rest);
         if (cmd == "status") return status(r.user_id, rest);
+        static const std::vector<std::string> kSubcommands = {"goals", "reality", "plan", "done",
+                                                              "undo",  "status",  "help"};
+        if (auto meant = text::near_miss(cmd, kSubcommands)) {
+            throw UserError("Did you mean `/checkin " + *meant +
+                            "`? `/checkin help` lists them all.");
+        }
         throw UserError("I don't know `/checkin " + blocks::escape(sub) +
                         "`. Try `/checkin goals 6m …`, `/checkin status` or `/checkin help`.");
     }
@@ -151,21 +163,56 @@ class CheckinCommand {
         return m.reply();
     }
 
+    /// The day a check-in was held, as typed after `on`: every past form `/brag` and `/task`
+    /// read (`monday`, `last friday`, `nov 3`, `3 days ago`, `2026-11-03`); the future is
+    /// refused by name.
+    date::year_month_day held_day(const std::string& phrase, date::year_month_day today_d) {
+        if (auto d = parse_date(phrase, today_d)) {
+            if (date::sys_days(*d) <= date::sys_days(today_d)) return *d;
+        }
+        if (auto d = parse_due_date(phrase, today_d)) {
+            if (date::sys_days(*d) > date::sys_days(today_d)) {
+                throw UserError("That day (" + iso_date(*d) +
+                                ") is still to come; record a check-in once it was held. To "
+                                "plan the next one, use `/checkin done next " +
+                                blocks::escape(phrase) + "`.");
+            }
+            return *d;
+        }
+        throw UserError("I couldn't read `" + blocks::escape(phrase) +
+                        "` as the day it was held. Try `on monday`, `on nov 3`, `on 3 days ago` "
+                        "or `on 2026-11-03`.");
+    }
+
     Reply done(const std::string& viewer, const std::string& args) {
         std::string subject = viewer;
         std::string next_phrase;
+        std::string on_phrase;
         auto w = text::words(args);
+        auto phrase_after = [&](std::size_t& i, std::string& into) {
+            for (++i; i < w.size() && !text::mention_id(w[i]) && text::lower(w[i]) != "on" &&
+                      text::lower(w[i]) != "next";
+                 ++i)
+                into += (into.empty() ? "" : " ") + text::lower(w[i]);
+            --i;
+        };
         for (std::size_t i = 0; i < w.size(); ++i) {
+            auto lw = text::lower(w[i]);
             if (auto id = text::mention_id(w[i])) {
                 subject = *id;
-            } else if (text::lower(w[i]) == "next") {
-                for (++i; i < w.size() && !text::mention_id(w[i]); ++i)
-                    next_phrase += (next_phrase.empty() ? "" : " ") + text::lower(w[i]);
-                --i;
+            } else if (lw == "next" && next_phrase.empty()) {
+                phrase_after(i, next_phrase);
+            } else if (lw == "on" && on_phrase.empty()) {
+                phrase_after(i, on_phrase);
+                if (on_phrase.empty()) {
+                    throw UserError(
+                        "Held on which day? e.g. `/checkin done on monday` or "
+                        "`/checkin done on 2026-11-03`.");
+                }
             } else {
                 throw UserError(
-                    "`/checkin done` takes a person and a next date, e.g. "
-                    "`/checkin done @alex next 7w` or `next 2027-01-15`.");
+                    "`/checkin done` takes a person, the day it was held and the next date, "
+                    "e.g. `/checkin done @alex on monday next 7w` or `next 2027-01-15`.");
             }
         }
         if (subject != viewer && !people_.manages(viewer, subject)) {
@@ -173,8 +220,11 @@ class CheckinCommand {
                 ":lock: You can record check-ins for yourself and for people in your "
                 "reporting line (your reports, their reports, and so on).");
         }
-        // Held today, and due on, the subject's calendar: the check-in is about their days.
-        auto held_on = today(subject);
+        // Held on, and due on, the subject's calendar: the check-in is about their days.
+        auto subject_today = today(subject);
+        auto held_on = on_phrase.empty() ? subject_today : held_day(on_phrase, subject_today);
+        bool earlier = date::sys_days(held_on) < date::sys_days(subject_today);
+        std::string held_words = earlier ? "held " + iso_date(held_on) : "held today";
         std::string warning;
         date::year_month_day next =
             plus_days(held_on, 7 * s_.config.reminders.checkin_interval_weeks);
@@ -187,11 +237,12 @@ class CheckinCommand {
                                     "7w` or `next 8w`, or give a date such as `next 2027-01-15`.");
                 }
                 next = plus_days(held_on, 7 * *weeks);
-            } else if (auto d = parse_due_date(next_phrase, held_on)) {
+            } else if (auto d = parse_due_date(next_phrase, subject_today)) {
                 if (date::sys_days(*d) <= date::sys_days(held_on)) {
-                    throw UserError("The next check-in (" + iso_date(*d) +
-                                    ") has to be after "
-                                    "today. Try `next 6w` or a later date.");
+                    throw UserError(
+                        "The next check-in (" + iso_date(*d) + ") has to be after " +
+                        (earlier ? "the one held on " + iso_date(held_on) : std::string("today")) +
+                        ". Try `next 6w` or a later date.");
                 }
                 next = *d;
                 if (days_between(held_on, next) > kMaxGapDays) {
@@ -208,39 +259,132 @@ class CheckinCommand {
         }
         std::string whose = subject == viewer ? "your" : "<@" + subject + ">'s";
         auto last = checkins_.last_held(subject);
+        bool older = last && *last->held_on > iso_date(held_on);
+        if (date::sys_days(next) < date::sys_days(subject_today) && warning.empty() && !older) {
+            warning = ":warning: Counted from " + iso_date(held_on) +
+                      ", the next one is already overdue; `/checkin done on " + iso_date(held_on) +
+                      " next 2027-01-15` (or another day) sets another date.";
+        }
+        std::string dm_next = "Next one due " + iso_date(next) + ".";
+        auto same_day = checkins_.held_on(subject, iso_date(held_on));
         std::string headline;
-        if (last && last->held_on == iso_date(held_on)) {
-            // A second `done` the same day is a correction of the next date, not a new check-in.
-            checkins_.set_next_due(last->id, iso_date(next), s_.clock.now());
-            headline = ":handshake: " + capitalised(whose) +
-                       " check-in was already recorded "
-                       "today; the next one is now due *" +
-                       iso_date(next) + "* (" + relative_due(days_between(held_on, next)) + ").";
+        if (same_day) {
+            // A second `done` for the same day is a correction of the next date, not a new
+            // check-in.
+            checkins_.set_next_due(same_day->id, iso_date(next), s_.clock.now());
+            headline = ":handshake: " + capitalised(whose) + " check-in " + held_words +
+                       " was already recorded; the next one is now due *" + iso_date(next) + "* (" +
+                       relative_due(days_between(subject_today, next)) + ").";
+            if (last && *last->held_on > *same_day->held_on) {
+                headline += " (The latest check-in, " + *last->held_on +
+                            ", still sets when the next one is due.)";
+            }
+        } else if (older) {
+            // An older one written down late: history only; the draft is for the next one.
+            checkins_.record_earlier(subject, iso_date(held_on), viewer, iso_date(next),
+                                     s_.clock.now());
+            headline = ":handshake: Recorded " + whose + " check-in " + held_words +
+                       ". The latest one (" + *last->held_on + ") still sets the next due date, *" +
+                       *last->next_due_on + "*.";
+            dm_next = "The latest one, " + *last->held_on + ", still sets the next due date.";
         } else {
             bool had_draft = checkins_.draft(subject).has_value();
             checkins_.record_held(subject, iso_date(held_on), viewer, iso_date(next),
                                   s_.clock.now());
             headline =
-                ":handshake: Recorded " + whose + " check-in held today (" + iso_date(held_on) +
-                "). Next one due *" + iso_date(next) + "* (" +
-                relative_due(days_between(held_on, next)) + ")." +
+                ":handshake: Recorded " + whose + " check-in " + held_words +
+                (earlier ? "" : " (" + iso_date(held_on) + ")") + ". Next one due *" +
+                iso_date(next) + "* (" + relative_due(days_between(subject_today, next)) + ")." +
                 (had_draft ? " The goals, reality and plan written for it are kept with it." : "");
         }
         blocks::MessageBuilder m("Check-in recorded");
         m.add(blocks::section(headline));
         if (!warning.empty()) m.add(blocks::context(warning));
+        m.add(blocks::context("Recorded by mistake? `/checkin undo" +
+                              (subject == viewer ? "" : " <@" + subject + ">") +
+                              (earlier ? " " + iso_date(held_on) : "") + "`"));
         Reply reply = m.reply();
         // The other side of the conversation hears about it, so nobody records it twice.
-        std::string other =
-            viewer != subject
-                ? subject
-                : people_.find(subject).value_or(storage::Person{}).manager_id.value_or("");
+        std::string other = other_side(viewer, subject);
         if (!other.empty()) {
             Message dm;
             dm.text = "Check-in recorded";
             dm.blocks.push_back(blocks::section(
                 ":handshake: <@" + viewer + "> recorded " + (other == subject ? "your" : "their") +
-                " check-in held " + iso_date(held_on) + ". Next one due " + iso_date(next) + "."));
+                " check-in held " + iso_date(held_on) + ". " + dm_next));
+            reply.dms.push_back({other, std::move(dm)});
+        }
+        return reply;
+    }
+
+    /// Who hears about a check-in `viewer` recorded or undid for `subject`: the subject when a
+    /// manager did it, else the subject's manager (empty if none).
+    std::string other_side(const std::string& viewer, const std::string& subject) {
+        if (viewer != subject) return subject;
+        return people_.find(subject).value_or(storage::Person{}).manager_id.value_or("");
+    }
+
+    Reply undo(const std::string& viewer, const std::string& args) {
+        std::string subject = viewer;
+        std::string day_phrase;
+        for (const auto& w : text::words(args)) {
+            if (auto id = text::mention_id(w)) {
+                subject = *id;
+            } else {
+                day_phrase += (day_phrase.empty() ? "" : " ") + text::lower(w);
+            }
+        }
+        // The same refusal as for reading: it says nothing about whether a check-in exists.
+        vis_.require_read(viewer, subject, RecordKind::Checkin);
+        auto subject_today = today(subject);
+        std::optional<storage::Checkin> target;
+        std::string whose = subject == viewer ? "You have" : "<@" + subject + "> has";
+        if (day_phrase.empty()) {
+            target = checkins_.last_held(subject);
+            if (!target)
+                throw UserError(whose + " no check-in recorded, so there is nothing to undo.");
+        } else {
+            if (day_phrase.starts_with("on ")) day_phrase = day_phrase.substr(3);
+            auto d = parse_date(day_phrase, subject_today);
+            if (!d) {
+                throw UserError("I couldn't read `" + blocks::escape(day_phrase) +
+                                "` as the day it was held. Try `/checkin undo` (the latest) or "
+                                "`/checkin undo 2026-11-03`.");
+            }
+            target = checkins_.held_on(subject, iso_date(*d));
+            if (!target) {
+                throw UserError(
+                    whose + " no check-in held on " + iso_date(*d) + ". `/checkin status" +
+                    (subject == viewer ? "" : " <@" + subject + ">") + "` shows the last one.");
+            }
+        }
+        checkins_.undo_held(target->id, s_.clock.now());
+        if (viewer != subject) {
+            storage::AuditRepo(s_.db).record(
+                {0, 0, viewer, "checkin_undo", subject, "checkins", "held " + *target->held_on},
+                s_.clock.now());
+        }
+        auto last = checkins_.last_held(subject);
+        std::string now_text = last ? " The last one is now " + *last->held_on +
+                                          "; the next is due *" + *last->next_due_on + "*."
+                                    : " No check-in is recorded now.";
+        bool had_text =
+            !(target->goals_6m.empty() && target->goals_1y.empty() && target->goals_3y.empty() &&
+              target->reality.empty() && target->plan.empty());
+        std::string s = subject == viewer ? "your" : "<@" + subject + ">'s";
+        blocks::MessageBuilder m("Check-in undone");
+        m.add(blocks::section(":leftwards_arrow_with_hook: Undid " + s + " check-in held " +
+                              *target->held_on + "." + now_text +
+                              (had_text ? " What was written for it is back in the draft." : "")));
+        Reply reply = m.reply();
+        std::string other = other_side(viewer, subject);
+        if (!other.empty()) {
+            Message dm;
+            dm.text = "Check-in undone";
+            dm.blocks.push_back(blocks::section(":leftwards_arrow_with_hook: <@" + viewer +
+                                                "> undid " + (other == subject ? "your" : "their") +
+                                                " check-in held " + *target->held_on +
+                                                " (recorded by mistake)." + now_text));
             reply.dms.push_back({other, std::move(dm)});
         }
         return reply;
@@ -424,7 +568,8 @@ class CheckinCommand {
 void register_checkin(App& app) {
     Services& s = app.services();
     app.command({"/checkin", "career check-ins: goals, reality, plan and their cadence",
-                 "goals 6m|1y|3y <text> | reality <text> | plan <text> | done | status | help"},
+                 "goals 6m|1y|3y <text> | reality <text> | plan <text> | done [on <date>] | "
+                 "undo | status | help"},
                 [&s](const Request& r) { return CheckinCommand(s).run(r); });
 }
 

@@ -10,6 +10,7 @@
 #include "src/core/logging.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/audit.hpp"
 #include "storage/feedback.hpp"
 #include "storage/people.hpp"
 
@@ -20,7 +21,13 @@ using nlohmann::json;
 const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/feedback @person <text>", "record feedback for someone (they get a copy by DM)"},
     {"/feedback list [@person]", "feedback you (or a report) received, newest first"},
-    {"/feedback given", "feedback you wrote"},
+    {"/feedback given", "feedback you wrote, with its numbers"},
+    {"/feedback edit @person N <new text>",
+     "change feedback #N you wrote for them (they are not notified again)"},
+    {"/feedback delete @person N", "delete feedback #N you wrote for them"},
+    {"/feedback hide N",
+     "leave feedback #N you received out of your brag document (it stays in `/feedback list`); "
+     "`/feedback unhide N` puts it back"},
     {"Save as feedback (message shortcut)",
      "on any message: keep it as feedback for the people "
      "it mentions, or for yourself"},
@@ -46,8 +53,18 @@ class FeedbackCommand {
             return help_reply("/feedback — feedback that outlives Slack", kUsage);
         if (cmd == "list") return list(r.user_id, rest);
         if (cmd == "given") return given(r.user_id);
+        if (cmd == "edit") return edit(r, rest);
+        if (cmd == "delete" || cmd == "remove") return remove(r.user_id, rest);
+        if (cmd == "hide") return hide(r.user_id, rest, true);
+        if (cmd == "unhide" || cmd == "show") return hide(r.user_id, rest, false);
         auto subject = text::mention_id(sub);
         if (!subject) {
+            static const std::vector<std::string> kSubcommands = {
+                "list", "given", "edit", "delete", "hide", "unhide", "help"};
+            if (auto meant = text::near_miss(cmd, kSubcommands)) {
+                throw UserError("Did you mean `/feedback " + *meant +
+                                "`? `/feedback help` lists them all.");
+            }
             throw UserError(
                 "Start with whom it is for, e.g. `/feedback @alex great incident write-up`. "
                 "`/feedback help` lists the rest.");
@@ -64,12 +81,7 @@ class FeedbackCommand {
         }
         if (!learn_person(s_, subject))
             throw UserError("That's an app or a bot; feedback is for people.");
-        // As for a brag: no Slack markup shrinks 8 bytes to fewer than one.
-        if (body.size() > 8 * kMaxFeedbackBytes)
-            throw UserError(text::too_long("feedback", body.size(), kMaxFeedbackBytes));
-        std::string plain = text::clean_user_text(
-            plain_with_names(s_, text::clean_user_text(body, 8 * kMaxFeedbackBytes, "feedback")),
-            kMaxFeedbackBytes, "feedback");
+        std::string plain = clean(body);
         storage::Feedback f;
         f.subject_id = subject;
         f.author_id = r.user_id;
@@ -92,6 +104,116 @@ class FeedbackCommand {
             blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));
         reply.dms.push_back({subject, dm});
         return reply;
+    }
+
+    /// Feedback text as typed, checked and with mentions resolved to names.
+    std::string clean(const std::string& body) {
+        // As for a brag: no Slack markup shrinks 8 bytes to fewer than one.
+        if (body.size() > 8 * kMaxFeedbackBytes)
+            throw UserError(text::too_long("feedback", body.size(), kMaxFeedbackBytes));
+        return text::clean_user_text(
+            plain_with_names(s_, text::clean_user_text(body, 8 * kMaxFeedbackBytes, "feedback")),
+            kMaxFeedbackBytes, "feedback");
+    }
+
+    /// `@person N rest…` of edit/delete: the recipient, the number, and the words after.
+    struct Target {
+        std::string subject;
+        int number = 0;
+        std::string rest;
+    };
+
+    Target target_of(const std::string& args, const std::string& verb) {
+        std::string example = "`/feedback " + verb + " @alex 3" +
+                              (verb == "edit" ? " &lt;new text&gt;" : "") +
+                              "` (`/feedback given` lists what you wrote, with the numbers)";
+        auto [who, after] = text::first_word(args);
+        auto [num, rest] = text::first_word(after);
+        auto subject = text::mention_id(who);
+        if (!subject) {
+            // `/feedback edit 3 @alex …` reads the same.
+            subject = text::mention_id(num);
+            std::swap(who, num);
+        }
+        auto n = text::parse_number(num.starts_with("#") ? num.substr(1) : num);
+        if (!subject || !n || *n <= 0)
+            throw UserError("Whose feedback, and which? " + example + ".");
+        return {*subject, *n, text::trim(rest)};
+    }
+
+    /// The item `viewer` wrote; the refusal is the same whether it exists or someone else
+    /// wrote it.
+    storage::Feedback written_by(const std::string& viewer, const Target& t,
+                                 const std::string& verb) {
+        auto f = repo_.find(t.subject, t.number);
+        if (!f || f->author_id != viewer) {
+            throw UserError(":lock: You can " + verb +
+                            " only feedback you wrote, and you wrote no feedback #" +
+                            std::to_string(t.number) + " for <@" + t.subject +
+                            ">. `/feedback given` lists yours with their numbers.");
+        }
+        return *f;
+    }
+
+    void audit(const std::string& viewer, const storage::Feedback& f, const std::string& what) {
+        storage::AuditRepo(s_.db).record({0, 0, viewer, "feedback_" + what, f.subject_id,
+                                          "feedback", "#" + std::to_string(f.number)},
+                                         s_.clock.now());
+    }
+
+    Reply edit(const Request& r, const std::string& args) {
+        auto t = target_of(args, "edit");
+        auto f = written_by(r.user_id, t, "edit");
+        if (t.rest.empty()) {
+            throw UserError("What should it say? `/feedback edit <@" + t.subject + "> " +
+                            std::to_string(t.number) + " &lt;new text&gt;`. Now it says:\n>" +
+                            blocks::escape(f.text));
+        }
+        std::string plain = clean(t.rest);
+        if (plain == f.text) throw UserError("That feedback already says exactly that.");
+        repo_.set_text(t.subject, t.number, plain, s_.clock.now());
+        audit(r.user_id, f, "edit");
+        // No DM: an edit is a correction, and the recipient already heard about the feedback.
+        return Reply::text(":pencil2: Changed your feedback *#" + std::to_string(t.number) +
+                           "* for <@" + t.subject + ">:\n>" + blocks::escape(plain) +
+                           "\nThey are not notified again.");
+    }
+
+    Reply remove(const std::string& viewer, const std::string& args) {
+        auto t = target_of(args, "delete");
+        auto f = written_by(viewer, t, "delete");
+        repo_.remove(t.subject, t.number);
+        audit(viewer, f, "delete");
+        return Reply::text(":wastebasket: Deleted your feedback *#" + std::to_string(t.number) +
+                           "* for <@" + t.subject + ">:\n>~" + blocks::escape(f.text) + "~");
+    }
+
+    Reply hide(const std::string& viewer, const std::string& args, bool hidden) {
+        std::string verb = hidden ? "hide" : "unhide";
+        std::string a = text::trim(args);
+        auto n = text::parse_number(a.starts_with("#") ? a.substr(1) : a);
+        if (!n || *n <= 0) {
+            throw UserError("Which one? `/feedback " + verb +
+                            " 3` — the number in `/feedback list` (only feedback you received).");
+        }
+        auto f = repo_.find(viewer, *n);
+        if (!f) {
+            throw UserError("You have received no feedback #" + std::to_string(*n) +
+                            ". `/feedback list` shows yours with their numbers.");
+        }
+        if (!repo_.set_hidden(viewer, *n, hidden, s_.clock.now())) {
+            return Reply::text(hidden ? "Feedback #" + std::to_string(*n) +
+                                            " is already left out of your brag document."
+                                      : "Feedback #" + std::to_string(*n) +
+                                            " is already in your brag document.");
+        }
+        return Reply::text(
+            hidden ? ":see_no_evil: Feedback *#" + std::to_string(*n) + "* from <@" + f->author_id +
+                         "> is left out of your brag document and promotion evidence from now "
+                         "on. It stays in `/feedback list`; `/feedback unhide " +
+                         std::to_string(*n) + "` puts it back."
+                   : ":eyes: Feedback *#" + std::to_string(*n) + "* from <@" + f->author_id +
+                         "> is back in your brag document.");
     }
 
     Reply list(const std::string& viewer, const std::string& args) {
@@ -121,6 +243,9 @@ class FeedbackCommand {
                                 s_.config.slack.feedback_reaction + ":."));
         }
         for (const auto& f : shown) m.add(blocks::section(line(f)));
+        if (subject == viewer && !shown.empty()) {
+            m.add(blocks::context("`/feedback hide N` leaves one out of your brag document."));
+        }
         return m.reply();
     }
 
@@ -130,6 +255,11 @@ class FeedbackCommand {
         m.add(blocks::section("*Feedback you gave* — " + std::to_string(items.size())));
         for (const auto& f : items) {
             m.add(blocks::section("to <@" + f.subject_id + "> · " + line(f)));
+        }
+        if (!items.empty()) {
+            m.add(
+                blocks::context("`/feedback edit @person N &lt;new text&gt;` corrects one; "
+                                "`/feedback delete @person N` removes it."));
         }
         return m.reply();
     }
@@ -142,6 +272,8 @@ class FeedbackCommand {
         if (!f.channel_name.empty() && f.channel_name != "directmessage" &&
             f.channel_name != "console")
             out += " in #" + blocks::escape(f.channel_name);
+        if (f.edited_at) out += " · _edited_";
+        if (f.hidden_at) out += " · _not in the brag document_";
         out += "\n>" + blocks::escape(f.text);
         if (!f.permalink.empty()) out += "\n<" + blocks::escape(f.permalink) + "|original message>";
         return out;
@@ -326,7 +458,8 @@ class FeedbackCommand {
 void register_feedback(App& app) {
     Services& s = app.services();
     app.command({"/feedback", "record feedback for someone, or list what you received",
-                 "@person <text> | list [@person] | given | help"},
+                 "@person <text> | list [@person] | given | edit @person N | delete @person N | "
+                 "hide N | help"},
                 [&s](const Request& r) { return FeedbackCommand(s).run(r); });
     app.shortcut("save_as_feedback",
                  [&s](const Interaction& in) { return FeedbackCommand(s).shortcut(in); });

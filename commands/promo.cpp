@@ -278,7 +278,7 @@ class PromoCommand {
         auto since = std::chrono::duration_cast<std::chrono::seconds>(
                          date::sys_days{prev.first}.time_since_epoch())
                          .count();
-        p.feedback = storage::FeedbackRepo(s_.db).received(user, since, 5);
+        p.feedback = storage::FeedbackRepo(s_.db).for_document(user, since, 5);
         for (const auto& f : p.feedback)
             p.feedback_authors.push_back(people_.display_name(f.author_id));
         p.idos = achieved_idos(s_.db, user);

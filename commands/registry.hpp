@@ -39,6 +39,9 @@ void register_cert(App& app);
 /// Registers the App Home tab (app_home_opened).
 void register_home(App& app);
 
+/// Registers /careerbot, the overview of every command (after the others, so it lists them).
+void register_help(App& app);
+
 /// Registers every command and interaction careerbot has; the one list of registrations.
 void register_all(App& app);
 

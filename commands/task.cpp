@@ -1,5 +1,6 @@
 // /task: SMART tasks from career check-ins — add (for yourself or a report), list, done,
 // reopen, and a due-date status that puts overdue work first.
+#include <algorithm>
 #include <array>
 #include <regex>
 
@@ -11,6 +12,7 @@
 #include "src/core/error.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/audit.hpp"
 #include "storage/idos.hpp"
 #include "storage/people.hpp"
 #include "storage/tasks.hpp"
@@ -31,9 +33,23 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/task list [@person]", "open tasks (soonest due first) and recently done ones"},
     {"/task status [@person]", "open tasks by urgency: overdue, due in the next 14 days, later"},
     {"/task done [@person] N", "mark task #N done"},
-    {"/task reopen [@person] N", "open a done task #N again"},
+    {"/task reopen [@person] N", "open a done (or cancelled) task #N again"},
+    {"/task edit [@person] N <new text>", "replace the text of task #N"},
+    {"/task due [@person] N <date>", "move the due date of task #N (same date forms as `add`)"},
+    {"/task cancel [@person] N [N…]",
+     "cancel tasks that will not be done: kept in `/task list` as cancelled, never overdue, no "
+     "more reminders"},
+    {"/task delete [@person] N [N…]",
+     "delete tasks added by mistake (a duplicate, a typo): gone for good"},
     {"/task help", "this help"},
 };
+
+/// Every /task subcommand, for "did you mean" answers.
+const std::vector<std::string> kSubcommands = {"add",  "list", "status", "done",   "reopen",
+                                               "edit", "due",  "cancel", "delete", "help"};
+
+/// What a change to someone's task is called in replies, DMs and the audit log.
+enum class Change { Edit, Due, Cancel, Delete, Restore };
 
 }  // namespace
 
@@ -130,6 +146,13 @@ class TaskCommand {
         if (cmd == "status") return status(r.user_id, rest);
         if (cmd == "done") return set_done(r.user_id, rest, true);
         if (cmd == "reopen" || cmd == "undo") return set_done(r.user_id, rest, false);
+        if (cmd == "edit" || cmd == "rename") return edit(r.user_id, rest);
+        if (cmd == "due" || cmd == "move" || cmd == "reschedule") return move(r.user_id, rest);
+        if (cmd == "cancel" || cmd == "drop") return close(r.user_id, rest, Change::Cancel);
+        if (cmd == "delete" || cmd == "remove") return close(r.user_id, rest, Change::Delete);
+        if (auto meant = text::near_miss(cmd, kSubcommands)) {
+            throw UserError("Did you mean `/task " + *meant + "`? `/task help` lists them all.");
+        }
         throw UserError("I don't know `/task " + blocks::escape(sub) +
                         "`. Try `/task add <text> due <date>`, `/task list` or `/task help`.");
     }
@@ -157,23 +180,7 @@ class TaskCommand {
                 "When is it due? Put a date after `due`, e.g. `due friday` or "
                 "`due 2026-12-01`.");
         }
-        // A due date is a day of the assignee's calendar: "due today" from a manager in Los
-        // Angeles means today where the report in Tokyo does the work, already tomorrow there.
-        auto today_assignee = today(assignee);
-        auto due = parse_due_date(a.due_phrase, today_assignee);
-        if (!due) {
-            if (auto past = parse_date(a.due_phrase, today_assignee)) due = past;
-        }
-        if (!due) {
-            throw UserError("I couldn't read `" + blocks::escape(a.due_phrase) +
-                            "` as a due date. Try `2026-12-01`, `tomorrow`, `friday`, "
-                            "`next friday`, `in 2 weeks` or `dec 3`.");
-        }
-        if (date::sys_days(*due) < date::sys_days(today_assignee)) {
-            throw UserError("That due date (" + iso_date(*due) + ") is in the past" +
-                            zone_note(assignee, creator) +
-                            ". Pick today or a later day, e.g. `due friday` or `due in 2 weeks`.");
-        }
+        auto due = due_date(a.due_phrase, assignee, creator);
         std::string task_text = clean(a.text);
 
         std::optional<int64_t> ido_id;
@@ -189,7 +196,7 @@ class TaskCommand {
             }
             ido_id = ido->id;
         }
-        auto t = tasks_.add({assignee, creator, task_text, iso_date(*due), ido_id}, r.source,
+        auto t = tasks_.add({assignee, creator, task_text, iso_date(due), ido_id}, r.source,
                             s_.clock.now());
 
         std::string line = task_line(t, creator);
@@ -216,6 +223,311 @@ class TaskCommand {
         return reply;
     }
 
+    /// Reads a due date for `assignee`'s task typed by `viewer`; refuses the unreadable and
+    /// the past by name.
+    date::year_month_day due_date(const std::string& phrase, const std::string& assignee,
+                                  const std::string& viewer) {
+        // A due date is a day of the assignee's calendar: "due today" from a manager in Los
+        // Angeles means today where the report in Tokyo does the work, already tomorrow there.
+        auto today_assignee = today(assignee);
+        auto due = parse_due_date(phrase, today_assignee);
+        if (!due) {
+            if (auto past = parse_date(phrase, today_assignee)) due = past;
+        }
+        if (!due) {
+            throw UserError("I couldn't read `" + blocks::escape(phrase) +
+                            "` as a due date. Try `2026-12-01`, `tomorrow`, `friday`, "
+                            "`next friday`, `in 2 weeks` or `dec 3`.");
+        }
+        if (date::sys_days(*due) < date::sys_days(today_assignee)) {
+            throw UserError("That due date (" + iso_date(*due) + ") is in the past" +
+                            zone_note(assignee, viewer) +
+                            ". Pick today or a later day, e.g. `due friday` or `due in 2 weeks`.");
+        }
+        return *due;
+    }
+
+    /// `[@person] N rest…` of edit/due: whose task, its number, and the words after it.
+    struct Target {
+        std::string person;
+        int number = 0;
+        std::string rest;
+    };
+
+    Target target_number(const std::string& viewer, const std::string& args,
+                         const std::string& verb, const std::string& example) {
+        Target t{viewer, 0, ""};
+        auto [first, after] = text::first_word(args);
+        if (auto id = text::mention_id(first)) {
+            t.person = *id;
+            std::tie(first, after) = text::first_word(after);
+        }
+        auto n = text::parse_number(first);
+        if (!n || *n <= 0) {
+            throw UserError("Which task? Give its number first, e.g. `/task " + verb + " 3 " +
+                            example + "` (numbers are in `/task list`).");
+        }
+        t.number = *n;
+        t.rest = text::trim(after);
+        return t;
+    }
+
+    /// Only the assignee and their manager chain may change a task; the refusal is the same
+    /// whether or not the person or the task exists.
+    void require_change(const std::string& viewer, const std::string& assignee) {
+        if (!vis_.can_read(viewer, assignee, RecordKind::Task)) {
+            throw UserError(
+                ":lock: You can change tasks only for yourself and for people in your reporting "
+                "line (your reports, their reports, and so on).");
+        }
+    }
+
+    std::string no_such_task(const std::string& viewer, const std::string& target, int n) {
+        std::string who = target == viewer ? "You have" : "<@" + target + "> has";
+        return who + " no task #" + std::to_string(n) + ". `/task list" +
+               (target == viewer ? "" : " <@" + target + ">") +
+               "` shows the tasks and their numbers.";
+    }
+
+    Reply edit(const std::string& viewer, const std::string& args) {
+        check_raw(args);
+        auto t = target_number(viewer, args, "edit", "draft the rollout plan");
+        require_change(viewer, t.person);
+        auto before = tasks_.find(t.person, t.number);
+        if (!before) {
+            if (tasks_.find_cancelled(t.person, t.number)) {
+                throw UserError("Task #" + std::to_string(t.number) +
+                                " is cancelled. `/task reopen " + std::to_string(t.number) +
+                                "` brings it back first.");
+            }
+            throw UserError(no_such_task(viewer, t.person, t.number));
+        }
+        if (t.rest.empty()) {
+            throw UserError("What should task #" + std::to_string(t.number) +
+                            " say? e.g. `/task edit " + std::to_string(t.number) + " " +
+                            blocks::escape(before->text) + "`");
+        }
+        std::string new_text = clean(t.rest);
+        if (new_text == before->text) {
+            throw UserError("Task #" + std::to_string(t.number) + " already says that.");
+        }
+        tasks_.set_text(t.person, t.number, new_text, s_.clock.now());
+        auto after = tasks_.find(t.person, t.number);
+        return changed_reply(viewer, *after, Change::Edit, "was: " + blocks::escape(before->text));
+    }
+
+    Reply move(const std::string& viewer, const std::string& args) {
+        check_raw(args);
+        auto t = target_number(viewer, args, "due", "next friday");
+        require_change(viewer, t.person);
+        auto before = tasks_.find(t.person, t.number);
+        if (!before) throw UserError(no_such_task(viewer, t.person, t.number));
+        if (before->done()) {
+            throw UserError("Task #" + std::to_string(t.number) +
+                            " is done, so it is due no more. `/task reopen " +
+                            std::to_string(t.number) + "` first if it is not finished after all.");
+        }
+        std::string phrase = t.rest;
+        if (auto [w, after] = text::first_word(phrase); text::lower(w) == "to") phrase = after;
+        if (text::trim(phrase).empty()) {
+            throw UserError("When is task #" + std::to_string(t.number) +
+                            " due now? e.g. `/task due " + std::to_string(t.number) +
+                            " next friday` or `/task due " + std::to_string(t.number) +
+                            " 2027-01-15`.");
+        }
+        auto due = iso_date(due_date(phrase, t.person, viewer));
+        if (due == before->due_on) {
+            throw UserError("Task #" + std::to_string(t.number) + " is already due " + due + ".");
+        }
+        tasks_.set_due(t.person, t.number, due, s_.clock.now());
+        auto after = tasks_.find(t.person, t.number);
+        return changed_reply(viewer, *after, Change::Due, "was due " + before->due_on);
+    }
+
+    /// `/task cancel|delete [@person] N [N…]`: every number is checked before any is changed,
+    /// so a typo in the list changes nothing.
+    Reply close(const std::string& viewer, const std::string& args, Change how) {
+        std::string verb = how == Change::Cancel ? "cancel" : "delete";
+        std::string target = viewer;
+        std::vector<int> numbers;
+        for (const auto& w : text::words(args)) {
+            if (auto id = text::mention_id(w)) {
+                if (!numbers.empty() || target != viewer) {
+                    throw UserError("One person at a time: `/task " + verb + " @alex 3 4`.");
+                }
+                target = *id;
+            } else if (auto n = text::parse_number(w.starts_with("#") ? w.substr(1) : w);
+                       n && *n > 0) {
+                if (std::find(numbers.begin(), numbers.end(), *n) == numbers.end())
+                    numbers.push_back(*n);
+            } else {
+                throw UserError("`/task " + verb + "` takes task numbers, e.g. `/task " + verb +
+                                " 3` or `/task " + verb +
+                                " 4 5 6` (numbers are in `/task list`); I couldn't read `" +
+                                blocks::escape(w) + "`.");
+            }
+        }
+        if (numbers.empty()) {
+            throw UserError("Which task? Give its number, e.g. `/task " + verb +
+                            " 3` (numbers are in `/task list`).");
+        }
+        if (numbers.size() > 50) throw UserError("At most 50 tasks at a time, please.");
+        require_change(viewer, target);
+        std::vector<storage::Task> found;
+        for (int n : numbers) {
+            auto t = tasks_.find(target, n);
+            if (!t && how == Change::Delete) t = tasks_.find_cancelled(target, n);
+            if (!t) {
+                if (how == Change::Cancel && tasks_.find_cancelled(target, n))
+                    throw UserError("Task #" + std::to_string(n) + " is already cancelled.");
+                throw UserError(no_such_task(viewer, target, n) +
+                                (numbers.size() > 1 ? " Nothing was changed." : ""));
+            }
+            if (how == Change::Cancel && t->done()) {
+                throw UserError(
+                    "Task #" + std::to_string(n) + " is done, so there is nothing to cancel" +
+                    (numbers.size() > 1 ? " (nothing was changed)" : "") + ". `/task delete " +
+                    std::to_string(n) + "` removes it if it was a mistake.");
+            }
+            found.push_back(std::move(*t));
+        }
+        auto now = s_.clock.now();
+        for (const auto& t : found) {
+            bool ok = how == Change::Cancel ? tasks_.cancel(target, t.number, viewer, now)
+                                            : tasks_.remove(target, t.number, viewer, now);
+            if (!ok) throw UserError(no_such_task(viewer, target, t.number));
+        }
+        return changed_many(viewer, target, found, how);
+    }
+
+    static std::string numbers_text(const std::vector<storage::Task>& ts) {
+        std::string s;
+        for (std::size_t i = 0; i < ts.size(); ++i) {
+            s += (i == 0               ? ""
+                  : i + 1 == ts.size() ? " and "
+                                       : ", ") +
+                 std::string("#") + std::to_string(ts[i].number);
+        }
+        return s;
+    }
+
+    static std::string change_name(Change how) {
+        switch (how) {
+            case Change::Edit:
+                return "edit";
+            case Change::Due:
+                return "due";
+            case Change::Cancel:
+                return "cancel";
+            case Change::Delete:
+                return "delete";
+            case Change::Restore:
+                return "restore";
+        }
+        return "edit";
+    }
+
+    /// The people told about a change to `t` by `viewer`: the assignee and whoever added it
+    /// for them, except the one who made the change.
+    static std::vector<std::string> other_side(const std::string& viewer, const storage::Task& t) {
+        std::vector<std::string> out;
+        for (const auto& p : {t.assignee_id, t.creator_id}) {
+            if (p != viewer && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+        }
+        return out;
+    }
+
+    /// A change by someone other than the assignee is audited, like reading their records.
+    void audit(const std::string& viewer, const std::string& assignee, Change how,
+               const std::string& detail) {
+        if (viewer == assignee) return;
+        storage::AuditRepo(s_.db).record(
+            {0, 0, viewer, "task_" + change_name(how), assignee, "tasks", detail}, s_.clock.now());
+    }
+
+    Reply changed_reply(const std::string& viewer, const storage::Task& t, Change how,
+                        const std::string& was) {
+        std::string n = "#" + std::to_string(t.number);
+        std::string head = how == Change::Edit  ? ":pencil2: Changed task *" + n + "*"
+                           : how == Change::Due ? ":calendar: Moved task *" + n + "*"
+                                                : ":arrows_counterclockwise: Brought back "
+                                                  "cancelled task *" +
+                                                      n + "*";
+        std::string whose = t.assignee_id == viewer ? "" : " of <@" + t.assignee_id + ">";
+        audit(viewer, t.assignee_id, how, n + (how == Change::Due ? " due " + t.due_on : ""));
+        blocks::MessageBuilder m((how == Change::Edit  ? "Changed task "
+                                  : how == Change::Due ? "Moved task "
+                                                       : "Brought back task ") +
+                                 n);
+        m.add(blocks::section(head + whose + "\n" + task_line(t, viewer)));
+        if (!was.empty()) m.add(blocks::context("_(" + was + ")_"));
+        Reply reply = m.reply();
+        for (const auto& to : other_side(viewer, t)) {
+            Message dm;
+            std::string what = how == Change::Edit  ? "changed the text of"
+                               : how == Change::Due ? "moved the due date of"
+                                                    : "brought back the cancelled";
+            std::string yours = to == t.assignee_id       ? "your task"
+                                : viewer == t.assignee_id ? "their task"
+                                                          : "<@" + t.assignee_id + ">'s task";
+            dm.text = "<@" + viewer + "> " + what + " " + yours + " " + n;
+            dm.blocks.push_back(blocks::section(":pencil2: <@" + viewer + "> " + what + " " +
+                                                yours + " *" + n + "*:\n" + task_line(t, to)));
+            if (!was.empty()) dm.blocks.push_back(blocks::context("_(" + was + ")_"));
+            reply.dms.push_back({to, std::move(dm)});
+        }
+        return reply;
+    }
+
+    Reply changed_many(const std::string& viewer, const std::string& target,
+                       const std::vector<storage::Task>& ts, Change how) {
+        bool cancel = how == Change::Cancel;
+        std::string list = numbers_text(ts);
+        std::string word = ts.size() == 1 ? "task" : "tasks";
+        audit(viewer, target, how, list);
+        std::string whose = target == viewer ? "" : " of <@" + target + ">";
+        std::string title = (cancel ? "Cancelled " : "Deleted ") + word + " " + list;
+        blocks::MessageBuilder m(title);
+        std::string body = (cancel ? ":no_entry_sign: Cancelled " : ":wastebasket: Deleted ") +
+                           word + " *" + list + "*" + whose + "\n";
+        for (const auto& t : ts) body += "~" + blocks::escape(t.text) + "~\n";
+        m.add_text(body);
+        m.add(blocks::context(
+            cancel ? "Kept in `/task list` as cancelled; never overdue, no more reminders. "
+                     "Cancelled by mistake? `/task reopen " +
+                         (target == viewer ? "" : "<@" + target + "> ") +
+                         std::to_string(ts.front().number) + "`"
+                   : "Gone for good; the numbers are not reused."));
+        Reply reply = m.reply();
+        // One DM per person, however many tasks: assignees and whoever added them.
+        std::vector<std::string> told;
+        for (const auto& t : ts) {
+            for (const auto& to : other_side(viewer, t)) {
+                if (std::find(told.begin(), told.end(), to) != told.end()) continue;
+                told.push_back(to);
+                std::vector<storage::Task> theirs;
+                for (const auto& u : ts) {
+                    auto side = other_side(viewer, u);
+                    if (std::find(side.begin(), side.end(), to) != side.end()) theirs.push_back(u);
+                }
+                std::string yours = to == target       ? "your"
+                                    : viewer == target ? "their"
+                                                       : "<@" + target + ">'s";
+                std::string w = theirs.size() == 1 ? "task" : "tasks";
+                Message dm;
+                dm.text = "<@" + viewer + "> " + (cancel ? "cancelled " : "deleted ") + yours +
+                          " " + w + " " + numbers_text(theirs);
+                std::string b = (cancel ? ":no_entry_sign: <@" : ":wastebasket: <@") + viewer +
+                                "> " + (cancel ? "cancelled " : "deleted ") + yours + " " + w +
+                                " *" + numbers_text(theirs) + "*:\n";
+                for (const auto& u : theirs) b += "~" + blocks::escape(u.text) + "~\n";
+                dm.blocks.push_back(blocks::section(b));
+                reply.dms.push_back({to, std::move(dm)});
+            }
+        }
+        return reply;
+    }
+
     Reply list(const std::string& viewer, const std::string& args) {
         std::string target = target_of(viewer, args, "list");
         vis_.require_read(viewer, target, RecordKind::Task);
@@ -238,6 +550,11 @@ class TaskCommand {
         if (!done.empty()) {
             std::string body = "*Recently done*\n";
             for (const auto& t : done) body += task_line(t, viewer) + "\n";
+            m.add_text(body);
+        }
+        if (auto cancelled = tasks_.cancelled_for(target, 10); !cancelled.empty()) {
+            std::string body = "*Cancelled*\n";
+            for (const auto& t : cancelled) body += task_line(t, viewer) + "\n";
             m.add_text(body);
         }
         return m.reply();
@@ -299,9 +616,16 @@ class TaskCommand {
         // as for reading, so it says nothing about whether the task exists.
         vis_.require_read(viewer, target, RecordKind::Task);
         std::string who = target == viewer ? "You have" : "<@" + target + "> has";
+        if (!done && tasks_.uncancel(target, num, s_.clock.now())) {
+            return changed_reply(viewer, *tasks_.find(target, num), Change::Restore, "");
+        }
         bool changed = done ? tasks_.mark_done(target, num, viewer, s_.clock.now())
                             : tasks_.reopen(target, num, s_.clock.now());
         auto t = tasks_.find(target, num);
+        if (!t && done && tasks_.find_cancelled(target, num)) {
+            throw UserError("Task #" + std::to_string(num) + " is cancelled. `/task reopen " +
+                            std::to_string(num) + "` brings it back first.");
+        }
         if (!t) {
             throw UserError(who + " no task #" + std::to_string(num) + ". `/task list" +
                             (target == viewer ? "" : " <@" + target + ">") +
@@ -370,7 +694,13 @@ class TaskCommand {
     /// due on), and says so when `viewer` lives in another zone; done dates are the viewer's.
     std::string task_line(const storage::Task& t, const std::string& viewer) {
         std::string line;
-        if (t.done()) {
+        if (t.cancelled()) {
+            auto on = local_date(TimePoint(std::chrono::seconds(*t.cancelled_at)), tz_of(viewer));
+            line = ":no_entry_sign: *#" + std::to_string(t.number) + "* · cancelled " +
+                   iso_date(on) +
+                   (t.cancelled_by == t.assignee_id ? "" : " by <@" + t.cancelled_by + ">") +
+                   " (was due " + t.due_on + ") — ~" + blocks::escape(t.text) + "~";
+        } else if (t.done()) {
             auto done_on = local_date(TimePoint(std::chrono::seconds(*t.done_at)), tz_of(viewer));
             line = ":white_check_mark: *#" + std::to_string(t.number) + "* · done " +
                    iso_date(done_on) + " — " + blocks::escape(t.text);
@@ -430,7 +760,8 @@ class TaskCommand {
 void register_task(App& app) {
     Services& s = app.services();
     app.command({"/task", "SMART check-in tasks with due dates",
-                 "add <text> due <date> [for @person] | list | status | done N | help"},
+                 "add <text> due <date> [for @person] | list | status | done N | edit N | due N "
+                 "<date> | cancel N | delete N | help"},
                 [&s](const Request& r) { return TaskCommand(s).run(r); });
 }
 

@@ -111,6 +111,82 @@ Checkin CheckinRepo::record_held(const std::string& person_id, const std::string
     return held;
 }
 
+Checkin CheckinRepo::record_earlier(const std::string& person_id, const std::string& held_on_day,
+                                    const std::string& recorded_by, const std::string& next_due_on,
+                                    TimePoint now) {
+    Checkin held;
+    db_.write([&] {
+        SQLite::Statement q(db_.sql(),
+                            "INSERT INTO checkins (person_id, held_on, recorded_by, "
+                            "next_due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+        q.bind(1, person_id);
+        q.bind(2, held_on_day);
+        q.bind(3, recorded_by);
+        q.bind(4, next_due_on);
+        q.bind(5, to_unix(now));
+        q.bind(6, to_unix(now));
+        q.exec();
+        held = *held_on(person_id, held_on_day);
+    });
+    return held;
+}
+
+std::optional<Checkin> CheckinRepo::held_on(const std::string& person_id,
+                                            const std::string& held_on_day) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
+                                       " FROM checkins WHERE person_id = ? AND held_on = ? "
+                                       "ORDER BY id DESC LIMIT 1");
+    q.bind(1, person_id);
+    q.bind(2, held_on_day);
+    if (!q.executeStep()) return std::nullopt;
+    return read_checkin(q);
+}
+
+bool CheckinRepo::undo_held(int64_t checkin_id, TimePoint now) {
+    bool undone = false;
+    db_.write([&] {
+        SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
+                                           " FROM checkins WHERE id = ? AND held_on IS NOT NULL");
+        q.bind(1, checkin_id);
+        if (!q.executeStep()) return;
+        Checkin held = read_checkin(q);
+        q.reset();
+        auto d = draft(held.person_id);
+        if (!d) {
+            // The draft it was made from comes back as it was.
+            SQLite::Statement back(db_.sql(),
+                                   "UPDATE checkins SET held_on = NULL, next_due_on = NULL, "
+                                   "recorded_by = NULL, updated_at = ? WHERE id = ?");
+            back.bind(1, to_unix(now));
+            back.bind(2, checkin_id);
+            back.exec();
+        } else {
+            // A draft was started since: it keeps its own words and gains the rest.
+            SQLite::Statement merge(
+                db_.sql(),
+                "UPDATE checkins SET "
+                "goals_6m = CASE WHEN goals_6m = '' THEN ? ELSE goals_6m END, "
+                "goals_1y = CASE WHEN goals_1y = '' THEN ? ELSE goals_1y END, "
+                "goals_3y = CASE WHEN goals_3y = '' THEN ? ELSE goals_3y END, "
+                "reality = CASE WHEN reality = '' THEN ? ELSE reality END, "
+                "plan = CASE WHEN plan = '' THEN ? ELSE plan END, updated_at = ? WHERE id = ?");
+            merge.bind(1, held.goals_6m);
+            merge.bind(2, held.goals_1y);
+            merge.bind(3, held.goals_3y);
+            merge.bind(4, held.reality);
+            merge.bind(5, held.plan);
+            merge.bind(6, to_unix(now));
+            merge.bind(7, d->id);
+            merge.exec();
+            SQLite::Statement del(db_.sql(), "DELETE FROM checkins WHERE id = ?");
+            del.bind(1, checkin_id);
+            del.exec();
+        }
+        undone = true;
+    });
+    return undone;
+}
+
 void CheckinRepo::set_next_due(int64_t checkin_id, const std::string& next_due_on, TimePoint now) {
     SQLite::Statement q(db_.sql(),
                         "UPDATE checkins SET next_due_on = ?, updated_at = ? "

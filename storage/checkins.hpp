@@ -44,6 +44,17 @@ class CheckinRepo {
     Checkin record_held(const std::string& person_id, const std::string& held_on,
                         const std::string& recorded_by, const std::string& next_due_on,
                         TimePoint now);
+    /// Records a check-in held on `held_on` that is not the person's latest (an earlier one
+    /// written down late): a new empty held check-in; the draft stays for the next one.
+    Checkin record_earlier(const std::string& person_id, const std::string& held_on,
+                           const std::string& recorded_by, const std::string& next_due_on,
+                           TimePoint now);
+    /// The held check-in of `held_on` (YYYY-MM-DD), if one was recorded for that day.
+    std::optional<Checkin> held_on(const std::string& person_id, const std::string& held_on);
+    /// Undoes a held check-in recorded by mistake. What was written for it (goals, reality,
+    /// plan) goes back to the draft, filling only what the draft does not say yet; the check-in
+    /// itself is gone, so the one before it is the last again. False if it was not held.
+    bool undo_held(int64_t checkin_id, TimePoint now);
     /// Moves the next due date of a held check-in.
     void set_next_due(int64_t checkin_id, const std::string& next_due_on, TimePoint now);
     /// The most recent held check-in, if any.

@@ -9,7 +9,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, subject_id, number, author_id, saved_by, text, source, channel_id, channel_name, "
-    "message_ts, permalink, posted_at, created_at";
+    "message_ts, permalink, posted_at, created_at, edited_at, hidden_at";
 
 Feedback read_feedback(SQLite::Statement& q) {
     Feedback f;
@@ -26,6 +26,8 @@ Feedback read_feedback(SQLite::Statement& q) {
     f.permalink = q.getColumn(10).getString();
     f.posted_at = q.getColumn(11).getInt64();
     f.created_at = q.getColumn(12).getInt64();
+    if (!q.getColumn(13).isNull()) f.edited_at = q.getColumn(13).getInt64();
+    if (!q.getColumn(14).isNull()) f.hidden_at = q.getColumn(14).getInt64();
     return f;
 }
 
@@ -56,7 +58,9 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
                             "INSERT INTO feedback (subject_id, number, author_id, saved_by, text, "
                             "source, channel_id, channel_name, message_ts, permalink, posted_at, "
                             "created_at) VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM "
-                            "feedback WHERE subject_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "(SELECT number FROM feedback WHERE subject_id = ?2 UNION ALL "
+                            "SELECT number FROM feedback_retired WHERE subject_id = ?2)), "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             "RETURNING id, number");
         q.bind(1, f.subject_id);
         q.bind(2, f.subject_id);
@@ -66,7 +70,10 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
         q.bind(6, f.source);
         q.bind(7, f.channel_id);
         q.bind(8, f.channel_name);
-        if (f.message_ts) q.bind(9, *f.message_ts); else q.bind(9);
+        if (f.message_ts)
+            q.bind(9, *f.message_ts);
+        else
+            q.bind(9);
         q.bind(10, f.permalink);
         q.bind(11, f.posted_at);
         q.bind(12, to_unix(now));
@@ -79,7 +86,8 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
     return {f, inserted};
 }
 
-std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int64_t since, int limit) {
+std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int64_t since,
+                                             int limit) {
     SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
                                        " FROM feedback WHERE subject_id = ? AND posted_at >= ? "
                                        "ORDER BY posted_at DESC, number DESC LIMIT ?");
@@ -87,6 +95,71 @@ std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int6
     q.bind(2, since);
     q.bind(3, limit);
     return read_all(q);
+}
+
+std::vector<Feedback> FeedbackRepo::for_document(const std::string& subject_id, int64_t since,
+                                                 int limit) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
+                                       " FROM feedback WHERE subject_id = ? AND posted_at >= ? "
+                                       "AND hidden_at IS NULL "
+                                       "ORDER BY posted_at DESC, number DESC LIMIT ?");
+    q.bind(1, subject_id);
+    q.bind(2, since);
+    q.bind(3, limit);
+    return read_all(q);
+}
+
+std::optional<Feedback> FeedbackRepo::find(const std::string& subject_id, int number) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kColumns +
+                                       " FROM feedback WHERE subject_id = ? AND number = ?");
+    q.bind(1, subject_id);
+    q.bind(2, number);
+    if (!q.executeStep()) return std::nullopt;
+    return read_feedback(q);
+}
+
+bool FeedbackRepo::set_text(const std::string& subject_id, int number, const std::string& text,
+                            TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE feedback SET text = ?, edited_at = ? WHERE subject_id = ? AND "
+                        "number = ?");
+    q.bind(1, text);
+    q.bind(2, to_unix(now));
+    q.bind(3, subject_id);
+    q.bind(4, number);
+    return q.exec() > 0;
+}
+
+bool FeedbackRepo::remove(const std::string& subject_id, int number) {
+    bool removed = false;
+    db_.write([&] {
+        SQLite::Statement del(db_.sql(),
+                              "DELETE FROM feedback WHERE subject_id = ? AND number = ?");
+        del.bind(1, subject_id);
+        del.bind(2, number);
+        if (del.exec() == 0) return;
+        SQLite::Statement keep(db_.sql(),
+                               "INSERT OR IGNORE INTO feedback_retired (subject_id, number) "
+                               "VALUES (?, ?)");
+        keep.bind(1, subject_id);
+        keep.bind(2, number);
+        keep.exec();
+        removed = true;
+    });
+    return removed;
+}
+
+bool FeedbackRepo::set_hidden(const std::string& subject_id, int number, bool hidden,
+                              TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE feedback SET hidden_at = CASE WHEN ? THEN ? ELSE NULL END "
+                        "WHERE subject_id = ? AND number = ? AND (hidden_at IS NULL) = ?");
+    q.bind(1, hidden ? 1 : 0);
+    q.bind(2, to_unix(now));
+    q.bind(3, subject_id);
+    q.bind(4, number);
+    q.bind(5, hidden ? 1 : 0);
+    return q.exec() > 0;
 }
 
 std::vector<Feedback> FeedbackRepo::given(const std::string& author_id, int limit) {
@@ -99,7 +172,8 @@ std::vector<Feedback> FeedbackRepo::given(const std::string& author_id, int limi
 }
 
 int FeedbackRepo::count_received(const std::string& subject_id, int64_t since) {
-    SQLite::Statement q(db_.sql(), "SELECT count(*) FROM feedback WHERE subject_id = ? AND posted_at >= ?");
+    SQLite::Statement q(db_.sql(),
+                        "SELECT count(*) FROM feedback WHERE subject_id = ? AND posted_at >= ?");
     q.bind(1, subject_id);
     q.bind(2, since);
     q.executeStep();
@@ -124,9 +198,10 @@ int64_t FeedbackRepo::hold(const PendingFeedback& p, TimePoint now) {
 }
 
 std::optional<PendingFeedback> FeedbackRepo::take(int64_t id, const std::string& saved_by) {
-    SQLite::Statement q(db_.sql(),
-                        "DELETE FROM pending_feedback WHERE id = ? AND saved_by = ? RETURNING "
-                        "id, saved_by, author_id, text, channel_id, channel_name, message_ts, permalink");
+    SQLite::Statement q(
+        db_.sql(),
+        "DELETE FROM pending_feedback WHERE id = ? AND saved_by = ? RETURNING "
+        "id, saved_by, author_id, text, channel_id, channel_name, message_ts, permalink");
     q.bind(1, id);
     q.bind(2, saved_by);
     if (!q.executeStep()) return std::nullopt;
@@ -139,7 +214,8 @@ std::optional<PendingFeedback> FeedbackRepo::take(int64_t id, const std::string&
     p.channel_name = q.getColumn(5).getString();
     p.message_ts = q.getColumn(6).getString();
     p.permalink = q.getColumn(7).getString();
-    while (q.executeStep()) {}
+    while (q.executeStep()) {
+    }
     return p;
 }
 

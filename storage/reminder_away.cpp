@@ -63,6 +63,25 @@ int AwayRepo::cancel_upcoming(const std::string& person_id, const std::string& t
     return n;
 }
 
+bool AwayRepo::cancel(int64_t id, TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE away_periods SET cancelled_at = ? WHERE id = ? AND "
+                        "cancelled_at IS NULL");
+    q.bind(1, to_unix(now));
+    q.bind(2, id);
+    return q.exec() > 0;
+}
+
+void AwayRepo::end_on(int64_t id, const std::string& to_on) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE away_periods SET to_on = ? WHERE id = ? AND from_on <= ? AND "
+                        "cancelled_at IS NULL");
+    q.bind(1, to_on);
+    q.bind(2, id);
+    q.bind(3, to_on);
+    q.exec();
+}
+
 std::optional<AwayPeriod> AwayRepo::covering(const std::string& person_id, const std::string& day) {
     SQLite::Statement q(db_.sql(),
                         "SELECT id, person_id, from_on, to_on, created_at FROM away_periods "

@@ -30,6 +30,10 @@ class AwayRepo {
     std::vector<AwayPeriod> upcoming(const std::string& person_id, const std::string& today);
     /// Cancels every absence that ends on or after `today`; returns how many.
     int cancel_upcoming(const std::string& person_id, const std::string& today, TimePoint now);
+    /// Cancels one absence; false if it was already cancelled.
+    bool cancel(int64_t id, TimePoint now);
+    /// Ends an absence early, on `to_on` (YYYY-MM-DD, not before its start).
+    void end_on(int64_t id, const std::string& to_on);
     /// The absence covering `day` (YYYY-MM-DD), if any.
     std::optional<AwayPeriod> covering(const std::string& person_id, const std::string& day);
 

@@ -74,6 +74,28 @@ bool ReminderOutbox::plan(const Reminder& r, TimePoint now) {
     return q.exec() > 0;
 }
 
+bool ReminderOutbox::move_pending(const Reminder& r, TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE reminders SET occurs_at = ?, due_at = ?, useful_until = ?, "
+                        "updated_at = ? WHERE key = ? AND state = 'pending' AND "
+                        "(due_at <> ? OR useful_until <> ? OR occurs_at IS NOT ?)");
+    if (r.occurs_at)
+        q.bind(1, *r.occurs_at);
+    else
+        q.bind(1);
+    q.bind(2, r.due_at);
+    q.bind(3, r.useful_until);
+    q.bind(4, to_unix(now));
+    q.bind(5, r.key);
+    q.bind(6, r.due_at);
+    q.bind(7, r.useful_until);
+    if (r.occurs_at)
+        q.bind(8, *r.occurs_at);
+    else
+        q.bind(8);
+    return q.exec() > 0;
+}
+
 std::optional<int64_t> ReminderOutbox::next_due() {
     SQLite::Statement q(db_.sql(), "SELECT MIN(due_at) FROM reminders WHERE state = 'pending'");
     if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;

@@ -38,6 +38,9 @@ class ReminderOutbox {
 
     /// Inserts a pending row unless one with the same key exists; true when inserted.
     bool plan(const Reminder& r, TimePoint now);
+    /// Moves the still-pending row with `r.key` to `r`'s times (a task's new due date); true
+    /// when a row moved. Rows already sent, skipped or dropped stay as they are.
+    bool move_pending(const Reminder& r, TimePoint now);
     /// The earliest due_at of a pending row: one lookup in a partial index.
     std::optional<int64_t> next_due();
     /// Pending rows with due_at <= `now_unix`, earliest first, at most `limit`.

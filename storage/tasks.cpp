@@ -43,7 +43,8 @@ Task TaskRepo::add(const TaskFields& f, const std::string& source, TimePoint now
             db_.sql(),
             "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
             "ido_id, source, created_at, updated_at) VALUES (?, "
-            "(SELECT COALESCE(MAX(number), 0) + 1 FROM tasks WHERE assignee_id = ?), "
+            "(SELECT COALESCE(MAX(number), 0) + 1 FROM (SELECT number FROM tasks WHERE "
+            "assignee_id = ?2 UNION ALL SELECT number FROM task_history WHERE assignee_id = ?2)), "
             "?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
         q.bind(1, f.assignee_id);
         q.bind(2, f.assignee_id);
@@ -101,6 +102,161 @@ bool TaskRepo::reopen(const std::string& assignee_id, int number, TimePoint now)
     q.bind(2, assignee_id);
     q.bind(3, number);
     return q.exec() > 0;
+}
+
+bool TaskRepo::set_text(const std::string& assignee_id, int number, const std::string& text,
+                        TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE tasks SET text = ?, updated_at = ? WHERE assignee_id = ? AND "
+                        "number = ?");
+    q.bind(1, text);
+    q.bind(2, to_unix(now));
+    q.bind(3, assignee_id);
+    q.bind(4, number);
+    return q.exec() > 0;
+}
+
+bool TaskRepo::set_due(const std::string& assignee_id, int number, const std::string& due_on,
+                       TimePoint now) {
+    SQLite::Statement q(db_.sql(),
+                        "UPDATE tasks SET due_on = ?, updated_at = ? WHERE assignee_id = ? AND "
+                        "number = ? AND done_at IS NULL");
+    q.bind(1, due_on);
+    q.bind(2, to_unix(now));
+    q.bind(3, assignee_id);
+    q.bind(4, number);
+    return q.exec() > 0;
+}
+
+bool TaskRepo::cancel(const std::string& assignee_id, int number, const std::string& by,
+                      TimePoint now) {
+    bool moved = false;
+    db_.write([&] {
+        SQLite::Statement copy(
+            db_.sql(),
+            "INSERT INTO task_history (id, assignee_id, number, text, due_on, creator_id, ido_id, "
+            "source, created_at, state, closed_at, closed_by) SELECT id, assignee_id, number, "
+            "text, due_on, creator_id, ido_id, source, created_at, 'cancelled', ?, ? FROM tasks "
+            "WHERE assignee_id = ? AND number = ? AND done_at IS NULL");
+        copy.bind(1, to_unix(now));
+        copy.bind(2, by);
+        copy.bind(3, assignee_id);
+        copy.bind(4, number);
+        if (copy.exec() == 0) return;
+        SQLite::Statement del(db_.sql(), "DELETE FROM tasks WHERE assignee_id = ? AND number = ?");
+        del.bind(1, assignee_id);
+        del.bind(2, number);
+        del.exec();
+        moved = true;
+    });
+    return moved;
+}
+
+bool TaskRepo::uncancel(const std::string& assignee_id, int number, TimePoint now) {
+    bool moved = false;
+    db_.write([&] {
+        SQLite::Statement copy(
+            db_.sql(),
+            "INSERT INTO tasks (id, assignee_id, number, text, due_on, creator_id, ido_id, "
+            "source, created_at, updated_at) SELECT id, assignee_id, number, text, due_on, "
+            "creator_id, ido_id, source, created_at, ? FROM task_history WHERE assignee_id = ? "
+            "AND number = ? AND state = 'cancelled'");
+        copy.bind(1, to_unix(now));
+        copy.bind(2, assignee_id);
+        copy.bind(3, number);
+        if (copy.exec() == 0) return;
+        SQLite::Statement del(db_.sql(),
+                              "DELETE FROM task_history WHERE assignee_id = ? AND number = ?");
+        del.bind(1, assignee_id);
+        del.bind(2, number);
+        del.exec();
+        moved = true;
+    });
+    return moved;
+}
+
+bool TaskRepo::remove(const std::string& assignee_id, int number, const std::string& by,
+                      TimePoint now) {
+    bool removed = false;
+    db_.write([&] {
+        // A cancelled task is already in the history: wipe it there.
+        SQLite::Statement wipe(db_.sql(),
+                               "UPDATE task_history SET state = 'deleted', text = '', due_on = '', "
+                               "closed_at = ?, closed_by = ? WHERE assignee_id = ? AND number = ? "
+                               "AND state = 'cancelled'");
+        wipe.bind(1, to_unix(now));
+        wipe.bind(2, by);
+        wipe.bind(3, assignee_id);
+        wipe.bind(4, number);
+        if (wipe.exec() > 0) {
+            removed = true;
+            return;
+        }
+        // Otherwise only its number is kept, so it is never given to another task.
+        SQLite::Statement keep(
+            db_.sql(),
+            "INSERT INTO task_history (id, assignee_id, number, text, due_on, creator_id, ido_id, "
+            "source, created_at, state, closed_at, closed_by) SELECT id, assignee_id, number, '', "
+            "'', creator_id, NULL, source, created_at, 'deleted', ?, ? FROM tasks WHERE "
+            "assignee_id = ? AND number = ?");
+        keep.bind(1, to_unix(now));
+        keep.bind(2, by);
+        keep.bind(3, assignee_id);
+        keep.bind(4, number);
+        if (keep.exec() == 0) return;
+        SQLite::Statement del(db_.sql(), "DELETE FROM tasks WHERE assignee_id = ? AND number = ?");
+        del.bind(1, assignee_id);
+        del.bind(2, number);
+        del.exec();
+        removed = true;
+    });
+    return removed;
+}
+
+namespace {
+
+constexpr const char* kHistoryColumns =
+    "id, assignee_id, number, text, due_on, creator_id, ido_id, source, created_at, closed_at, "
+    "closed_by";
+
+Task read_cancelled(SQLite::Statement& q) {
+    Task t;
+    t.id = q.getColumn(0).getInt64();
+    t.assignee_id = q.getColumn(1).getString();
+    t.number = q.getColumn(2).getInt();
+    t.text = q.getColumn(3).getString();
+    t.due_on = q.getColumn(4).getString();
+    t.creator_id = q.getColumn(5).getString();
+    if (!q.getColumn(6).isNull()) t.ido_id = q.getColumn(6).getInt64();
+    t.source = q.getColumn(7).getString();
+    t.created_at = q.getColumn(8).getInt64();
+    t.updated_at = q.getColumn(9).getInt64();
+    t.cancelled_at = q.getColumn(9).getInt64();
+    t.cancelled_by = q.getColumn(10).getString();
+    return t;
+}
+
+}  // namespace
+
+std::optional<Task> TaskRepo::find_cancelled(const std::string& assignee_id, int number) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kHistoryColumns +
+                                       " FROM task_history WHERE assignee_id = ? AND number = ? "
+                                       "AND state = 'cancelled'");
+    q.bind(1, assignee_id);
+    q.bind(2, number);
+    if (!q.executeStep()) return std::nullopt;
+    return read_cancelled(q);
+}
+
+std::vector<Task> TaskRepo::cancelled_for(const std::string& assignee_id, int limit) {
+    SQLite::Statement q(db_.sql(), std::string("SELECT ") + kHistoryColumns +
+                                       " FROM task_history WHERE assignee_id = ? AND state = "
+                                       "'cancelled' ORDER BY closed_at DESC, number DESC LIMIT ?");
+    q.bind(1, assignee_id);
+    q.bind(2, limit);
+    std::vector<Task> out;
+    while (q.executeStep()) out.push_back(read_cancelled(q));
+    return out;
 }
 
 std::vector<Task> TaskRepo::open_for(const std::string& assignee_id) {

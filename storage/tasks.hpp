@@ -21,11 +21,15 @@ struct Task {
     std::string source;             ///< slack, console, import
     int64_t created_at = 0;         ///< unix seconds
     int64_t updated_at = 0;
-    std::optional<int64_t> done_at;  ///< set while the task is done
-    std::string done_by;             ///< who marked it done (empty while open)
+    std::optional<int64_t> done_at;       ///< set while the task is done
+    std::string done_by;                  ///< who marked it done (empty while open)
+    std::optional<int64_t> cancelled_at;  ///< set on a cancelled task (kept in task_history)
+    std::string cancelled_by;             ///< who cancelled it
 
     /// True once the task is marked done.
     bool done() const { return done_at.has_value(); }
+    /// True for a cancelled task: kept in the history, never open, due or overdue.
+    bool cancelled() const { return cancelled_at.has_value(); }
 };
 
 /// What a new task is made of.
@@ -51,6 +55,25 @@ class TaskRepo {
                    TimePoint now);
     /// Reopens a done task; false if there is no such done task.
     bool reopen(const std::string& assignee_id, int number, TimePoint now);
+
+    /// Replaces the text of an open or done task; false if there is no such task.
+    bool set_text(const std::string& assignee_id, int number, const std::string& text,
+                  TimePoint now);
+    /// Moves the due date (YYYY-MM-DD) of an open task; false if there is no such open task.
+    bool set_due(const std::string& assignee_id, int number, const std::string& due_on,
+                 TimePoint now);
+    /// Cancels an open task: it leaves `tasks` for the history, where it is listed as
+    /// cancelled and never counted as open or overdue. False if there is no such open task.
+    bool cancel(const std::string& assignee_id, int number, const std::string& by, TimePoint now);
+    /// Brings a cancelled task back as open; false if there is no such cancelled task.
+    bool uncancel(const std::string& assignee_id, int number, TimePoint now);
+    /// Deletes a task (open, done or cancelled): its text and due date are gone, only its
+    /// number stays taken. False if there is no such task.
+    bool remove(const std::string& assignee_id, int number, const std::string& by, TimePoint now);
+    /// The assignee's cancelled task with this number.
+    std::optional<Task> find_cancelled(const std::string& assignee_id, int number);
+    /// Cancelled tasks of one person, most recently cancelled first, at most `limit`.
+    std::vector<Task> cancelled_for(const std::string& assignee_id, int limit);
 
     /// Open tasks of one person, soonest due first.
     std::vector<Task> open_for(const std::string& assignee_id);

@@ -114,9 +114,11 @@ std::string Console::execute(const std::string& line) {
     if (!text::valid_utf8(t)) {
         return "That line is not valid UTF-8 text; nothing was run.\n";
     }
+    // `help` lists every command, as `/careerbot` does in Slack.
+    if (auto w = text::lower(t); w == "help" || w == "?" || w == "/help") t = "/careerbot";
     if (!t.starts_with("/")) {
         return "Commands start with a slash, e.g. `/brag shipped the new onboarding flow #frontend`"
-               " or `/brag help`. Type `quit` to leave.\n";
+               " or `/brag help`; `help` lists them all. Type `quit` to leave.\n";
     }
     auto [command, rest] = text::first_word(t);
     Request r;
@@ -135,7 +137,7 @@ int Console::run(std::istream& in, std::ostream& out, bool interactive) {
     if (interactive) {
         out << "careerbot console — you are @"
             << storage::PeopleRepo(app_.services().db).display_name(user_id_)
-            << ". Type /brag help, or quit to leave.\n";
+            << ". Type help for every command, or quit to leave.\n";
     }
     std::string line;
     while (true) {

@@ -163,4 +163,43 @@ std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std
     return t;
 }
 
+namespace {
+
+/// Optimal string alignment distance between two short words.
+std::size_t slip_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> near_miss(std::string_view typed,
+                                     const std::vector<std::string>& candidates) {
+    std::string word = lower(typed);
+    if (word.size() < 2 || word.size() > 12) return std::nullopt;
+    for (char c : word) {
+        if (!std::isalpha(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+    std::optional<std::string> best;
+    std::size_t best_distance = 3;
+    for (const auto& c : candidates) {
+        std::size_t dist = slip_distance(word, c);
+        if (dist <= (c.size() <= 4 ? 1u : 2u) && dist < best_distance) {
+            best = c;
+            best_distance = dist;
+        }
+    }
+    return best;
+}
+
 }  // namespace careerbot::text

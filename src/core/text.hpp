@@ -46,4 +46,10 @@ std::string too_long(const std::string& what, std::size_t size, std::size_t max_
 /// (see too_long()).
 std::string clean_user_text(std::string_view s, std::size_t max_bytes, const std::string& what);
 
+/// The word of `candidates` that `typed` is probably a slip of (`cancle` -> `cancel`, `lsit` ->
+/// `list`): one edit (an adjacent swap counts as one) for candidates of up to four letters,
+/// two for longer ones; nothing when none is that close or `typed` is not a short word.
+std::optional<std::string> near_miss(std::string_view typed,
+                                     const std::vector<std::string>& candidates);
+
 }  // namespace careerbot::text

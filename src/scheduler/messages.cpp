@@ -146,6 +146,12 @@ std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id) {
     return storage::TaskRepo(db).find(q.getColumn(0).getString(), q.getColumn(1).getInt());
 }
 
+std::string task_gone_reason(storage::Database& db, int64_t id) {
+    SQLite::Statement q(db.sql(), "SELECT state FROM task_history WHERE id = ?");
+    q.bind(1, id);
+    return q.executeStep() ? q.getColumn(0).getString() : "gone";
+}
+
 std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                   const storage::OneOnOne& s, TimePoint occurrence, TimePoint now,
                                   std::optional<int64_t> reminder_id) {

@@ -73,5 +73,7 @@ Message checkin_nudge(storage::Database& db, const Config& config, const std::st
 
 /// A task by its row id (the outbox refers to tasks by id).
 std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id);
+/// Why a task id is no longer in `tasks`: "cancelled", "deleted", or "gone" (never existed).
+std::string task_gone_reason(storage::Database& db, int64_t id);
 
 }  // namespace careerbot::scheduler

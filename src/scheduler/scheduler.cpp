@@ -147,15 +147,23 @@ int Scheduler::sync() {
 
 void Scheduler::plan_task(int64_t task_id, TimePoint now) {
     auto task = task_by_id(db_, task_id);
-    if (!task) return;
+    if (!task) {
+        // Cancelled or deleted: it left `tasks`, and nothing planned for it is sent.
+        std::string why = task_gone_reason(db_, task_id);
+        outbox_.skip_pending("task_due", task_id, why, now);
+        outbox_.skip_pending("task_overdue", task_id, why, now);
+        return;
+    }
     if (task->done()) {
         outbox_.skip_pending("task_due", task->id, "done", now);
         outbox_.skip_pending("task_overdue", task->id, "done", now);
         return;
     }
-    // Reopened: nudges skipped because it was done matter again (if not past their use).
-    outbox_.revive("task_due", task->id, "done", now);
-    outbox_.revive("task_overdue", task->id, "done", now);
+    // Reopened or un-cancelled: nudges skipped for that matter again (if not past their use).
+    for (const char* why : {"done", "cancelled"}) {
+        outbox_.revive("task_due", task->id, why, now);
+        outbox_.revive("task_overdue", task->id, why, now);
+    }
     auto due = parse_iso_day(task->due_on);
     if (!due) return;
     auto tz = tz_of(db_, config_, task->assignee_id);
@@ -178,14 +186,15 @@ void Scheduler::plan_task(int64_t task_id, TimePoint now) {
     late.kind = "task_overdue";
     late.due_at = unix_of(at_local(*due + date::days{1}, minute, tz));
     late.useful_until = late.due_at + std::chrono::seconds{kNudgeUseful}.count();
-    outbox_.plan(late, now);
+    // The overdue nudge is once per task (its key has no date): a moved due date moves it.
+    if (!outbox_.plan(late, now)) outbox_.move_pending(late, now);
 }
 
 void Scheduler::plan_checkin(const std::string& person, TimePoint now) {
     auto next = storage::CheckinRepo(db_).next_due(person);
     auto day = next ? parse_iso_day(*next) : std::nullopt;
-    if (!day) return;
-    std::string prefix = "checkin:" + person + ":" + *next + ":";
+    // With no check-in left (the only one was undone) every pending nudge is superseded.
+    std::string prefix = "checkin:" + person + ":" + (day ? *next : std::string("-")) + ":";
     // A moved due date supersedes the nudges planned for the old one.
     SQLite::Statement stale(db_.sql(),
                             "UPDATE reminders SET state = 'skipped', reason = 'superseded', "
@@ -196,6 +205,7 @@ void Scheduler::plan_checkin(const std::string& person, TimePoint now) {
     stale.bind(3, static_cast<int>(prefix.size()));
     stale.bind(4, prefix);
     stale.exec();
+    if (!day) return;
 
     std::vector<std::string> recipients{person};
     auto p = storage::PeopleRepo(db_).find(person);
@@ -400,7 +410,7 @@ std::optional<std::string> Scheduler::skip_reason(const storage::Reminder& row, 
     }
     if (row.kind == "task_due" || row.kind == "task_overdue") {
         auto t = task_by_id(db_, row.ref_id.value_or(0));
-        if (!t) return "gone";
+        if (!t) return task_gone_reason(db_, row.ref_id.value_or(0));
         if (t->done()) return "done";
         if (row.kind == "task_due" &&
             row.key != "task_due:" + std::to_string(t->id) + ":" + t->due_on) {

@@ -192,3 +192,86 @@ TEST_CASE("bad check-in input is answered clearly and nothing is stored", "[chec
     CHECK(json.find("<!channel>") == std::string::npos);
     CHECK(json.find("|x>") == std::string::npos);
 }
+
+TEST_CASE("a check-in held on an earlier day is recorded with that day", "[checkin]") {
+    TestApp t;  // today is Friday 2026-11-20
+    t.person("eng", "mgr");
+    t.run("eng", "/checkin", "goals 6m ship it");
+    auto r = t.run("mgr", "/checkin", "done <@eng> on monday");
+    CHECK_THAT(t.text(r), Catch::Contains("Recorded @eng's check-in held 2026-11-16"));
+    // Six weeks from the day it was held, not from today.
+    CHECK_THAT(t.text(r), Catch::Contains("Next one due *2026-12-28*"));
+    REQUIRE(r.dms.size() == 1);
+    CHECK(r.dms[0].user_id == "eng");
+    auto held = storage::CheckinRepo(t.db).last_held("eng");
+    REQUIRE(held);
+    CHECK(held->held_on == "2026-11-16");
+    CHECK(held->goals_6m == "ship it");
+
+    // Every past form /task and /brag read.
+    for (auto [phrase, day] :
+         std::vector<std::pair<std::string, std::string>>{{"on 2026-10-01", "2026-10-01"},
+                                                          {"on oct 2", "2026-10-02"},
+                                                          {"on 3 days ago", "2026-11-17"},
+                                                          {"on yesterday", "2026-11-19"},
+                                                          {"on last friday", "2026-11-13"}}) {
+        CAPTURE(phrase);
+        t.run("eng", "/checkin", "done " + phrase);
+        CHECK(storage::CheckinRepo(t.db).held_on("eng", day).has_value());
+    }
+    // Older ones are history: the latest still sets the next due date, and the draft stays.
+    CHECK(storage::CheckinRepo(t.db).last_held("eng")->held_on == "2026-11-19");
+    t.run("eng", "/checkin", "reality better at reviews");
+    CHECK_THAT(t.say("eng", "/checkin", "done on 2026-09-01"),
+               Catch::Contains("The latest one (2026-11-19) still sets"));
+    CHECK(storage::CheckinRepo(t.db).draft("eng").has_value());
+
+    CHECK_THAT(t.say("eng", "/checkin", "done on tomorrow"), Catch::Contains("still to come"));
+    CHECK_THAT(t.say("eng", "/checkin", "done on someday"),
+               Catch::Contains("couldn't read `someday`"));
+    CHECK_THAT(t.say("eng", "/checkin", "done on"), Catch::Contains("Held on which day?"));
+    CHECK_THAT(t.say("eng", "/checkin", "done on 2026-10-01 next 2026-09-20"),
+               Catch::Contains("has to be after the one held on 2026-10-01"));
+    CHECK_THAT(t.say("eng", "/checkin", "done on oct 1 next 7w"),
+               Catch::Contains("already recorded"));
+    CHECK(storage::CheckinRepo(t.db).held_on("eng", "2026-10-01")->next_due_on == "2026-11-19");
+}
+
+TEST_CASE("a check-in recorded by mistake is undone; its words go back to the draft", "[checkin]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("peer", "mgr");
+    t.run("eng", "/checkin", "done on 2026-10-01");
+    t.run("eng", "/checkin", "goals 6m lead the migration");
+    t.run("eng", "/checkin", "done");
+    CHECK(storage::CheckinRepo(t.db).next_due("eng") == "2027-01-01");
+
+    // Outside the chain: refused like a read, whether or not there is one.
+    for (const char* who : {"peer", "stranger"}) {
+        CHECK_THAT(t.say(who, "/checkin", "undo <@eng>"), Catch::Contains(":lock:"));
+        CHECK(t.say(who, "/checkin", "undo <@eng>") == t.say(who, "/checkin", "undo <@nobody>"));
+    }
+    CHECK(t.count("SELECT count(*) FROM checkins WHERE held_on IS NOT NULL") == 2);
+
+    auto r = t.run("mgr", "/checkin", "undo <@eng>");
+    CHECK_THAT(t.text(r), Catch::Contains("Undid @eng's check-in held 2026-11-20"));
+    CHECK_THAT(t.text(r), Catch::Contains("The last one is now 2026-10-01"));
+    CHECK_THAT(t.text(r), Catch::Contains("back in the draft"));
+    REQUIRE(r.dms.size() == 1);
+    CHECK(r.dms[0].user_id == "eng");
+    auto d = storage::CheckinRepo(t.db).draft("eng");
+    REQUIRE(d);
+    CHECK(d->goals_6m == "lead the migration");
+    CHECK(storage::CheckinRepo(t.db).next_due("eng") == "2026-11-12");
+    CHECK(t.count("SELECT count(*) FROM audit_log WHERE action = 'checkin_undo' AND "
+                  "actor = 'mgr' AND subject = 'eng'") == 1);
+
+    // By day; a draft written since keeps its own words.
+    CHECK_THAT(t.say("eng", "/checkin", "undo 2026-09-30"),
+               Catch::Contains("no check-in held on 2026-09-30"));
+    CHECK_THAT(t.say("eng", "/checkin", "undo oct 1"), Catch::Contains("No check-in is recorded"));
+    CHECK_THAT(t.say("eng", "/checkin", "undo"), Catch::Contains("nothing to undo"));
+    CHECK(t.count("SELECT count(*) FROM checkins") == 1);
+    CHECK(t.count("SELECT count(*) FROM audit_log") == 1);  // their own undo is not audited
+    CHECK_THAT(t.say("eng", "/checkin", "udno"), Catch::Contains("Did you mean `/checkin undo`?"));
+}

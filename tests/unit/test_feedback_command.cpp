@@ -247,3 +247,73 @@ TEST_CASE("over-long feedback is refused naming feedback's own limit", "[feedbac
                Catch::Contains("feedback is at most 8,000 bytes"));
     CHECK(t.count("SELECT count(*) FROM feedback") == 0);
 }
+
+TEST_CASE("the author edits or deletes their feedback; the recipient is not notified again",
+          "[feedback]") {
+    TestApp t;
+    t.person("bob", "mgr");
+    t.run("alice", "/feedback", "<@bob> calm, clear incdent command");
+    t.run("carol", "/feedback", "<@bob> great review");
+    auto edit = t.run("alice", "/feedback", "edit <@bob> 1 calm, clear incident command");
+    CHECK_THAT(t.text(edit), Catch::Contains("Changed your feedback *#1* for @bob"));
+    CHECK(edit.dms.empty());
+    CHECK(storage::FeedbackRepo(t.db).find("bob", 1)->text == "calm, clear incident command");
+    CHECK_THAT(t.say("bob", "/feedback", "list"), Catch::Contains("from @alice · _edited_"));
+    // Number first reads the same.
+    CHECK_THAT(t.say("alice", "/feedback", "edit 1 <@bob> calm and clear"),
+               Catch::Contains("Changed your feedback"));
+
+    // Nobody else may touch it, and the refusal does not say whether it exists.
+    for (const char* who : {"bob", "mgr", "carol"}) {
+        CAPTURE(who);
+        auto out = t.say(who, "/feedback", "edit <@bob> 1 rewritten");
+        CHECK_THAT(out, Catch::Contains(":lock: You can edit only feedback you wrote"));
+        auto missing = t.say(who, "/feedback", "edit <@bob> 99 rewritten");
+        missing.replace(missing.find("#99"), 3, "#1");
+        CHECK(out == missing);
+        CHECK_THAT(t.say(who, "/feedback", "delete <@bob> 1"), Catch::Contains(":lock:"));
+    }
+    CHECK(storage::FeedbackRepo(t.db).find("bob", 1)->text == "calm and clear");
+
+    auto del = t.run("alice", "/feedback", "delete <@bob> 1");
+    CHECK_THAT(t.text(del), Catch::Contains("Deleted your feedback *#1* for @bob"));
+    CHECK(del.dms.empty());
+    CHECK_FALSE(storage::FeedbackRepo(t.db).find("bob", 1));
+    CHECK(t.count("SELECT count(*) FROM audit_log WHERE actor = 'alice' AND subject = 'bob' AND "
+                  "action IN ('feedback_edit', 'feedback_delete')") == 3);
+    // The number is not given to the next item.
+    t.run("alice", "/feedback", "<@bob> thanks for the pairing");
+    CHECK(storage::FeedbackRepo(t.db).received("bob").front().number == 3);
+
+    CHECK_THAT(t.say("alice", "/feedback", "edit <@bob>"), Catch::Contains("Whose feedback"));
+    CHECK_THAT(t.say("alice", "/feedback", "edit <@bob> 3"),
+               Catch::Contains("What should it say?"));
+    CHECK_THAT(t.say("alice", "/feedback", "delte <@bob> 3"),
+               Catch::Contains("Did you mean `/feedback delete`?"));
+}
+
+TEST_CASE("the recipient hides feedback from their brag document, not from the record",
+          "[feedback][brag]") {
+    TestApp t;
+    t.person("bob", "mgr");
+    t.run("alice", "/feedback", "<@bob> calm, clear incident command");
+    t.run("carol", "/feedback", "<@bob> meant for someone else");
+    CHECK_THAT(t.say("bob", "/feedback", "hide 2"),
+               Catch::Contains("left out of your brag document"));
+    CHECK_THAT(t.say("bob", "/feedback", "hide 2"), Catch::Contains("already left out"));
+    auto md = t.run("bob", "/brag", "export").files.at(0).content;
+    CHECK_THAT(md, Catch::Contains("calm, clear incident command"));
+    CHECK_THAT(md, !Catch::Contains("meant for someone else"));
+    // Still in the record, for them and their manager.
+    CHECK_THAT(t.say("bob", "/feedback", "list"), Catch::Contains("meant for someone else"));
+    CHECK_THAT(t.say("mgr", "/feedback", "list <@bob>"),
+               Catch::Contains("_not in the brag document_"));
+    // Only the recipient hides: anyone else's numbers are their own received feedback.
+    CHECK_THAT(t.say("alice", "/feedback", "hide 1"),
+               Catch::Contains("You have received no feedback #1"));
+    CHECK_THAT(t.say("bob", "/feedback", "hide"), Catch::Contains("Which one?"));
+    CHECK_THAT(t.say("bob", "/feedback", "unhide 2"),
+               Catch::Contains("back in your brag document"));
+    md = t.run("bob", "/brag", "export").files.at(0).content;
+    CHECK_THAT(md, Catch::Contains("meant for someone else"));
+}

@@ -209,6 +209,7 @@ TEST_CASE("no SQL is built from values", "[security][sql]") {
         {"storage/schedules.cpp", "std::string( ) + kColumns + + kColumns +"},
         {"storage/reminder_outbox.cpp", "std::string( ) + kColumns +"},
         {"storage/tasks.cpp", "std::string( ) + kColumns +"},
+        {"storage/tasks.cpp", "std::string( ) + kHistoryColumns +"},
         {"storage/checkins.cpp", "std::string( ) + kColumns +"},
         {"storage/people.cpp", "std::string( ) + kColumns +"},
         {"storage/idos.cpp", "std::string( ) + kIdoColumns +"},

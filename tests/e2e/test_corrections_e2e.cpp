@@ -1,0 +1,131 @@
+// Correcting records and the global help, through the real binary and the Slack test server.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+
+#include <SQLiteCpp/Database.h>
+#include <nlohmann/json.hpp>
+
+#include "slack_test_server.hpp"
+#include "tests/support/process.hpp"
+
+using namespace careerbot::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kBotToken = "xoxb-e2e-4242-bot-secret-7f3a9c";
+const std::string kAppToken = "xapp-1-A0TEST-e2e-app-secret-51b2d8";
+
+/// The bot connected to a test server, on a database whose org chart has U0BOB reporting to
+/// U0ALICE (imported as an operator would).
+class Team {
+  public:
+    Team() : dir_("corrections"), db_(dir_ / "careerbot.db"), server(options()) {
+        server.start();
+        std::ofstream(dir_ / "org.csv") << "user_id,name,manager_id\nU0ALICE,alice,\n"
+                                           "U0BOB,bob,U0ALICE\nU0CAROL,carol,\n";
+        REQUIRE(run({"--db", db_.string(), "migrate"}) == 0);
+        REQUIRE(run({"--db", db_.string(), "import-org", (dir_ / "org.csv").string()}) == 0);
+        ChildOptions o = base();
+        o.args = {"--db", db_.string(), "run", "--ops-port", "0"};
+        o.stdout_path = o.stderr_path = dir_ / "bot.log";
+        bot = std::make_unique<ChildProcess>(o);
+        REQUIRE(server.wait_for_hello_count(1, 10s));
+    }
+    ~Team() {
+        bot.reset();
+        server.stop();
+    }
+
+    /// Runs a slash command and returns the ack's payload as text.
+    std::string slash(const std::string& user, const std::string& command,
+                      const std::string& text) {
+        SlashCommand c;
+        c.user_id = user;
+        c.user_name = user;
+        c.command = command;
+        c.text = text;
+        auto ack = server.wait_for_ack(server.send_slash_command(c).envelope_id, 5s);
+        REQUIRE(ack);
+        CHECK(ack->latency < 3s);
+        return ack->payload.dump();
+    }
+
+    int stop() {
+        bot->signal(SIGTERM);
+        return bot->wait(8s).value_or(-1);
+    }
+
+    int count(const std::string& sql) const {
+        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        return d.execAndGet(sql).getInt();
+    }
+
+  private:
+    static SlackTestServer::Options options() {
+        SlackTestServer::Options o;
+        o.bot_token = kBotToken;
+        o.app_token = kAppToken;
+        return o;
+    }
+    ChildOptions base() {
+        ChildOptions o;
+        o.executable = CAREERBOT_BINARY;
+        o.cwd = dir_.path();
+        o.env = slack_bot_env(kBotToken, kAppToken, server.api_url());
+        o.env["CAREERBOT_LEVELS"] = CAREERBOT_SOURCE_DIR "/config/levels.example.toml";
+        return o;
+    }
+    int run(std::vector<std::string> args) {
+        ChildOptions o = base();
+        o.args = std::move(args);
+        o.stdout_path = o.stderr_path = dir_ / "cli.log";
+        ChildProcess p(o);
+        return p.wait(10s).value_or(-1);
+    }
+
+    TempDir dir_;
+    std::filesystem::path db_;
+
+  public:
+    SlackTestServer server;
+    std::unique_ptr<ChildProcess> bot;
+};
+
+}  // namespace
+
+TEST_CASE("a manager cancels a report's task in Slack and the report is told by DM",
+          "[e2e][slack][task]") {
+    Team t;
+    auto added = t.slash("U0ALICE", "/task", "add wirte the plan due friday for <@U0BOB|bob>");
+    CHECK(added.find("Added task") != std::string::npos);
+    auto cancelled = t.slash("U0ALICE", "/task", "cancel <@U0BOB|bob> 1");
+    CHECK(cancelled.find("Cancelled task") != std::string::npos);
+    auto dm = t.server.wait_for_call("chat.postMessage", 10s, [](const ApiCall& c) {
+        return c.args.dump().find("cancelled your task") != std::string::npos;
+    });
+    REQUIRE(dm);
+    CHECK(t.count("SELECT count(*) FROM tasks") == 0);
+    CHECK(t.count("SELECT count(*) FROM task_history WHERE state = 'cancelled'") == 1);
+
+    // Outside the chain: refused in the ack, nothing changes, nobody is told.
+    t.slash("U0BOB", "/task", "add second try due friday");
+    auto refused = t.slash("U0CAROL", "/task", "delete <@U0BOB|bob> 2");
+    CHECK(refused.find(":lock:") != std::string::npos);
+    CHECK(t.count("SELECT count(*) FROM tasks") == 1);
+    CHECK(t.stop() == 0);
+}
+
+TEST_CASE("/careerbot answers in the ack with every command and where to start",
+          "[e2e][slack][help]") {
+    Team t;
+    auto help = t.slash("U0CAROL", "/careerbot", "");
+    for (const char* want : {"/brag", "/task", "/away", "/quarter-summary", "Where to start",
+                             "Engineer", "Manager", "Director", "Admin"}) {
+        CAPTURE(want);
+        CHECK(help.find(want) != std::string::npos);
+    }
+    CHECK(t.stop() == 0);
+}
