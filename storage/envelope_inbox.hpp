@@ -8,7 +8,7 @@
 
 namespace careerbot::storage {
 
-/// An envelope waiting for answers from Slack (see migration 0020).
+/// An envelope waiting for answers from Slack (see migration 0014).
 struct InboxRow {
     std::string envelope_id;
     std::string kind;      ///< slash_command | event | interactive
@@ -42,7 +42,7 @@ class EnvelopeInboxRepo {
     Database& db_;
 };
 
-/// A DM waiting to be sent (see migration 0020).
+/// A DM waiting to be sent (see migration 0014).
 struct OutboxRow {
     int64_t id = 0;
     std::string key;      ///< in the message's metadata: how a resend finds it in Slack
