@@ -80,8 +80,8 @@ std::optional<SlackMessage> SlackLookup::message(const std::string& channel,
     // it in `limit` (https://docs.slack.dev/reference/methods/conversations.replies): narrowed to
     // `ts`, the reply is the second message. Further pages are read in case the narrowing is
     // not honoured, within a bound.
-    std::map<std::string, std::string> args{{"channel", channel}, {"ts", ts},
-                                            {"oldest", ts},       {"latest", ts},
+    std::map<std::string, std::string> args{{"channel", channel},  {"ts", ts},
+                                            {"oldest", ts},        {"latest", ts},
                                             {"inclusive", "true"}, {"limit", "2"}};
     for (int page = 0; page < 10; ++page) {
         auto replies = api_.call_form("conversations.replies", args);

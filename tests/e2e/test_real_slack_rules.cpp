@@ -121,11 +121,10 @@ class RulesFixture {
                      {"container", {{"type", "message"}, {"channel_id", channel}}},
                      {"channel", {{"id", channel}}},
                      {"response_url", server.issue_response_url()},
-                     {"actions",
-                      json::array({{{"action_id", action_id},
-                                    {"block_id", "b"},
-                                    {"value", value},
-                                    {"type", "button"}}})}};
+                     {"actions", json::array({{{"action_id", action_id},
+                                               {"block_id", "b"},
+                                               {"value", value},
+                                               {"type", "button"}}})}};
         auto id = server.send_interactive(payload);
         REQUIRE(server.wait_for_ack(id, 10s));
     }
@@ -345,15 +344,16 @@ TEST_CASE("a 45-brag list is paged to the end and back with Slack accepting ever
 TEST_CASE("every command and interaction is accepted by Slack's rules",
           "[e2e][slack][slack-rules]") {
     RulesFixture f;
-    f.server.add_user({"U0DAVE", "dave", "Dave Diaz", "Europe/Berlin", "Central European Time",
-                       3600, false});
+    f.server.add_user(
+        {"U0DAVE", "dave", "Dave Diaz", "Europe/Berlin", "Central European Time", 3600, false});
     REQUIRE(f.import_org(kSmallOrg) == 0);
     f.start_connected();
     const std::string long_text(3900, 'x');  // under brag.max_text_bytes (4,000)
 
     // /brag: every form, the longest brag, the form, edit, delete and its Undo button.
     f.command("U0BOB", "/brag", "help");
-    f.command("U0BOB", "/brag", "shipped the importer #infra impact: signup +12% https://x.test/pr/1");
+    f.command("U0BOB", "/brag",
+              "shipped the importer #infra impact: signup +12% https://x.test/pr/1");
     f.command("U0BOB", "/brag", "long one " + long_text);
     f.command("U0BOB", "/brag", "");  // opens the form with the trigger id
     CHECK(f.server.wait_for_call("views.open", 5s));
@@ -368,18 +368,18 @@ TEST_CASE("every command and interaction is accepted by Slack's rules",
     for (const char* format : {"export md", "export csv", "export json"}) {
         f.command("U0BOB", "/brag", format);
     }
-    json submission = {{"type", "view_submission"},
-                       {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
-                       {"view",
-                        {{"id", "V0BRAG"},
-                         {"callback_id", "brag_new"},
-                         {"private_metadata", ""},
-                         {"state",
-                          {{"values",
-                            {{"text",
-                              {{"value",
-                                {{"type", "plain_text_input"},
-                                 {"value", "from the form #people"}}}}}}}}}}}};
+    json submission = {
+        {"type", "view_submission"},
+        {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
+        {"view",
+         {{"id", "V0BRAG"},
+          {"callback_id", "brag_new"},
+          {"private_metadata", ""},
+          {"state",
+           {{"values",
+             {{"text",
+               {{"value",
+                 {{"type", "plain_text_input"}, {"value", "from the form #people"}}}}}}}}}}}};
     REQUIRE(f.server.wait_for_ack(f.server.send_interactive(submission), 5s));
 
     // /task, /ido, /checkin, /1on1, /away.
@@ -431,12 +431,11 @@ TEST_CASE("every command and interaction is accepted by Slack's rules",
         json button = find_button(prep.payload, action);
         if (!button.is_null()) f.click("U0ALICE", action, button.value("value", ""), "D0ALICE");
     }
-    REQUIRE(f.server.wait_for_ack(
-        f.server.send_event({{"type", "app_home_opened"},
-                             {"user", "U0ALICE"},
-                             {"channel", "D0ALICE"},
-                             {"tab", "home"}}),
-        5s));
+    REQUIRE(f.server.wait_for_ack(f.server.send_event({{"type", "app_home_opened"},
+                                                       {"user", "U0ALICE"},
+                                                       {"channel", "D0ALICE"},
+                                                       {"tab", "home"}}),
+                                  5s));
     CHECK(f.server.wait_for_call("views.publish", 5s));
     std::string praised =
         f.server.add_message("C0GENERAL", "U0ALICE", "Thanks <@U0BOB> for the calm rollback!");
@@ -469,8 +468,9 @@ TEST_CASE("a 300-person /quarter-summary asked in a DM reaches the director with
     // May fail until the summary fits Slack's 5 response_url uses (issue 13 item 3, another
     // change): then only the used_url refusals are left.
     RulesFixture f;
-    std::string csv = "user_id,name,manager_id,real_name,tz,role\n"
-                      "U0CAROL,carol,,Carol Chen,Asia/Tokyo,director\n";
+    std::string csv =
+        "user_id,name,manager_id,real_name,tz,role\n"
+        "U0CAROL,carol,,Carol Chen,Asia/Tokyo,director\n";
     int person = 0;
     for (int m = 0; m < 15; ++m) {
         std::string manager = "U0M" + std::to_string(100 + m);

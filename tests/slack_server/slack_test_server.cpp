@@ -240,8 +240,8 @@ class BlockKitChecker {
     }
 
     /// A string field of at most `max` characters (at least `min` when present or required).
-    void string_field(const json& parent, const char* key, const std::string& ptr,
-                      std::size_t min, std::size_t max, bool required = false) {
+    void string_field(const json& parent, const char* key, const std::string& ptr, std::size_t min,
+                      std::size_t max, bool required = false) {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) {
             if (required) add("missing required field: " + std::string(key), ptr);
@@ -259,8 +259,8 @@ class BlockKitChecker {
 
     /// A text object (https://docs.slack.dev/reference/block-kit/composition-objects/text-object)
     /// of `min`..`max` characters; `plain_only` for fields that take plain_text only.
-    void text_object(const json& parent, const char* key, const std::string& ptr,
-                     std::size_t min, std::size_t max, bool required, bool plain_only) {
+    void text_object(const json& parent, const char* key, const std::string& ptr, std::size_t min,
+                     std::size_t max, bool required, bool plain_only) {
         auto it = parent.find(key);
         const std::string at = ptr + "/" + key;
         if (it == parent.end() || it->is_null()) {
@@ -281,8 +281,8 @@ class BlockKitChecker {
     }
 
     /// An array of at most `max` items (at least `min`); false when it is not an array.
-    bool array_field(const json& parent, const char* key, const std::string& ptr,
-                     std::size_t min, std::size_t max, bool required) {
+    bool array_field(const json& parent, const char* key, const std::string& ptr, std::size_t min,
+                     std::size_t max, bool required) {
         auto it = parent.find(key);
         if (it == parent.end() || it->is_null()) {
             if (required) add("missing required field: " + std::string(key), ptr);
@@ -376,8 +376,8 @@ class BlockKitChecker {
             string_field(b, "alt_text", ptr, 1, 2000, true);
             string_field(b, "image_url", ptr, 1, 3000);
             text_object(b, "title", ptr, 1, 2000, false, true);
-        } else if (type == "divider" || type == "rich_text" || type == "file" ||
-                   type == "video" || type == "markdown") {
+        } else if (type == "divider" || type == "rich_text" || type == "file" || type == "video" ||
+                   type == "markdown") {
             // Not used by careerbot; accepted as they are.
         } else {
             add("must be a valid enum value", ptr + "/type");
@@ -1738,9 +1738,9 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         channel = resolve_channel(channel);
         if (method == "chat.postEphemeral") return ok(json{{"message_ts", new_ts()}});
         auto metadata = arg_json(args, "metadata");
-        if (metadata && (metadata->is_discarded() || !metadata->is_object() ||
-                         !metadata->contains("event_type") ||
-                         !metadata->contains("event_payload"))) {
+        if (metadata &&
+            (metadata->is_discarded() || !metadata->is_object() ||
+             !metadata->contains("event_type") || !metadata->contains("event_payload"))) {
             // https://docs.slack.dev/messaging/message-metadata: both fields are required.
             return fail("invalid_metadata_format");
         }
@@ -1936,7 +1936,8 @@ Reply ServerCore::conversations_history_locked(const json& args) {
     bool with_metadata = truthy(arg_str(args, "include_all_metadata"));
     std::string latest_arg = arg_str(args, "latest");
     std::string oldest_arg = arg_str(args, "oldest");
-    auto latest = latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
+    auto latest =
+        latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
     auto oldest = oldest_arg.empty() ? std::optional<std::uint64_t>(0) : ts_key(oldest_arg);
     if (!latest) return Reply{http::status::ok, error_body("invalid_ts_latest")};
     if (!oldest) return Reply{http::status::ok, error_body("invalid_ts_oldest")};
@@ -2003,7 +2004,8 @@ Reply ServerCore::conversations_replies_locked(const json& args) {
     bool with_metadata = truthy(arg_str(args, "include_all_metadata"));
     std::string latest_arg = arg_str(args, "latest");
     std::string oldest_arg = arg_str(args, "oldest");
-    auto latest = latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
+    auto latest =
+        latest_arg.empty() ? std::optional<std::uint64_t>(UINT64_MAX) : ts_key(latest_arg);
     auto oldest = oldest_arg.empty() ? std::optional<std::uint64_t>(0) : ts_key(oldest_arg);
     if (!latest) return Reply{http::status::ok, error_body("invalid_ts_latest")};
     if (!oldest) return Reply{http::status::ok, error_body("invalid_ts_oldest")};
@@ -2280,7 +2282,8 @@ void SlackTestServer::set_handler(const std::string& method, Handler handler) {
 std::string SlackTestServer::add_message(const std::string& channel, const std::string& user,
                                          const std::string& text, const std::string& thread_ts) {
     std::lock_guard lock(impl_->mutex_);
-    json message{{"type", "message"}, {"user", user}, {"text", text}, {"team", impl_->options_.team_id}};
+    json message{
+        {"type", "message"}, {"user", user}, {"text", text}, {"team", impl_->options_.team_id}};
     if (!thread_ts.empty()) message["thread_ts"] = thread_ts;
     return impl_->store_message_locked(channel, std::move(message));
 }

@@ -87,7 +87,7 @@ struct ApiCall {
     std::string response_id;     ///< Id of the response_url or uploaded file, else empty.
     std::chrono::steady_clock::time_point received;  ///< When the request was read.
     int http_status = 200;                           ///< HTTP status the server answered with.
-    nlohmann::json response;  ///< Body the server answered with (null for non-JSON bodies).
+    nlohmann::json response;     ///< Body the server answered with (null for non-JSON bodies).
     std::optional<Fault> fault;  ///< The fault injected into this call, if any.
     bool took_effect = true;     ///< False when an injected fault hit before the effect.
 };

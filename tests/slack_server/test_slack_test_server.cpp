@@ -501,8 +501,9 @@ TEST_CASE("conversations.history answers newest first within latest/oldest, with
         return out;
     };
     auto history = [&](const std::string& form) {
-        return http.post("/api/conversations.history", "channel=C1&" + form,
-                         "application/x-www-form-urlencoded")
+        return http
+            .post("/api/conversations.history", "channel=C1&" + form,
+                  "application/x-www-form-urlencoded")
             .body;
     };
     json all = history("");
@@ -535,8 +536,9 @@ TEST_CASE("conversations.replies answers the parent first, counted in limit, for
     std::string r2 = server.add_message("C1", "U0CAROL", "r2", parent);
     server.add_message("C1", "U0BOB", "unrelated");
     auto replies = [&](const std::string& form) {
-        return http.post("/api/conversations.replies", "channel=C1&" + form,
-                         "application/x-www-form-urlencoded")
+        return http
+            .post("/api/conversations.replies", "channel=C1&" + form,
+                  "application/x-www-form-urlencoded")
             .body;
     };
     auto texts = [](const json& answer) {
@@ -550,8 +552,7 @@ TEST_CASE("conversations.replies answers the parent first, counted in limit, for
     // A reply's own ts with limit=1 finds only the parent: the bug of issue 13 item 2.
     CHECK(texts(replies("ts=" + r2 + "&limit=1")) == std::vector<std::string>{"parent"});
     CHECK(texts(replies("ts=" + r2 + "&oldest=" + r2 + "&latest=" + r2 +
-                        "&inclusive=true&limit=2")) ==
-          std::vector<std::string>{"parent", "r2"});
+                        "&inclusive=true&limit=2")) == std::vector<std::string>{"parent", "r2"});
     json page1 = replies("ts=" + parent + "&limit=2");
     CHECK(texts(page1) == std::vector<std::string>{"parent", "r1"});
     CHECK(page1["has_more"] == true);
@@ -572,8 +573,9 @@ TEST_CASE("chat.update changes a stored message and refuses an unknown one") {
     CHECK(http.api("chat.update", {{"channel", "D0ALICE"}, {"ts", ts}, {"text", "v2"}})["ok"] ==
           true);
     CHECK(server.messages("D0ALICE").at(0)["text"] == "v2");
-    CHECK(http.api("chat.update", {{"channel", "D0ALICE"}, {"ts", "1.2"}, {"text", "x"}})["error"] ==
-          "message_not_found");
+    CHECK(
+        http.api("chat.update", {{"channel", "D0ALICE"}, {"ts", "1.2"}, {"text", "x"}})["error"] ==
+        "message_not_found");
 }
 
 TEST_CASE("faults are injected into response_url posts and file uploads too") {
@@ -1073,12 +1075,14 @@ TEST_CASE("Block Kit rules are Slack's, refused with invalid_blocks and JSON poi
         return answer ? *answer : json();
     };
     // Accepted at every limit.
-    json ok_blocks = json::array({section(std::string(3000, 'a')),
-                                  {{"type", "header"},
-                                   {"text", {{"type", "plain_text"}, {"text", std::string(150, 'h')}}}}});
+    json ok_blocks =
+        json::array({section(std::string(3000, 'a')),
+                     {{"type", "header"},
+                      {"text", {{"type", "plain_text"}, {"text", std::string(150, 'h')}}}}});
     json buttons = json::array();
     for (int i = 0; i < 25; ++i) {
-        buttons.push_back(button(std::string(75, 'b'), "b" + std::to_string(i), std::string(2000, 'v')));
+        buttons.push_back(
+            button(std::string(75, 'b'), "b" + std::to_string(i), std::string(2000, 'v')));
     }
     ok_blocks.push_back({{"type", "actions"}, {"elements", buttons}});
     CHECK_FALSE(check_message(json{{"blocks", ok_blocks}}));
@@ -1103,24 +1107,25 @@ TEST_CASE("Block Kit rules are Slack's, refused with invalid_blocks and JSON poi
           std::vector<std::string>{"/blocks/0/text/type"});
 
     // Duplicate action_ids in one block (issue 13 item 1) and duplicate block_ids.
-    json dup = json::array({{{"type", "actions"},
-                             {"elements", {button("◀ Newer", "page"), button("Older ▶", "page")}}}});
+    json dup =
+        json::array({{{"type", "actions"},
+                      {"elements", {button("◀ Newer", "page"), button("Older ▶", "page")}}}});
     CHECK(pointers(refused(dup)) == std::vector<std::string>{"/blocks/0/elements/1/action_id"});
-    json same_id_other_blocks = json::array(
-        {{{"type", "actions"}, {"elements", {button("a", "go")}}},
-         {{"type", "actions"}, {"elements", {button("b", "go")}}}});
+    json same_id_other_blocks =
+        json::array({{{"type", "actions"}, {"elements", {button("a", "go")}}},
+                     {{"type", "actions"}, {"elements", {button("b", "go")}}}});
     CHECK_FALSE(check_message(json{{"blocks", same_id_other_blocks}}));
     json dup_blocks = json::array({section("a"), section("b")});
     dup_blocks[0]["block_id"] = "x";
     dup_blocks[1]["block_id"] = "x";
     CHECK(pointers(refused(dup_blocks)) == std::vector<std::string>{"/blocks/1/block_id"});
 
-    json long_button = json::array({{{"type", "actions"},
-                                     {"elements", {button(std::string(76, 'b'), "a", std::string(2001, 'v'))}}}});
+    json long_button =
+        json::array({{{"type", "actions"},
+                      {"elements", {button(std::string(76, 'b'), "a", std::string(2001, 'v'))}}}});
     long_button[0]["elements"][0]["url"] = "https://x/" + std::string(2991, 'u');
     CHECK(pointers(refused(long_button)) ==
-          std::vector<std::string>{"/blocks/0/elements/0/text/text",
-                                   "/blocks/0/elements/0/value",
+          std::vector<std::string>{"/blocks/0/elements/0/text/text", "/blocks/0/elements/0/value",
                                    "/blocks/0/elements/0/url"});
     buttons.push_back(button("b", "b25"));
     CHECK(pointers(refused(json::array({{{"type", "actions"}, {"elements", buttons}}}))) ==
@@ -1133,8 +1138,8 @@ TEST_CASE("Block Kit rules are Slack's, refused with invalid_blocks and JSON poi
 
     json options = json::array();
     for (int i = 0; i < 101; ++i) {
-        options.push_back({{"text", {{"type", "plain_text"}, {"text", "o"}}},
-                           {"value", std::to_string(i)}});
+        options.push_back(
+            {{"text", {{"type", "plain_text"}, {"text", "o"}}}, {"value", std::to_string(i)}});
     }
     options[7]["text"]["text"] = std::string(76, 'o');
     json select{{"type", "static_select"}, {"action_id", "s"}, {"options", options}};
@@ -1169,10 +1174,9 @@ TEST_CASE("view rules: title, submit and close 24, private_metadata 3000, callba
     auto answer = check_view(bad);
     REQUIRE(answer);
     CHECK((*answer)["error"] == "invalid_arguments");
-    CHECK(pointers(*answer) == std::vector<std::string>{"/view/title/text", "/view/submit/text",
-                                                        "/view/close/text",
-                                                        "/view/private_metadata",
-                                                        "/view/callback_id"});
+    CHECK(pointers(*answer) ==
+          std::vector<std::string>{"/view/title/text", "/view/submit/text", "/view/close/text",
+                                   "/view/private_metadata", "/view/callback_id"});
     json no_submit = view;
     no_submit.erase("submit");
     CHECK(check_view(no_submit));

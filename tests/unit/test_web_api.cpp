@@ -391,20 +391,20 @@ TEST_CASE("ok:false logs Slack's errors and response_metadata messages with the 
     // The shape Slack answers an invalid block with.
     slack.script(
         "chat.postMessage",
-        slack_json({{"ok", false},
-                    {"error", "invalid_blocks"},
-                    {"errors", {"must be less than 3001 characters [json-pointer:/blocks/2/text/text]"}},
-                    {"response_metadata",
-                     {{"messages",
-                       {"[ERROR] must be less than 3001 characters "
-                        "[json-pointer:/blocks/2/text/text]"}}}}}));
-    slack.script("views.open",
-                 slack_json({{"ok", false},
-                             {"error", "invalid_arguments"},
-                             {"response_metadata",
-                              {{"messages",
-                                {"[ERROR] must be less than 25 characters "
-                                 "[json-pointer:/view/title/text]"}}}}}));
+        slack_json(
+            {{"ok", false},
+             {"error", "invalid_blocks"},
+             {"errors", {"must be less than 3001 characters [json-pointer:/blocks/2/text/text]"}},
+             {"response_metadata",
+              {{"messages",
+                {"[ERROR] must be less than 3001 characters "
+                 "[json-pointer:/blocks/2/text/text]"}}}}}));
+    slack.script("views.open", slack_json({{"ok", false},
+                                           {"error", "invalid_arguments"},
+                                           {"response_metadata",
+                                            {{"messages",
+                                              {"[ERROR] must be less than 25 characters "
+                                               "[json-pointer:/view/title/text]"}}}}}));
     WebApi api(options(), slack.factory(), 1);
     auto posted = api.call("chat.postMessage", {{"channel", "C1"}, {"text", "secret brag"}});
     CHECK(posted.error == "invalid_blocks");
@@ -413,8 +413,9 @@ TEST_CASE("ok:false logs Slack's errors and response_metadata messages with the 
     CHECK(logs.any_contains("chat.postMessage failed: invalid_blocks",
                             "[json-pointer:/blocks/2/text/text]"));
     CHECK(logs.any_contains("chat.postMessage", "[ERROR] must be less than 3001 characters"));
-    CHECK(logs.any_contains("views.open failed: invalid_arguments",
-                            "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"));
+    CHECK(logs.any_contains(
+        "views.open failed: invalid_arguments",
+        "[ERROR] must be less than 25 characters [json-pointer:/view/title/text]"));
     for (const auto& line : logs.lines()) CHECK(line.find("secret brag") == std::string::npos);
 }
 
