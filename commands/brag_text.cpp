@@ -170,14 +170,16 @@ std::optional<std::string> link_problem(std::string_view link) {
     std::string_view host = authority, port;
     if (!host.empty() && host.front() == '[') {
         const std::size_t close = host.find(']');
-        if (close == std::string_view::npos || close == 1) return "That link's host is not valid" + example;
+        if (close == std::string_view::npos || close == 1)
+            return "That link's host is not valid" + example;
         const std::string_view v6 = host.substr(1, close - 1);
         if (!std::all_of(v6.begin(), v6.end(), [](char c) {
                 return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
             }))
             return "That link's host is not valid" + example;
         std::string_view after = host.substr(close + 1);
-        if (!after.empty() && after.front() != ':') return "That link's host is not valid" + example;
+        if (!after.empty() && after.front() != ':')
+            return "That link's host is not valid" + example;
         if (!after.empty()) port = after.substr(1);
         host = v6;
     } else if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
@@ -188,9 +190,10 @@ std::optional<std::string> link_problem(std::string_view link) {
         return "That link has no host after `" + std::string(link.substr(0, start)) + "`" + example;
     }
     if (!port.empty() &&
-        (port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) {
-             return std::isdigit(static_cast<unsigned char>(c)) != 0;
-         }) || std::stoi(std::string(port)) == 0 || std::stoi(std::string(port)) > 65535))
+        (port.size() > 5 ||
+         !std::all_of(port.begin(), port.end(),
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
+         std::stoi(std::string(port)) == 0 || std::stoi(std::string(port)) > 65535))
         return "That link's port is not a number from 1 to 65535" + example;
     if (authority.front() != '[') {
         if (host.empty()) return "That link has no host" + example;

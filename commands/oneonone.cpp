@@ -275,8 +275,7 @@ class OneOnOneCommand {
 /// (`s` cadence, `o` occurrence, `t` when it was sent, `r` reminder) and it can still be drawn:
 /// the cadence still runs, `user` is its manager and may still read the report's preparation.
 /// Only the message that holds task #`number` (a long preparation has several).
-std::optional<Message> prep_again(Services& s, const json& v, const std::string& user,
-                                  int number) {
+std::optional<Message> prep_again(Services& s, const json& v, const std::string& user, int number) {
     auto int_at = [&](const char* key) -> std::optional<int64_t> {
         if (!v.contains(key) || !v[key].is_number_integer()) return std::nullopt;
         return v[key].get<int64_t>();
@@ -318,11 +317,10 @@ Reply task_done_from_reminder(Services& s, const Interaction& in) {
     auto t = tasks.find(assignee, number);
     if (!t) throw UserError("There is no such task any more. `/task list` shows the tasks.");
     std::string whose = assignee == in.user_id ? "" : " of <@" + assignee + ">";
-    const std::string said = changed ? ":white_check_mark: Marked task *#" +
-                                           std::to_string(number) + "*" + whose +
-                                           " done: " + blocks::escape(t->text)
-                                     : "Task *#" + std::to_string(number) + "*" + whose +
-                                           " was already done.";
+    const std::string said =
+        changed ? ":white_check_mark: Marked task *#" + std::to_string(number) + "*" + whose +
+                      " done: " + blocks::escape(t->text)
+                : "Task *#" + std::to_string(number) + "*" + whose + " was already done.";
     if (!v.contains("s")) return Reply::text(said);  // a nudge, or a preparation from before
     Reply reply;
     if (auto prep = prep_again(s, v, in.user_id, number)) {

@@ -13,10 +13,17 @@ std::string escape(std::string_view text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -170,7 +177,8 @@ json header(std::string plain) {
         // A title, not content: its end may go, marked as gone. "…" is 3 bytes.
         plain = split_text(plain, kMaxHeaderText - 3).front() + "…";
     }
-    return {{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", plain}, {"emoji", true}}}};
+    return {{"type", "header"},
+            {"text", {{"type", "plain_text"}, {"text", plain}, {"emoji", true}}}};
 }
 
 json context(std::string mrkdwn) {
@@ -279,7 +287,9 @@ std::vector<Message> MessageBuilder::build_from() {
     return out;
 }
 
-Reply MessageBuilder::reply(bool in_channel) const& { return MessageBuilder(*this).reply_from(in_channel); }
+Reply MessageBuilder::reply(bool in_channel) const& {
+    return MessageBuilder(*this).reply_from(in_channel);
+}
 
 Reply MessageBuilder::reply(bool in_channel) && { return reply_from(in_channel); }
 
@@ -359,10 +369,17 @@ std::string render_mrkdwn(std::string_view s, const NameLookup& names) {
     // Entities last, so decoded text is never re-read as markup.
     std::string decoded;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        if (out.compare(i, 5, "&amp;") == 0) { decoded += '&'; i += 4; }
-        else if (out.compare(i, 4, "&lt;") == 0) { decoded += '<'; i += 3; }
-        else if (out.compare(i, 4, "&gt;") == 0) { decoded += '>'; i += 3; }
-        else decoded += out[i];
+        if (out.compare(i, 5, "&amp;") == 0) {
+            decoded += '&';
+            i += 4;
+        } else if (out.compare(i, 4, "&lt;") == 0) {
+            decoded += '<';
+            i += 3;
+        } else if (out.compare(i, 4, "&gt;") == 0) {
+            decoded += '>';
+            i += 3;
+        } else
+            decoded += out[i];
     }
     return decoded;
 }
@@ -394,7 +411,8 @@ std::string render_text(const Message& message, const NameLookup& names) {
                 out += "  [" + text_of(b["accessory"]["text"], names) + "]\n";
             }
         } else if (type == "context") {
-            for (const auto& e : b.value("elements", json::array())) out += "  " + text_of(e, names) + "\n";
+            for (const auto& e : b.value("elements", json::array()))
+                out += "  " + text_of(e, names) + "\n";
         } else if (type == "divider") {
             out += "----\n";
         } else if (type == "actions") {

@@ -20,8 +20,8 @@ inline constexpr std::size_t kMaxSectionText = 3000;
 inline constexpr std::size_t kMaxHomeBlocks = 100;
 inline constexpr std::size_t kMaxHeaderText = 150;
 /// How much of a text goes into a message's plain `text` fallback. Slack accepts 40,000
-/// characters there (https://api.slack.com/changelog/2018-04-truncating-really-long-messages), but with
-/// blocks it is only the notification preview, so a long answer's fallback is its beginning.
+/// characters there (https://api.slack.com/changelog/2018-04-truncating-really-long-messages), but
+/// with blocks it is only the notification preview, so a long answer's fallback is its beginning.
 inline constexpr std::size_t kMaxFallbackText = 3000;
 
 /// Escapes user-supplied text for mrkdwn: `&`, `<`, `>` become entities, so echoed text can
@@ -48,7 +48,7 @@ nlohmann::json actions(nlohmann::json elements);
 /// (split_text) into several sections, and past 50 blocks a new message is started, so nothing
 /// is ever cut off.
 class MessageBuilder {
-public:
+  public:
     /// `fallback_text` is the messages' plain `text` (cut to kMaxFallbackText).
     explicit MessageBuilder(std::string fallback_text);
     /// Appends a block, starting a new message when the current one is full. A section or a
@@ -74,7 +74,7 @@ public:
     /// Appends the messages to `reply.dms` as direct messages to `user_id`, in order.
     void send_to(const std::string& user_id, Reply& reply) &&;
 
-private:
+  private:
     std::vector<Message> build_from();  ///< moves the pages out
     Reply reply_from(bool in_channel);
     void push(nlohmann::json block);  ///< appends one block that fits, paging at 50

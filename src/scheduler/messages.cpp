@@ -183,9 +183,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     }
     // What the buttons carry so that pressing one can draw this preparation again.
     const json prep_ref = [&] {
-        json ref = {{"s", s.id},
-                    {"o", unix_of(occurrence)},
-                    {"t", unix_of(sent_at.value_or(now))}};
+        json ref = {{"s", s.id}, {"o", unix_of(occurrence)}, {"t", unix_of(sent_at.value_or(now))}};
         if (reminder_id) ref["r"] = *reminder_id;
         return ref;
     }();
@@ -233,8 +231,8 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                     cut(t->text) + "~ — done" +
                                     (t->done_by.empty() ? "" : " by <@" + t->done_by + ">"));
         } else {
-            block = blocks::section("*#" + std::to_string(t->number) + "* " + cut(t->text) +
-                                    " — " + task_due_text(*t, today));
+            block = blocks::section("*#" + std::to_string(t->number) + "* " + cut(t->text) + " — " +
+                                    task_due_text(*t, today));
             block["accessory"] = done_button(*t, prep_ref);
         }
         block["block_id"] = prep_task_block_id(t->number);

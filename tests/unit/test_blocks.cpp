@@ -66,12 +66,28 @@ namespace {
 /// Random mrkdwn as careerbot writes it: escaped user text (ASCII, accented, CJK, emoji,
 /// entities) between Slack markup — mentions, dates, links with labels that contain spaces.
 std::string random_mrkdwn(std::mt19937& rng, std::size_t approx_bytes) {
-    static const std::vector<std::string> pieces = {
-        "word",   "longerword", " ",      " ",     "\n",     "\n\n",          "é",
-        "日本語", "🚀",         "&amp;",  "&lt;",  "&gt;",   "*bold*",        "• ",
-        "<@U012ABCDEF>", "<@W1|alice>", "<!date^1700000000^{date_short}|2023-11-14>",
-        "<https://example.com/a/b?c=d|the design doc>", "<#C123|general>", "<!here>",
-        "x",      "\t"};
+    static const std::vector<std::string> pieces = {"word",
+                                                    "longerword",
+                                                    " ",
+                                                    " ",
+                                                    "\n",
+                                                    "\n\n",
+                                                    "é",
+                                                    "日本語",
+                                                    "🚀",
+                                                    "&amp;",
+                                                    "&lt;",
+                                                    "&gt;",
+                                                    "*bold*",
+                                                    "• ",
+                                                    "<@U012ABCDEF>",
+                                                    "<@W1|alice>",
+                                                    "<!date^1700000000^{date_short}|2023-11-14>",
+                                                    "<https://example.com/a/b?c=d|the design doc>",
+                                                    "<#C123|general>",
+                                                    "<!here>",
+                                                    "x",
+                                                    "\t"};
     std::string out;
     std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
     while (out.size() < approx_bytes) out += pieces[pick(rng)];
@@ -92,10 +108,11 @@ TEST_CASE("split text rejoins to the original, fits the limit and never cuts mar
           "[blocks][property]") {
     std::mt19937 rng(20261120);
     for (int round = 0; round < 300; ++round) {
-        std::size_t limit = round % 3 == 0 ? blocks::kMaxSectionText
-                                           : std::uniform_int_distribution<std::size_t>(60, 400)(rng);
-        std::string text = random_mrkdwn(rng, std::uniform_int_distribution<std::size_t>(
-                                                  1, limit * 6)(rng));
+        std::size_t limit = round % 3 == 0
+                                ? blocks::kMaxSectionText
+                                : std::uniform_int_distribution<std::size_t>(60, 400)(rng);
+        std::string text =
+            random_mrkdwn(rng, std::uniform_int_distribution<std::size_t>(1, limit * 6)(rng));
         auto parts = blocks::split_text(text, limit);
         std::string joined;
         std::size_t at = 0;

@@ -42,8 +42,8 @@ TEST_CASE("what is not a web link is refused with a reason", "[brag][link]") {
          {"example.com", "ftp://example.com/file", "javascript:alert(1)", "https://",
           "https:///path", "https://exa mple.com", "https://example.com|phish",
           "https://bank.example@evil.example/", "https://-bad-.example", "https://example.com:0",
-          "https://example.com:99999", "https://example.com:/", "https://[zz::1]/",
-          "https://a..b/", "https://example.com/\"x"}) {
+          "https://example.com:99999", "https://example.com:/", "https://[zz::1]/", "https://a..b/",
+          "https://example.com/\"x"}) {
         INFO(bad);
         auto why = commands::link_problem(bad);
         REQUIRE(why);
@@ -52,8 +52,7 @@ TEST_CASE("what is not a web link is refused with a reason", "[brag][link]") {
     CHECK(commands::link_problem("https://example.com/" + std::string(3000, 'a')));
 }
 
-TEST_CASE("the brag form answers a bad link on the link field and saves nothing",
-          "[brag][link]") {
+TEST_CASE("the brag form answers a bad link on the link field and saves nothing", "[brag][link]") {
     TestApp t;
     t.person("alice");
     auto r = submit_link(t, "not a link");

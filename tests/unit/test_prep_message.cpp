@@ -247,8 +247,8 @@ TEST_CASE("Mark #N done on a preparation redraws it with that task struck throug
     task(t, "write the RFC", "2026-11-23");
     storage::BragRepo(t.db).add("eng", {"shipped search", "", "", {}, "2026-11-20", std::nullopt},
                                 "test", t.clock.now());
-    auto sent = scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10),
-                                        utc(2026, 11, 24, 8), 42);
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
     REQUIRE(sent.size() == 1);
     CHECK_THAT(rendered(t.db, sent[0]), Catch::Contains("Ask first about task #1*"));
 
@@ -263,7 +263,8 @@ TEST_CASE("Mark #N done on a preparation redraws it with that task struck throug
     CHECK_THAT(text, Catch::Contains("Your 1:1 with @eng* is Tue 2026-11-24 10:00 UTC"));
     CHECK_THAT(text, Catch::Contains("shipped search"));
     CHECK_THAT(text, Catch::Contains("or overdue* (1) · 1 marked done since"));
-    CHECK_THAT(text, Catch::Contains(":white_check_mark: ~*#1* fix the flaky test~ — done by @mgr"));
+    CHECK_THAT(text,
+               Catch::Contains(":white_check_mark: ~*#1* fix the flaky test~ — done by @mgr"));
     CHECK_THAT(text, Catch::Contains("Ask first about task #2*"));
     CHECK_THAT(text, !Catch::Contains("[Mark #1 done]"));
     CHECK_THAT(text, Catch::Contains("[Mark #2 done]"));
@@ -287,8 +288,8 @@ TEST_CASE("a preparation that can no longer be drawn stays, and a DM confirms th
     t.person("eng", "mgr");
     auto s = weekly_tuesday(t);
     task(t, "fix the flaky test", "2026-11-19");
-    auto sent = scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10),
-                                        utc(2026, 11, 24, 8), 42);
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
     t.run("mgr", "/1on1", "cancel <@eng>");
     auto reply = press_done(t, sent[0], 1, "mgr");
     CHECK(storage::TaskRepo(t.db).find("eng", 1)->done());
@@ -305,8 +306,8 @@ TEST_CASE("the report pressing done on a preparation forwarded to them gets a DM
     t.person("eng", "mgr");
     auto s = weekly_tuesday(t);
     task(t, "fix the flaky test", "2026-11-19");
-    auto sent = scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10),
-                                        utc(2026, 11, 24, 8), 42);
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
     // The assignee may mark their own task done, but the manager's preparation is not theirs
     // to see: it is not drawn for them.
     auto reply = press_done(t, sent[0], 1, "eng");

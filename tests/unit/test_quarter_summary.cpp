@@ -241,8 +241,8 @@ void generated_org(TestApp& t, int people) {
         storage::CheckinRepo checkins(t.db);
         for (int i = 0; i < people; ++i) {
             // Slack's ids are 11 characters, so mentions are as long as in a real workspace.
-            std::string id = "U" + std::string(9 - std::to_string(i).size(), '0') +
-                             std::to_string(i) + "X";
+            std::string id =
+                "U" + std::string(9 - std::to_string(i).size(), '0') + std::to_string(i) + "X";
             if (i % 20 == 0) {
                 t.person(id, "boss");
                 mgr = id;
@@ -268,8 +268,8 @@ TEST_CASE("a large org's summary comes in few messages, within Slack's limits",
     // Measured: 50 people 1 message (2 with a section per person), 300 → 3 (7), 1,000 → 9
     // (21). Each person here has the longest detail there is, ~1,150 bytes; a message holds
     // 50 sections of up to 3,000, so the count follows the text, no longer the head count.
-    for (auto [people, most] : std::vector<std::pair<int, std::size_t>>{{50, 1}, {300, 3},
-                                                                         {1000, 9}}) {
+    for (auto [people, most] :
+         std::vector<std::pair<int, std::size_t>>{{50, 1}, {300, 3}, {1000, 9}}) {
         CAPTURE(people);
         TestApp t;
         generated_org(t, people);
@@ -285,8 +285,9 @@ TEST_CASE("a large org's summary comes in few messages, within Slack's limits",
         }
         text = section_texts(messages);
         for (int i = 0; i < people; ++i)
-            CHECK_THAT(text, Catch::Contains("*<@U" + std::string(9 - std::to_string(i).size(), '0') +
-                                             std::to_string(i) + "X>* ·"));
+            CHECK_THAT(text,
+                       Catch::Contains("*<@U" + std::string(9 - std::to_string(i).size(), '0') +
+                                       std::to_string(i) + "X>* ·"));
     }
 }
 
