@@ -223,15 +223,16 @@ json* text_object(json& block) {
 }
 }  // namespace
 
-MessageBuilder& MessageBuilder::add(json block) {
+std::vector<json> fit_block(json block) {
+    std::vector<json> out;
     json* obj = text_object(block);
     if (obj == nullptr || (*obj)["text"].get_ref<const std::string&>().size() <= kMaxSectionText) {
-        push(std::move(block));
-        return *this;
+        out.push_back(std::move(block));
+        return out;
     }
     // Slack refuses a section or context text over 3,000 characters
     // (https://api.slack.com/reference/block-kit/blocks#section): the rest follows in blocks
-    // of the same kind, and past 50 blocks in the next message, rather than being cut off.
+    // of the same kind rather than being cut off.
     const bool is_section = block["type"] == "section";
     auto parts = split_text((*obj)["text"].get<std::string>(), kMaxSectionText);
     const json blank = *obj;  // its type and verbatim flag, for every part
@@ -243,13 +244,19 @@ MessageBuilder& MessageBuilder::add(json block) {
         part["text"] = std::move(parts[i]);
         if (i == 0) {
             *obj = std::move(part);
-            push(std::move(block));
+            out.push_back(std::move(block));
         } else if (is_section) {
-            push({{"type", "section"}, {"text", std::move(part)}});
+            out.push_back({{"type", "section"}, {"text", std::move(part)}});
         } else {
-            push({{"type", "context"}, {"elements", json::array({std::move(part)})}});
+            out.push_back({{"type", "context"}, {"elements", json::array({std::move(part)})}});
         }
     }
+    return out;
+}
+
+MessageBuilder& MessageBuilder::add(json block) {
+    // Past 50 blocks, the rest continues in the next message.
+    for (auto& b : fit_block(std::move(block))) push(std::move(b));
     return *this;
 }
 

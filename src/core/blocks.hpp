@@ -44,6 +44,11 @@ nlohmann::json button(std::string label, std::string action_id, std::string valu
 /// An `actions` block holding elements (buttons).
 nlohmann::json actions(nlohmann::json elements);
 
+/// `block` as it may go to Slack: itself, or — a section or one-element context whose text is
+/// longer than 3,000 characters — several blocks of its kind with that text split
+/// (split_text); the first keeps the original's other keys (its button, its block_id).
+std::vector<nlohmann::json> fit_block(nlohmann::json block);
+
 /// Builds messages that respect Slack's limits: text longer than a section holds is split
 /// (split_text) into several sections, and past 50 blocks a new message is started, so nothing
 /// is ever cut off.

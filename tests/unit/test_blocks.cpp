@@ -213,3 +213,13 @@ TEST_CASE("a one-line answer longer than a section is sent whole", "[blocks]") {
     CHECK(ys == long_text.size());
     CHECK(r.message->text.size() <= blocks::kMaxFallbackText);
 }
+
+TEST_CASE("a context longer than Slack allows becomes several contexts", "[blocks]") {
+    auto parts = blocks::fit_block(blocks::context(std::string(7000, 'c')));
+    REQUIRE(parts.size() == 3);
+    for (const auto& p : parts) {
+        CHECK(p["type"] == "context");
+        CHECK(p["elements"][0]["text"].get<std::string>().size() <= blocks::kMaxSectionText);
+    }
+    CHECK(blocks::fit_block(blocks::divider()).size() == 1);
+}
