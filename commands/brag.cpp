@@ -351,8 +351,16 @@ class BragCommand {
             return r;
         }
         if (!impact.empty()) f.impact = text::trim(text::strip_controls(impact));
-        if (!link.empty()) f.link = text::trim(link);
         Reply r;
+        if (!text::trim(link).empty()) {
+            // Shown as `<link|link>` in lists: refuse what is not a web address, on the field.
+            f.link = text::trim(link);
+            if (auto why = link_problem(f.link)) {
+                r.response_action =
+                    json{{"response_action", "errors"}, {"errors", {{"link", *why}}}};
+                return r;
+            }
+        }
         if (!when.empty()) {
             auto day = parse_iso_date(when);
             if (!day || date::sys_days(*day) > date::sys_days(today(in.user_id))) {

@@ -137,6 +137,77 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
     return f;
 }
 
+namespace {
+bool is_host_label(std::string_view label) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+        return false;
+    return std::all_of(label.begin(), label.end(), [](char c) {
+        // Letters, digits and `-`, or the bytes of an internationalised (UTF-8) name.
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    });
+}
+}  // namespace
+
+std::optional<std::string> link_problem(std::string_view link) {
+    constexpr std::size_t kMaxLink = 3000;
+    const std::string example = " — like `https://example.com/design-doc`.";
+    if (link.size() > kMaxLink) {
+        return "That link is " + std::to_string(link.size()) + " characters long; Slack takes " +
+               "links of up to " + std::to_string(kMaxLink) + ".";
+    }
+    std::size_t start = word_at(link, 0, "https://") ? 8 : word_at(link, 0, "http://") ? 7 : 0;
+    if (start == 0) return "A link starts with `https://` or `http://`" + example;
+    for (char c : link) {
+        if (!is_url_char(c) || std::iscntrl(static_cast<unsigned char>(c)) != 0 || c == '\'')
+            return "A link has no spaces, quotes, `<`, `>` or `|` in it" + example;
+    }
+    std::string_view authority = link.substr(start, link.find_first_of("/?#", start) - start);
+    if (authority.find('@') != std::string_view::npos) {
+        // https://bank.example@evil.example reads like the bank and goes to evil.example.
+        return "A link with a user name or password before its host is not kept" + example;
+    }
+    std::string_view host = authority, port;
+    if (!host.empty() && host.front() == '[') {
+        const std::size_t close = host.find(']');
+        if (close == std::string_view::npos || close == 1)
+            return "That link's host is not valid" + example;
+        const std::string_view v6 = host.substr(1, close - 1);
+        if (!std::all_of(v6.begin(), v6.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
+            }))
+            return "That link's host is not valid" + example;
+        std::string_view after = host.substr(close + 1);
+        if (!after.empty() && after.front() != ':')
+            return "That link's host is not valid" + example;
+        if (!after.empty()) port = after.substr(1);
+        host = v6;
+    } else if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+        port = host.substr(colon + 1);
+        host = host.substr(0, colon);
+        if (port.empty()) return "That link's port is missing after the `:`" + example;
+    } else if (host.empty()) {
+        return "That link has no host after `" + std::string(link.substr(0, start)) + "`" + example;
+    }
+    if (!port.empty() &&
+        (port.size() > 5 ||
+         !std::all_of(port.begin(), port.end(),
+                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
+         std::stoi(std::string(port)) == 0 || std::stoi(std::string(port)) > 65535))
+        return "That link's port is not a number from 1 to 65535" + example;
+    if (authority.front() != '[') {
+        if (host.empty()) return "That link has no host" + example;
+        for (std::size_t from = 0;;) {
+            const std::size_t dot = host.find('.', from);
+            if (!is_host_label(host.substr(from, dot - from)))
+                return "That link's host `" + std::string(host) + "` is not a valid name" + example;
+            if (dot == std::string_view::npos) break;
+            from = dot + 1;
+        }
+    }
+    return std::nullopt;
+}
+
 std::string brag_line(const storage::Brag& b) {
     std::string line =
         "*#" + std::to_string(b.number) + "* · " + b.happened_on + " — " + blocks::escape(b.text);

@@ -1,5 +1,7 @@
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/date.h>
@@ -32,6 +34,13 @@ BragMarkup scan_brag_markup(const std::string& plain_text);
 /// a date phrase at the start or end (`yesterday`, `last friday`, `2026-11-03`, `on nov 3`)
 /// sets the day it happened (default: `today`). Throws UserError when nothing is left to log.
 storage::BragFields parse_brag(const std::string& plain_text, date::year_month_day today);
+
+/// Why `link` (trimmed) is not a web link careerbot keeps — nullopt when it is one: http or
+/// https, then a host (DNS labels, an IPv4 address or a bracketed IPv6 one, optionally a port),
+/// no user name or password before it, no whitespace, control characters, quotes, `<`, `>` or
+/// `|` (which would break Slack's `<url|label>` markup), at most 3,000 characters (Slack's
+/// limit for a URL, https://api.slack.com/reference/block-kit/block-elements#button).
+std::optional<std::string> link_problem(std::string_view link);
 
 /// One brag as a line of mrkdwn for lists: number, date, text, tags, impact and link,
 /// with every user-supplied part escaped.

@@ -95,14 +95,12 @@ class FeedbackCommand {
         (void)inserted;
         Reply reply = Reply::text(":memo: Saved your feedback for <@" + subject + ">:\n>" +
                                   blocks::escape(saved.text) + "\nThey get a copy by DM.");
-        Message dm;
-        dm.text = "New feedback from " + blocks::escape(people_.display_name(r.user_id));
-        dm.blocks.push_back(blocks::section(":speech_balloon: <@" + r.user_id +
-                                            "> left you feedback:\n>" +
-                                            blocks::escape(saved.text)));
-        dm.blocks.push_back(
-            blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));
-        reply.dms.push_back({subject, dm});
+        blocks::MessageBuilder dm("New feedback from " +
+                                  blocks::escape(people_.display_name(r.user_id)));
+        dm.add(blocks::section(":speech_balloon: <@" + r.user_id + "> left you feedback:\n>" +
+                               blocks::escape(saved.text)));
+        dm.add(blocks::context("Kept in your record for check-ins and reviews · `/feedback list`"));
+        std::move(dm).send_to(subject, reply);
         return reply;
     }
 
@@ -242,7 +240,10 @@ class FeedbackCommand {
                                 "*Save as feedback* shortcut on the message, or react with :" +
                                 s_.config.slack.feedback_reaction + ":."));
         }
-        for (const auto& f : shown) m.add(blocks::section(line(f)));
+        // Several to a section: a section each made 300 saved feedbacks 7 messages.
+        std::vector<std::string> lines;
+        for (const auto& f : shown) lines.push_back(line(f));
+        m.add_packed(lines);
         if (subject == viewer && !shown.empty()) {
             m.add(blocks::context("`/feedback hide N` leaves one out of your brag document."));
         }
@@ -253,9 +254,9 @@ class FeedbackCommand {
         auto items = repo_.given(viewer);
         blocks::MessageBuilder m("Feedback you gave");
         m.add(blocks::section("*Feedback you gave* — " + std::to_string(items.size())));
-        for (const auto& f : items) {
-            m.add(blocks::section("to <@" + f.subject_id + "> · " + line(f)));
-        }
+        std::vector<std::string> lines;
+        for (const auto& f : items) lines.push_back("to <@" + f.subject_id + "> · " + line(f));
+        m.add_packed(lines);
         if (!items.empty()) {
             m.add(
                 blocks::context("`/feedback edit @person N &lt;new text&gt;` corrects one; "
@@ -319,7 +320,9 @@ class FeedbackCommand {
             if (m != author) who.push_back(m);
         }
         if (who.empty()) who.push_back(in.user_id);
-        std::string excerpt = blocks::split_text(blocks::escape(plain), 1500).front();
+        // An excerpt to recognise the message by; the whole of it is what gets saved.
+        auto parts = blocks::split_text(blocks::escape(plain), 1500);
+        std::string excerpt = parts.front() + (parts.size() > 1 ? "…" : "");
         json view = {
             {"type", "modal"},
             {"callback_id", "feedback_save"},

@@ -149,7 +149,10 @@ class HomeView {
     }
 
     void add(json block) {
-        if (blocks_.size() < blocks::kMaxHomeBlocks) blocks_.push_back(std::move(block));
+        // Lines are clipped, but escaping can make a clipped line five times longer.
+        for (auto& b : blocks::fit_block(std::move(block))) {
+            if (blocks_.size() < blocks::kMaxHomeBlocks) blocks_.push_back(std::move(b));
+        }
     }
 
     date::year_month_day today() { return today_for(s_, user_); }

@@ -176,23 +176,22 @@ class IdoCommand {
                 "notes are no longer shared with you. Thank you for your help."));
             reply.dms.push_back({existing->mentor_id, std::move(to_old)});
         }
-        Message to_mentor;
-        to_mentor.text = "You are mentoring " + blocks::escape(people_.display_name(subject)) +
-                         " in " + q.label();
-        to_mentor.blocks.push_back(blocks::section(
-            ":handshake: <@" + viewer + "> named you " +
-            (subject == viewer ? "their" : "<@" + subject + ">'s") + " mentor for " + q.label() +
-            ":\n*" + blocks::escape(ido.objective) + "*"));
-        to_mentor.blocks.push_back(blocks::context("`/ido status <@" + subject +
-                                                   ">` shows the objective and its progress."));
-        if (mentor != viewer) reply.dms.push_back({mentor, std::move(to_mentor)});
+        blocks::MessageBuilder to_mentor("You are mentoring " +
+                                         blocks::escape(people_.display_name(subject)) + " in " +
+                                         q.label());
+        to_mentor.add(blocks::section(":handshake: <@" + viewer + "> named you " +
+                                      (subject == viewer ? "their" : "<@" + subject + ">'s") +
+                                      " mentor for " + q.label() + ":\n*" +
+                                      blocks::escape(ido.objective) + "*"));
+        to_mentor.add(blocks::context("`/ido status <@" + subject +
+                                      ">` shows the objective and its progress."));
+        if (mentor != viewer) std::move(to_mentor).send_to(mentor, reply);
         if (subject != viewer) {
-            Message to_subject;
-            to_subject.text = "Your IDO for " + q.label();
-            to_subject.blocks.push_back(
-                blocks::section(":dart: <@" + viewer + "> set your IDO for " + q.label() + ":\n*" +
-                                blocks::escape(ido.objective) + "*\nMentor: <@" + mentor + ">"));
-            reply.dms.push_back({subject, std::move(to_subject)});
+            blocks::MessageBuilder to_subject("Your IDO for " + q.label());
+            to_subject.add(blocks::section(":dart: <@" + viewer + "> set your IDO for " +
+                                           q.label() + ":\n*" + blocks::escape(ido.objective) +
+                                           "*\nMentor: <@" + mentor + ">"));
+            std::move(to_subject).send_to(subject, reply);
         }
         return reply;
     }
@@ -321,12 +320,12 @@ class IdoCommand {
         std::string whose = subject == viewer ? "your" : "<@" + subject + ">'s";
         Reply reply = Reply::text(":tada: Marked " + whose + " " + q.label() + " IDO achieved: *" +
                                   blocks::escape(ido->objective) + "*. Log it as a brag too!");
-        Message to_mentor;
-        to_mentor.text = blocks::escape(people_.display_name(subject)) + " achieved their IDO";
-        to_mentor.blocks.push_back(blocks::section(":tada: <@" + subject + ">'s " + q.label() +
-                                                   " IDO you mentored is achieved: *" +
-                                                   blocks::escape(ido->objective) + "*"));
-        if (ido->mentor_id != viewer) reply.dms.push_back({ido->mentor_id, std::move(to_mentor)});
+        blocks::MessageBuilder to_mentor(blocks::escape(people_.display_name(subject)) +
+                                         " achieved their IDO");
+        to_mentor.add(blocks::section(":tada: <@" + subject + ">'s " + q.label() +
+                                      " IDO you mentored is achieved: *" +
+                                      blocks::escape(ido->objective) + "*"));
+        if (ido->mentor_id != viewer) std::move(to_mentor).send_to(ido->mentor_id, reply);
         return reply;
     }
 

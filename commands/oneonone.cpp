@@ -271,7 +271,36 @@ class OneOnOneCommand {
     storage::ScheduleRepo schedules_;
 };
 
-/// The "Mark #N done" button on a reminder: the same permission as `/task done`.
+/// The preparation a "Mark #N done" button was on, drawn again now, if the button says which
+/// (`s` cadence, `o` occurrence, `t` when it was sent, `r` reminder) and it can still be drawn:
+/// the cadence still runs, `user` is its manager and may still read the report's preparation.
+/// Only the message that holds task #`number` (a long preparation has several).
+std::optional<Message> prep_again(Services& s, const json& v, const std::string& user, int number) {
+    auto int_at = [&](const char* key) -> std::optional<int64_t> {
+        if (!v.contains(key) || !v[key].is_number_integer()) return std::nullopt;
+        return v[key].get<int64_t>();
+    };
+    auto cadence = int_at("s"), occurrence = int_at("o"), sent = int_at("t");
+    if (!cadence || !occurrence || !sent) return std::nullopt;
+    auto sch = storage::ScheduleRepo(s.db).find(*cadence);
+    if (!sch || sch->cancelled_at || sch->manager_id != user ||
+        !Visibility(s.db).can_read(user, sch->report_id, RecordKind::OneOnOnePrep))
+        return std::nullopt;
+    auto pages = scheduler::prep_message(s.db, s.config, *sch, scheduler::from_unix(*occurrence),
+                                         s.clock.now(), int_at("r"), scheduler::from_unix(*sent));
+    const std::string block_id = scheduler::prep_task_block_id(number);
+    for (auto& page : pages) {
+        for (const auto& b : page.blocks) {
+            if (b.value("block_id", "") == block_id) return std::move(page);
+        }
+    }
+    return std::nullopt;
+}
+
+/// The "Mark #N done" button on a reminder: the same permission as `/task done`. On a 1:1
+/// preparation the answer is the preparation again with the task struck through, which
+/// replaces it; when it can no longer be drawn, the preparation stays and a DM confirms.
+/// On a task nudge, a line that replaces the nudge.
 Reply task_done_from_reminder(Services& s, const Interaction& in) {
     auto v = json::parse(in.value, nullptr, false);
     if (!v.is_object() || !v.contains("u") || !v.contains("n") || !v["u"].is_string() ||
@@ -288,10 +317,21 @@ Reply task_done_from_reminder(Services& s, const Interaction& in) {
     auto t = tasks.find(assignee, number);
     if (!t) throw UserError("There is no such task any more. `/task list` shows the tasks.");
     std::string whose = assignee == in.user_id ? "" : " of <@" + assignee + ">";
-    if (!changed)
-        return Reply::text("Task *#" + std::to_string(number) + "*" + whose + " was already done.");
-    return Reply::text(":white_check_mark: Marked task *#" + std::to_string(number) + "*" + whose +
-                       " done: " + blocks::escape(t->text));
+    const std::string said =
+        changed ? ":white_check_mark: Marked task *#" + std::to_string(number) + "*" + whose +
+                      " done: " + blocks::escape(t->text)
+                : "Task *#" + std::to_string(number) + "*" + whose + " was already done.";
+    if (!v.contains("s")) return Reply::text(said);  // a nudge, or a preparation from before
+    Reply reply;
+    if (auto prep = prep_again(s, v, in.user_id, number)) {
+        reply.message = std::move(*prep);
+        return reply;
+    }
+    // No message, so the preparation is not replaced; the line comes as a DM below it.
+    blocks::MessageBuilder dm(said);
+    dm.add_text(said);
+    std::move(dm).send_to(in.user_id, reply);
+    return reply;
 }
 
 /// The "Snooze" button on a 1:1 preparation.

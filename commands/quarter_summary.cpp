@@ -271,7 +271,13 @@ class QuarterSummary {
                                   blocks::escape(problem)));
         }
         m.add(blocks::divider());
-        for (const auto& p : s.people) m.add(blocks::section(person_text(p, s.past)));
+        // Several people to a section, each section filled up to Slack's 3,000 characters: a
+        // section per person made a 300-person org 7 messages, more than a response_url takes
+        // (5); packed it is 2. Nobody is split across sections unless they alone fill one.
+        std::vector<std::string> people;
+        people.reserve(s.people.size());
+        for (const auto& p : s.people) people.push_back(person_text(p, s.past));
+        m.add_packed(people);
         m.add(blocks::context(std::string("Rules: ") + top_brag_rule() + "; " + cadence_rule() +
                               "; readiness needs every training/certification up to the next "
                               "level (`/cert`) and tagged brags for each of its dimensions in "

@@ -211,14 +211,12 @@ class TaskCommand {
                                         std::to_string(t.number) + "."));
         Reply reply = m.reply();
         if (assignee != creator) {
-            Message dm;
-            dm.text = "New task from <@" + creator + ">";
-            dm.blocks.push_back(blocks::section(":ballot_box_with_check: <@" + creator +
-                                                "> added a task for you:\n" +
-                                                task_line(t, assignee)));
-            dm.blocks.push_back(blocks::context("`/task done " + std::to_string(t.number) +
-                                                "` when it is finished · `/task status` for all"));
-            reply.dms.push_back({assignee, std::move(dm)});
+            blocks::MessageBuilder dm("New task from <@" + creator + ">");
+            dm.add(blocks::section(":ballot_box_with_check: <@" + creator +
+                                   "> added a task for you:\n" + task_line(t, assignee)));
+            dm.add(blocks::context("`/task done " + std::to_string(t.number) +
+                                   "` when it is finished · `/task status` for all"));
+            std::move(dm).send_to(assignee, reply);
         }
         return reply;
     }

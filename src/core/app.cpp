@@ -14,10 +14,10 @@
 namespace careerbot {
 
 Reply Reply::text(std::string mrkdwn) {
-    Message m;
-    m.text = mrkdwn;
-    m.blocks.push_back(blocks::section(std::move(mrkdwn)));
-    return ephemeral(std::move(m));
+    // One line usually, but it may echo a long text (a feedback, an IDO): split, never cut.
+    blocks::MessageBuilder b(mrkdwn);
+    b.add_text(mrkdwn);
+    return std::move(b).reply();
 }
 
 void App::command(CommandInfo info, CommandHandler handler) {

@@ -29,7 +29,9 @@ std::string cut(const std::string& text) {
     for (char& c : first) {
         if (c == '\n') c = ' ';
     }
-    return lines.size() > 1 ? first + "…" : first;
+    if (lines.size() == 1) return first;
+    while (!first.empty() && first.back() == ' ') first.pop_back();  // cut after a space
+    return first + "…";
 }
 
 int days_between(date::local_days from, date::local_days to) {
@@ -40,9 +42,11 @@ std::string plural(int n, const std::string& one, const std::string& many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-json done_button(const storage::Task& t) {
+json done_button(const storage::Task& t, const json& extra = json::object()) {
+    json value = {{"u", t.assignee_id}, {"n", t.number}};
+    value.update(extra);
     return blocks::button("Mark #" + std::to_string(t.number) + " done", kTaskDoneAction,
-                          json{{"u", t.assignee_id}, {"n", t.number}}.dump());
+                          value.dump());
 }
 
 std::string task_due_text(const storage::Task& t, date::local_days today) {
@@ -152,9 +156,12 @@ std::string task_gone_reason(storage::Database& db, int64_t id) {
     return q.executeStep() ? q.getColumn(0).getString() : "gone";
 }
 
+std::string prep_task_block_id(int number) { return "prep_task_" + std::to_string(number); }
+
 std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                   const storage::OneOnOne& s, TimePoint occurrence, TimePoint now,
-                                  std::optional<int64_t> reminder_id) {
+                                  std::optional<int64_t> reminder_id,
+                                  std::optional<TimePoint> sent_at) {
     storage::PeopleRepo people(db);
     const std::string& report = s.report_id;
     std::string report_tz = tz_of(db, config, report);
@@ -171,6 +178,21 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
 
     storage::TaskRepo tasks_repo(db);
     auto tasks = tasks_repo.open_due_between(report, "", iso_day(window_end));
+    // Re-drawn after "Mark #N done": the tasks of the window done since it was sent stay in
+    // the list, struck through, so the manager still sees what it was.
+    std::vector<storage::Task> done_since_sent;
+    if (sent_at) {
+        for (auto& t : tasks_repo.done_for(report, kMaxTasksDoneSinceSent)) {
+            if (*t.done_at < unix_of(*sent_at)) break;  // most recently done first
+            if (t.due_on <= iso_day(window_end)) done_since_sent.push_back(std::move(t));
+        }
+    }
+    // What the buttons carry so that pressing one can draw this preparation again.
+    const json prep_ref = [&] {
+        json ref = {{"s", s.id}, {"o", unix_of(occurrence)}, {"t", unix_of(sent_at.value_or(now))}};
+        if (reminder_id) ref["r"] = *reminder_id;
+        return ref;
+    }();
 
     blocks::MessageBuilder m("1:1 with " + blocks::escape(report_name) + " — your preparation");
     m.add(blocks::section(":spiral_calendar_pad: *Your 1:1 with <@" + report + ">* is " +
@@ -195,13 +217,31 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                  ? ""
                                  : " · days counted on <@" + report + ">'s calendar (" +
                                        blocks::escape(zone_place(report_tz)) + " time)";
-    m.add(blocks::section("*Tasks due before " + slack_day(following, s.tz) + " or overdue* (" +
-                          std::to_string(tasks.size()) + ")" + whose_days +
-                          (tasks.empty() ? "\nNone." : "")));
-    for (const auto& t : tasks) {
-        json block = blocks::section("*#" + std::to_string(t.number) + "* " + cut(t.text) + " — " +
-                                     task_due_text(t, today));
-        block["accessory"] = done_button(t);
+    m.add(blocks::section(
+        "*Tasks due before " + slack_day(following, s.tz) + " or overdue* (" +
+        std::to_string(tasks.size()) + ")" +
+        (done_since_sent.empty()
+             ? ""
+             : " · " + std::to_string(done_since_sent.size()) + " marked done since") +
+        whose_days + (tasks.empty() && done_since_sent.empty() ? "\nNone." : "")));
+    std::vector<const storage::Task*> listed;
+    for (const auto& t : tasks) listed.push_back(&t);
+    for (const auto& t : done_since_sent) listed.push_back(&t);
+    std::sort(listed.begin(), listed.end(), [](const auto* a, const auto* b) {
+        return std::tie(a->due_on, a->number) < std::tie(b->due_on, b->number);
+    });
+    for (const auto* t : listed) {
+        json block;
+        if (t->done()) {
+            block = blocks::section(":white_check_mark: ~*#" + std::to_string(t->number) + "* " +
+                                    cut(t->text) + "~ — done" +
+                                    (t->done_by.empty() ? "" : " by <@" + t->done_by + ">"));
+        } else {
+            block = blocks::section("*#" + std::to_string(t->number) + "* " + cut(t->text) + " — " +
+                                    task_due_text(*t, today));
+            block["accessory"] = done_button(*t, prep_ref);
+        }
+        block["block_id"] = prep_task_block_id(t->number);
         m.add(block);
     }
 

@@ -59,9 +59,20 @@ OneOnOneHistory one_on_one_history(storage::Database& db, const storage::OneOnOn
 /// progress, the next check-in, the task to ask about first, and what was missed since that
 /// 1:1 (1:1s skipped or during an absence, nudges not sent during one). `reminder_id` adds the
 /// snooze and skip buttons (none in a console preview). Split to respect Slack's limits.
+/// Each task's "Mark #N done" button carries the cadence, the occurrence, `sent_at` (default
+/// `now`) and `reminder_id`, so the press can draw the preparation again; drawn again with
+/// `sent_at`, tasks of the list done since then are shown struck through, without a button.
+/// Each task's section has the block_id prep_task_block_id(number).
 std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                   const storage::OneOnOne& schedule, TimePoint occurrence,
-                                  TimePoint now, std::optional<int64_t> reminder_id);
+                                  TimePoint now, std::optional<int64_t> reminder_id,
+                                  std::optional<TimePoint> sent_at = std::nullopt);
+
+/// The block_id of task #`number`'s section in a preparation.
+std::string prep_task_block_id(int number);
+
+/// How many of a report's most recently done tasks a preparation drawn again looks through.
+inline constexpr int kMaxTasksDoneSinceSent = 200;
 
 /// The nudge to an assignee about a task due soon (`overdue` false) or overdue.
 Message task_nudge(storage::Database& db, const Config& config, const storage::Task& task,

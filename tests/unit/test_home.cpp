@@ -102,3 +102,21 @@ TEST_CASE("App Home shows the next 1:1 for the manager and the report", "[home]"
     auto eng = texts(*open_home(t, "eng").home_view);
     CHECK_THAT(eng, Catch::Contains("*Next 1:1:* with <@mgr> <!date^"));
 }
+
+TEST_CASE("App Home sections stay within 3,000 characters when escaping lengthens them", "[home]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    // Clipped to 150 bytes, each line is still 750 once every `&` is escaped as `&amp;`.
+    for (int i = 0; i < 3; ++i) {
+        storage::TaskRepo(t.db).add(
+            {"eng", "mgr", std::string(400, '&'), "2026-12-10", std::nullopt}, "test",
+            t.clock.now());
+    }
+    t.run("mgr", "/ido", "set <@eng> " + std::string(400, '&') + " mentor <@mgr>");
+    auto r = open_home(t, "mgr");
+    REQUIRE(r.home_view);
+    for (const auto& b : (*r.home_view)["blocks"]) {
+        if (b.contains("text") && b["text"].contains("text"))
+            CHECK(b["text"]["text"].get<std::string>().size() <= blocks::kMaxSectionText);
+    }
+}

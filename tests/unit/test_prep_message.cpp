@@ -25,6 +25,28 @@ storage::OneOnOne weekly_tuesday(TestApp& t) {
     return *storage::ScheduleRepo(t.db).active("mgr", "eng");
 }
 
+/// The block of task #`number` in a preparation message, or null.
+const nlohmann::json* task_block(const Message& m, int number) {
+    for (const auto& b : m.blocks) {
+        if (b.value("block_id", "") == scheduler::prep_task_block_id(number)) return &b;
+    }
+    return nullptr;
+}
+
+/// Presses "Mark #`number` done" on `m` as `user`, as Slack would send it.
+Reply press_done(TestApp& t, const Message& m, int number, const std::string& user) {
+    const auto* b = task_block(m, number);
+    REQUIRE(b != nullptr);
+    REQUIRE(b->contains("accessory"));
+    Interaction in;
+    in.type = "block_actions";
+    in.key = (*b)["accessory"]["action_id"].get<std::string>();
+    in.value = (*b)["accessory"]["value"].get<std::string>();
+    in.user_id = user;
+    in.response_url = "https://hooks.slack.test/prep";
+    return t.app.handle(in);
+}
+
 }  // namespace
 
 TEST_CASE("the preparation lists exactly what to talk about", "[prep]") {
@@ -91,7 +113,8 @@ TEST_CASE("the preparation lists exactly what to talk about", "[prep]") {
           std::string::npos);
     auto button = pages[0].blocks.dump();
     CHECK(button.find(R"("action_id":"task_done_from_reminder")") != std::string::npos);
-    CHECK(button.find(R"({\"n\":1,\"u\":\"eng\"})") != std::string::npos);
+    CHECK(button.find(R"(\"n\":1,)") != std::string::npos);
+    CHECK(button.find(R"(\"u\":\"eng\")") != std::string::npos);
 }
 
 TEST_CASE("with nothing overdue the task due soonest is asked about first", "[prep]") {
@@ -213,4 +236,83 @@ TEST_CASE("rescheduling a 1:1 keeps counting from the last one that took place",
     auto pages = scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 26, 15),
                                          utc(2026, 11, 26, 13), std::nullopt);
     CHECK_THAT(rendered(t.db, pages[0]), Catch::Contains("Brags since 2026-11-24* (1)"));
+}
+
+TEST_CASE("Mark #N done on a preparation redraws it with that task struck through",
+          "[prep][oneonone]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto s = weekly_tuesday(t);
+    task(t, "fix the flaky test", "2026-11-19");
+    task(t, "write the RFC", "2026-11-23");
+    storage::BragRepo(t.db).add("eng", {"shipped search", "", "", {}, "2026-11-20", std::nullopt},
+                                "test", t.clock.now());
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
+    REQUIRE(sent.size() == 1);
+    CHECK_THAT(rendered(t.db, sent[0]), Catch::Contains("Ask first about task #1*"));
+
+    t.clock.set(utc(2026, 11, 24, 9));
+    auto reply = press_done(t, sent[0], 1, "mgr");
+    CHECK(storage::TaskRepo(t.db).find("eng", 1)->done());
+    // The answer is the whole preparation again (it replaces the one with the button).
+    REQUIRE(reply.message);
+    CHECK(reply.dms.empty());
+    const auto& again = *reply.message;
+    auto text = rendered(t.db, again);
+    CHECK_THAT(text, Catch::Contains("Your 1:1 with @eng* is Tue 2026-11-24 10:00 UTC"));
+    CHECK_THAT(text, Catch::Contains("shipped search"));
+    CHECK_THAT(text, Catch::Contains("or overdue* (1) · 1 marked done since"));
+    CHECK_THAT(text,
+               Catch::Contains(":white_check_mark: ~*#1* fix the flaky test~ — done by @mgr"));
+    CHECK_THAT(text, Catch::Contains("Ask first about task #2*"));
+    CHECK_THAT(text, !Catch::Contains("[Mark #1 done]"));
+    CHECK_THAT(text, Catch::Contains("[Mark #2 done]"));
+    CHECK_THAT(text, Catch::Contains("[Snooze 30 min]"));  // its own buttons still work
+    CHECK_FALSE(task_block(again, 1)->contains("accessory"));
+
+    // The second press, on the redrawn one, keeps the first task struck through.
+    auto second = press_done(t, again, 2, "mgr");
+    REQUIRE(second.message);
+    auto text2 = rendered(t.db, *second.message);
+    CHECK_THAT(text2, Catch::Contains("or overdue* (0) · 2 marked done since"));
+    CHECK_THAT(text2, Catch::Contains("~*#1* fix the flaky test~"));
+    CHECK_THAT(text2, Catch::Contains("~*#2* write the RFC~"));
+    CHECK_THAT(text2, !Catch::Contains("[Mark #"));
+    CHECK_THAT(text2, Catch::Contains("Ask first:* nothing is due"));
+}
+
+TEST_CASE("a preparation that can no longer be drawn stays, and a DM confirms the task",
+          "[prep][oneonone]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto s = weekly_tuesday(t);
+    task(t, "fix the flaky test", "2026-11-19");
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
+    t.run("mgr", "/1on1", "cancel <@eng>");
+    auto reply = press_done(t, sent[0], 1, "mgr");
+    CHECK(storage::TaskRepo(t.db).find("eng", 1)->done());
+    CHECK_FALSE(reply.message);  // nothing replaces the preparation
+    REQUIRE(reply.dms.size() == 1);
+    CHECK(reply.dms[0].user_id == "mgr");
+    CHECK_THAT(rendered(t.db, reply.dms[0].message),
+               Catch::Contains("Marked task *#1* of @eng done: fix the flaky test"));
+}
+
+TEST_CASE("the report pressing done on a preparation forwarded to them gets a DM only",
+          "[prep][oneonone]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    auto s = weekly_tuesday(t);
+    task(t, "fix the flaky test", "2026-11-19");
+    auto sent =
+        scheduler::prep_message(t.db, t.config, s, utc(2026, 11, 24, 10), utc(2026, 11, 24, 8), 42);
+    // The assignee may mark their own task done, but the manager's preparation is not theirs
+    // to see: it is not drawn for them.
+    auto reply = press_done(t, sent[0], 1, "eng");
+    CHECK(storage::TaskRepo(t.db).find("eng", 1)->done());
+    CHECK_FALSE(reply.message);
+    REQUIRE(reply.dms.size() == 1);
+    CHECK_THAT(rendered(t.db, reply.dms[0].message), Catch::Contains("Marked task *#1* done"));
 }
