@@ -36,23 +36,6 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/brag help", "this help"},
 };
 
-/// Edit distance between two short ASCII words, an adjacent swap counting as one edit
-/// (optimal string alignment), so `lsit` is one slip away from `list`.
-std::size_t slip_distance(const std::string& a, const std::string& b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
 /// The subcommand a one-word /brag was probably meant to be (`lsit`, `delte`, `exprot`), if
 /// any. Nobody's accomplishment is one word that close to a subcommand, while logging the slip
 /// would put a nonsense record in their brag document. The four-letter subcommands may be one
@@ -61,17 +44,7 @@ std::optional<std::string> slipped_subcommand(const std::string& word) {
     static const std::vector<std::string> subcommands = {"list", "edit",    "delete", "remove",
                                                          "undo", "restore", "export", "help"};
     if (word.size() < 3 || word.size() > 9) return std::nullopt;
-    for (char c : word) {
-        if (!std::isalpha(static_cast<unsigned char>(c))) return std::nullopt;
-    }
-    std::optional<std::string> best;
-    std::size_t best_distance = 3;
-    for (const auto& sub : subcommands) {
-        std::size_t dist = slip_distance(word, sub);
-        if (dist <= (sub.size() <= 4 ? 1u : 2u) && dist < best_distance)
-            best = sub, best_distance = dist;
-    }
-    return best;
+    return text::near_miss(word, subcommands);
 }
 
 /// What one /brag invocation needs, built once per request.

@@ -11,8 +11,8 @@ constexpr const char* kColumns =
     "id, assignee_id, number, text, due_on, creator_id, ido_id, source, created_at, updated_at, "
     "done_at, done_by";
 
-Task read_task(SQLite::Statement& q) {
-    Task t;
+/// The columns `tasks` and `task_history` share, in the order of kColumns (0–8).
+void read_common(SQLite::Statement& q, Task& t) {
     t.id = q.getColumn(0).getInt64();
     t.assignee_id = q.getColumn(1).getString();
     t.number = q.getColumn(2).getInt();
@@ -22,6 +22,11 @@ Task read_task(SQLite::Statement& q) {
     if (!q.getColumn(6).isNull()) t.ido_id = q.getColumn(6).getInt64();
     t.source = q.getColumn(7).getString();
     t.created_at = q.getColumn(8).getInt64();
+}
+
+Task read_task(SQLite::Statement& q) {
+    Task t;
+    read_common(q, t);
     t.updated_at = q.getColumn(9).getInt64();
     if (!q.getColumn(10).isNull()) t.done_at = q.getColumn(10).getInt64();
     if (!q.getColumn(11).isNull()) t.done_by = q.getColumn(11).getString();
@@ -221,15 +226,7 @@ constexpr const char* kHistoryColumns =
 
 Task read_cancelled(SQLite::Statement& q) {
     Task t;
-    t.id = q.getColumn(0).getInt64();
-    t.assignee_id = q.getColumn(1).getString();
-    t.number = q.getColumn(2).getInt();
-    t.text = q.getColumn(3).getString();
-    t.due_on = q.getColumn(4).getString();
-    t.creator_id = q.getColumn(5).getString();
-    if (!q.getColumn(6).isNull()) t.ido_id = q.getColumn(6).getInt64();
-    t.source = q.getColumn(7).getString();
-    t.created_at = q.getColumn(8).getInt64();
+    read_common(q, t);
     t.updated_at = q.getColumn(9).getInt64();
     t.cancelled_at = q.getColumn(9).getInt64();
     t.cancelled_by = q.getColumn(10).getString();

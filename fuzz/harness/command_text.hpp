@@ -72,7 +72,7 @@ inline void check_parsers(std::string_view in) {
     require(blocks::render_mrkdwn(esc, nullptr) == s, "render_mrkdwn(escape(s)) != s");
     auto names = [](const std::string& id) { return "name-of-" + id; };
     (void)blocks::render_mrkdwn(in, names);
-    // Small limits only on short texts: split_text is quadratic in chunks, fine for 3,000.
+    // Small limits only on short texts, to keep each run fast.
     for (std::size_t limit : {std::size_t{7}, std::size_t{64}, blocks::kMaxSectionText}) {
         if (limit < 100 && s.size() > 2048) continue;
         auto chunks = blocks::split_text(s, limit);

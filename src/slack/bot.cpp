@@ -294,6 +294,7 @@ class Bot {
 
     ~Bot() {
         stop_reminders();
+        lookups_stopping_ = true;
         api_.stop_waiting();
         lookup_pool_.join();
         stop_storage();
@@ -348,6 +349,7 @@ class Bot {
         stop_reminders();
         // Lookups still waiting for Slack are dropped: their envelopes stay in the inbox and
         // resume at the next start.
+        lookups_stopping_ = true;
         api_.stop_waiting();
         lookup_pool_.join();
         stop_storage();
@@ -1005,6 +1007,8 @@ class Bot {
     /// this envelope), then queues the job again with the answer.
     void fetch_and_resume(Job job, LookupQuestion question) {
         lookup_pool_.post([this, job = std::move(job), question = std::move(question)]() mutable {
+            // Shutting down: the envelope stays in the inbox and resumes at the next start.
+            if (lookups_stopping_) return;
             json answer = PrefetchedLookup::fetch(lookup_, question);
             (*job.answers)[question.key()] = std::move(answer);
             push_job(std::move(job));
@@ -1194,6 +1198,7 @@ class Bot {
     WorkerPool send_pool_{1};
     /// Asks Slack what handlers need (PrefetchedLookup), outside every write.
     WorkerPool lookup_pool_{1};
+    std::atomic<bool> lookups_stopping_{false};
 
     // io thread only.
     std::unordered_map<std::string, Pending> pending_;
