@@ -72,8 +72,8 @@ OutboxRow OutboxRepo::add(const std::string& user_id, const std::string& message
     thread_local std::mt19937_64 rng{std::random_device{}()};
     char key[40];
     std::snprintf(key, sizeof key, "outbox-%016llx", static_cast<unsigned long long>(rng()));
-    auto st = db_.prepare(
-        "INSERT INTO outbox(key, user_id, message, created_at) VALUES (?, ?, ?, ?)");
+    auto st =
+        db_.prepare("INSERT INTO outbox(key, user_id, message, created_at) VALUES (?, ?, ?, ?)");
     st->bind(1, key);
     st->bind(2, user_id);
     st->bind(3, message);
@@ -89,8 +89,7 @@ void OutboxRepo::remove(int64_t id) {
 }
 
 std::vector<OutboxRow> OutboxRepo::all() {
-    auto st = db_.prepare(
-        "SELECT id, key, user_id, message, created_at FROM outbox ORDER BY id");
+    auto st = db_.prepare("SELECT id, key, user_id, message, created_at FROM outbox ORDER BY id");
     std::vector<OutboxRow> out;
     while (st->executeStep()) {
         out.push_back(OutboxRow{st->getColumn(0).getInt64(), st->getColumn(1).getString(),

@@ -45,7 +45,7 @@ class EnvelopeInboxRepo {
 /// A DM waiting to be sent (see migration 0014).
 struct OutboxRow {
     int64_t id = 0;
-    std::string key;      ///< in the message's metadata: how a resend finds it in Slack
+    std::string key;  ///< in the message's metadata: how a resend finds it in Slack
     std::string user_id;
     std::string message;  ///< {"text", "blocks"}
     TimePoint created_at{};

@@ -39,8 +39,9 @@ std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
 }
 
 void PeopleRepo::ensure(const std::string& id, const std::string& name, TimePoint now) {
-    auto q = db_.prepare("INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT(id) DO NOTHING");
+    auto q = db_.prepare(
+        "INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(id) DO NOTHING");
     q->bind(1, id);
     q->bind(2, name);
     q->bind(3, to_unix(now));
@@ -70,7 +71,10 @@ void PeopleRepo::upsert_profile(const Person& p, TimePoint now) {
     q.bind(1, p.id);
     q.bind(2, p.name);
     q.bind(3, p.real_name);
-    if (p.tz.empty()) q.bind(4); else q.bind(4, p.tz);
+    if (p.tz.empty())
+        q.bind(4);
+    else
+        q.bind(4, p.tz);
     q.bind(5, to_unix(now));
     q.bind(6, to_unix(now));
     q.exec();
@@ -81,12 +85,16 @@ void PeopleRepo::set_manager(const std::string& id, const std::optional<std::str
     if (manager_id) {
         if (*manager_id == id) throw UserError("Nobody can be their own manager.");
         if (manages(id, *manager_id)) {
-            throw UserError("That would make a loop in the org chart: " + display_name(*manager_id) +
-                            " already reports (directly or not) to " + display_name(id) + ".");
+            throw UserError(
+                "That would make a loop in the org chart: " + display_name(*manager_id) +
+                " already reports (directly or not) to " + display_name(id) + ".");
         }
     }
     SQLite::Statement q(db_.sql(), "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
-    if (manager_id) q.bind(1, *manager_id); else q.bind(1);
+    if (manager_id)
+        q.bind(1, *manager_id);
+    else
+        q.bind(1);
     q.bind(2, to_unix(now));
     q.bind(3, id);
     q.exec();
@@ -124,13 +132,14 @@ std::vector<Person> PeopleRepo::direct_reports(const std::string& id) {
 }
 
 std::vector<std::string> PeopleRepo::subtree(const std::string& id) {
-    SQLite::Statement q(db_.sql(),
-                        "WITH RECURSIVE down(id, depth) AS ("
-                        "  SELECT id, 1 FROM people WHERE manager_id = ?"
-                        "  UNION ALL"
-                        "  SELECT p.id, down.depth + 1 FROM people p JOIN down ON p.manager_id = down.id"
-                        "  WHERE down.depth < 64"
-                        ") SELECT DISTINCT id FROM down");
+    SQLite::Statement q(
+        db_.sql(),
+        "WITH RECURSIVE down(id, depth) AS ("
+        "  SELECT id, 1 FROM people WHERE manager_id = ?"
+        "  UNION ALL"
+        "  SELECT p.id, down.depth + 1 FROM people p JOIN down ON p.manager_id = down.id"
+        "  WHERE down.depth < 64"
+        ") SELECT DISTINCT id FROM down");
     q.bind(1, id);
     std::vector<std::string> out;
     while (q.executeStep()) out.push_back(q.getColumn(0).getString());
@@ -147,7 +156,10 @@ std::optional<std::string> PeopleRepo::role(const std::string& id) {
 void PeopleRepo::set_role(const std::string& id, const std::optional<std::string>& role,
                           TimePoint now) {
     SQLite::Statement q(db_.sql(), "UPDATE people SET role = ?, updated_at = ? WHERE id = ?");
-    if (role) q.bind(1, *role); else q.bind(1);
+    if (role)
+        q.bind(1, *role);
+    else
+        q.bind(1);
     q.bind(2, to_unix(now));
     q.bind(3, id);
     q.exec();
@@ -160,8 +172,9 @@ std::string PeopleRepo::display_name(const std::string& id) {
 }
 
 void PeopleRepo::set_dm_channel(const std::string& id, const std::string& channel) {
-    auto st = db_.prepare("UPDATE people SET dm_channel = ? WHERE id = ? AND "
-                          "dm_channel IS NOT ?");
+    auto st = db_.prepare(
+        "UPDATE people SET dm_channel = ? WHERE id = ? AND "
+        "dm_channel IS NOT ?");
     st->bind(1, channel);
     st->bind(2, id);
     st->bind(3, channel);

@@ -11,8 +11,8 @@ namespace careerbot::storage {
 
 /// A person careerbot knows about, with their place in the org chart.
 struct Person {
-    std::string id;                         ///< Slack user id
-    std::string name;                       ///< display handle
+    std::string id;    ///< Slack user id
+    std::string name;  ///< display handle
     std::string real_name;
     std::string tz;                         ///< IANA zone; empty = config default
     std::optional<std::string> manager_id;  ///< empty at the top of the tree
@@ -20,7 +20,7 @@ struct Person {
 
 /// Reads and writes people and the manager tree.
 class PeopleRepo {
-public:
+  public:
     explicit PeopleRepo(Database& db) : db_(db) {}
 
     /// The person with this Slack id, if known.
@@ -55,7 +55,7 @@ public:
     /// The display handle for an id, or the id itself when unknown.
     std::string display_name(const std::string& id);
 
-private:
+  private:
     Database& db_;
 };
 

@@ -26,7 +26,9 @@ void App::command(CommandInfo info, CommandHandler handler) {
 }
 void App::event(std::string type, EventHandler h) { events_[std::move(type)] = std::move(h); }
 void App::action(std::string id, InteractionHandler h) { actions_[std::move(id)] = std::move(h); }
-void App::shortcut(std::string id, InteractionHandler h) { shortcuts_[std::move(id)] = std::move(h); }
+void App::shortcut(std::string id, InteractionHandler h) {
+    shortcuts_[std::move(id)] = std::move(h);
+}
 void App::view(std::string id, InteractionHandler h) { views_[std::move(id)] = std::move(h); }
 
 std::vector<CommandInfo> App::commands() const {
@@ -61,12 +63,11 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
         // A command that had changed nothing and failed on something other than a write (a
         // corrupted file, an unreadable page) was reading: say so, not "nothing was saved".
         const std::string why = e.what();
-        const bool write_failure = why.find("locked") != std::string::npos ||
-                                   why.find("busy") != std::string::npos ||
-                                   why.find("full") != std::string::npos ||
-                                   why.find("readonly") != std::string::npos;
-        return Reply::text(storage_failure_text(write_failure ||
-                                                services_.db.total_changes() != changes_before));
+        const bool write_failure =
+            why.find("locked") != std::string::npos || why.find("busy") != std::string::npos ||
+            why.find("full") != std::string::npos || why.find("readonly") != std::string::npos;
+        return Reply::text(
+            storage_failure_text(write_failure || services_.db.total_changes() != changes_before));
     } catch (const std::exception& e) {
         if (services_.db.tainted()) throw;
         std::random_device rd;
@@ -94,8 +95,8 @@ Reply App::handle(const Request& request) {
 Reply App::handle_read(const Request& request) {
     auto it = commands_.find(request.command);
     if (it == commands_.end() || !it->second.info.deferred) return handle(request);
-    return run_guarded(request.command, request.user_id,
-                       [&] { return it->second.handler(request); }, false);
+    return run_guarded(
+        request.command, request.user_id, [&] { return it->second.handler(request); }, false);
 }
 
 Reply App::handle(const Event& event) {
@@ -116,7 +117,8 @@ Reply App::handle(const Interaction& interaction) {
     auto it = table->find(interaction.key);
     if (it == table->end()) {
         logger("app")->warn("no handler for {} '{}'", interaction.type, interaction.key);
-        return Reply::text("That button or shortcut is not something I know how to handle any more.");
+        return Reply::text(
+            "That button or shortcut is not something I know how to handle any more.");
     }
     return run_guarded(interaction.type + " " + interaction.key, interaction.user_id,
                        [&] { return it->second(interaction); });
@@ -133,7 +135,8 @@ std::string storage_failure_text(bool was_writing) {
 Reply help_reply(const std::string& title,
                  const std::vector<std::pair<std::string, std::string>>& usages) {
     std::string body;
-    for (const auto& [usage, what] : usages) body += "`" + blocks::escape(usage) + "` — " + what + "\n";
+    for (const auto& [usage, what] : usages)
+        body += "`" + blocks::escape(usage) + "` — " + what + "\n";
     blocks::MessageBuilder b(title);
     b.add(blocks::section("*" + title + "*"));
     b.add_text(body);

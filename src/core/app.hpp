@@ -34,9 +34,9 @@ using InteractionHandler = std::function<Reply(const Interaction&)>;
 
 /// Describes a slash command for help texts and the Slack app manifest.
 struct CommandInfo {
-    std::string name;         ///< "/brag"
-    std::string summary;      ///< one line for the command list and the manifest
-    std::string usage_hint;   ///< e.g. "[text] | list | edit N | delete N | export md|csv | help"
+    std::string name;        ///< "/brag"
+    std::string summary;     ///< one line for the command list and the manifest
+    std::string usage_hint;  ///< e.g. "[text] | list | edit N | delete N | export md|csv | help"
     /// Slow and read-only (a large summary): the transport acks at once and answers through
     /// response_url, running the handler off the write path. Commands that write must leave
     /// this false, so their ack is sent only after their transaction committed.
@@ -46,7 +46,7 @@ struct CommandInfo {
 /// The transport-agnostic router: commands, events and interactions are registered
 /// declaratively and dispatched here by the Slack adapter, the console and the tests alike.
 class App {
-public:
+  public:
     explicit App(Services services) : services_(services) {}
 
     /// Registers a slash command handler.
@@ -77,7 +77,7 @@ public:
     bool has_command(const std::string& name) const { return commands_.contains(name); }
     Services& services() { return services_; }
 
-private:
+  private:
     struct CommandEntry {
         CommandInfo info;
         CommandHandler handler;
@@ -98,6 +98,7 @@ private:
 std::string storage_failure_text(bool was_writing);
 
 /// Builds the standard help reply for a command: its summary and a list of usages.
-Reply help_reply(const std::string& title, const std::vector<std::pair<std::string, std::string>>& usages);
+Reply help_reply(const std::string& title,
+                 const std::vector<std::pair<std::string, std::string>>& usages);
 
 }  // namespace careerbot

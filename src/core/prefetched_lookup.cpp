@@ -92,17 +92,23 @@ json PrefetchedLookup::fetch(Lookup& live, const LookupQuestion& q) {
 }
 
 json to_json(const Request& r) {
-    return json{{"user_id", r.user_id},         {"user_name", r.user_name},
-                {"team_id", r.team_id},         {"channel_id", r.channel_id},
-                {"channel_name", r.channel_name}, {"command", r.command},
-                {"text", r.text},               {"trigger_id", r.trigger_id},
-                {"response_url", r.response_url}, {"received_at", millis(r.received_at)},
+    return json{{"user_id", r.user_id},
+                {"user_name", r.user_name},
+                {"team_id", r.team_id},
+                {"channel_id", r.channel_id},
+                {"channel_name", r.channel_name},
+                {"command", r.command},
+                {"text", r.text},
+                {"trigger_id", r.trigger_id},
+                {"response_url", r.response_url},
+                {"received_at", millis(r.received_at)},
                 {"source", r.source}};
 }
 
 json to_json(const Event& e) {
-    return json{{"type", e.type},       {"event_id", e.event_id}, {"user_id", e.user_id},
-                {"team_id", e.team_id}, {"body", e.body},         {"received_at", millis(e.received_at)}};
+    return json{{"type", e.type},       {"event_id", e.event_id},
+                {"user_id", e.user_id}, {"team_id", e.team_id},
+                {"body", e.body},       {"received_at", millis(e.received_at)}};
 }
 
 json to_json(const Interaction& in) {

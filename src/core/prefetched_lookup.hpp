@@ -46,7 +46,8 @@ class PrefetchedLookup final : public Lookup {
                               bool final_round = false)
         : answers_(std::move(answers)), final_round_(final_round) {}
 
-    std::optional<std::string> permalink(const std::string& channel, const std::string& ts) override;
+    std::optional<std::string> permalink(const std::string& channel,
+                                         const std::string& ts) override;
     std::optional<SlackMessage> message(const std::string& channel, const std::string& ts) override;
     std::optional<SlackUser> user(const std::string& id) override;
 

@@ -36,12 +36,12 @@ void AckJournal::append(const std::string& line) {
 void AckJournal::acked_early(const Entry& e) {
     if (fd_ < 0) return;
     open_.insert(e.envelope_id);
-    append(json{{"id", e.envelope_id},
-                {"url", e.response_url},
-                {"what", e.what},
-                {"at", std::chrono::duration_cast<std::chrono::seconds>(
-                           e.acked_at.time_since_epoch())
-                           .count()}}
+    append(json{
+        {"id", e.envelope_id},
+        {"url", e.response_url},
+        {"what", e.what},
+        {"at",
+         std::chrono::duration_cast<std::chrono::seconds>(e.acked_at.time_since_epoch()).count()}}
                .dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

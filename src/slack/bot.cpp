@@ -31,8 +31,8 @@
 #include "commands/registry.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
-#include "src/scheduler/scheduler.hpp"
 #include "src/core/prefetched_lookup.hpp"
+#include "src/scheduler/scheduler.hpp"
 #include "src/slack/ack_journal.hpp"
 #include "src/slack/ops_server.hpp"
 #include "src/slack/recent_ids.hpp"
@@ -202,7 +202,9 @@ std::string event_channel(const Event& e) {
 ReplyTarget target_of(const Request& r) {
     return ReplyTarget{r.user_id, r.channel_id, r.response_url, r.trigger_id, false};
 }
-ReplyTarget target_of(const Event& e) { return ReplyTarget{e.user_id, event_channel(e), "", "", false}; }
+ReplyTarget target_of(const Event& e) {
+    return ReplyTarget{e.user_id, event_channel(e), "", "", false};
+}
 ReplyTarget target_of(const Interaction& in) {
     return ReplyTarget{in.user_id, in.channel_id, in.response_url, in.trigger_id,
                        in.type == "block_actions"};
@@ -453,7 +455,8 @@ class Bot {
                     // Keeps the form open with what was typed; the message sits on its first
                     // input block.
                     std::string block_id;
-                    for (const auto& b : in.payload.value("/view/blocks"_json_pointer, json::array()))
+                    for (const auto& b :
+                         in.payload.value("/view/blocks"_json_pointer, json::array()))
                         if (b.value("type", "") == "input" && b.contains("block_id")) {
                             block_id = b.value("block_id", "");
                             break;
@@ -466,10 +469,10 @@ class Bot {
                 } else {
                     client_.ack(conn, ack_message(env.envelope_id));
                     if (!in.response_url.empty())
-                        api_.post_response_url_async(
-                            in.response_url,
-                            json{{"text", kRestartingText}, {"response_type", "ephemeral"},
-                                 {"replace_original", false}});
+                        api_.post_response_url_async(in.response_url,
+                                                     json{{"text", kRestartingText},
+                                                          {"response_type", "ephemeral"},
+                                                          {"replace_original", false}});
                 }
                 break;
             }
@@ -779,9 +782,10 @@ class Bot {
             // Writes into a file that is no longer at its path vanish at the next start.
             if (db.file_replaced()) {
                 if (!db_replaced_.exchange(true))
-                    log_->critical("the database file {} was deleted or replaced while running; "
-                                   "refusing every write until careerbot is restarted",
-                                   config_.database.path);
+                    log_->critical(
+                        "the database file {} was deleted or replaced while running; "
+                        "refusing every write until careerbot is restarted",
+                        config_.database.path);
                 refusal = kReplacedText;
                 throw storage::StorageError("database file replaced");
             }
@@ -866,10 +870,10 @@ class Bot {
                         o.reply = Reply::none();
                         o.waiting = need.question;
                         o.answers = lookup.answers();
-                        inbox.put({job.envelope_id, inbox_kind(job), item_json(job).dump(),
-                                   o.answers.dump(), need.question.to_json().dump(),
-                                   job.rounds + 1},
-                                  now);
+                        inbox.put(
+                            {job.envelope_id, inbox_kind(job), item_json(job).dump(),
+                             o.answers.dump(), need.question.to_json().dump(), job.rounds + 1},
+                            now);
                     }
                     if (db.tainted()) return;  // rolled back and redone with savepoints
                     ran[i] = db.total_changes() != changes ? 2 : 1;
@@ -950,14 +954,15 @@ class Bot {
                 return !outbox_in_flight_.insert(it.id).second;
             });
         }
-        if (!items.empty()) send_outbox_from(std::make_shared<std::vector<OutboxItem>>(std::move(items)), 0);
+        if (!items.empty())
+            send_outbox_from(std::make_shared<std::vector<OutboxItem>>(std::move(items)), 0);
     }
 
     void send_outbox_from(std::shared_ptr<std::vector<OutboxItem>> items, std::size_t i) {
         if (i >= items->size()) return;
         const OutboxItem& it = (*items)[i];
-        sender_.send_dm_once(it.user, it.message, it.key, it.since_unix,
-                             it.check_first, [this, items, i](bool finished) {
+        sender_.send_dm_once(it.user, it.message, it.key, it.since_unix, it.check_first,
+                             [this, items, i](bool finished) {
                                  const int64_t id = (*items)[i].id;
                                  {
                                      std::lock_guard lock(outbox_mutex_);
@@ -995,9 +1000,9 @@ class Bot {
         std::vector<OutboxItem> items;
         for (const auto& r : rows) {
             if (now - r.created_at > kOutboxUseful) continue;
-            const int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
-                                        r.created_at.time_since_epoch())
-                                        .count();
+            const int64_t created =
+                std::chrono::duration_cast<std::chrono::seconds>(r.created_at.time_since_epoch())
+                    .count();
             items.push_back({r.id, r.key, r.user_id, message_of_row(r.message), created - 5, true});
         }
         send_outbox(std::move(items));
@@ -1071,10 +1076,11 @@ class Bot {
             }
             // Slack honours a response_url for 30 minutes.
             if (now - e.acked_at > std::chrono::minutes(30)) {
-                log_->warn("envelope {} ({}) was acked before it {} and its user could not be "
-                           "told: its response_url has expired",
-                           e.envelope_id, stored ? "was stored" : "was lost",
-                           stored ? "was confirmed" : "was stored");
+                log_->warn(
+                    "envelope {} ({}) was acked before it {} and its user could not be "
+                    "told: its response_url has expired",
+                    e.envelope_id, stored ? "was stored" : "was lost",
+                    stored ? "was confirmed" : "was stored");
                 continue;
             }
             std::string text =
@@ -1085,8 +1091,8 @@ class Bot {
             log_->info("told the user of envelope {} that it {} stored", e.envelope_id,
                        stored ? "was" : "was not");
             api_.post_response_url_async(
-                e.response_url, json{{"text", text}, {"response_type", "ephemeral"},
-                                     {"replace_original", false}});
+                e.response_url,
+                json{{"text", text}, {"response_type", "ephemeral"}, {"replace_original", false}});
         }
     }
 

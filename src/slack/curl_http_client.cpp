@@ -94,7 +94,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }
 
 class CurlHttpClient final : public HttpClient {
-public:
+  public:
     CurlHttpClient() {
         global_init_once();
         (void)ca_path_only();  // decided once, before any worker thread asks
@@ -182,7 +182,7 @@ public:
         return response;
     }
 
-private:
+  private:
     EasyHandle handle_;
 };
 

@@ -151,9 +151,9 @@ void ReplySender::deliver(WebApi& api, const std::shared_ptr<DmCache>& dms,
                                      " more messages) is in your DM with careerbot.";
             Message m;
             m.text = note;
-            m.blocks = json::array({json{{"type", "context"},
-                                         {"elements", json::array({json{{"type", "mrkdwn"},
-                                                                        {"text", note}}})}}});
+            m.blocks = json::array(
+                {json{{"type", "context"},
+                      {"elements", json::array({json{{"type", "mrkdwn"}, {"text", note}}})}}});
             pages.push_back(std::move(m));
         }
         for (std::size_t i = 0; i < pages.size(); ++i) {
@@ -301,10 +301,10 @@ namespace {
 /// Slack errors after which sending the same DM again cannot work.
 bool refused_for_good(const std::string& error) {
     static const char* const kPermanent[] = {
-        "user_not_found",    "user_disabled",  "account_inactive",
-        "is_archived",       "cannot_dm_bot",  "invalid_blocks", "msg_too_long",
-        "no_text",           "not_in_channel", "invalid_auth",   "missing_scope",
-        "invalid_arguments", "too_many_attachments"};
+        "user_not_found",      "user_disabled",  "account_inactive", "is_archived",
+        "cannot_dm_bot",       "invalid_blocks", "msg_too_long",     "no_text",
+        "not_in_channel",      "invalid_auth",   "missing_scope",    "invalid_arguments",
+        "too_many_attachments"};
     for (const char* p : kPermanent)
         if (error == p) return true;
     return false;
@@ -314,35 +314,35 @@ bool refused_for_good(const std::string& error) {
 void ReplySender::send_dm_once(const std::string& user_id, const Message& message,
                                const std::string& key, int64_t since_unix, bool check_first,
                                std::function<void(bool)> done) {
-    with_dm_channel(
-        api_, dms_, user_id,
-        [api = &api_, dms = dms_, user_id, message, key, since_unix, check_first,
-         done = std::move(done)](const std::string& channel) {
-            if (channel.empty()) {  // already logged; tried again later
-                done(false);
-                return;
-            }
-            json args = message_json(message);
-            args["channel"] = channel;
-            args["metadata"] = {{"event_type", "careerbot_outbox"},
-                                {"event_payload", {{"key", key}}}};
-            api->post_message_once(std::move(args), since_unix, check_first,
-                                   [dms, user_id, key, done](const ApiResult& r) {
-                                       if (r.ok) return done(true);
-                                       // A stale DM channel: opened afresh next time.
-                                       if (r.error == "channel_not_found") {
-                                           dms->forget(user_id);
-                                           return done(false);
-                                       }
-                                       if (refused_for_good(r.error)) {
-                                           logger("slack")->error(
-                                               "DM {} to {} refused by Slack for good: {}", key,
-                                               user_id, r.error);
-                                           return done(true);
-                                       }
-                                       done(false);
-                                   });
-        });
+    with_dm_channel(api_, dms_, user_id,
+                    [api = &api_, dms = dms_, user_id, message, key, since_unix, check_first,
+                     done = std::move(done)](const std::string& channel) {
+                        if (channel.empty()) {  // already logged; tried again later
+                            done(false);
+                            return;
+                        }
+                        json args = message_json(message);
+                        args["channel"] = channel;
+                        args["metadata"] = {{"event_type", "careerbot_outbox"},
+                                            {"event_payload", {{"key", key}}}};
+                        api->post_message_once(
+                            std::move(args), since_unix, check_first,
+                            [dms, user_id, key, done](const ApiResult& r) {
+                                if (r.ok) return done(true);
+                                // A stale DM channel: opened afresh next time.
+                                if (r.error == "channel_not_found") {
+                                    dms->forget(user_id);
+                                    return done(false);
+                                }
+                                if (refused_for_good(r.error)) {
+                                    logger("slack")->error(
+                                        "DM {} to {} refused by Slack for good: {}", key, user_id,
+                                        r.error);
+                                    return done(true);
+                                }
+                                done(false);
+                            });
+                    });
 }
 
 void ReplySender::send_dm(const std::string& user_id, const Message& message) {

@@ -50,7 +50,7 @@ struct HttpRequest {
     std::string idem_event_type;
     std::string idem_key;
     std::string channel;
-    int64_t first_sent = 0;  ///< unix s of the first attempt
+    int64_t first_sent = 0;    ///< unix s of the first attempt
     bool check_first = false;  ///< look in history before the first attempt too
 };
 
@@ -261,7 +261,7 @@ struct WebApi::Impl {
 
     /// The HTTP client a synchronous call uses: the worker's own, or a spare one.
     class Lease {
-    public:
+      public:
         explicit Lease(Impl& impl) : impl_(impl) {
             if (tl_owner == &impl && tl_client != nullptr) {
                 client_ = tl_client;
@@ -286,7 +286,7 @@ struct WebApi::Impl {
         Lease& operator=(const Lease&) = delete;
         HttpClient& operator*() const { return *client_; }
 
-    private:
+      private:
         Impl& impl_;
         HttpClient* client_ = nullptr;
         std::unique_ptr<HttpClient> owned_;
@@ -384,11 +384,11 @@ struct WebApi::Impl {
         HttpResponse response;
         try {
             // What must not happen twice goes on a connection of its own (see post_once).
-            response = request.idem_key.empty() && !never_repeat(request)
-                           ? http.post(request.url, request.content_type, request.body,
-                                       request.headers)
-                           : http.post_once(request.url, request.content_type, request.body,
-                                            request.headers);
+            response =
+                request.idem_key.empty() && !never_repeat(request)
+                    ? http.post(request.url, request.content_type, request.body, request.headers)
+                    : http.post_once(request.url, request.content_type, request.body,
+                                     request.headers);
         } catch (const std::exception& e) {
             response = HttpResponse{};
             response.error = e.what();
@@ -396,7 +396,8 @@ struct WebApi::Impl {
         Outcome out = interpret(request, response);
         auto& m = metrics();
         m.api_calls.fetch_add(1, std::memory_order_relaxed);
-        if (out.verdict == Verdict::rate_limited) m.api_rate_limited.fetch_add(1, std::memory_order_relaxed);
+        if (out.verdict == Verdict::rate_limited)
+            m.api_rate_limited.fetch_add(1, std::memory_order_relaxed);
         return out;
     }
 

@@ -20,16 +20,16 @@ namespace careerbot::slack {
 
 /// One HTTP response as the Web API client needs it.
 struct HttpResponse {
-    long status = 0;                              ///< 0 when the request never got an answer
+    long status = 0;  ///< 0 when the request never got an answer
     std::string body;
-    std::map<std::string, std::string> headers;   ///< lower-case names
-    std::string error;                            ///< transport error (DNS, TLS, timeout), if any
+    std::map<std::string, std::string> headers;  ///< lower-case names
+    std::string error;                           ///< transport error (DNS, TLS, timeout), if any
 };
 
 /// The HTTP edge, injected so unit tests can fake it. Implementations are used from one
 /// thread at a time.
 class HttpClient {
-public:
+  public:
     virtual ~HttpClient() = default;
     /// POSTs `body` to `url` with the given extra headers ("Name: value").
     virtual HttpResponse post(const std::string& url, const std::string& content_type,
@@ -51,9 +51,9 @@ std::unique_ptr<HttpClient> make_curl_http_client();
 
 /// What the caller learns about a finished call.
 struct ApiResult {
-    bool ok = false;            ///< Slack's "ok"
-    std::string error;          ///< Slack's "error", or a transport error
-    nlohmann::json body;        ///< the parsed response (null when unparseable)
+    bool ok = false;      ///< Slack's "ok"
+    std::string error;    ///< Slack's "error", or a transport error
+    nlohmann::json body;  ///< the parsed response (null when unparseable)
 };
 
 using ApiCallback = std::function<void(const ApiResult&)>;
@@ -71,7 +71,7 @@ struct WebApiOptions {
 /// thread never blocks; a 429 pauses that method for Retry-After seconds and the call is
 /// retried, never dropped. `ok:false` is logged with the method and error.
 class WebApi {
-public:
+  public:
     /// `http_factory` makes one HttpClient per worker thread.
     WebApi(WebApiOptions options, std::function<std::unique_ptr<HttpClient>()> http_factory,
            int workers = 2);
@@ -112,7 +112,7 @@ public:
     /// How many calls are queued or running.
     std::size_t pending() const;
 
-private:
+  private:
     // ReplySender chains blocking steps (the file upload after the DM is open) onto a worker.
     friend class ReplySender;
     /// Queues `task` to run on a worker thread, where the blocking calls (call, upload_file)
@@ -129,7 +129,7 @@ struct ReplyTarget {
     std::string channel_id;
     std::string response_url;
     std::string trigger_id;
-    bool replace_original = false;   ///< for block_actions: update the message with the button
+    bool replace_original = false;  ///< for block_actions: update the message with the button
 };
 
 /// The DM channel of each person, shared by everything that writes to people (replies, DMs,
@@ -163,7 +163,7 @@ class DmChannels {
 /// conversations.open (cached per user) + chat.postMessage, files through the external upload
 /// flow, and App Home through views.publish. Thread-safe.
 class ReplySender {
-public:
+  public:
     explicit ReplySender(WebApi& api,
                          std::shared_ptr<DmChannels> dms = std::make_shared<DmChannels>())
         : api_(api), dms_(std::move(dms)) {}
@@ -180,7 +180,7 @@ public:
     /// The ack payload for a slash command: {text, blocks, response_type}.
     static nlohmann::json ack_payload(const Reply& reply);
 
-private:
+  private:
     using DmCache = DmChannels;
     // Static, taking what they need by value: they run in callbacks on WebApi's workers,
     // which may outlive this sender.

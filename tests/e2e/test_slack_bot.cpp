@@ -776,12 +776,11 @@ json star_reaction(const std::string& ts) {
 
 void answer_history_with(SlackTestServer& server, const std::string& ts, const std::string& text) {
     server.set_handler("conversations.history", [ts, text](const ApiCall&) {
-        return json{{"ok", true},
-                    {"messages", json::array({{{"type", "message"},
-                                               {"user", "U0BOB"},
-                                               {"ts", ts},
-                                               {"text", text}}})},
-                    {"has_more", false}};
+        return json{
+            {"ok", true},
+            {"messages",
+             json::array({{{"type", "message"}, {"user", "U0BOB"}, {"ts", ts}, {"text", text}}})},
+            {"has_more", false}};
     });
 }
 
@@ -817,8 +816,9 @@ TEST_CASE("a slow Web API never delays an ack: the reaction is saved once Slack 
     // leaves what waits for Slack in the inbox instead of waiting for it.
     std::vector<std::string> burst;
     for (int i = 0; i < 50; ++i)
-        burst.push_back(f.server.send_event(star_reaction("1763460001." + std::to_string(100000 + i)),
-                                            "Ev0BURST" + std::to_string(i)));
+        burst.push_back(
+            f.server.send_event(star_reaction("1763460001." + std::to_string(100000 + i)),
+                                "Ev0BURST" + std::to_string(i)));
     for (const auto& id : burst) {
         auto a = f.server.wait_for_ack(id, 5s);
         REQUIRE(a);
@@ -828,9 +828,9 @@ TEST_CASE("a slow Web API never delays an ack: the reaction is saved once Slack 
         auto lat = f.server.ack_latencies();
         std::sort(lat.begin(), lat.end());
         auto ms = [](std::chrono::nanoseconds d) { return d.count() / 1e6; };
-        std::fprintf(stderr, "acks under a slow Web API: n=%zu p50=%.2f ms p99=%.2f ms max=%.2f ms\n",
-                     lat.size(), ms(lat[lat.size() / 2]), ms(lat[lat.size() * 99 / 100]),
-                     ms(lat.back()));
+        std::fprintf(
+            stderr, "acks under a slow Web API: n=%zu p50=%.2f ms p99=%.2f ms max=%.2f ms\n",
+            lat.size(), ms(lat[lat.size() / 2]), ms(lat[lat.size() * 99 / 100]), ms(lat.back()));
     }
     const auto stopping = std::chrono::steady_clock::now();
     CHECK(f.stop_bot() == 0);
@@ -928,9 +928,10 @@ TEST_CASE("killed after an early ack: the next run tells each user whether it wa
     CHECK(f.stop_bot() == 0);
 }
 
-TEST_CASE("commands arriving during shutdown are answered, not left for a redelivery that never "
-          "comes",
-          "[e2e][slack][reliability]") {
+TEST_CASE(
+    "commands arriving during shutdown are answered, not left for a redelivery that never "
+    "comes",
+    "[e2e][slack][reliability]") {
     Fixture f;
     f.start_connected();
     SlashCommand c;
@@ -1012,15 +1013,23 @@ TEST_CASE("a DM reaches Slack exactly once whatever fails around chat.postMessag
     };
     const std::vector<Case> cases = {
         {"500 after Slack posted it",
-         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_500, When::after_effect); }},
+         [](SlackTestServer& s) {
+             s.inject("chat.postMessage", Fault::http_500, When::after_effect);
+         }},
         {"503 after Slack posted it",
-         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_503, When::after_effect); }},
+         [](SlackTestServer& s) {
+             s.inject("chat.postMessage", Fault::http_503, When::after_effect);
+         }},
         {"connection dropped after Slack posted it",
          [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::drop, When::after_effect); }},
         {"connection dropped before Slack took it",
-         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::drop, When::before_effect); }},
+         [](SlackTestServer& s) {
+             s.inject("chat.postMessage", Fault::drop, When::before_effect);
+         }},
         {"500 before Slack took it",
-         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::http_500, When::before_effect); }},
+         [](SlackTestServer& s) {
+             s.inject("chat.postMessage", Fault::http_500, When::before_effect);
+         }},
         {"internal_error",
          [](SlackTestServer& s) { s.fail_next("chat.postMessage", "internal_error"); }},
         {"service_unavailable twice",
@@ -1057,7 +1066,8 @@ TEST_CASE("SIGTERM during a 429 wait: the DM is sent after the restart, once",
     CHECK(dms_posted(f.server, "waited out across a restart") == 0);
     f.server.clear_injections("chat.postMessage");
     f.start_connected(2);
-    CHECK(wait_until([&] { return dms_posted(f.server, "waited out across a restart") == 1; }, 10s));
+    CHECK(
+        wait_until([&] { return dms_posted(f.server, "waited out across a restart") == 1; }, 10s));
     CHECK(f.stop_bot() == 0);
     CHECK(dms_posted(f.server, "waited out across a restart") == 1);
 }

@@ -37,7 +37,8 @@ struct CountingLookup final : Lookup {
 
 }  // namespace
 
-TEST_CASE("PrefetchedLookup answers what was fetched and asks for the rest", "[lookup][reliability]") {
+TEST_CASE("PrefetchedLookup answers what was fetched and asks for the rest",
+          "[lookup][reliability]") {
     PrefetchedLookup empty;
     try {
         (void)empty.user("U9");
@@ -52,9 +53,9 @@ TEST_CASE("PrefetchedLookup answers what was fetched and asks for the rest", "[l
 
     CountingLookup live;
     json answers = json::object();
-    for (LookupQuestion q : {LookupQuestion{"user", "U9", ""}, LookupQuestion{"message", "C1", "1.2"},
-                             LookupQuestion{"permalink", "C1", "1.2"},
-                             LookupQuestion{"user", "UNOBODY", ""}}) {
+    for (LookupQuestion q :
+         {LookupQuestion{"user", "U9", ""}, LookupQuestion{"message", "C1", "1.2"},
+          LookupQuestion{"permalink", "C1", "1.2"}, LookupQuestion{"user", "UNOBODY", ""}}) {
         // The question survives the inbox's JSON.
         auto back = LookupQuestion::from_json(json::parse(q.to_json().dump()));
         CHECK(back.key() == q.key());
@@ -162,4 +163,3 @@ TEST_CASE("a failing read says it could not read; a failing write says nothing w
     REQUIRE(write.message);
     CHECK(write.message->text.find("nothing was stored") != std::string::npos);
 }
-

@@ -23,7 +23,7 @@ const std::string response_url = "https://hooks.test/commands/T1/1/abc";
 /// Records every request; answers like Slack would for the methods ReplySender uses, unless a
 /// scripted answer is queued for that method.
 class RecordingSlack {
-public:
+  public:
     struct Request {
         std::string method;  ///< API method, "response_url" or "file_upload"
         std::string content_type;
@@ -77,7 +77,7 @@ public:
 
     std::function<std::unique_ptr<HttpClient>()> factory();
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<Request> requests_;
     std::map<std::string, std::deque<json>> scripts_;
@@ -85,7 +85,7 @@ private:
 };
 
 class RecordingClient final : public HttpClient {
-public:
+  public:
     explicit RecordingClient(RecordingSlack& slack) : slack_(slack) {}
     HttpResponse post(const std::string& url, const std::string& content_type,
                       const std::string& body, const std::vector<std::string>& headers) override {
@@ -95,7 +95,7 @@ public:
         return slack_.answer({method, content_type, body, headers});
     }
 
-private:
+  private:
     RecordingSlack& slack_;
 };
 
@@ -400,13 +400,13 @@ TEST_CASE("an outbox DM carries its key and is looked for before a resend",
         CHECK(finished == 1);
     }
     SECTION("a resend that finds the message already there posts nothing") {
-        h.slack.script("conversations.history",
-                       {{"ok", true},
-                        {"messages",
-                         json::array({{{"ts", "1.5"},
-                                       {"metadata",
-                                        {{"event_type", "careerbot_outbox"},
-                                         {"event_payload", {{"key", "outbox-7"}}}}}}})}});
+        h.slack.script(
+            "conversations.history",
+            {{"ok", true},
+             {"messages", json::array({{{"ts", "1.5"},
+                                        {"metadata",
+                                         {{"event_type", "careerbot_outbox"},
+                                          {"event_payload", {{"key", "outbox-7"}}}}}}})}});
         h.sender.send_dm_once("U2", text_message("you got feedback"), "outbox-7", 1000, true, done);
         h.settle();
         CHECK(h.slack.requests("chat.postMessage").empty());

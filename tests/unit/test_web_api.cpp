@@ -37,7 +37,7 @@ const std::string api_base = "https://slack.test/api/";
 /// A scripted Slack behind the HttpClient interface: records every request and answers from
 /// per-method scripts, then with {"ok":true}.
 class FakeSlack {
-public:
+  public:
     struct Request {
         std::string url;
         std::string method;  ///< API method, "response_url" or "file_upload"
@@ -88,14 +88,14 @@ public:
 
     std::chrono::milliseconds latency{0};
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<Request> requests_;
     std::map<std::string, std::deque<HttpResponse>> scripts_;
 };
 
 class FakeHttpClient final : public HttpClient {
-public:
+  public:
     explicit FakeHttpClient(FakeSlack& slack) : slack_(slack) {}
     HttpResponse post(const std::string& url, const std::string& content_type,
                       const std::string& body, const std::vector<std::string>& headers) override {
@@ -110,7 +110,7 @@ public:
         return slack_.answer(std::move(r));
     }
 
-private:
+  private:
     FakeSlack& slack_;
 };
 
@@ -135,7 +135,7 @@ WebApiOptions options(int max_attempts = 5) {
 
 /// Captures every log line written while it lives.
 class LogCapture {
-public:
+  public:
     LogCapture() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200)) {
         add_sink(sink_);
     }
@@ -150,7 +150,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
 };
 
@@ -190,8 +190,7 @@ TEST_CASE("call posts JSON with the bearer token to base_url + method", "[web_ap
 
 TEST_CASE("call_form posts form-encoded arguments with the bearer token", "[web_api]") {
     FakeSlack slack;
-    slack.script("conversations.history",
-                 slack_json({{"ok", true}, {"messages", json::array()}}));
+    slack.script("conversations.history", slack_json({{"ok", true}, {"messages", json::array()}}));
     WebApi api(options(), slack.factory(), 1);
 
     ApiResult r = api.call_form("conversations.history", {{"channel", "C1"},
@@ -206,8 +205,9 @@ TEST_CASE("call_form posts form-encoded arguments with the bearer token", "[web_
     CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
     CHECK(sent[0].has_header_with("Authorization: Bearer " + test_token));
     // Keys in sorted order; everything outside [A-Za-z0-9-_.~] percent-encoded as UTF-8.
-    CHECK(sent[0].body == "channel=C1&inclusive=true&latest=1700000000.000100"
-                          "&query=a%20b%26c%3Dd%2F%C3%A9");
+    CHECK(sent[0].body ==
+          "channel=C1&inclusive=true&latest=1700000000.000100"
+          "&query=a%20b%26c%3Dd%2F%C3%A9");
 
     SECTION("a 429 is waited out and retried like a JSON call") {
         slack.script("users.info", rate_limited("0.2"));
@@ -233,8 +233,7 @@ TEST_CASE("call_form posts form-encoded arguments with the bearer token", "[web_
     }
 }
 
-TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded calls",
-          "[web_api]") {
+TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded calls", "[web_api]") {
     FakeSlack slack;
     WebApi api(options(), slack.factory(), 1);
     SlackLookup lookup(api);
@@ -254,13 +253,12 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
     }
 
     SECTION("a channel message comes from conversations.history") {
-        slack.script("conversations.history",
-                     slack_json({{"ok", true},
-                                 {"messages",
-                                  {{{"ts", "1.5"},
-                                    {"text", "great job <@U2>"},
-                                    {"user", "U1"},
-                                    {"files", {{{"id", "F1"}}}}}}}}));
+        slack.script("conversations.history", slack_json({{"ok", true},
+                                                          {"messages",
+                                                           {{{"ts", "1.5"},
+                                                             {"text", "great job <@U2>"},
+                                                             {"user", "U1"},
+                                                             {"files", {{{"id", "F1"}}}}}}}}));
         auto m = lookup.message("C1", "1.5");
         REQUIRE(m);
         CHECK(m->text == "great job <@U2>");
@@ -294,8 +292,7 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
         auto sent = slack.requests("conversations.replies");
         REQUIRE(sent.size() == 1);
         CHECK(sent[0].content_type == "application/x-www-form-urlencoded");
-        CHECK(sent[0].body ==
-              "channel=C1&inclusive=true&latest=1.7&limit=2&oldest=1.7&ts=1.7");
+        CHECK(sent[0].body == "channel=C1&inclusive=true&latest=1.7&limit=2&oldest=1.7&ts=1.7");
     }
 
     SECTION("a threaded reply is found after the parent Slack puts first") {
@@ -313,24 +310,23 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
     }
 
     SECTION("a message found nowhere is nothing") {
-        slack.script("conversations.history",
-                     slack_json({{"ok", true},
-                                 {"messages", {{{"ts", "1.4"}, {"text", "other"}}}}}));
+        slack.script(
+            "conversations.history",
+            slack_json({{"ok", true}, {"messages", {{{"ts", "1.4"}, {"text", "other"}}}}}));
         slack.script("conversations.replies",
                      slack_json({{"ok", false}, {"error", "thread_not_found"}}));
         CHECK_FALSE(lookup.message("C1", "1.5"));
     }
 
     SECTION("user prefers the display name and keeps tz and is_bot") {
-        slack.script("users.info",
-                     slack_json({{"ok", true},
-                                 {"user",
-                                  {{"id", "U1"},
-                                   {"name", "alice"},
-                                   {"real_name", "Alice Liddell"},
-                                   {"tz", "Europe/Paris"},
-                                   {"is_bot", false},
-                                   {"profile", {{"display_name", "Ali"}}}}}}));
+        slack.script("users.info", slack_json({{"ok", true},
+                                               {"user",
+                                                {{"id", "U1"},
+                                                 {"name", "alice"},
+                                                 {"real_name", "Alice Liddell"},
+                                                 {"tz", "Europe/Paris"},
+                                                 {"is_bot", false},
+                                                 {"profile", {{"display_name", "Ali"}}}}}}));
         auto u = lookup.user("U1");
         REQUIRE(u);
         CHECK(u->id == "U1");
@@ -340,14 +336,14 @@ TEST_CASE("SlackLookup reads permalinks, messages and users with form-encoded ca
         CHECK_FALSE(u->is_bot);
         CHECK(slack.requests("users.info")[0].body == "user=U1");
 
-        slack.script("users.info",
-                     slack_json({{"ok", true},
-                                 {"user",
-                                  {{"id", "U2"},
-                                   {"name", "deploybot"},
-                                   {"is_bot", true},
-                                   {"profile",
-                                    {{"display_name", ""}, {"real_name", "Deploy"}}}}}}));
+        slack.script(
+            "users.info",
+            slack_json({{"ok", true},
+                        {"user",
+                         {{"id", "U2"},
+                          {"name", "deploybot"},
+                          {"is_bot", true},
+                          {"profile", {{"display_name", ""}, {"real_name", "Deploy"}}}}}}));
         auto b = lookup.user("U2");
         REQUIRE(b);
         CHECK(b->name == "deploybot");
@@ -596,7 +592,7 @@ namespace {
 
 /// Sets or unsets environment variables for one test and restores them afterwards.
 class EnvGuard {
-public:
+  public:
     void set(const std::string& name, const std::optional<std::string>& value) {
         if (!saved_.contains(name)) {
             const char* old = std::getenv(name.c_str());
@@ -624,14 +620,14 @@ public:
         }
     }
 
-private:
+  private:
     std::map<std::string, std::optional<std::string>> saved_;
 };
 
 /// An HTTP/1.1 server on 127.0.0.1 answering every request with one canned response; it
 /// records request heads and bodies and counts connections (to see keep-alive).
 class TinyHttpServer {
-public:
+  public:
     explicit TinyHttpServer(std::string response) : response_(std::move(response)) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -662,7 +658,7 @@ public:
     }
     int connections() const { return connections_; }
 
-private:
+  private:
     void serve() {
         while (true) {
             int client = ::accept(fd_, nullptr, nullptr);
@@ -782,21 +778,21 @@ TEST_CASE("a message that failed ambiguously is looked for before it is sent aga
     LogCapture logs;
     FakeSlack slack;
     WebApi api(options(5), slack.factory(), 1);
-    const json args{{"channel", "D1"},
-                    {"text", "hello"},
-                    {"metadata",
-                     {{"event_type", "careerbot_message"}, {"event_payload", {{"key", "k-1"}}}}}};
+    const json args{
+        {"channel", "D1"},
+        {"text", "hello"},
+        {"metadata", {{"event_type", "careerbot_message"}, {"event_payload", {{"key", "k-1"}}}}}};
 
     SECTION("Slack posted it before the 500: found in history, not posted twice") {
         slack.script("chat.postMessage", HttpResponse{500, "oops", {}, ""});
-        slack.script("conversations.history",
-                     slack_json({{"ok", true},
-                                 {"messages",
-                                  json::array({{{"ts", "17.000100"},
-                                                {"text", "hello"},
-                                                {"metadata",
-                                                 {{"event_type", "careerbot_message"},
-                                                  {"event_payload", {{"key", "k-1"}}}}}}})}}));
+        slack.script(
+            "conversations.history",
+            slack_json({{"ok", true},
+                        {"messages", json::array({{{"ts", "17.000100"},
+                                                   {"text", "hello"},
+                                                   {"metadata",
+                                                    {{"event_type", "careerbot_message"},
+                                                     {"event_payload", {{"key", "k-1"}}}}}}})}}));
         auto r = api.call("chat.postMessage", args);
         CHECK(r.ok);
         CHECK(r.body.value("ts", "") == "17.000100");
@@ -808,7 +804,8 @@ TEST_CASE("a message that failed ambiguously is looked for before it is sent aga
     }
     SECTION("the connection dropped before Slack took it: not in history, sent again once") {
         slack.script("chat.postMessage", HttpResponse{0, "", {}, "Connection reset by peer"});
-        slack.script("conversations.history", slack_json({{"ok", true}, {"messages", json::array()}}));
+        slack.script("conversations.history",
+                     slack_json({{"ok", true}, {"messages", json::array()}}));
         bool ok = false;
         api.call_async("chat.postMessage", args, [&](const ApiResult& r) { ok = r.ok; });
         REQUIRE(api.drain(2s));
@@ -818,7 +815,8 @@ TEST_CASE("a message that failed ambiguously is looked for before it is sent aga
     }
     SECTION("internal_error is such a failure too") {
         slack.script("chat.postMessage", slack_json({{"ok", false}, {"error", "internal_error"}}));
-        slack.script("conversations.history", slack_json({{"ok", true}, {"messages", json::array()}}));
+        slack.script("conversations.history",
+                     slack_json({{"ok", true}, {"messages", json::array()}}));
         CHECK(api.call("chat.postMessage", args).ok);
         CHECK(slack.requests("chat.postMessage").size() == 2);
     }
@@ -846,9 +844,10 @@ TEST_CASE("transient ok:false errors are retried; a file share is never repeated
         CHECK(slack.requests("users.info").size() == 3);
     }
     SECTION("ratelimited in an ok:false body waits and retries like a 429") {
-        slack.script("users.info",
-                     HttpResponse{200, R"({"ok":false,"error":"ratelimited"})",
-                                  {{"retry-after", "0.05"}}, ""});
+        slack.script(
+            "users.info",
+            HttpResponse{
+                200, R"({"ok":false,"error":"ratelimited"})", {{"retry-after", "0.05"}}, ""});
         CHECK(api.call_form("users.info", {{"user", "U1"}}).ok);
         CHECK(slack.requests("users.info").size() == 2);
     }
