@@ -1090,3 +1090,25 @@ TEST_CASE("killed after Slack posted a DM but before it was marked sent: not sen
     CHECK(dms_posted(f.server, "posted before the crash") == 1);
     CHECK(f.stop_bot() == 0);
 }
+
+TEST_CASE("a DM channel is opened once and remembered across a restart",
+          "[e2e][slack][real_slack]") {
+    Fixture f;
+    f.start_connected();
+    send_feedback(f, "first thanks");
+    REQUIRE(wait_until([&] { return dms_posted(f.server, "first thanks") == 1; }, 10s));
+    CHECK(wait_until([&] { return !f.person_field("U0BOB", "dm_channel").empty(); }, 5s));
+    CHECK(f.stop_bot() == 0);
+    const auto opens = [&] {
+        std::size_t n = 0;
+        for (const auto& c : f.server.calls("conversations.open"))
+            if (c.args.dump().find("U0BOB") != std::string::npos) ++n;
+        return n;
+    };
+    CHECK(opens() == 1);
+    f.start_connected(2);
+    send_feedback(f, "second thanks");
+    REQUIRE(wait_until([&] { return dms_posted(f.server, "second thanks") == 1; }, 10s));
+    CHECK(opens() == 1);  // the stored channel, not another conversations.open
+    CHECK(f.stop_bot() == 0);
+}
