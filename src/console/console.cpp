@@ -115,7 +115,13 @@ std::string Console::execute(const std::string& line) {
         return "That line is not valid UTF-8 text; nothing was run.\n";
     }
     // `help` lists every command, as `/careerbot` does in Slack.
-    if (auto w = text::lower(t); w == "help" || w == "?" || w == "/help") t = "/careerbot";
+    bool help = false;
+    if (auto w = text::lower(t); w == "help" || w == "?" || w == "/help") {
+        t = "/careerbot";
+        help = true;
+    }
+    // The App Home tab, which Slack shows beside the Messages tab, as text.
+    if (auto w = text::lower(t); w == "/home" || w == "home") return home();
     if (!t.starts_with("/")) {
         return "Commands start with a slash, e.g. `/brag shipped the new onboarding flow #frontend`"
                " or `/brag help`; `help` lists them all. Type `quit` to leave.\n";
@@ -130,7 +136,26 @@ std::string Console::execute(const std::string& line) {
     r.text = to_slack_text(rest);
     r.received_at = app_.services().clock.now();
     r.source = "console";
-    return render(app_.handle(r));
+    std::string out = render(app_.handle(r));
+    if (help)
+        out += "In the console, `/home` shows your App Home tab (what Slack shows when you open "
+               "careerbot) as text.\n";
+    return out;
+}
+
+std::string Console::home() {
+    Event e;
+    e.type = "app_home_opened";
+    e.user_id = user_id_;
+    e.body = nlohmann::json{{"type", "app_home_opened"}, {"user", user_id_}, {"tab", "home"}};
+    e.received_at = app_.services().clock.now();
+    Reply reply = app_.handle(e);
+    if (!reply.home_view) return render(reply);
+    storage::PeopleRepo people(app_.services().db);
+    Message m;
+    m.blocks = reply.home_view->value("blocks", nlohmann::json::array());
+    return "--- App Home of @" + people.display_name(user_id_) + " ---\n" +
+           blocks::render_text(m, [&](const std::string& id) { return people.display_name(id); });
 }
 
 int Console::run(std::istream& in, std::ostream& out, bool interactive) {

@@ -26,6 +26,8 @@ class Console {
     /// Slack-formats what was typed: escapes `&<>`, turns `@name` into `<@id>`.
     std::string to_slack_text(const std::string& typed);
     std::string render(const Reply& reply);
+    /// The App Home tab of the console's user, rendered as text (`/home`).
+    std::string home();
 
     App& app_;
     std::string user_id_;

@@ -312,3 +312,26 @@ TEST_CASE("the levels file is found beside the config, and a missing one stops s
     CHECK(bad.status == 2);
     CHECK_THAT(bad.err, Catch::Contains("needs a non-empty `id`"));
 }
+
+TEST_CASE("console /home shows the App Home tab as text, the manager's view too", "[console]") {
+    Scratch s;
+    std::ofstream(s.dir / "org.csv") << "user_id,name,manager_id,real_name,tz,role\n"
+                                        "mo,mo,,Mo Manager,Europe/Berlin,manager\n"
+                                        "eve,eve,mo,Eve Eng,Europe/Berlin,\n";
+    REQUIRE(run_careerbot(s, "--db bot.db migrate", "").status == 0);
+    REQUIRE(run_careerbot(s, "--db bot.db import-org org.csv", "").status == 0);
+    REQUIRE(run_careerbot(s, "--db bot.db --now 2026-11-20T10:00:00Z console --as eve",
+                          "/brag shipped the search page\n")
+                .status == 0);
+    auto eve = run_careerbot(s, "--db bot.db --now 2026-11-20T10:00:00Z console --as eve",
+                             "/home\nhelp\n");
+    INFO(eve.err);
+    CHECK_THAT(eve.out, Catch::Contains("--- App Home of @eve ---"));
+    CHECK_THAT(eve.out, Catch::Contains("shipped the search page"));
+    CHECK_THAT(eve.out, !Catch::Contains("Your reports"));
+    CHECK_THAT(eve.out, Catch::Contains("`/home` shows your App Home tab"));
+    auto mo = run_careerbot(s, "--db bot.db --now 2026-11-20T10:00:00Z console --as mo", "home\n");
+    CHECK_THAT(mo.out, Catch::Contains("--- App Home of @mo ---"));
+    CHECK_THAT(mo.out, Catch::Contains("Your reports"));
+    CHECK_THAT(mo.out, Catch::Contains("@eve"));
+}
