@@ -150,13 +150,79 @@ class OneOnOneCommand {
         auto lead = s_.config.reminders.one_on_one_lead;
         blocks::MessageBuilder m("1:1 with " + blocks::escape(people_.display_name(*report)) +
                                  " scheduled");
-        m.add(blocks::section(":spiral_calendar_pad: 1:1 with <@" + *report + "> " +
-                              cadence_text(sched) +
-                              ".\nNext: " + scheduler::slack_time(next, sched.tz) + "."));
+        m.add(blocks::section(
+            ":spiral_calendar_pad: 1:1 with <@" + *report + "> " + cadence_text(sched) +
+            ".\nNext: " + scheduler::slack_time(next, sched.tz) + "." + across_zones(sched, next)));
+        for (const auto& warning : schedule_warnings(sched, next, now))
+            m.add(blocks::section(warning));
         m.add(blocks::context(
             "I'll DM you a preparation " + lead_text(lead) + " before each one. `/1on1 prep <@" +
             *report + ">` shows it now; `/1on1 skip <@" + *report + ">` skips the next one."));
         return m.reply();
+    }
+
+    /// " That is 10:00 in Europe/Berlin for you and 04:00 in America/New_York for @eve." when
+    /// the two live in different zones; empty otherwise.
+    std::string across_zones(const storage::OneOnOne& sched, TimePoint next) {
+        const std::string report_tz = scheduler::tz_of(s_.db, s_.config, sched.report_id);
+        if (report_tz == sched.tz) return "";
+        return "\nThat is " + local_clock(next, sched.tz) + " for you and " +
+               local_clock(next, report_tz) + " for <@" + sched.report_id + ">.";
+    }
+
+    /// "Tue 04:00 in America/New_York"
+    static std::string local_clock(TimePoint t, const std::string& tz) {
+        const auto day = scheduler::local_day(t, tz);
+        const auto minute = local_minute(t, tz);
+        return capitalised(kWeekdays[date::weekday(day).c_encoding()]).substr(0, 3) + " " +
+               scheduler::format_minutes(minute) + " in " + blocks::escape(tz);
+    }
+
+    /// Minutes after local midnight of `t` in `tz`.
+    static int local_minute(TimePoint t, const std::string& tz) {
+        const auto day = scheduler::local_day(t, tz);
+        const auto midnight = scheduler::at_local(day, 0, tz);
+        return static_cast<int>(
+            std::chrono::duration_cast<std::chrono::minutes>(t - midnight).count());
+    }
+
+    /// Warnings for a new cadence: outside the report's working hours (in their zone), or at
+    /// the same time as another of the manager's 1:1s within the next eight weeks.
+    std::vector<std::string> schedule_warnings(const storage::OneOnOne& sched, TimePoint next,
+                                               TimePoint now) {
+        std::vector<std::string> out;
+        const std::string& hours = s_.config.reminders.working_hours;
+        const auto from = scheduler::parse_time_of_day(hours.substr(0, 5));
+        const auto to = scheduler::parse_time_of_day(hours.substr(6, 5));
+        const std::string report_tz = scheduler::tz_of(s_.db, s_.config, sched.report_id);
+        const int at = local_minute(next, report_tz);
+        if (from && to && (at < *from || at >= *to)) {
+            out.push_back(":warning: That is " + local_clock(next, report_tz) + " for <@" +
+                          sched.report_id + ">, outside their working hours (" + hours +
+                          "). `/1on1 schedule` again with another time to move it.");
+        }
+        // Two 1:1s of the same manager closer than half an hour clash.
+        constexpr auto kMeeting = std::chrono::minutes(30);
+        const auto horizon = now + std::chrono::weeks(8);
+        for (const auto& other : schedules_.active_for(sched.manager_id)) {
+            if (other.id == sched.id || other.manager_id != sched.manager_id) continue;
+            std::optional<TimePoint> clash;
+            for (TimePoint a = next; a < horizon && !clash;
+                 a = scheduler::next_occurrence(sched, a)) {
+                for (TimePoint b = scheduler::next_occurrence(other, now); b < horizon;
+                     b = scheduler::next_occurrence(other, b)) {
+                    if (b > a - kMeeting && b < a + kMeeting) {
+                        clash = a;
+                        break;
+                    }
+                }
+            }
+            if (clash) {
+                out.push_back(":warning: It clashes with your 1:1 with <@" + other.report_id +
+                              "> on " + scheduler::slack_time(*clash, sched.tz) + ".");
+            }
+        }
+        return out;
     }
 
     static std::string lead_text(std::chrono::minutes lead) {

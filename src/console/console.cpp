@@ -138,8 +138,9 @@ std::string Console::execute(const std::string& line) {
     r.source = "console";
     std::string out = render(app_.handle(r));
     if (help)
-        out += "In the console, `/home` shows your App Home tab (what Slack shows when you open "
-               "careerbot) as text.\n";
+        out +=
+            "In the console, `/home` shows your App Home tab (what Slack shows when you open "
+            "careerbot) as text.\n";
     return out;
 }
 

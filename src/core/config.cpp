@@ -94,6 +94,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("reminders", "task_due_lead_days", c.reminders.task_due_lead_days);
     r.get("reminders", "task_nudge_time", c.reminders.task_nudge_time);
     r.get("reminders", "checkin_interval_weeks", c.reminders.checkin_interval_weeks);
+    r.get("reminders", "working_hours", c.reminders.working_hours);
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
     r.get("slack", "ack_deadline_ms", ack_ms);
@@ -128,10 +129,19 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     } catch (const std::exception&) {
         r.fail("org", "default_timezone", "an IANA time zone such as \"Europe/Paris\"");
     }
-    const auto& t = c.reminders.task_nudge_time;
-    if (t.size() != 5 || t[2] != ':' || !std::isdigit(static_cast<unsigned char>(t[0])) ||
-        std::stoi(t.substr(0, 2)) > 23 || std::stoi(t.substr(3, 2)) > 59)
+    auto clock_time = [](const std::string& t) {
+        return t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+               std::isdigit(static_cast<unsigned char>(t[1])) &&
+               std::isdigit(static_cast<unsigned char>(t[3])) &&
+               std::isdigit(static_cast<unsigned char>(t[4])) && std::stoi(t.substr(0, 2)) <= 23 &&
+               std::stoi(t.substr(3, 2)) <= 59;
+    };
+    if (!clock_time(c.reminders.task_nudge_time))
         r.fail("reminders", "task_nudge_time", "a time such as \"09:00\"");
+    const auto& wh = c.reminders.working_hours;
+    if (wh.size() != 11 || wh[5] != '-' || !clock_time(wh.substr(0, 5)) ||
+        !clock_time(wh.substr(6, 5)) || wh.substr(0, 5) >= wh.substr(6, 5))
+        r.fail("reminders", "working_hours", "a range such as \"08:00-18:00\"");
     return c;
 }
 

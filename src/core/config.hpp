@@ -33,6 +33,8 @@ struct Config {
         int task_due_lead_days = 1;                 ///< nudge the assignee this many days before
         std::string task_nudge_time = "09:00";      ///< local time of the due-date nudge
         int checkin_interval_weeks = 6;             ///< 6..8 weeks between check-ins
+        /// A report's working day in their own zone: `/1on1 schedule` warns outside it.
+        std::string working_hours = "08:00-18:00";
     } reminders;
     struct Slack {
         std::string feedback_reaction = "star-struck";  ///< reacting with it saves feedback

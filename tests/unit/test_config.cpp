@@ -32,9 +32,12 @@ one_on_one_lead_minutes = 90
     CHECK(c.org.default_timezone == "Europe/Paris");
     CHECK(c.org.admins == std::vector<std::string>{"U1", "U2"});
     CHECK(c.reminders.one_on_one_lead == std::chrono::minutes(90));
-    CHECK_THROWS_WITH(Config::parse("[org]\nfiscal_year_start_month = 13"), Catch::Contains("fiscal_year_start_month"));
-    CHECK_THROWS_WITH(Config::parse("[org]\ndefault_timezone = \"Mars/Olympus\""), Catch::Contains("IANA"));
-    CHECK_THROWS_WITH(Config::parse("[databse]\npath = \"x\""), Catch::Contains("unknown key 'databse.path'"));
+    CHECK_THROWS_WITH(Config::parse("[org]\nfiscal_year_start_month = 13"),
+                      Catch::Contains("fiscal_year_start_month"));
+    CHECK_THROWS_WITH(Config::parse("[org]\ndefault_timezone = \"Mars/Olympus\""),
+                      Catch::Contains("IANA"));
+    CHECK_THROWS_WITH(Config::parse("[databse]\npath = \"x\""),
+                      Catch::Contains("unknown key 'databse.path'"));
     CHECK_THROWS_WITH(Config::parse("[log]\nformat = 3"), Catch::Contains("log.format"));
     CHECK_THROWS_WITH(Config::parse("[log\n"), Catch::Contains("config:1"));
 }
@@ -49,6 +52,19 @@ TEST_CASE("the example config in config/ parses and documents every key", "[conf
 
 TEST_CASE("tokens are redacted from log text", "[logging][security]") {
     add_secret("s3cr3t-value-from-env");
-    auto out = redact("bot xoxb-123-456-abcDEF app xapp-1-A0-123-abc user xoxp-9 and s3cr3t-value-from-env");
+    auto out = redact(
+        "bot xoxb-123-456-abcDEF app xapp-1-A0-123-abc user xoxp-9 and s3cr3t-value-from-env");
     CHECK(out == "bot [redacted] app [redacted] user [redacted] and [redacted]");
+}
+
+TEST_CASE("working hours are a range of two clock times", "[config]") {
+    CHECK(Config::parse("").reminders.working_hours == "08:00-18:00");
+    CHECK(Config::parse("[reminders]\nworking_hours = \"07:30-16:00\"").reminders.working_hours ==
+          "07:30-16:00");
+    for (const char* bad : {"18:00-08:00", "8-18", "08:00-24:00", "08:00 18:00", "09:00-09:00"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(
+            Config::parse(std::string("[reminders]\nworking_hours = \"") + bad + "\""),
+            Catch::Contains("working_hours"));
+    }
 }

@@ -152,3 +152,50 @@ TEST_CASE("the Skip button on a preparation skips that 1:1 and the next one says
     CHECK_THAT(rendered(t.db, sender.sent[1].message),
                Catch::Contains("the 1:1 on Tue 2026-11-24 did not take place (skipped by @mgr)"));
 }
+
+TEST_CASE("a 1:1 across time zones shows both clocks and warns outside working hours",
+          "[oneonone][timezones]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    set_tz(t.db, "mgr", "Europe/Berlin", t.clock.now());
+    set_tz(t.db, "eng", "America/New_York", t.clock.now());
+    // 16:00 in Berlin is 10:00 in New York (both on standard time in November).
+    auto fine = t.say("mgr", "/1on1", "schedule <@eng> tuesday 16:00");
+    CHECK_THAT(fine, Catch::Contains("That is Tue 16:00 in Europe/Berlin for you and Tue 10:00 in "
+                                     "America/New_York for @eng."));
+    CHECK_THAT(fine, !Catch::Contains(":warning:"));
+    // 09:00 in Berlin is 03:00 in New York.
+    auto early = t.say("mgr", "/1on1", "schedule <@eng> tuesday 09:00");
+    CHECK_THAT(early, Catch::Contains(":warning: That is Tue 03:00 in America/New_York for @eng, "
+                                      "outside their working hours (08:00-18:00)"));
+    // Same zone: one clock, no translation.
+    t.person("local", "mgr");
+    set_tz(t.db, "local", "Europe/Berlin", t.clock.now());
+    auto same = t.say("mgr", "/1on1", "schedule <@local> wednesday 11:00");
+    CHECK_THAT(same, !Catch::Contains("That is"));
+
+    // The working day is configurable.
+    t.config.reminders.working_hours = "02:00-12:00";
+    CHECK_THAT(t.say("mgr", "/1on1", "schedule <@eng> tuesday 09:00"),
+               !Catch::Contains(":warning:"));
+}
+
+TEST_CASE("a 1:1 at the time of another of the manager's 1:1s is flagged", "[oneonone]") {
+    TestApp t;
+    t.person("ana", "mgr");
+    t.person("ben", "mgr");
+    t.person("cy", "mgr");
+    t.run("mgr", "/1on1", "schedule <@ana> tuesday 10:00");
+    auto clash = t.say("mgr", "/1on1", "schedule <@ben> tuesday 10:15");
+    CHECK_THAT(clash, Catch::Contains(":warning: It clashes with your 1:1 with @ana"));
+    // Back to back (a 1:1 counts as half an hour) is not a clash; the same slot every other
+    // week still is, on the weeks they share.
+    t.run("mgr", "/1on1", "schedule <@ana> thursday 14:00 every 2 weeks");
+    auto back_to_back = t.say("mgr", "/1on1", "schedule <@cy> thursday 14:30");
+    CHECK_THAT(back_to_back, !Catch::Contains("clashes with your 1:1 with @ana"));
+    CHECK_THAT(t.say("mgr", "/1on1", "schedule <@cy> thursday 14:10"),
+               Catch::Contains("clashes with your 1:1 with @ana"));
+    // Rescheduling the same report is not a clash with themselves.
+    CHECK_THAT(t.say("mgr", "/1on1", "schedule <@ben> tuesday 10:45"),
+               !Catch::Contains("clashes with your 1:1 with @ben"));
+}
