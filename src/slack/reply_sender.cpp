@@ -297,20 +297,6 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
     }
 }
 
-namespace {
-/// Slack errors after which sending the same DM again cannot work.
-bool refused_for_good(const std::string& error) {
-    static const char* const kPermanent[] = {
-        "user_not_found",      "user_disabled",  "account_inactive", "is_archived",
-        "cannot_dm_bot",       "invalid_blocks", "msg_too_long",     "no_text",
-        "not_in_channel",      "invalid_auth",   "missing_scope",    "invalid_arguments",
-        "too_many_attachments"};
-    for (const char* p : kPermanent)
-        if (error == p) return true;
-    return false;
-}
-}  // namespace
-
 void ReplySender::send_dm_once(const std::string& user_id, const Message& message,
                                const std::string& key, int64_t since_unix, bool check_first,
                                std::function<void(bool)> done) {

@@ -1,6 +1,5 @@
 #include "src/slack/slack_reminder_sender.hpp"
 
-#include <array>
 #include <chrono>
 
 #include "src/core/logging.hpp"
@@ -8,18 +7,6 @@
 namespace careerbot::slack {
 namespace {
 using nlohmann::json;
-
-/// Slack errors that retrying cannot fix: the reminder is dropped (and logged) instead.
-bool permanent(const std::string& error) {
-    static const std::array<const char*, 12> kPermanent{
-        "channel_not_found", "user_not_found", "user_disabled",  "account_inactive",
-        "is_archived",       "cannot_dm_bot",  "invalid_blocks", "msg_too_long",
-        "no_text",           "not_in_channel", "invalid_auth",   "missing_scope"};
-    for (const char* p : kPermanent) {
-        if (error == p) return true;
-    }
-    return false;
-}
 
 /// Slack wants `oldest` as a ts string ("1700000000.000000").
 std::string ts_of(TimePoint t) {
@@ -33,7 +20,7 @@ std::string SlackReminderSender::dm_channel(const std::string& user) {
     if (auto known = dms_->find(user)) return *known;
     auto r = api_.call("conversations.open", json{{"users", user}});
     if (!r.ok) {
-        if (permanent(r.error)) return "";
+        if (refused_for_good(r.error)) return "";
         throw scheduler::SenderError("conversations.open: " + r.error);
     }
     std::string channel = r.body.value("/channel/id"_json_pointer, std::string());
@@ -55,7 +42,7 @@ std::optional<std::string> SlackReminderSender::send_dm(const std::string& user,
     if (!message.blocks.empty()) args["blocks"] = message.blocks;
     auto r = api_.call("chat.postMessage", args);
     if (r.ok) return r.body.value("ts", std::string("?"));
-    if (permanent(r.error)) {
+    if (refused_for_good(r.error)) {
         logger("scheduler")->error("reminder {} to {} refused by Slack: {}", key, user, r.error);
         return std::nullopt;
     }

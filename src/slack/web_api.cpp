@@ -706,6 +706,17 @@ bool WebApi::drain(std::chrono::milliseconds deadline) {
                                 [this] { return impl_->queue.empty() && impl_->running == 0; });
 }
 
+bool refused_for_good(const std::string& slack_error) {
+    static const char* const kPermanent[] = {
+        "channel_not_found", "user_not_found",      "user_disabled",  "account_inactive",
+        "is_archived",       "cannot_dm_bot",       "invalid_blocks", "msg_too_long",
+        "no_text",           "not_in_channel",      "invalid_auth",   "missing_scope",
+        "invalid_arguments", "too_many_attachments"};
+    for (const char* p : kPermanent)
+        if (slack_error == p) return true;
+    return false;
+}
+
 void WebApi::stop_waiting() {
     {
         std::lock_guard lock(impl_->mutex);

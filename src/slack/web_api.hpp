@@ -58,6 +58,10 @@ struct ApiResult {
 
 using ApiCallback = std::function<void(const ApiResult&)>;
 
+/// Slack errors after which sending the same message again cannot work (a deactivated user,
+/// a refused message, a missing scope): the sender gives it up with a log line.
+bool refused_for_good(const std::string& slack_error);
+
 /// Settings for the Web API client.
 struct WebApiOptions {
     std::string base_url = "https://slack.com/api/";  ///< from SLACK_API_URL

@@ -1011,25 +1011,15 @@ TEST_CASE("a DM reaches Slack exactly once whatever fails around chat.postMessag
         const char* name;
         std::function<void(SlackTestServer&)> arm;
     };
+    const auto inject = [](Fault fault, When when) {
+        return [=](SlackTestServer& s) { s.inject("chat.postMessage", fault, when); };
+    };
     const std::vector<Case> cases = {
-        {"500 after Slack posted it",
-         [](SlackTestServer& s) {
-             s.inject("chat.postMessage", Fault::http_500, When::after_effect);
-         }},
-        {"503 after Slack posted it",
-         [](SlackTestServer& s) {
-             s.inject("chat.postMessage", Fault::http_503, When::after_effect);
-         }},
-        {"connection dropped after Slack posted it",
-         [](SlackTestServer& s) { s.inject("chat.postMessage", Fault::drop, When::after_effect); }},
-        {"connection dropped before Slack took it",
-         [](SlackTestServer& s) {
-             s.inject("chat.postMessage", Fault::drop, When::before_effect);
-         }},
-        {"500 before Slack took it",
-         [](SlackTestServer& s) {
-             s.inject("chat.postMessage", Fault::http_500, When::before_effect);
-         }},
+        {"500 after Slack posted it", inject(Fault::http_500, When::after_effect)},
+        {"503 after Slack posted it", inject(Fault::http_503, When::after_effect)},
+        {"connection dropped after Slack posted it", inject(Fault::drop, When::after_effect)},
+        {"connection dropped before Slack took it", inject(Fault::drop, When::before_effect)},
+        {"500 before Slack took it", inject(Fault::http_500, When::before_effect)},
         {"internal_error",
          [](SlackTestServer& s) { s.fail_next("chat.postMessage", "internal_error"); }},
         {"service_unavailable twice",
