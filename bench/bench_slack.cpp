@@ -57,20 +57,29 @@ Args parse_args(int argc, char** argv) {
             if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
             return argv[++i];
         };
-        if (k == "--binary") a.binary = next();
-        else if (k == "--n") a.n = std::stol(next());
-        else if (k == "--outstanding") a.outstanding = std::stol(next());
-        else if (k == "--rate") a.rate = std::stol(next());
-        else if (k == "--rate-seconds") a.rate_seconds = std::stol(next());
-        else if (k == "--soak") a.soak = std::stol(next());
-        else if (k == "--soak-million") a.soak = 1000000;
-        else if (k == "--raw-seconds") a.raw_seconds = std::stod(next());
+        if (k == "--binary")
+            a.binary = next();
+        else if (k == "--n")
+            a.n = std::stol(next());
+        else if (k == "--outstanding")
+            a.outstanding = std::stol(next());
+        else if (k == "--rate")
+            a.rate = std::stol(next());
+        else if (k == "--rate-seconds")
+            a.rate_seconds = std::stol(next());
+        else if (k == "--soak")
+            a.soak = std::stol(next());
+        else if (k == "--soak-million")
+            a.soak = 1000000;
+        else if (k == "--raw-seconds")
+            a.raw_seconds = std::stod(next());
         else if (k == "--help") {
             std::cout << "bench_slack [--binary PATH] [--n 20000] [--outstanding 64] [--rate 1000]"
                          " [--rate-seconds 10] [--soak 100000 | --soak-million] "
                          "[--raw-seconds 3]\n";
             std::exit(0);
-        } else throw std::runtime_error("unknown option " + k);
+        } else
+            throw std::runtime_error("unknown option " + k);
     }
     return a;
 }
@@ -95,7 +104,9 @@ std::chrono::microseconds self_cpu() {
     return us(usage.ru_utime) + us(usage.ru_stime);
 }
 
-double ms(std::chrono::nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(std::chrono::nanoseconds d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 struct Percentiles {
     double p50 = 0, p99 = 0, max = 0;
@@ -124,14 +135,16 @@ double raw_limit(const std::filesystem::path& dir, double seconds) {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL");
     db.exec("PRAGMA foreign_keys=ON");
-    db.exec("INSERT INTO people(id, name, created_at, updated_at) VALUES ('U0ALICE', 'alice', 0, 0)");
-    SQLite::Statement insert(db, "INSERT INTO brags(author_id, number, text, happened_on, "
-                                 "created_at, updated_at) VALUES ('U0ALICE', ?, ?, '2026-11-20', "
-                                 "0, 0)");
+    db.exec(
+        "INSERT INTO people(id, name, created_at, updated_at) VALUES ('U0ALICE', 'alice', 0, 0)");
+    SQLite::Statement insert(db,
+                             "INSERT INTO brags(author_id, number, text, happened_on, "
+                             "created_at, updated_at) VALUES ('U0ALICE', ?, ?, '2026-11-20', "
+                             "0, 0)");
     long rows = 0;
     const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                                 std::chrono::duration<double>(seconds));
+    const auto end =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     while (Clock::now() < end) {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         insert.bind(1, static_cast<int64_t>(rows + 1));
@@ -188,8 +201,8 @@ void refill_on_acks(SlackTestServer& server, long n, long window, long base_acks
 
 /// The closed loop of B1 and the soak; returns seconds taken. `every`/`sample`: called after
 /// each `every` envelopes, once they are acked (the soak samples RSS with it).
-double closed_loop(SlackTestServer& server, long n, long window, long& base_acks,
-                   long every = 0, const std::function<void(long)>& sample = {}) {
+double closed_loop(SlackTestServer& server, long n, long window, long& base_acks, long every = 0,
+                   const std::function<void(long)>& sample = {}) {
     const auto start = Clock::now();
     for (long done = 0; done < n;) {
         if (done > 0 && sample) sample(done);
@@ -241,9 +254,12 @@ int main(int argc, char** argv) try {
     co.args = {"--db", db.string(), "--log-level", "warn", "run"};
     co.cwd = dir.path();
     co.stderr_path = dir / "bot.log";
-    co.env = {{"SLACK_BOT_TOKEN", kBotToken}, {"SLACK_APP_TOKEN", kAppToken},
-              {"SLACK_API_URL", server.api_url()}, {"CAREERBOT_CONFIG", std::nullopt},
-              {"http_proxy", std::nullopt}, {"HTTP_PROXY", std::nullopt},
+    co.env = {{"SLACK_BOT_TOKEN", kBotToken},
+              {"SLACK_APP_TOKEN", kAppToken},
+              {"SLACK_API_URL", server.api_url()},
+              {"CAREERBOT_CONFIG", std::nullopt},
+              {"http_proxy", std::nullopt},
+              {"HTTP_PROXY", std::nullopt},
               {"NO_PROXY", "127.0.0.1"}};
     ChildProcess bot(co);
     if (!server.wait_for_hello_count(1, 15s)) throw std::runtime_error("bot did not connect");
@@ -340,8 +356,9 @@ int main(int argc, char** argv) try {
           {"growth_mb", growth_mb},
           {"target", "idle <= 20 MB; growth over 1,000,000 envelopes <= 2 MB"},
           {"pass", idle_rss / 1024.0 <= 20.0 && growth_mb <= 2.0 && args.soak >= 1000000},
-          {"note", args.soak >= 1000000 ? "" : "short soak; run with --soak-million for the "
-                                               "target"}});
+          {"note", args.soak >= 1000000 ? ""
+                                        : "short soak; run with --soak-million for the "
+                                          "target"}});
 
     bot.signal(SIGTERM);
     const auto code = bot.wait(10s);

@@ -5,17 +5,17 @@
 // acks of other envelopes while a summary is built, needs the bot and is not measured here.
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
-#include <vector>
-#include <optional>
-#include <csignal>
 #include <thread>
+#include <vector>
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,12 +28,12 @@
 
 #include "commands/registry.hpp"
 #include "commands/summary_data.hpp"
+#include "slack_test_server.hpp"
 #include "src/core/app.hpp"
 #include "src/core/clock.hpp"
 #include "src/core/config.hpp"
 #include "src/core/logging.hpp"
 #include "storage/database.hpp"
-#include "slack_test_server.hpp"
 #include "tests/support/process.hpp"
 
 #ifndef CAREERBOT_BUILD_TYPE
@@ -245,16 +245,20 @@ nlohmann::json acks_meanwhile(const std::filesystem::path& db, int summaries, in
     TempDir dir("b4acks");
     ChildOptions co;
     co.executable = CAREERBOT_BINARY;
-    co.args = {"--db", db.string(), "--log-level", "warn", "--now", "2026-11-20T10:00:00Z",
-               "run", "--ops-port", "0"};
+    co.args = {"--db", db.string(),  "--log-level",
+               "warn", "--now",      "2026-11-20T10:00:00Z",
+               "run",  "--ops-port", "0"};
     co.cwd = dir.path();
     co.stderr_path = dir / "bot.log";
-    co.env = {{"SLACK_BOT_TOKEN", o.bot_token}, {"SLACK_APP_TOKEN", o.app_token},
-              {"SLACK_API_URL", server.api_url()}, {"CAREERBOT_CONFIG", std::nullopt},
-              {"CAREERBOT_LEVELS", std::getenv("CAREERBOT_LEVELS") ? std::optional<std::string>(
-                                                                    std::getenv("CAREERBOT_LEVELS"))
-                                                              : std::nullopt},
-              {"http_proxy", std::nullopt}, {"HTTP_PROXY", std::nullopt},
+    co.env = {{"SLACK_BOT_TOKEN", o.bot_token},
+              {"SLACK_APP_TOKEN", o.app_token},
+              {"SLACK_API_URL", server.api_url()},
+              {"CAREERBOT_CONFIG", std::nullopt},
+              {"CAREERBOT_LEVELS", std::getenv("CAREERBOT_LEVELS")
+                                       ? std::optional<std::string>(std::getenv("CAREERBOT_LEVELS"))
+                                       : std::nullopt},
+              {"http_proxy", std::nullopt},
+              {"HTTP_PROXY", std::nullopt},
               {"NO_PROXY", "127.0.0.1"}};
     ChildProcess bot(co);
     if (!server.wait_for_hello_count(1, 30s)) throw std::runtime_error("bot did not connect");
@@ -264,9 +268,10 @@ nlohmann::json acks_meanwhile(const std::filesystem::path& db, int summaries, in
         SQLite::Database ro(db.string(), SQLite::OPEN_READONLY);
         ro.setBusyTimeout(5000);
         const int64_t horizon = 1795168800 + 600;  // 2026-11-20T10:00Z (the bot's --now) + 10 min
-        SQLite::Statement left(ro, "SELECT (SELECT count(*) FROM reminder_changes) + "
-                                   "(SELECT count(*) FROM reminders WHERE state IN "
-                                   "('pending', 'sending') AND due_at <= ?)");
+        SQLite::Statement left(ro,
+                               "SELECT (SELECT count(*) FROM reminder_changes) + "
+                               "(SELECT count(*) FROM reminders WHERE state IN "
+                               "('pending', 'sending') AND due_at <= ?)");
         for (;;) {
             left.bind(1, horizon);
             const bool more = left.executeStep() && left.getColumn(0).getInt64() > 0;
@@ -315,25 +320,27 @@ nlohmann::json acks_meanwhile(const std::filesystem::path& db, int summaries, in
     }
     // What the director got back: the first answer's size, to see it was the real summary.
     std::size_t answer_chars = 0;
-    for (const auto& c : server.calls("response_url")) answer_chars = std::max(answer_chars, c.args.dump().size());
+    for (const auto& c : server.calls("response_url"))
+        answer_chars = std::max(answer_chars, c.args.dump().size());
     bot.signal(SIGTERM);
     (void)bot.wait(10s);
     server.stop();
     std::sort(lat.begin(), lat.end());
     const double p99 = lat.empty() ? 0 : lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
     const double max = lat.empty() ? 0 : lat.back();
-    return {{"bench", "B4-acks"},
-            {"what", "/brag acks while /quarter-summary all runs for the root director"},
-            {"summaries", summaries},
-            {"summary_answer_ms_mean", 1000.0 * summaries_s / summaries},
-            {"largest_answer_chars", answer_chars},
-            {"scheduler_catch_up_s", catch_up_s},
-            {"reminder_dms_sent", server.call_count("chat.postMessage")},
-            {"brag_rate_per_s", rate},
-            {"brags_acked", lat.size()},
-            {"ack_ms", {{"p50", lat.empty() ? 0 : lat[lat.size() / 2]}, {"p99", p99}, {"max", max}}},
-            {"target", "acks sent meanwhile <= 50 ms"},
-            {"pass", !lat.empty() && max <= 50.0}};
+    return {
+        {"bench", "B4-acks"},
+        {"what", "/brag acks while /quarter-summary all runs for the root director"},
+        {"summaries", summaries},
+        {"summary_answer_ms_mean", 1000.0 * summaries_s / summaries},
+        {"largest_answer_chars", answer_chars},
+        {"scheduler_catch_up_s", catch_up_s},
+        {"reminder_dms_sent", server.call_count("chat.postMessage")},
+        {"brag_rate_per_s", rate},
+        {"brags_acked", lat.size()},
+        {"ack_ms", {{"p50", lat.empty() ? 0 : lat[lat.size() / 2]}, {"p99", p99}, {"max", max}}},
+        {"target", "acks sent meanwhile <= 50 ms"},
+        {"pass", !lat.empty() && max <= 50.0}};
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ std::string plain_with_names(Services& s, const std::string& slack_text) {
             people.ensure_named(m.id, m.label, s.clock.now());
         }
     }
-    return blocks::render_mrkdwn(slack_text, [&](const std::string& id) { return people.display_name(id); });
+    return blocks::render_mrkdwn(slack_text,
+                                 [&](const std::string& id) { return people.display_name(id); });
 }
 
 std::string timezone_of(Services& s, const std::string& user_id) {

@@ -12,12 +12,12 @@ namespace careerbot::storage {
 /// One read of someone's career data, as the audit log keeps it.
 struct AuditEntry {
     int64_t id = 0;
-    int64_t at = 0;        ///< unix seconds
-    std::string actor;     ///< Slack user id, or "cli:<os user>"
-    std::string action;    ///< quarter_summary, brag_export, brag_list, promo_packet, cli_export
-    std::string subject;   ///< whose data: a person id, or "all" for an org-wide summary
-    std::string scope;     ///< "person", "org:<root id>", "brags", …
-    std::string detail;    ///< quarter, format, recipient
+    int64_t at = 0;       ///< unix seconds
+    std::string actor;    ///< Slack user id, or "cli:<os user>"
+    std::string action;   ///< quarter_summary, brag_export, brag_list, promo_packet, cli_export
+    std::string subject;  ///< whose data: a person id, or "all" for an org-wide summary
+    std::string scope;    ///< "person", "org:<root id>", "brags", …
+    std::string detail;   ///< quarter, format, recipient
 };
 
 /// Which entries `AuditRepo::list` returns, newest first.

@@ -14,7 +14,7 @@ class Database;
 /// it (see Database::defer_checkpoints). The thread and its connection start on the first
 /// request, so an idle bot pays nothing for them.
 class BackgroundCheckpointer {
-public:
+  public:
     BackgroundCheckpointer(std::string path, int busy_timeout_ms);
     /// Finishes the checkpoint in progress, if any, and ends the thread.
     ~BackgroundCheckpointer();
@@ -26,7 +26,7 @@ public:
     /// How many checkpoints have run (for tests and logs).
     std::uint64_t completed() const;
 
-private:
+  private:
     void loop();
 
     std::string path_;

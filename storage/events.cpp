@@ -9,8 +9,9 @@ namespace careerbot::storage {
 bool ProcessedEventsRepo::remember(const std::string& event_id, TimePoint now) {
     // INSERT OR IGNORE keeps this one statement: the primary key decides, even when two
     // deliveries of the same event end up in one group commit.
-    auto st = db_.prepare("INSERT OR IGNORE INTO processed_events(event_id, received_at) "
-                         "VALUES (?, ?)");
+    auto st = db_.prepare(
+        "INSERT OR IGNORE INTO processed_events(event_id, received_at) "
+        "VALUES (?, ?)");
     st->bind(1, event_id);
     st->bind(2, static_cast<int64_t>(to_unix(now)));
     return st->exec() == 1;

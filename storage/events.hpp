@@ -9,7 +9,7 @@ namespace careerbot::storage {
 /// Remembers which Events API deliveries were handled, so retries are processed only once.
 /// Call it inside the same Database::write as the handler so both commit or neither does.
 class ProcessedEventsRepo {
-public:
+  public:
     explicit ProcessedEventsRepo(Database& db) : db_(db) {}
 
     /// Records `event_id`; true the first time, false when it was already recorded.
@@ -21,7 +21,7 @@ public:
     /// How many events are remembered.
     int count();
 
-private:
+  private:
     Database& db_;
 };
 

@@ -8,7 +8,7 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 /// Source of the current time; injected so time-dependent logic is tested without sleeping.
 class Clock {
-public:
+  public:
     virtual ~Clock() = default;
     /// The current wall-clock time (UTC).
     virtual TimePoint now() const = 0;
@@ -16,13 +16,13 @@ public:
 
 /// The real wall clock.
 class SystemClock final : public Clock {
-public:
+  public:
     TimePoint now() const override { return std::chrono::system_clock::now(); }
 };
 
 /// A clock that only moves when told to; for tests and for `--now` in console mode.
 class ManualClock final : public Clock {
-public:
+  public:
     explicit ManualClock(TimePoint start) : now_(start.time_since_epoch().count()) {}
     TimePoint now() const override { return TimePoint(TimePoint::duration(now_.load())); }
     /// Moves the clock to `t`.
@@ -30,18 +30,17 @@ public:
     /// Moves the clock forward by `d`.
     void advance(std::chrono::system_clock::duration d) { now_ += d.count(); }
 
-private:
+  private:
     std::atomic<TimePoint::rep> now_;
 };
 
 /// A clock that starts at a given time and then runs at real speed (console `--now`).
 class OffsetClock final : public Clock {
-public:
-    explicit OffsetClock(TimePoint start)
-        : offset_(start - std::chrono::system_clock::now()) {}
+  public:
+    explicit OffsetClock(TimePoint start) : offset_(start - std::chrono::system_clock::now()) {}
     TimePoint now() const override { return std::chrono::system_clock::now() + offset_; }
 
-private:
+  private:
     std::chrono::system_clock::duration offset_;
 };
 

@@ -6,13 +6,13 @@ namespace careerbot {
 
 /// Base of careerbot's exceptions: configuration and programming errors.
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// A problem with what a user typed; its message is shown to that user as is.
 class UserError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

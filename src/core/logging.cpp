@@ -5,11 +5,11 @@
 #include <regex>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/details/os.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace careerbot {
 namespace {
@@ -22,10 +22,11 @@ std::vector<std::string>& secrets() {
 
 /// Formats each record (text or JSON) after redacting its message, then fans out to sinks.
 class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
-public:
+  public:
     explicit RedactingSink(bool json)
-        : json_(json), text_(std::make_unique<spdlog::pattern_formatter>(
-                           "%Y-%m-%dT%H:%M:%S.%e%z %^%-5l%$ [%n] %v")) {}
+        : json_(json),
+          text_(std::make_unique<spdlog::pattern_formatter>(
+              "%Y-%m-%dT%H:%M:%S.%e%z %^%-5l%$ [%n] %v")) {}
 
     void set_json(bool json) {
         std::lock_guard lock(mutex_);
@@ -40,15 +41,16 @@ public:
         std::erase(extra_, s);
     }
 
-protected:
+  protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         std::string clean = redact(std::string_view(msg.payload.data(), msg.payload.size()));
         spdlog::details::log_msg copy(msg.time, msg.source, msg.logger_name, msg.level, clean);
         std::string line;
         if (json_) {
             nlohmann::json j;
-            j["ts"] = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          msg.time.time_since_epoch()).count();
+            j["ts"] =
+                std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch())
+                    .count();
             j["level"] = std::string(spdlog::level::to_string_view(msg.level).data(),
                                      spdlog::level::to_string_view(msg.level).size());
             j["logger"] = std::string(msg.logger_name.data(), msg.logger_name.size());
@@ -69,7 +71,7 @@ protected:
         for (auto& s : extra_) s->flush();
     }
 
-private:
+  private:
     bool json_;
     std::unique_ptr<spdlog::formatter> text_;
     std::vector<std::shared_ptr<spdlog::sinks::sink>> extra_;
@@ -108,7 +110,8 @@ void add_secret(std::string secret) {
 void init_logging(const std::string& level, const std::string& format) {
     shared_sink()->set_json(format == "json");
     current_level() = spdlog::level::from_str(level);
-    spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(current_level()); });
+    spdlog::apply_all(
+        [&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(current_level()); });
 }
 
 std::shared_ptr<spdlog::logger> logger(const std::string& area) {

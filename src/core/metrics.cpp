@@ -34,8 +34,8 @@ std::string Metrics::prometheus() const {
     auto load = [](const std::atomic<uint64_t>& a) { return a.load(std::memory_order_relaxed); };
     auto counter = [&](const char* name, const char* help, uint64_t value,
                        const char* labels = "") {
-        out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0}{2} {3}\n", name, help,
-                           labels, value);
+        out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0}{2} {3}\n", name, help, labels,
+                           value);
     };
     auto counter_family = [&](const char* name, const char* help) {
         out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n", name, help);
@@ -61,13 +61,14 @@ std::string Metrics::prometheus() const {
             "Envelopes acked empty at the deadline and answered through response_url.",
             load(acks_late));
 
-    out += "# HELP careerbot_ack_latency_seconds Time from an envelope's arrival to its ack "
-           "(after its writes committed).\n# TYPE careerbot_ack_latency_seconds histogram\n";
+    out +=
+        "# HELP careerbot_ack_latency_seconds Time from an envelope's arrival to its ack "
+        "(after its writes committed).\n# TYPE careerbot_ack_latency_seconds histogram\n";
     uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kAckBuckets.size(); ++i) {
         cumulative += load(ack_buckets_[i]);
-        out += fmt::format("careerbot_ack_latency_seconds_bucket{{le=\"{}\"}} {}\n",
-                           kAckBuckets[i], cumulative);
+        out += fmt::format("careerbot_ack_latency_seconds_bucket{{le=\"{}\"}} {}\n", kAckBuckets[i],
+                           cumulative);
     }
     const uint64_t count = load(ack_count_);
     out += fmt::format("careerbot_ack_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", count);

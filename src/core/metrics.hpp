@@ -14,7 +14,7 @@
 namespace careerbot {
 
 class Metrics {
-public:
+  public:
     /// Upper bounds (seconds) of the ack-latency histogram's buckets; +Inf is implicit.
     static constexpr std::array<double, 12> kAckBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                         0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
@@ -35,7 +35,7 @@ public:
 
     // Web API
     std::atomic<uint64_t> api_calls{0};
-    std::atomic<uint64_t> api_errors{0};  ///< ok:false or transport failures
+    std::atomic<uint64_t> api_errors{0};        ///< ok:false or transport failures
     std::atomic<uint64_t> api_rate_limited{0};  ///< HTTP 429 answers (each waited and retried)
 
     // Scheduler
@@ -54,7 +54,7 @@ public:
     /// Seconds since the process started (the registry was created).
     double uptime_seconds() const;
 
-private:
+  private:
     std::array<std::atomic<uint64_t>, kAckBuckets.size()> ack_buckets_{};
     std::atomic<uint64_t> ack_count_{0};
     std::atomic<uint64_t> ack_sum_ns_{0};

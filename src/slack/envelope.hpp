@@ -26,13 +26,13 @@ enum class EnvelopeKind {
 /// One parsed Socket Mode message.
 struct Envelope {
     EnvelopeKind kind = EnvelopeKind::malformed;
-    std::string type;                ///< Slack's `type` as sent (for logs)
-    std::string envelope_id;         ///< empty for hello/disconnect (and unparseable text)
-    std::string reason;              ///< disconnect reason, or why the envelope is malformed
-    int retry_attempt = 0;           ///< events_api: Slack's retry counter (0 = first delivery)
-    std::string retry_reason;        ///< events_api: e.g. "timeout"
-    bool accepts_response_payload = false;  ///< the ack may carry a payload
-    int num_connections = 0;         ///< hello: connections Slack has open for this app
+    std::string type;          ///< Slack's `type` as sent (for logs)
+    std::string envelope_id;   ///< empty for hello/disconnect (and unparseable text)
+    std::string reason;        ///< disconnect reason, or why the envelope is malformed
+    int retry_attempt = 0;     ///< events_api: Slack's retry counter (0 = first delivery)
+    std::string retry_reason;  ///< events_api: e.g. "timeout"
+    bool accepts_response_payload = false;   ///< the ack may carry a payload
+    int num_connections = 0;                 ///< hello: connections Slack has open for this app
     std::optional<Request> request;          ///< slash_command
     std::optional<Event> event;              ///< event
     std::optional<Interaction> interaction;  ///< interactive

@@ -27,7 +27,7 @@ constexpr auto kRequestTimeout = std::chrono::seconds(5);
 
 /// One request, one response, then close: scrapes are rare and tiny.
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket socket, const OpsServerOptions& options)
         : stream_(std::move(socket)), options_(options) {}
 
@@ -39,7 +39,7 @@ public:
                          });
     }
 
-private:
+  private:
     void respond() {
         auto res = std::make_shared<http::response<http::string_body>>();
         res->version(request_.version());
@@ -108,14 +108,17 @@ struct OpsServer::Impl {
     std::atomic<unsigned short> bound_port{0};
 };
 
-OpsServer::OpsServer(OpsServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+OpsServer::OpsServer(OpsServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 OpsServer::~OpsServer() { stop(); }
 
 void OpsServer::start() {
     error_code ec;
     const auto address = net::ip::make_address(impl_->options.address, ec);
-    if (ec) throw std::runtime_error("ops address '" + impl_->options.address + "' is not an IP address");
+    if (ec)
+        throw std::runtime_error("ops address '" + impl_->options.address +
+                                 "' is not an IP address");
     const tcp::endpoint endpoint(address, impl_->options.port);
     auto& acceptor = impl_->acceptor;
     acceptor.open(endpoint.protocol(), ec);
@@ -123,9 +126,8 @@ void OpsServer::start() {
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-        throw std::runtime_error("cannot serve /healthz and /metrics on " +
-                                 impl_->options.address + ":" +
-                                 std::to_string(impl_->options.port) + ": " + ec.message());
+        throw std::runtime_error("cannot serve /healthz and /metrics on " + impl_->options.address +
+                                 ":" + std::to_string(impl_->options.port) + ": " + ec.message());
     }
     impl_->bound_port = acceptor.local_endpoint().port();
     impl_->accept();

@@ -17,12 +17,12 @@ struct Health {
 
 struct OpsServerOptions {
     std::string address = "127.0.0.1";
-    unsigned short port = 0;           ///< 0 = any free port (see OpsServer::port)
-    std::function<Health()> health;    ///< called on the server's thread for each /healthz
+    unsigned short port = 0;         ///< 0 = any free port (see OpsServer::port)
+    std::function<Health()> health;  ///< called on the server's thread for each /healthz
 };
 
 class OpsServer {
-public:
+  public:
     explicit OpsServer(OpsServerOptions options);
     ~OpsServer();
     OpsServer(const OpsServer&) = delete;
@@ -35,7 +35,7 @@ public:
     /// Stops serving and joins the thread; idempotent.
     void stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

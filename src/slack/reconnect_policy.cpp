@@ -32,8 +32,8 @@ std::chrono::milliseconds ReconnectPolicy::next_delay() {
 
 bool ReconnectPolicy::should_stop(std::string_view reason) {
     static constexpr std::array<std::string_view, 8> fatal = {
-        "invalid_auth",   "account_inactive", "link_disabled",       "not_authed",
-        "token_revoked",  "token_expired",    "not_allowed_token_type", "missing_scope"};
+        "invalid_auth",  "account_inactive", "link_disabled",          "not_authed",
+        "token_revoked", "token_expired",    "not_allowed_token_type", "missing_scope"};
     return std::find(fatal.begin(), fatal.end(), reason) != fatal.end();
 }
 

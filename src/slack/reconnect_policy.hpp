@@ -9,16 +9,16 @@ namespace careerbot::slack {
 
 /// Tuning for ReconnectPolicy; the defaults suit Slack's Socket Mode.
 struct ReconnectOptions {
-    std::chrono::milliseconds initial{250};    ///< delay before the first retry (before jitter)
-    std::chrono::milliseconds max{30000};      ///< the delay never grows beyond this
-    double multiplier = 2.0;                   ///< growth per consecutive failure
-    double jitter = 0.5;                       ///< up to this fraction is taken off at random
+    std::chrono::milliseconds initial{250};  ///< delay before the first retry (before jitter)
+    std::chrono::milliseconds max{30000};    ///< the delay never grows beyond this
+    double multiplier = 2.0;                 ///< growth per consecutive failure
+    double jitter = 0.5;                     ///< up to this fraction is taken off at random
 };
 
 /// Exponential backoff with jitter between connection attempts. Each next_delay() counts one
 /// failure; on_hello() (a working connection) starts over. Not thread-safe: one owner.
 class ReconnectPolicy {
-public:
+  public:
     /// Returns uniformly distributed numbers in [0, 1); injected so tests are deterministic.
     using Random = std::function<double()>;
 
@@ -35,7 +35,7 @@ public:
     /// a deactivated workspace, Socket Mode turned off for the app).
     static bool should_stop(std::string_view reason);
 
-private:
+  private:
     ReconnectOptions options_;
     Random random_;
     int failures_ = 0;

@@ -23,8 +23,7 @@ class SlackLookup final : public Lookup {
                                          const std::string& ts) override;
     /// conversations.history narrowed to `ts`, then conversations.replies for a message that
     /// lives only in a thread.
-    std::optional<SlackMessage> message(const std::string& channel,
-                                        const std::string& ts) override;
+    std::optional<SlackMessage> message(const std::string& channel, const std::string& ts) override;
     /// users.info: name is profile.display_name, else the handle.
     std::optional<SlackUser> user(const std::string& id) override;
 

@@ -11,6 +11,10 @@
 #include <map>
 #include <type_traits>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -23,10 +27,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <spdlog/spdlog.h>
 
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
@@ -57,8 +57,8 @@ std::optional<WsUrl> parse_ws_url(std::string_view url) {
     std::string_view authority = url.substr(0, end);
     std::string_view rest = end == std::string_view::npos ? std::string_view() : url.substr(end);
     if (auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
-    u.target = rest.empty() ? "/" : (rest.front() == '?' ? "/" + std::string(rest)
-                                                          : std::string(rest));
+    u.target =
+        rest.empty() ? "/" : (rest.front() == '?' ? "/" + std::string(rest) : std::string(rest));
     if (authority.find('@') != std::string_view::npos) return std::nullopt;  // no userinfo
     std::string_view port;
     if (authority.starts_with('[')) {  // IPv6 literal
@@ -92,7 +92,7 @@ namespace {
 
 /// What a connection tells the client it belongs to. Called on the io thread.
 class ConnectionOwner {
-public:
+  public:
     virtual ~ConnectionOwner() = default;
     virtual void on_open(ConnectionId id) = 0;
     virtual void on_text(ConnectionId id, std::string&& text) = 0;
@@ -101,7 +101,7 @@ public:
 
 /// One websocket, plain or TLS. Used only on the io thread.
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     /// Resolves, connects, handshakes and starts reading.
     virtual void start() = 0;
@@ -125,7 +125,7 @@ class WsConnection final : public Connection,
                            public std::enable_shared_from_this<WsConnection<Tls>> {
     using Next = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
-public:
+  public:
     WsConnection(net::io_context& io, ssl::context& tls, ConnectionOwner& owner, WsUrl url,
                  ConnectionId connection_id, milliseconds ping_interval)
         : owner_(owner), url_(std::move(url)), ping_interval_(ping_interval), resolver_(io) {
@@ -139,11 +139,11 @@ public:
     }
 
     void start() override {
-        resolver_.async_resolve(url_.host, url_.port,
-                                [self = this->shared_from_this()](error_code ec,
-                                                                  tcp::resolver::results_type r) {
-                                    self->on_resolve(ec, std::move(r));
-                                });
+        resolver_.async_resolve(
+            url_.host, url_.port,
+            [self = this->shared_from_this()](error_code ec, tcp::resolver::results_type r) {
+                self->on_resolve(ec, std::move(r));
+            });
     }
 
     void send(std::string text) override {
@@ -170,7 +170,7 @@ public:
 
     bool can_send() const override { return opened_ && !close_requested_ && !finished_; }
 
-private:
+  private:
     /// The one place network errors are logged and turned into "this connection is gone".
     void fail(error_code ec, const char* stage) {
         if (finished_) return;
@@ -204,16 +204,15 @@ private:
             auto& tls_stream = ws_->next_layer();
             // SNI: Slack's edge serves many names from one address.
             if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), url_.host.c_str())) {
-                return fail(error_code(static_cast<int>(::ERR_get_error()),
-                                       net::error::get_ssl_category()),
-                            "tls_sni");
+                return fail(
+                    error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
+                    "tls_sni");
             }
             // verify_peer alone accepts any trusted certificate; this checks it names the host.
             tls_stream.set_verify_callback(ssl::host_name_verification(url_.host));
-            tls_stream.async_handshake(ssl::stream_base::client,
-                                       [self = this->shared_from_this()](error_code e) {
-                                           self->on_tls_handshake(e);
-                                       });
+            tls_stream.async_handshake(
+                ssl::stream_base::client,
+                [self = this->shared_from_this()](error_code e) { self->on_tls_handshake(e); });
         } else {
             on_tls_handshake(ec);
         }
@@ -234,14 +233,12 @@ private:
         ws_->read_message_max(8 * 1024 * 1024);
         ws_->text(true);
         const bool default_port = url_.port == (Tls ? "443" : "80");
-        std::string host_header = url_.host.find(':') != std::string::npos
-                                      ? "[" + url_.host + "]"
-                                      : url_.host;
+        std::string host_header =
+            url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host;
         if (!default_port) host_header += ":" + url_.port;
-        ws_->async_handshake(host_header, url_.target,
-                             [self = this->shared_from_this()](error_code e) {
-                                 self->on_handshake(e);
-                             });
+        ws_->async_handshake(
+            host_header, url_.target,
+            [self = this->shared_from_this()](error_code e) { self->on_handshake(e); });
     }
 
     void on_handshake(error_code ec) {
@@ -277,10 +274,9 @@ private:
 
     void do_write() {
         writing_ = true;
-        ws_->async_write(net::buffer(queue_.front()),
-                         [self = this->shared_from_this()](error_code ec, std::size_t) {
-                             self->on_write(ec);
-                         });
+        ws_->async_write(
+            net::buffer(queue_.front()),
+            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(error_code ec) {
@@ -442,9 +438,12 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         Envelope env = parse_envelope(text, std::chrono::system_clock::now());
         count(env.kind);
         switch (env.kind) {
-        case EnvelopeKind::hello: return on_hello(*it->second, env);
-        case EnvelopeKind::disconnect: return on_disconnect(*it->second, env.reason);
-        default: break;
+            case EnvelopeKind::hello:
+                return on_hello(*it->second, env);
+            case EnvelopeKind::disconnect:
+                return on_disconnect(*it->second, env.reason);
+            default:
+                break;
         }
         if (!env.envelope_id.empty()) ++it->second->inflight;
         if (callbacks.on_envelope) callbacks.on_envelope(std::move(env), id);
@@ -453,11 +452,21 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     static void count(EnvelopeKind kind) {
         auto& m = metrics();
         switch (kind) {
-        case EnvelopeKind::slash_command: ++m.envelopes_slash; break;
-        case EnvelopeKind::event: ++m.envelopes_events; break;
-        case EnvelopeKind::interactive: ++m.envelopes_interactive; break;
-        case EnvelopeKind::malformed: ++m.envelopes_malformed; [[fallthrough]];
-        default: ++m.envelopes_other; break;
+            case EnvelopeKind::slash_command:
+                ++m.envelopes_slash;
+                break;
+            case EnvelopeKind::event:
+                ++m.envelopes_events;
+                break;
+            case EnvelopeKind::interactive:
+                ++m.envelopes_interactive;
+                break;
+            case EnvelopeKind::malformed:
+                ++m.envelopes_malformed;
+                [[fallthrough]];
+            default:
+                ++m.envelopes_other;
+                break;
         }
     }
 
@@ -471,8 +480,8 @@ struct SocketModeClient::Impl final : ConnectionOwner {
             connecting = false;
         }
         active = c.id;
-        log->info("connected to Slack over Socket Mode (connection {}, {} open for this app)",
-                  c.id, env.num_connections);
+        log->info("connected to Slack over Socket Mode (connection {}, {} open for this app)", c.id,
+                  env.num_connections);
         // The new socket is live: the ones it replaces go once their acks are out.
         for (auto& [other_id, other] : conns) {
             if (other_id == c.id) continue;
@@ -562,8 +571,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
             return;
         }
         target->send(std::move(text));
-        if (it != conns.end() && it->second->retiring && it->second->inflight <= 0 &&
-            active != id)
+        if (it != conns.end() && it->second->retiring && it->second->inflight <= 0 && active != id)
             it->second->close();
     }
 
@@ -637,9 +645,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
 SocketModeClient::SocketModeClient(SocketModeOptions options, SocketModeCallbacks callbacks)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(callbacks))) {}
 
-SocketModeClient::~SocketModeClient() {
-    impl_->opener.join();
-}
+SocketModeClient::~SocketModeClient() { impl_->opener.join(); }
 
 void SocketModeClient::run() {
     if (impl_->options.handle_signals) {

@@ -20,10 +20,10 @@ using ConnectionId = std::uint64_t;
 
 /// A websocket URL split into what the connector needs.
 struct WsUrl {
-    bool tls = true;      ///< wss:// (true) or ws:// (the local test server)
-    std::string host;     ///< host name, for DNS, SNI, certificate check and the Host header
-    std::string port;     ///< "443" unless given
-    std::string target;   ///< path and query, e.g. "/link/?ticket=…"
+    bool tls = true;     ///< wss:// (true) or ws:// (the local test server)
+    std::string host;    ///< host name, for DNS, SNI, certificate check and the Host header
+    std::string port;    ///< "443" unless given
+    std::string target;  ///< path and query, e.g. "/link/?ticket=…"
 };
 
 /// Splits a ws:// or wss:// URL; nullopt for anything else.
@@ -32,8 +32,8 @@ std::optional<WsUrl> parse_ws_url(std::string_view url);
 /// The answer of apps.connections.open.
 struct OpenResult {
     bool ok = false;
-    std::string url;      ///< the single-use socket URL (secret-ish: never log it whole)
-    std::string error;    ///< Slack's error or a transport error
+    std::string url;    ///< the single-use socket URL (secret-ish: never log it whole)
+    std::string error;  ///< Slack's error or a transport error
 };
 
 /// Settings for SocketModeClient.
@@ -64,7 +64,7 @@ struct SocketModeCallbacks {
 /// The Socket Mode connection manager. One io thread (the one calling run()) owns all state;
 /// post(), post_after() and ack() may be called from any thread.
 class SocketModeClient {
-public:
+  public:
     SocketModeClient(SocketModeOptions options, SocketModeCallbacks callbacks);
     ~SocketModeClient();
     SocketModeClient(const SocketModeClient&) = delete;
@@ -86,7 +86,7 @@ public:
     /// Connections opened so far, for logs and tests.
     std::uint64_t connections_opened() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -9,8 +9,7 @@ namespace careerbot::slack {
 bool has_hashed_certs(const char* dir) {
     if (dir == nullptr) return false;
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
-         it.increment(ec)) {
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         const std::string name = it->path().filename().string();
         const auto dot = name.find('.');
         if (dot == 8 && dot + 1 < name.size() &&

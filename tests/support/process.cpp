@@ -23,9 +23,8 @@ namespace fs = std::filesystem;
 
 TempDir::TempDir(const std::string& tag) {
     static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("careerbot-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             "-" + tag);
+    path_ = fs::temp_directory_path() / ("careerbot-e2e-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(counter++) + "-" + tag);
     fs::remove_all(path_);
     fs::create_directories(path_);
 }
@@ -74,8 +73,10 @@ ChildProcess::ChildProcess(const ChildOptions& options) {
     // run arbitrary code between fork and exec.
     FileActions fa;
     posix_spawn_file_actions_addopen(&fa.actions, 0, "/dev/null", O_RDONLY, 0);
-    const std::string out = options.stdout_path.empty() ? "/dev/null" : options.stdout_path.string();
-    const std::string err = options.stderr_path.empty() ? "/dev/null" : options.stderr_path.string();
+    const std::string out =
+        options.stdout_path.empty() ? "/dev/null" : options.stdout_path.string();
+    const std::string err =
+        options.stderr_path.empty() ? "/dev/null" : options.stderr_path.string();
     posix_spawn_file_actions_addopen(&fa.actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                      0644);
     posix_spawn_file_actions_addopen(&fa.actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_APPEND,
@@ -90,8 +91,7 @@ ChildProcess::ChildProcess(const ChildOptions& options) {
                          envp.data());
     if (rc != 0) {
         pid_ = -1;
-        throw std::runtime_error("cannot start " + options.executable + ": " +
-                                 std::strerror(rc));
+        throw std::runtime_error("cannot start " + options.executable + ": " + std::strerror(rc));
     }
 }
 
@@ -145,13 +145,13 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
 }
 
 std::map<std::string, std::optional<std::string>> slack_bot_env(const std::string& bot_token,
-                                                                 const std::string& app_token,
-                                                                 const std::string& api_url) {
-    return {{"SLACK_BOT_TOKEN", bot_token},   {"SLACK_APP_TOKEN", app_token},
-            {"SLACK_API_URL", api_url},       {"CAREERBOT_CONFIG", std::nullopt},
-            {"http_proxy", std::nullopt},     {"https_proxy", std::nullopt},
-            {"HTTP_PROXY", std::nullopt},     {"HTTPS_PROXY", std::nullopt},
-            {"ALL_PROXY", std::nullopt},      {"NO_PROXY", "127.0.0.1,localhost"}};
+                                                                const std::string& app_token,
+                                                                const std::string& api_url) {
+    return {{"SLACK_BOT_TOKEN", bot_token}, {"SLACK_APP_TOKEN", app_token},
+            {"SLACK_API_URL", api_url},     {"CAREERBOT_CONFIG", std::nullopt},
+            {"http_proxy", std::nullopt},   {"https_proxy", std::nullopt},
+            {"HTTP_PROXY", std::nullopt},   {"HTTPS_PROXY", std::nullopt},
+            {"ALL_PROXY", std::nullopt},    {"NO_PROXY", "127.0.0.1,localhost"}};
 }
 
 std::string read_text(const fs::path& file) {

@@ -15,7 +15,7 @@ namespace careerbot::testing {
 
 /// A fresh directory under the system temp dir, removed with everything in it.
 class TempDir {
-public:
+  public:
     /// Creates careerbot-e2e-<pid>-<n>-<tag>.
     explicit TempDir(const std::string& tag = "t");
     ~TempDir();
@@ -26,26 +26,26 @@ public:
     /// A path inside it.
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
 /// How to start a child process.
 struct ChildOptions {
-    std::string executable;                  ///< absolute path
-    std::vector<std::string> args;           ///< arguments after argv[0]
+    std::string executable;         ///< absolute path
+    std::vector<std::string> args;  ///< arguments after argv[0]
     /// Changes to the inherited environment: a value sets it, nullopt removes it.
     std::map<std::string, std::optional<std::string>> env;
-    std::filesystem::path cwd;               ///< empty: inherit
-    std::filesystem::path stdout_path;       ///< empty: /dev/null
-    std::filesystem::path stderr_path;       ///< empty: /dev/null
+    std::filesystem::path cwd;          ///< empty: inherit
+    std::filesystem::path stdout_path;  ///< empty: /dev/null
+    std::filesystem::path stderr_path;  ///< empty: /dev/null
 };
 
 /// A spawned process; killed (SIGKILL) and reaped on destruction if still running. When
 /// CAREERBOT_E2E_LOG_DIR is set (ctest sets it), what it wrote to its stdout/stderr files is
 /// copied there on destruction, so one last test can scan every log the suite produced.
 class ChildProcess {
-public:
+  public:
     /// Spawns at once; throws std::runtime_error if it cannot.
     explicit ChildProcess(const ChildOptions& options);
     ~ChildProcess();
@@ -62,7 +62,7 @@ public:
     /// `timeout`.
     std::optional<int> wait(std::chrono::milliseconds timeout);
 
-private:
+  private:
     bool reap(bool block);
     void keep_logs() const;
     pid_t pid_ = -1;
@@ -73,8 +73,8 @@ private:
 /// The environment of a bot under test: its tokens, the Slack test server's Web API URL, no
 /// config file and no proxy (every request stays on 127.0.0.1).
 std::map<std::string, std::optional<std::string>> slack_bot_env(const std::string& bot_token,
-                                                                 const std::string& app_token,
-                                                                 const std::string& api_url);
+                                                                const std::string& app_token,
+                                                                const std::string& api_url);
 
 /// The whole content of a file ("" when it does not exist).
 std::string read_text(const std::filesystem::path& file);

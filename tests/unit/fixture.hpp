@@ -50,7 +50,8 @@ struct TestApp {
     }
 
     /// Runs a command and returns its rendered text.
-    std::string say(const std::string& user, const std::string& command, const std::string& text_in) {
+    std::string say(const std::string& user, const std::string& command,
+                    const std::string& text_in) {
         return text(run(user, command, text_in));
     }
 

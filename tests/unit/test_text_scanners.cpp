@@ -42,10 +42,17 @@ std::string regex_render(const std::string& s, const blocks::NameLookup& names) 
     out.append(s, last);
     std::string decoded;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        if (out.compare(i, 5, "&amp;") == 0) { decoded += '&'; i += 4; }
-        else if (out.compare(i, 4, "&lt;") == 0) { decoded += '<'; i += 3; }
-        else if (out.compare(i, 4, "&gt;") == 0) { decoded += '>'; i += 3; }
-        else decoded += out[i];
+        if (out.compare(i, 5, "&amp;") == 0) {
+            decoded += '&';
+            i += 4;
+        } else if (out.compare(i, 4, "&lt;") == 0) {
+            decoded += '<';
+            i += 3;
+        } else if (out.compare(i, 4, "&gt;") == 0) {
+            decoded += '>';
+            i += 3;
+        } else
+            decoded += out[i];
     }
     return decoded;
 }
@@ -123,34 +130,72 @@ void check_brag_fields(const std::string& s) {
 }  // namespace
 
 TEST_CASE("Slack markup is rendered as the regular expression did", "[text][scanner]") {
-    for (const std::string s :
-         {"", "plain", "<@U1>", "<@U1|alice>", "<#C1|general>", "<#C1>", "<!here>",
-          "<!date^1700000000^{date}|Nov 14>", "<https://x.io|x>", "<https://x.io|https://x.io>",
-          "<https://x.io>", "<@>", "<>", "<|>", "<a<b>", "<@U1|x<@U2>", "<@U1 x>", "<@U1",
-          "<@U1|", "a < b > c", "x <@U1> y <#C2|c> z", "&lt;@U1&gt;", "&amp;lt;", "<<@U1>>",
-          "<@U1|a|b>", "<!subteam^S1|@team>", "<@U.1-_x>", "<@U1>>", "><@U1", "<@U1|>"}) {
+    for (const std::string s : {"",
+                                "plain",
+                                "<@U1>",
+                                "<@U1|alice>",
+                                "<#C1|general>",
+                                "<#C1>",
+                                "<!here>",
+                                "<!date^1700000000^{date}|Nov 14>",
+                                "<https://x.io|x>",
+                                "<https://x.io|https://x.io>",
+                                "<https://x.io>",
+                                "<@>",
+                                "<>",
+                                "<|>",
+                                "<a<b>",
+                                "<@U1|x<@U2>",
+                                "<@U1 x>",
+                                "<@U1",
+                                "<@U1|",
+                                "a < b > c",
+                                "x <@U1> y <#C2|c> z",
+                                "&lt;@U1&gt;",
+                                "&amp;lt;",
+                                "<<@U1>>",
+                                "<@U1|a|b>",
+                                "<!subteam^S1|@team>",
+                                "<@U.1-_x>",
+                                "<@U1>>",
+                                "><@U1",
+                                "<@U1|>"}) {
         check_render_and_mentions(s);
     }
     std::mt19937 rng(20261122);
-    const std::vector<std::string> pieces = {"<", ">", "|", "@", "#", "!", "U1", "a", " ",
-                                             ".", "-", "_", "&amp;", "&lt;", "&gt;", "x y"};
+    const std::vector<std::string> pieces = {"<", ">", "|", "@", "#",     "!",    "U1",   "a",
+                                             " ", ".", "-", "_", "&amp;", "&lt;", "&gt;", "x y"};
     for (int i = 0; i < 3000; ++i) check_render_and_mentions(random_text(rng, pieces, 14));
 }
 
 TEST_CASE("impact, link and tags are found as the regular expressions did", "[brag][scanner]") {
-    for (const std::string s :
-         {"shipped it", "shipped #infra #Infra #a-b_c #", "#start and end#", "a#b #c#d",
-          "café #café #été #日本 #x!y", "impact: all of it", "Impact:x", "shipped IMPACT:  big",
-          "preimpact: no", "a\timpact:\tb", "see https://x.io/a?b=1. done", "HTTPS://X.IO/A",
-          "http:// nothing", "https://", "http://a|b", "link <https://x.io> here",
-          "ok impact: see https://y.io/z)", "x https://a.io impact: https://b.io",
-          "#tag\n#next\t#third", "text #-dash #_under", "\xC3#x #\xC3\xA9t\xC3\xA9#y"}) {
+    for (const std::string s : {"shipped it",
+                                "shipped #infra #Infra #a-b_c #",
+                                "#start and end#",
+                                "a#b #c#d",
+                                "café #café #été #日本 #x!y",
+                                "impact: all of it",
+                                "Impact:x",
+                                "shipped IMPACT:  big",
+                                "preimpact: no",
+                                "a\timpact:\tb",
+                                "see https://x.io/a?b=1. done",
+                                "HTTPS://X.IO/A",
+                                "http:// nothing",
+                                "https://",
+                                "http://a|b",
+                                "link <https://x.io> here",
+                                "ok impact: see https://y.io/z)",
+                                "x https://a.io impact: https://b.io",
+                                "#tag\n#next\t#third",
+                                "text #-dash #_under",
+                                "\xC3#x #\xC3\xA9t\xC3\xA9#y"}) {
         check_brag_fields(s);
     }
     std::mt19937 rng(7);
-    const std::vector<std::string> pieces = {"#", "a", "B", "1", "-", "_", " ", "\t", "\n",
-                                             "impact:", "IMPACT: ", "http://", "https://",
-                                             "x.io", "<", ">", "|", "\"", ".", ")", "\xC3\xA9",
-                                             "\xE6\x97\xA5", "!", "shipped"};
+    const std::vector<std::string> pieces = {
+        "#",       "a",        "B",    "1", "-", "_", " ",  "\t", "\n", "impact:",  "IMPACT: ",
+        "http://", "https://", "x.io", "<", ">", "|", "\"", ".",  ")",  "\xC3\xA9", "\xE6\x97\xA5",
+        "!",       "shipped"};
     for (int i = 0; i < 3000; ++i) check_brag_fields(random_text(rng, pieces, 12));
 }
