@@ -44,6 +44,21 @@ inline ChildOptions careerbot_process(const std::filesystem::path& cwd,
     return o;
 }
 
+/// The view_submission of the "new brag" form (callback brag_new) by `user` (named `name`).
+inline nlohmann::json brag_form_submission(const std::string& user, const std::string& name,
+                                           const std::string& text,
+                                           const std::string& view_id = "V0BRAG") {
+    return {{"type", "view_submission"},
+            {"user", {{"id", user}, {"name", name}}},
+            {"view",
+             {{"id", view_id},
+              {"callback_id", "brag_new"},
+              {"private_metadata", ""},
+              {"state",
+               {{"values",
+                 {{"text", {{"value", {{"type", "plain_text_input"}, {"value", text}}}}}}}}}}}};
+}
+
 /// Live feedback rows about `subject` whose text is LIKE `like`, read from the bot's database
 /// through a connection of its own, as a user would.
 inline int feedback_count(const std::filesystem::path& db, const std::string& subject,

@@ -227,18 +227,7 @@ TEST_CASE("every command and interaction is accepted by Slack's rules",
     for (const char* format : {"export md", "export csv", "export json"}) {
         f.command("U0BOB", "/brag", format);
     }
-    json submission = {
-        {"type", "view_submission"},
-        {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
-        {"view",
-         {{"id", "V0BRAG"},
-          {"callback_id", "brag_new"},
-          {"private_metadata", ""},
-          {"state",
-           {{"values",
-             {{"text",
-               {{"value",
-                 {{"type", "plain_text_input"}, {"value", "from the form #people"}}}}}}}}}}}};
+    json submission = brag_form_submission("U0BOB", "bob", "from the form #people");
     REQUIRE(f.server.wait_for_ack(f.server.send_interactive(submission), 5s));
 
     // /task, /ido, /checkin, /1on1, /away.

@@ -89,18 +89,7 @@ struct Run {
 };
 
 json brag_modal_submission() {
-    return {{"type", "view_submission"},
-            {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
-            {"view",
-             {{"id", "V0SEC"},
-              {"callback_id", "brag_new"},
-              {"private_metadata", ""},
-              {"state",
-               {{"values",
-                 {{"text",
-                   {{"value",
-                     {{"type", "plain_text_input"},
-                      {"value", "rotated the signing keys #security"}}}}}}}}}}}};
+    return brag_form_submission("U0ALICE", "alice", "rotated the signing keys #security", "V0SEC");
 }
 
 }  // namespace

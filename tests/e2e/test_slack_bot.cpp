@@ -236,18 +236,7 @@ TEST_CASE("a 429 on chat.postMessage is waited out and the DM is delivered", "[e
     Fixture f;
     f.start_connected();
     f.server.rate_limit_next("chat.postMessage", 1);
-    const json payload = {{"type", "view_submission"},
-                          {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
-                          {"view",
-                           {{"id", "V0BRAG"},
-                            {"callback_id", "brag_new"},
-                            {"private_metadata", ""},
-                            {"state",
-                             {{"values",
-                               {{"text",
-                                 {{"value",
-                                   {{"type", "plain_text_input"},
-                                    {"value", "mentored two new hires #people"}}}}}}}}}}}};
+    const json payload = brag_form_submission("U0ALICE", "alice", "mentored two new hires #people");
     auto id = f.server.send_interactive(payload);
     auto ack = f.server.wait_for_ack(id, 5s);
     REQUIRE(ack);
