@@ -126,8 +126,8 @@ std::string checkin_missed(storage::Database&, const storage::Reminder& r, const
 }
 
 const std::array<ReminderKind, 4> kKinds{{
-    {"one_on_one", one_on_one_skip, one_on_one_render, one_on_one_after, nullptr, true},
-    {"task_due",
+    {kOneOnOne, one_on_one_skip, one_on_one_render, one_on_one_after, nullptr, true},
+    {kTaskDue,
      [](const KindContext& c, const storage::Reminder& r) { return task_skip(c, r, true); },
      [](const KindContext& c, const storage::Reminder& r) { return task_render(c, r, false); },
      nullptr,
@@ -135,7 +135,7 @@ const std::array<ReminderKind, 4> kKinds{{
          return task_missed(db, r, "due-date");
      },
      false},
-    {"task_overdue",
+    {kTaskOverdue,
      [](const KindContext& c, const storage::Reminder& r) { return task_skip(c, r, false); },
      [](const KindContext& c, const storage::Reminder& r) { return task_render(c, r, true); },
      nullptr,
@@ -143,7 +143,7 @@ const std::array<ReminderKind, 4> kKinds{{
          return task_missed(db, r, "overdue");
      },
      false},
-    {"checkin", checkin_skip, checkin_render, nullptr, checkin_missed, false},
+    {kCheckin, checkin_skip, checkin_render, nullptr, checkin_missed, false},
 }};
 
 }  // namespace

@@ -18,6 +18,12 @@
 
 namespace careerbot::scheduler {
 
+/// The names of the kinds (values of `reminders.kind`).
+inline constexpr const char* kOneOnOne = "one_on_one";       ///< the 1:1 preparation
+inline constexpr const char* kTaskDue = "task_due";          ///< a task is due soon
+inline constexpr const char* kTaskOverdue = "task_overdue";  ///< a task is overdue
+inline constexpr const char* kCheckin = "checkin";           ///< a career check-in is due
+
 /// What a kind's functions may use: the connection (inside the engine's write transaction)
 /// and the moment the engine is acting at.
 struct KindContext {

@@ -23,7 +23,7 @@ TimePoint plan_one_on_one(storage::Database& db, const Config& config, const sto
     TimePoint occ = next_live_occurrence(s, now);
     storage::Reminder r;
     r.key = "1on1:" + std::to_string(s.id) + ":" + std::to_string(unix_of(occ));
-    r.kind = "one_on_one";
+    r.kind = kOneOnOne;
     r.recipient_id = s.manager_id;
     r.subject_id = s.report_id;
     r.ref_id = s.id;
@@ -42,7 +42,7 @@ TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
         storage::ScheduleRepo schedules(db);
         schedules.set_skip_until(schedule.id, unix_of(skipped), now);
         schedules.record_skip(schedule.id, unix_of(skipped), by, now);
-        storage::ReminderOutbox(db).skip_pending("one_on_one", schedule.id, "skip", now,
+        storage::ReminderOutbox(db).skip_pending(kOneOnOne, schedule.id, "skip", now,
                                                  unix_of(skipped));
         auto updated = schedule;
         updated.skip_until = unix_of(skipped);
@@ -55,7 +55,7 @@ bool cancel_one_on_one(storage::Database& db, int64_t schedule_id, TimePoint now
     bool cancelled = false;
     db.write([&] {
         cancelled = storage::ScheduleRepo(db).cancel(schedule_id, now);
-        storage::ReminderOutbox(db).skip_pending("one_on_one", schedule_id, "cancelled", now);
+        storage::ReminderOutbox(db).skip_pending(kOneOnOne, schedule_id, "cancelled", now);
     });
     return cancelled;
 }
@@ -84,19 +84,19 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
     if (!task) {
         // Cancelled or deleted: it left `tasks`, and nothing planned for it is sent.
         std::string why = task_gone_reason(db, task_id);
-        outbox.skip_pending("task_due", task_id, why, now);
-        outbox.skip_pending("task_overdue", task_id, why, now);
+        outbox.skip_pending(kTaskDue, task_id, why, now);
+        outbox.skip_pending(kTaskOverdue, task_id, why, now);
         return;
     }
     if (task->done()) {
-        outbox.skip_pending("task_due", task->id, "done", now);
-        outbox.skip_pending("task_overdue", task->id, "done", now);
+        outbox.skip_pending(kTaskDue, task->id, "done", now);
+        outbox.skip_pending(kTaskOverdue, task->id, "done", now);
         return;
     }
     // Reopened or un-cancelled: nudges skipped for that matter again (if not past their use).
     for (const char* why : {"done", "cancelled"}) {
-        outbox.revive("task_due", task->id, why, now);
-        outbox.revive("task_overdue", task->id, why, now);
+        outbox.revive(kTaskDue, task->id, why, now);
+        outbox.revive(kTaskOverdue, task->id, why, now);
     }
     auto due = parse_iso_day(task->due_on);
     if (!due) return;
@@ -105,7 +105,7 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
 
     storage::Reminder soon;
     soon.key = "task_due:" + std::to_string(task->id) + ":" + task->due_on;
-    soon.kind = "task_due";
+    soon.kind = kTaskDue;
     soon.recipient_id = soon.subject_id = task->assignee_id;
     soon.ref_id = task->id;
     soon.occurs_at = unix_of(at_local(*due, 0, tz));
@@ -117,7 +117,7 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
 
     storage::Reminder late = soon;
     late.key = "task_overdue:" + std::to_string(task->id);
-    late.kind = "task_overdue";
+    late.kind = kTaskOverdue;
     late.due_at = unix_of(at_local(*due + date::days{1}, minute, tz));
     late.useful_until = late.due_at + std::chrono::seconds{kNudgeUseful}.count();
     // The overdue nudge is once per task (its key has no date): a moved due date moves it.
@@ -149,7 +149,7 @@ void plan_checkin(storage::Database& db, const Config& config, const std::string
     for (const auto& to : recipients) {
         storage::Reminder r;
         r.key = prefix + to;
-        r.kind = "checkin";
+        r.kind = kCheckin;
         r.recipient_id = to;
         r.subject_id = person;
         auto tz = tz_of(db, config, to);
