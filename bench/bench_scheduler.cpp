@@ -15,6 +15,7 @@
 
 #include "src/core/config.hpp"
 #include "src/scheduler/occurrence.hpp"
+#include "src/scheduler/planning.hpp"
 #include "src/scheduler/scheduler.hpp"
 #include "storage/database.hpp"
 #include "storage/people.hpp"

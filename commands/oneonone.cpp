@@ -13,7 +13,7 @@
 #include "src/core/visibility.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
-#include "src/scheduler/scheduler.hpp"
+#include "src/scheduler/planning.hpp"
 #include "storage/people.hpp"
 #include "storage/reminder_outbox.hpp"
 #include "storage/schedules.hpp"

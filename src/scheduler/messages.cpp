@@ -7,6 +7,7 @@
 
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
+#include "src/scheduler/kinds.hpp"
 #include "src/scheduler/occurrence.hpp"
 #include "storage/brags.hpp"
 #include "storage/checkins.hpp"
@@ -56,19 +57,6 @@ std::string task_due_text(const storage::Task& t, date::local_days today) {
     if (days < 0) return "due " + t.due_on + ", *overdue by " + plural(-days, "day", "days") + "*";
     if (days == 0) return "due " + t.due_on + " (today)";
     return "due " + t.due_on + " (in " + plural(days, "day", "days") + ")";
-}
-
-std::string missed_line(storage::Database& db, const storage::Reminder& r, const std::string& tz) {
-    std::string who = r.reason.size() > 5 ? "<@" + r.reason.substr(5) + "> away" : "away";
-    std::string when = slack_day(from_unix(r.occurs_at.value_or(r.due_at)), tz);
-    if (r.kind == "checkin")
-        return "• the check-in nudge for " + when + " was not sent (" + who + ")";
-    std::string task = "a task";
-    if (r.ref_id) {
-        if (auto t = task_by_id(db, *r.ref_id)) task = "task *#" + std::to_string(t->number) + "*";
-    }
-    return "• the " + std::string(r.kind == "task_due" ? "due-date" : "overdue") + " nudge for " +
-           task + " was not sent (" + who + ")";
 }
 
 std::string missed_line(const MissedOneOnOne& m) {
@@ -308,7 +296,8 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     for (const auto& o : history.missed) missed.push_back(missed_line(o));
     for (const auto& r :
          storage::ReminderOutbox(db).skipped_for_away(report, unix_of(since), unix_of(now))) {
-        if (r.kind != "one_on_one") missed.push_back(missed_line(db, r, s.tz));
+        const ReminderKind* kind = reminder_kind(r.kind);
+        if (kind && kind->missed_line) missed.push_back(kind->missed_line(db, r, s.tz));
     }
     if (!missed.empty()) {
         std::string text = "*Missed since the last 1:1* (" + std::to_string(missed.size()) + ")";

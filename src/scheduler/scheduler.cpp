@@ -4,36 +4,17 @@
 #include <set>
 #include <thread>
 
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
-#include "src/scheduler/messages.hpp"
+#include "src/scheduler/kinds.hpp"
 #include "src/scheduler/occurrence.hpp"
-#include "storage/checkins.hpp"
-#include "storage/people.hpp"
-#include "storage/reminder_away.hpp"
-#include "storage/tasks.hpp"
+#include "src/scheduler/planning.hpp"
 
 namespace careerbot::scheduler {
 namespace {
 using nlohmann::json;
-
-/// Overdue and check-in nudges stay worth sending this long after their moment.
-constexpr std::chrono::hours kNudgeUseful{24 * 14};
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out(1);
-    for (char c : s) {
-        if (c == sep) {
-            out.emplace_back();
-        } else {
-            out.back() += c;
-        }
-    }
-    return out;
-}
 
 std::string pages_to_json(const std::vector<Message>& pages) {
     json out = json::array();
@@ -49,73 +30,10 @@ std::vector<Message> pages_from_json(const std::string& payload) {
     return out;
 }
 
-int nudge_minute(const Config& config) {
-    return parse_time_of_day(config.reminders.task_nudge_time).value_or(9 * 60);
-}
-
 }  // namespace
 
 std::string page_key(const std::string& key, std::size_t index) {
     return index == 0 ? key : key + "#" + std::to_string(index + 1);
-}
-
-TimePoint plan_one_on_one(storage::Database& db, const Config& config, const storage::OneOnOne& s,
-                          TimePoint now) {
-    TimePoint occ = next_live_occurrence(s, now);
-    storage::Reminder r;
-    r.key = "1on1:" + std::to_string(s.id) + ":" + std::to_string(unix_of(occ));
-    r.kind = "one_on_one";
-    r.recipient_id = s.manager_id;
-    r.subject_id = s.report_id;
-    r.ref_id = s.id;
-    r.occurs_at = unix_of(occ);
-    r.due_at = unix_of(occ - config.reminders.one_on_one_lead);
-    r.useful_until = unix_of(occ);
-    db.write([&] { storage::ReminderOutbox(db).plan(r, now); });
-    return occ;
-}
-
-TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
-                               const storage::OneOnOne& schedule, const std::string& by,
-                               TimePoint now) {
-    TimePoint skipped = next_live_occurrence(schedule, now);
-    db.write([&] {
-        storage::ScheduleRepo schedules(db);
-        schedules.set_skip_until(schedule.id, unix_of(skipped), now);
-        schedules.record_skip(schedule.id, unix_of(skipped), by, now);
-        storage::ReminderOutbox(db).skip_pending("one_on_one", schedule.id, "skip", now,
-                                                 unix_of(skipped));
-        auto updated = schedule;
-        updated.skip_until = unix_of(skipped);
-        plan_one_on_one(db, config, updated, now);
-    });
-    return skipped;
-}
-
-bool cancel_one_on_one(storage::Database& db, int64_t schedule_id, TimePoint now) {
-    bool cancelled = false;
-    db.write([&] {
-        cancelled = storage::ScheduleRepo(db).cancel(schedule_id, now);
-        storage::ReminderOutbox(db).skip_pending("one_on_one", schedule_id, "cancelled", now);
-    });
-    return cancelled;
-}
-
-std::optional<TimePoint> snooze_reminder(storage::Database& db, int64_t reminder_id,
-                                         const std::string& user, TimePoint now) {
-    storage::ReminderOutbox outbox(db);
-    auto row = outbox.find(reminder_id);
-    TimePoint when = now + kSnooze;
-    if (!row || row->recipient_id != user || row->kind != "one_on_one" ||
-        unix_of(when) >= row->useful_until) {
-        return std::nullopt;
-    }
-    storage::Reminder copy = *row;
-    // One snooze per press-minute: a double click does not plan two messages.
-    copy.key = "snooze:" + row->key + ":" + std::to_string(unix_of(now) / 60);
-    copy.due_at = unix_of(when);
-    db.write([&] { outbox.plan(copy, now); });
-    return when;
 }
 
 Scheduler::Scheduler(storage::Database& db, const Config& config, const Clock& clock,
@@ -134,93 +52,14 @@ int Scheduler::sync() {
             std::set<std::string> tasks;
             std::set<std::string> people;
             for (const auto& c : batch) (c.kind == "task" ? tasks : people).insert(c.ref);
-            for (const auto& id : tasks) plan_task(std::stoll(id), now);
-            for (const auto& p : people) plan_checkin(p, now);
+            for (const auto& id : tasks) plan_task(db_, config_, std::stoll(id), now);
+            for (const auto& p : people) plan_checkin(db_, config_, p, now);
             if (!batch.empty()) outbox_.forget_changes(batch.back().seq);
             looked_at += static_cast<int>(batch.size());
             more = static_cast<int>(batch.size()) == options_.plan_batch;
         });
         if (!more) return looked_at;
         std::this_thread::yield();  // let a waiting writer (the acks) in between batches
-    }
-}
-
-void Scheduler::plan_task(int64_t task_id, TimePoint now) {
-    auto task = task_by_id(db_, task_id);
-    if (!task) {
-        // Cancelled or deleted: it left `tasks`, and nothing planned for it is sent.
-        std::string why = task_gone_reason(db_, task_id);
-        outbox_.skip_pending("task_due", task_id, why, now);
-        outbox_.skip_pending("task_overdue", task_id, why, now);
-        return;
-    }
-    if (task->done()) {
-        outbox_.skip_pending("task_due", task->id, "done", now);
-        outbox_.skip_pending("task_overdue", task->id, "done", now);
-        return;
-    }
-    // Reopened or un-cancelled: nudges skipped for that matter again (if not past their use).
-    for (const char* why : {"done", "cancelled"}) {
-        outbox_.revive("task_due", task->id, why, now);
-        outbox_.revive("task_overdue", task->id, why, now);
-    }
-    auto due = parse_iso_day(task->due_on);
-    if (!due) return;
-    auto tz = tz_of(db_, config_, task->assignee_id);
-    int minute = nudge_minute(config_);
-
-    storage::Reminder soon;
-    soon.key = "task_due:" + std::to_string(task->id) + ":" + task->due_on;
-    soon.kind = "task_due";
-    soon.recipient_id = soon.subject_id = task->assignee_id;
-    soon.ref_id = task->id;
-    soon.occurs_at = unix_of(at_local(*due, 0, tz));
-    soon.due_at =
-        unix_of(at_local(*due - date::days{config_.reminders.task_due_lead_days}, minute, tz));
-    soon.useful_until = unix_of(at_local(*due + date::days{1}, 0, tz));
-    // A task written down after its nudge moment needs no nudge: its author just saw it.
-    if (soon.due_at > task->created_at) outbox_.plan(soon, now);
-
-    storage::Reminder late = soon;
-    late.key = "task_overdue:" + std::to_string(task->id);
-    late.kind = "task_overdue";
-    late.due_at = unix_of(at_local(*due + date::days{1}, minute, tz));
-    late.useful_until = late.due_at + std::chrono::seconds{kNudgeUseful}.count();
-    // The overdue nudge is once per task (its key has no date): a moved due date moves it.
-    if (!outbox_.plan(late, now)) outbox_.move_pending(late, now);
-}
-
-void Scheduler::plan_checkin(const std::string& person, TimePoint now) {
-    auto next = storage::CheckinRepo(db_).next_due(person);
-    auto day = next ? parse_iso_day(*next) : std::nullopt;
-    // With no check-in left (the only one was undone) every pending nudge is superseded.
-    std::string prefix = "checkin:" + person + ":" + (day ? *next : std::string("-")) + ":";
-    // A moved due date supersedes the nudges planned for the old one.
-    SQLite::Statement stale(db_.sql(),
-                            "UPDATE reminders SET state = 'skipped', reason = 'superseded', "
-                            "updated_at = ? WHERE subject_id = ? AND kind = 'checkin' AND "
-                            "state = 'pending' AND substr(key, 1, ?) <> ?");
-    stale.bind(1, unix_of(now));
-    stale.bind(2, person);
-    stale.bind(3, static_cast<int>(prefix.size()));
-    stale.bind(4, prefix);
-    stale.exec();
-    if (!day) return;
-
-    std::vector<std::string> recipients{person};
-    auto p = storage::PeopleRepo(db_).find(person);
-    if (p && p->manager_id) recipients.push_back(*p->manager_id);
-    for (const auto& to : recipients) {
-        storage::Reminder r;
-        r.key = prefix + to;
-        r.kind = "checkin";
-        r.recipient_id = to;
-        r.subject_id = person;
-        auto tz = tz_of(db_, config_, to);
-        r.occurs_at = unix_of(at_local(*day, 0, tz));
-        r.due_at = unix_of(at_local(*day, nudge_minute(config_), tz));
-        r.useful_until = r.due_at + std::chrono::seconds{kNudgeUseful}.count();
-        outbox_.plan(r, now);
     }
 }
 
@@ -388,74 +227,23 @@ RunStats Scheduler::recover() {
     return stats;
 }
 
+// What differs by kind is one row of the kinds table; a kind no row describes is skipped.
+
 std::optional<std::string> Scheduler::skip_reason(const storage::Reminder& row, TimePoint now) {
-    storage::AwayRepo away(db_);
-    auto away_on = [&](const std::string& person,
-                       const std::string& day) -> std::optional<std::string> {
-        if (away.covering(person, day)) return "away:" + person;
-        return std::nullopt;
-    };
-    auto today_of = [&](const std::string& person) {
-        return iso_day(local_day(now, tz_of(db_, config_, person)));
-    };
-    if (row.kind == "one_on_one") {
-        auto s = storage::ScheduleRepo(db_).find(row.ref_id.value_or(0));
-        if (!s || s->cancelled_at) return "cancelled";
-        if (s->skip_until && row.occurs_at && *row.occurs_at <= *s->skip_until) return "skip";
-        if (!storage::PeopleRepo(db_).manages(s->manager_id, s->report_id)) return "not managed";
-        // Away on the day of the 1:1 (in the manager's zone, where the 1:1 is kept).
-        auto day = iso_day(local_day(from_unix(row.occurs_at.value_or(row.due_at)), s->tz));
-        if (auto r = away_on(s->manager_id, day)) return r;
-        return away_on(s->report_id, day);
-    }
-    if (row.kind == "task_due" || row.kind == "task_overdue") {
-        auto t = task_by_id(db_, row.ref_id.value_or(0));
-        if (!t) return task_gone_reason(db_, row.ref_id.value_or(0));
-        if (t->done()) return "done";
-        if (row.kind == "task_due" &&
-            row.key != "task_due:" + std::to_string(t->id) + ":" + t->due_on) {
-            return "moved";
-        }
-        return away_on(row.recipient_id, today_of(row.recipient_id));
-    }
-    if (row.kind == "checkin") {
-        auto parts = split(row.key, ':');
-        auto next = storage::CheckinRepo(db_).next_due(row.subject_id);
-        if (parts.size() < 4 || !next || *next != parts[2]) return "superseded";
-        return away_on(row.recipient_id, today_of(row.recipient_id));
-    }
-    return "unknown kind";
+    const ReminderKind* kind = reminder_kind(row.kind);
+    if (!kind) return "unknown kind";
+    return kind->skip_reason(KindContext{db_, config_, now}, row);
 }
 
 std::vector<Message> Scheduler::render(const storage::Reminder& row, TimePoint now) {
-    if (row.kind == "one_on_one") {
-        auto s = storage::ScheduleRepo(db_).find(row.ref_id.value_or(0));
-        if (!s) return {};
-        return prep_message(db_, config_, *s, from_unix(row.occurs_at.value_or(row.due_at)), now,
-                            row.id);
-    }
-    if (row.kind == "task_due" || row.kind == "task_overdue") {
-        auto t = task_by_id(db_, row.ref_id.value_or(0));
-        if (!t) return {};
-        return {task_nudge(db_, config_, *t, row.kind == "task_overdue", now)};
-    }
-    if (row.kind == "checkin") {
-        auto parts = split(row.key, ':');
-        if (parts.size() < 4) return {};
-        return {checkin_nudge(db_, config_, row.subject_id, parts[2],
-                              row.recipient_id != row.subject_id, now)};
-    }
-    return {};
+    const ReminderKind* kind = reminder_kind(row.kind);
+    if (!kind) return {};
+    return kind->render(KindContext{db_, config_, now}, row);
 }
 
 void Scheduler::after_finished(const storage::Reminder& row, TimePoint now) {
-    if (row.kind != "one_on_one" || !row.ref_id || !row.occurs_at) return;
-    auto s = storage::ScheduleRepo(db_).find(*row.ref_id);
-    if (!s || s->cancelled_at) return;
-    // Recurring: the next occurrence after this one (never one already past when the bot was
-    // down for weeks: those would only be dropped one by one).
-    TimePoint after = std::max(from_unix(*row.occurs_at), now);
-    plan_one_on_one(db_, config_, *s, after);
+    const ReminderKind* kind = reminder_kind(row.kind);
+    if (kind && kind->after_finished) kind->after_finished(KindContext{db_, config_, now}, row);
 }
 
 ReminderService::ReminderService(storage::Database& db, const Config& config, const Clock& clock,

@@ -1,7 +1,8 @@
 #pragma once
 // The reminder engine: plans one outbox row per occurrence of every scheduled message, sends
 // the due ones exactly once through a ReminderSender, and recovers after a crash by asking
-// Slack what went out. Pure logic on an injected Clock; see src/scheduler/README.md.
+// Slack what went out. Pure logic on an injected Clock; see src/scheduler/README.md. What
+// commands call to plan reminders is in planning.hpp; what differs by kind, in kinds.hpp.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,7 +13,6 @@
 #include "src/scheduler/sender.hpp"
 #include "storage/database.hpp"
 #include "storage/reminder_outbox.hpp"
-#include "storage/schedules.hpp"
 
 namespace careerbot::scheduler {
 
@@ -38,25 +38,6 @@ struct RunStats {
     /// Rows looked at.
     int total() const { return sent + skipped + dropped + retried + recovered; }
 };
-
-/// Plans the reminder row for the next live occurrence of a 1:1 after `now`; returns the
-/// occurrence. Idempotent (the row's key names the occurrence).
-TimePoint plan_one_on_one(storage::Database& db, const Config& config,
-                          const storage::OneOnOne& schedule, TimePoint now);
-
-/// Skips the next occurrence of a 1:1 (recorded as skipped by `by`, so preparations know it
-/// did not take place) and plans the one after; returns the skipped one.
-TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
-                               const storage::OneOnOne& schedule, const std::string& by,
-                               TimePoint now);
-
-/// Stops a 1:1 cadence and its pending reminders; false if it was not running.
-bool cancel_one_on_one(storage::Database& db, int64_t schedule_id, TimePoint now);
-
-/// Sends the 1:1 preparation `reminder_id` again `kSnooze` from now, if `user` received it and
-/// the 1:1 is still ahead by then; returns when. Nothing when not allowed or too late.
-std::optional<TimePoint> snooze_reminder(storage::Database& db, int64_t reminder_id,
-                                         const std::string& user, TimePoint now);
 
 /// The engine. Use it from one thread; it shares the connection of `db`, and must be called
 /// outside any open write() so each of its transactions really commits.
@@ -86,8 +67,6 @@ class Scheduler {
     std::optional<std::string> skip_reason(const storage::Reminder& row, TimePoint now);
     std::vector<Message> render(const storage::Reminder& row, TimePoint now);
     void after_finished(const storage::Reminder& row, TimePoint now);
-    void plan_task(int64_t task_id, TimePoint now);
-    void plan_checkin(const std::string& person, TimePoint now);
     void count(RunStats& stats, Outcome o);
 
     storage::Database& db_;

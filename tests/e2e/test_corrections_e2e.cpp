@@ -1,13 +1,11 @@
 // Correcting records and the global help, through the real binary and the Slack test server.
 #include <catch2/catch.hpp>
 
-#include <csignal>
-#include <fstream>
-
 #include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
+#include "tests/e2e/fixture.hpp"
 #include "tests/support/process.hpp"
 
 using namespace careerbot::testing;
@@ -20,23 +18,14 @@ const std::string kAppToken = "xapp-1-A0TEST-e2e-app-secret-51b2d8";
 
 /// The bot connected to a test server, on a database whose org chart has U0BOB reporting to
 /// U0ALICE (imported as an operator would).
-class Team {
+class Team : public BotFixture {
   public:
-    Team() : dir_("corrections"), db_(dir_ / "careerbot.db"), server(options()) {
-        server.start();
-        std::ofstream(dir_ / "org.csv") << "user_id,name,manager_id\nU0ALICE,alice,\n"
-                                           "U0BOB,bob,U0ALICE\nU0CAROL,carol,\n";
-        REQUIRE(run({"--db", db_.string(), "migrate"}) == 0);
-        REQUIRE(run({"--db", db_.string(), "import-org", (dir_ / "org.csv").string()}) == 0);
-        ChildOptions o = base();
-        o.args = {"--db", db_.string(), "run", "--ops-port", "0"};
-        o.stdout_path = o.stderr_path = dir_ / "bot.log";
-        bot = std::make_unique<ChildProcess>(o);
-        REQUIRE(server.wait_for_hello_count(1, 10s));
-    }
-    ~Team() {
-        bot.reset();
-        server.stop();
+    Team() : BotFixture("corrections", kBotToken, kAppToken) {
+        env["CAREERBOT_LEVELS"] = CAREERBOT_SOURCE_DIR "/config/levels.example.toml";
+        log_level.clear();
+        REQUIRE(import_org("user_id,name,manager_id\nU0ALICE,alice,\n"
+                           "U0BOB,bob,U0ALICE\nU0CAROL,carol,\n") == 0);
+        start_connected();
     }
 
     /// Runs a slash command and returns the ack's payload as text.
@@ -53,45 +42,12 @@ class Team {
         return ack->payload.dump();
     }
 
-    int stop() {
-        bot->signal(SIGTERM);
-        return bot->wait(8s).value_or(-1);
-    }
+    int stop() { return stop_bot(); }
 
     int count(const std::string& sql) const {
-        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Database d(db_path().string(), SQLite::OPEN_READONLY);
         return d.execAndGet(sql).getInt();
     }
-
-  private:
-    static SlackTestServer::Options options() {
-        SlackTestServer::Options o;
-        o.bot_token = kBotToken;
-        o.app_token = kAppToken;
-        return o;
-    }
-    ChildOptions base() {
-        ChildOptions o;
-        o.executable = CAREERBOT_BINARY;
-        o.cwd = dir_.path();
-        o.env = slack_bot_env(kBotToken, kAppToken, server.api_url());
-        o.env["CAREERBOT_LEVELS"] = CAREERBOT_SOURCE_DIR "/config/levels.example.toml";
-        return o;
-    }
-    int run(std::vector<std::string> args) {
-        ChildOptions o = base();
-        o.args = std::move(args);
-        o.stdout_path = o.stderr_path = dir_ / "cli.log";
-        ChildProcess p(o);
-        return p.wait(10s).value_or(-1);
-    }
-
-    TempDir dir_;
-    std::filesystem::path db_;
-
-  public:
-    SlackTestServer server;
-    std::unique_ptr<ChildProcess> bot;
 };
 
 }  // namespace

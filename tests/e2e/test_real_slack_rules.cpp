@@ -3,19 +3,12 @@
 // and interaction, and the largest outputs, must be accepted as real Slack would accept them.
 #include <catch2/catch.hpp>
 
-#include <cctype>
-#include <csignal>
-#include <fstream>
-#include <map>
 #include <memory>
-#include <set>
-#include <thread>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
+#include "tests/e2e/fixture.hpp"
 #include "tests/support/process.hpp"
 
 using namespace careerbot::testing;
@@ -28,124 +21,11 @@ namespace {
 const std::string kRulesBotToken = "xoxb-rules-7731-bot-secret-e04c1d";
 const std::string kRulesAppToken = "xapp-1-A0TEST-rules-app-secret-9a2f6b";
 
-/// A strict Slack, a fresh database and the bot run against them.
-class RulesFixture {
+/// A strict Slack, a fresh database and the bot run against them (tests/e2e/fixture.hpp),
+/// with what Slack refused and every message the bot sent.
+class RulesFixture : public BotFixture {
   public:
-    RulesFixture() : dir_("rules"), db_(dir_ / "careerbot.db"), server(options()) {
-        server.start();
-    }
-    ~RulesFixture() {
-        bot.reset();
-        server.stop();
-        if (std::getenv("CAREERBOT_E2E_SHOW_LOGS")) std::fprintf(stderr, "%s", logs().c_str());
-    }
-
-    static SlackTestServer::Options options() {
-        SlackTestServer::Options o;
-        o.bot_token = kRulesBotToken;
-        o.app_token = kRulesAppToken;
-        return o;
-    }
-
-    /// Runs `careerbot --db DB <args>` to the end; the exit code.
-    int run_cli(const std::vector<std::string>& args) {
-        ChildOptions o;
-        o.executable = CAREERBOT_BINARY;
-        o.args = {"--db", db_.string()};
-        o.args.insert(o.args.end(), args.begin(), args.end());
-        o.cwd = dir_.path();
-        o.stdout_path = dir_ / "cli.log";
-        o.stderr_path = dir_ / "cli.log";
-        o.env = slack_bot_env(kRulesBotToken, kRulesAppToken, server.api_url());
-        ChildProcess p(o);
-        int code = p.wait(20s).value_or(-1);
-        if (code != 0) std::fprintf(stderr, "%s", read_text(dir_ / "cli.log").c_str());
-        return code;
-    }
-
-    /// Writes `csv` and imports it into a new database; the exit code.
-    int import_org(const std::string& csv) {
-        fs::path file = dir_ / "org.csv";
-        std::ofstream(file) << csv;
-        int migrated = run_cli({"migrate"});
-        return migrated != 0 ? migrated : run_cli({"import-org", file.string()});
-    }
-
-    void start_connected() {
-        logs_.push_back(dir_ / ("bot-" + std::to_string(logs_.size()) + ".log"));
-        ChildOptions o;
-        o.executable = CAREERBOT_BINARY;
-        o.args = {"--db", db_.string(), "--log-level", "debug", "run", "--ops-port", "0"};
-        o.cwd = dir_.path();
-        o.stdout_path = logs_.back();
-        o.stderr_path = logs_.back();
-        o.env = slack_bot_env(kRulesBotToken, kRulesAppToken, server.api_url());
-        bot = std::make_unique<ChildProcess>(o);
-        REQUIRE(server.wait_for_hello_count(logs_.size(), 10s));
-    }
-
-    int stop_bot() {
-        bot->signal(SIGTERM);
-        return bot->wait(8s).value_or(-1);
-    }
-
-    std::string logs() const {
-        std::string all;
-        for (const auto& l : logs_) all += read_text(l);
-        return all;
-    }
-
-    /// A slash command from `user` in `channel`; its ack (REQUIREd).
-    Ack command(const std::string& user, const std::string& command, const std::string& text,
-                const std::string& channel = "") {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user.substr(2);
-        for (auto& ch : c.user_name) ch = static_cast<char>(std::tolower(ch));
-        c.command = command;
-        c.text = text;
-        c.channel_id = channel.empty() ? "D" + user.substr(1) : channel;
-        c.channel_name = c.channel_id.front() == 'D' ? "directmessage" : "general";
-        last = server.send_slash_command(c);
-        auto ack = server.wait_for_ack(last.envelope_id, 10s);
-        INFO(command << " " << text.substr(0, 80));
-        REQUIRE(ack);
-        return *ack;
-    }
-
-    /// Clicks a button as `user`; returns once acked.
-    void click(const std::string& user, const std::string& action_id, const std::string& value,
-               const std::string& channel) {
-        json payload{{"type", "block_actions"},
-                     {"user", {{"id", user}, {"name", user}}},
-                     {"container", {{"type", "message"}, {"channel_id", channel}}},
-                     {"channel", {{"id", channel}}},
-                     {"response_url", server.issue_response_url()},
-                     {"actions", json::array({{{"action_id", action_id},
-                                               {"block_id", "b"},
-                                               {"value", value},
-                                               {"type", "button"}}})}};
-        auto id = server.send_interactive(payload);
-        REQUIRE(server.wait_for_ack(id, 10s));
-    }
-
-    /// Waits until the bot has been quiet towards Slack for `quiet` (at most `limit`).
-    void settle(std::chrono::milliseconds quiet = 400ms, std::chrono::milliseconds limit = 15s) {
-        auto deadline = std::chrono::steady_clock::now() + limit;
-        std::size_t seen = server.call_count();
-        auto since = std::chrono::steady_clock::now();
-        while (std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(50ms);
-            std::size_t now = server.call_count();
-            if (now != seen) {
-                seen = now;
-                since = std::chrono::steady_clock::now();
-            } else if (std::chrono::steady_clock::now() - since >= quiet &&
-                       server.stats().outstanding == 0) {
-                return;
-            }
-        }
-    }
+    RulesFixture() : BotFixture("rules", kRulesBotToken, kRulesAppToken) {}
 
     /// Every call the bot made that Slack refused (non-200 or ok:false), and every ack payload
     /// Slack would refuse, one line each.
@@ -192,18 +72,6 @@ class RulesFixture {
         }
         return out;
     }
-
-    const fs::path& db_path() const { return db_; }
-
-  private:
-    TempDir dir_;
-    fs::path db_;
-    std::vector<fs::path> logs_;
-
-  public:
-    SlackTestServer server;
-    std::unique_ptr<ChildProcess> bot;
-    SentEnvelope last;
 };
 
 /// The button with `action_id` in a message's blocks, or null.
@@ -241,15 +109,6 @@ json find_button_labelled(const json& message, const std::string& label) {
     return nullptr;
 }
 
-int feedback_rows(const fs::path& db, const std::string& subject, const std::string& like) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement st(d, "SELECT count(*) FROM feedback WHERE subject_id = ? AND text LIKE ?");
-    st.bind(1, subject);
-    st.bind(2, like);
-    st.executeStep();
-    return st.getColumn(0).getInt();
-}
-
 /// Carol directs, Alice manages Bob and Dave.
 const char* kSmallOrg =
     "user_id,name,manager_id,real_name,tz,role\n"
@@ -278,8 +137,8 @@ TEST_CASE("a reaction on a thread reply saves that reply as feedback",
     REQUIRE(f.server.wait_for_ack(f.server.send_event(event, "Ev0THREAD1"), 5s));
     CHECK(wait_until(
         [&] {
-            return feedback_rows(f.db_path(), "U0ALICE",
-                                 "Shout-out to @alice for the calm rollback!") == 1;
+            return feedback_count(f.db_path(), "U0ALICE",
+                                  "Shout-out to @alice for the calm rollback!") == 1;
         },
         5s));
     f.settle();
@@ -368,18 +227,7 @@ TEST_CASE("every command and interaction is accepted by Slack's rules",
     for (const char* format : {"export md", "export csv", "export json"}) {
         f.command("U0BOB", "/brag", format);
     }
-    json submission = {
-        {"type", "view_submission"},
-        {"user", {{"id", "U0BOB"}, {"name", "bob"}}},
-        {"view",
-         {{"id", "V0BRAG"},
-          {"callback_id", "brag_new"},
-          {"private_metadata", ""},
-          {"state",
-           {{"values",
-             {{"text",
-               {{"value",
-                 {{"type", "plain_text_input"}, {"value", "from the form #people"}}}}}}}}}}}};
+    json submission = brag_form_submission("U0BOB", "bob", "from the form #people");
     REQUIRE(f.server.wait_for_ack(f.server.send_interactive(submission), 5s));
 
     // /task, /ido, /checkin, /1on1, /away.

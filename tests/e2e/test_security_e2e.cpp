@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
+#include "tests/e2e/fixture.hpp"
 #include "tests/support/process.hpp"
 
 using namespace careerbot::testing;
@@ -65,16 +66,12 @@ struct Run {
     std::unique_ptr<ChildProcess> bot;
 
     void start(const SlackTestServer& server, const std::vector<std::string>& args,
-               const std::map<std::string, std::optional<std::string>>& env = {}) {
-        ChildOptions o;
-        o.executable = CAREERBOT_BINARY;
-        o.args = {"--db", (dir / "careerbot.db").string()};
-        o.args.insert(o.args.end(), args.begin(), args.end());
-        o.cwd = dir.path();
+               const Env& env = {}) {
+        std::vector<std::string> all{"--db", (dir / "careerbot.db").string()};
+        all.insert(all.end(), args.begin(), args.end());
+        ChildOptions o = careerbot_process(dir.path(), server, kBotToken, kAppToken, all, env);
         o.stdout_path = dir / "stdout.log";
         o.stderr_path = dir / "stderr.log";
-        o.env = slack_bot_env(kBotToken, kAppToken, server.api_url());
-        for (const auto& [k, v] : env) o.env[k] = v;
         bot = std::make_unique<ChildProcess>(o);
     }
 
@@ -92,18 +89,7 @@ struct Run {
 };
 
 json brag_modal_submission() {
-    return {{"type", "view_submission"},
-            {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
-            {"view",
-             {{"id", "V0SEC"},
-              {"callback_id", "brag_new"},
-              {"private_metadata", ""},
-              {"state",
-               {{"values",
-                 {{"text",
-                   {{"value",
-                     {{"type", "plain_text_input"},
-                      {"value", "rotated the signing keys #security"}}}}}}}}}}}};
+    return brag_form_submission("U0ALICE", "alice", "rotated the signing keys #security", "V0SEC");
 }
 
 }  // namespace

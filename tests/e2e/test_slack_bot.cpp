@@ -20,6 +20,7 @@
 #include <boost/beast/http.hpp>
 
 #include "slack_test_server.hpp"
+#include "tests/e2e/fixture.hpp"
 #include "tests/support/process.hpp"
 
 using namespace careerbot::testing;
@@ -32,13 +33,6 @@ namespace {
 // Distinctive values so a leak is found by a plain substring search of the logs.
 const std::string kBotToken = "xoxb-e2e-4242-bot-secret-7f3a9c";
 const std::string kAppToken = "xapp-1-A0TEST-e2e-app-secret-51b2d8";
-
-SlackTestServer::Options server_options() {
-    SlackTestServer::Options o;
-    o.bot_token = kBotToken;
-    o.app_token = kAppToken;
-    return o;
-}
 
 /// A port nothing listens on right now (bound and released at once).
 unsigned short free_port() {
@@ -86,67 +80,14 @@ double metric(const std::string& text, const std::string& name_and_labels) {
     return std::stod(text.substr(at + key.size() - 1));
 }
 
-/// A test server, a temp dir with a fresh database, and the bot process(es) run against them.
-class Fixture {
+/// The shared fixture (tests/e2e/fixture.hpp) with this file's tokens and database reads.
+class Fixture : public BotFixture {
   public:
-    Fixture() : dir_("slack"), db_(dir_ / "careerbot.db"), server(server_options()) {
-        server.start();
-    }
-    ~Fixture() {
-        bot.reset();
-        server.stop();
-        // CAREERBOT_E2E_SHOW_LOGS=1 prints what the bot logged, for debugging a failure.
-        if (std::getenv("CAREERBOT_E2E_SHOW_LOGS")) std::fprintf(stderr, "%s", logs().c_str());
-    }
-
-    /// Starts `careerbot run`; `env` overrides the defaults (nullopt unsets).
-    /// `global_args` go before `run` (e.g. `--now`).
-    void start_bot(const std::map<std::string, std::optional<std::string>>& env = {},
-                   const std::vector<std::string>& global_args = {}) {
-        bot.reset();
-        logs_.push_back(dir_ / ("bot-" + std::to_string(logs_.size()) + ".log"));
-        ChildOptions o;
-        o.executable = CAREERBOT_BINARY;
-        o.args = {"--db", db_.string(), "--log-level", "debug"};
-        o.args.insert(o.args.end(), global_args.begin(), global_args.end());
-        o.args.push_back("run");
-        o.args.insert(o.args.end(), run_args.begin(), run_args.end());
-        o.cwd = dir_.path();
-        o.stdout_path = logs_.back();
-        o.stderr_path = logs_.back();
-        o.env = slack_bot_env(kBotToken, kAppToken, server.api_url());
-        for (const auto& [k, v] : env) o.env[k] = v;
-        bot = std::make_unique<ChildProcess>(o);
-    }
-
-    /// Starts the bot and waits until `hellos` hellos were sent in total.
-    void start_connected(std::uint64_t hellos = 1) {
-        start_bot();
-        REQUIRE(server.wait_for_hello_count(hellos, 10s));
-    }
-
-    /// SIGTERM, then the exit code (-1 if it did not exit in time).
-    int stop_bot() {
-        bot->signal(SIGTERM);
-        return bot->wait(8s).value_or(-1);
-    }
-
-    /// Everything every run of the bot logged.
-    std::string logs() const {
-        std::string all;
-        for (const auto& l : logs_) all += read_text(l);
-        return all;
-    }
-    /// The last run's log.
-    std::string last_log() const { return logs_.empty() ? "" : read_text(logs_.back()); }
-
-    bool log_contains(const std::string& needle, std::chrono::milliseconds timeout = 5s) const {
-        return wait_until([&] { return logs().find(needle) != std::string::npos; }, timeout);
-    }
+    Fixture() : BotFixture("slack", kBotToken, kAppToken) {}
 
     /// Live brags in the database, read through a separate connection as a user would.
     int brag_count(const std::string& text_like = "%") const {
-        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Database d(db_path().string(), SQLite::OPEN_READONLY);
         SQLite::Statement st(d,
                              "SELECT count(*) FROM brags WHERE deleted_at IS NULL AND "
                              "text LIKE ?");
@@ -156,7 +97,7 @@ class Fixture {
     }
 
     int processed_events(const std::string& event_id) const {
-        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Database d(db_path().string(), SQLite::OPEN_READONLY);
         SQLite::Statement st(d, "SELECT count(*) FROM processed_events WHERE event_id = ?");
         st.bind(1, event_id);
         st.executeStep();
@@ -164,7 +105,7 @@ class Fixture {
     }
 
     std::string person_field(const std::string& id, const std::string& column) const {
-        SQLite::Database d(db_.string(), SQLite::OPEN_READONLY);
+        SQLite::Database d(db_path().string(), SQLite::OPEN_READONLY);
         SQLite::Statement st(d, "SELECT coalesce(" + column + ", '') FROM people WHERE id = ?");
         st.bind(1, id);
         return st.executeStep() ? st.getColumn(0).getString() : "";
@@ -180,28 +121,6 @@ class Fixture {
         }
         return ids;
     }
-
-    /// The bot's database file.
-    const fs::path& db_path() const { return db_; }
-
-    /// Tokens and socket tickets never reach a log line.
-    void check_logs_clean() const {
-        const std::string all = logs();
-        CHECK(all.find(kBotToken) == std::string::npos);
-        CHECK(all.find(kAppToken) == std::string::npos);
-        CHECK(all.find("ticket=") == std::string::npos);
-    }
-
-  private:
-    TempDir dir_;
-    fs::path db_;
-    std::vector<fs::path> logs_;
-
-  public:
-    SlackTestServer server;
-    std::unique_ptr<ChildProcess> bot;
-    /// Arguments after `run`: no /healthz port by default, so parallel tests do not collide.
-    std::vector<std::string> run_args{"--ops-port", "0"};
 };
 
 }  // namespace
@@ -317,18 +236,7 @@ TEST_CASE("a 429 on chat.postMessage is waited out and the DM is delivered", "[e
     Fixture f;
     f.start_connected();
     f.server.rate_limit_next("chat.postMessage", 1);
-    const json payload = {{"type", "view_submission"},
-                          {"user", {{"id", "U0ALICE"}, {"name", "alice"}}},
-                          {"view",
-                           {{"id", "V0BRAG"},
-                            {"callback_id", "brag_new"},
-                            {"private_metadata", ""},
-                            {"state",
-                             {{"values",
-                               {{"text",
-                                 {{"value",
-                                   {{"type", "plain_text_input"},
-                                    {"value", "mentored two new hires #people"}}}}}}}}}}}};
+    const json payload = brag_form_submission("U0ALICE", "alice", "mentored two new hires #people");
     auto id = f.server.send_interactive(payload);
     auto ack = f.server.wait_for_ack(id, 5s);
     REQUIRE(ack);
@@ -464,15 +372,6 @@ TEST_CASE("an envelope delivered three times is stored once; deep nesting is ref
 }
 
 namespace {
-
-int feedback_count(const fs::path& db, const std::string& subject, const std::string& like = "%") {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement st(d, "SELECT count(*) FROM feedback WHERE subject_id = ? AND text LIKE ?");
-    st.bind(1, subject);
-    st.bind(2, like);
-    st.executeStep();
-    return st.getColumn(0).getInt();
-}
 
 json message_action(SlackTestServer& server, const json& message) {
     return {{"type", "message_action"},

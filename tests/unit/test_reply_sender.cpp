@@ -1,13 +1,11 @@
 // ReplySender: each Reply field becomes the right Web API calls, seen through a fake HttpClient.
 #include <atomic>
-#include <deque>
-#include <map>
 #include <mutex>
-#include <optional>
 #include <set>
 
 #include <catch2/catch.hpp>
 
+#include "fake_slack_http.hpp"
 #include "src/slack/web_api.hpp"
 
 using namespace careerbot;
@@ -22,86 +20,9 @@ const std::string response_url = "https://hooks.test/commands/T1/1/abc";
 
 /// Records every request; answers like Slack would for the methods ReplySender uses, unless a
 /// scripted answer is queued for that method.
-class RecordingSlack {
-  public:
-    struct Request {
-        std::string method;  ///< API method, "response_url" or "file_upload"
-        std::string content_type;
-        std::string body;
-        std::vector<std::string> headers;
-        json args() const { return json::parse(body, nullptr, false); }
-    };
-
-    void script(const std::string& method, json body) {
-        std::lock_guard lock(mutex_);
-        scripts_[method].push_back(std::move(body));
-    }
-    std::vector<Request> requests(const std::string& method = "") const {
-        std::lock_guard lock(mutex_);
-        std::vector<Request> out;
-        for (const auto& r : requests_) {
-            if (method.empty() || r.method == method) out.push_back(r);
-        }
-        return out;
-    }
-
-    HttpResponse answer(Request r) {
-        std::lock_guard lock(mutex_);
-        requests_.push_back(r);
-        auto& queue = scripts_[r.method];
-        if (!queue.empty()) {
-            json body = std::move(queue.front());
-            queue.pop_front();
-            return {200, body.dump(), {}, ""};
-        }
-        if (r.method == "response_url") return {200, "ok", {}, ""};
-        if (r.method == "file_upload") return {200, "OK - 1", {}, ""};
-        if (r.method == "conversations.open") {
-            return {200,
-                    json{{"ok", true},
-                         {"channel", {{"id", "D-" + r.args()["users"].get<std::string>()}}}}
-                        .dump(),
-                    {},
-                    ""};
-        }
-        if (r.method == "files.getUploadURLExternal") {
-            std::string id = "F" + std::to_string(++files_);
-            return {200,
-                    json{{"ok", true}, {"upload_url", "https://files.test/" + id}, {"file_id", id}}
-                        .dump(),
-                    {},
-                    ""};
-        }
-        return {200, R"({"ok":true})", {}, ""};
-    }
-
-    std::function<std::unique_ptr<HttpClient>()> factory();
-
-  private:
-    mutable std::mutex mutex_;
-    std::vector<Request> requests_;
-    std::map<std::string, std::deque<json>> scripts_;
-    int files_ = 0;
+struct RecordingSlack : careerbot::testing::FakeSlackHttp {
+    RecordingSlack() : FakeSlackHttp(Answers::SlackLike) {}
 };
-
-class RecordingClient final : public HttpClient {
-  public:
-    explicit RecordingClient(RecordingSlack& slack) : slack_(slack) {}
-    HttpResponse post(const std::string& url, const std::string& content_type,
-                      const std::string& body, const std::vector<std::string>& headers) override {
-        std::string method = url.starts_with(base)                    ? url.substr(base.size())
-                             : url.starts_with("https://hooks.test/") ? "response_url"
-                                                                      : "file_upload";
-        return slack_.answer({method, content_type, body, headers});
-    }
-
-  private:
-    RecordingSlack& slack_;
-};
-
-std::function<std::unique_ptr<HttpClient>()> RecordingSlack::factory() {
-    return [this] { return std::make_unique<RecordingClient>(*this); };
-}
 
 /// A WebApi on the recording fake, and a sender on it.
 struct Harness {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fixture.hpp"
+#include "src/scheduler/planning.hpp"
 #include "src/scheduler/scheduler.hpp"
 #include "storage/people.hpp"
 

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -17,6 +16,7 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <catch2/catch.hpp>
 
+#include "fake_slack_http.hpp"
 #include "src/core/logging.hpp"
 #include "src/slack/slack_lookup.hpp"
 #include "src/slack/web_api.hpp"
@@ -34,89 +34,8 @@ namespace {
 const std::string test_token = "test-bot-secret-4711";
 const std::string api_base = "https://slack.test/api/";
 
-/// A scripted Slack behind the HttpClient interface: records every request and answers from
-/// per-method scripts, then with {"ok":true}.
-class FakeSlack {
-  public:
-    struct Request {
-        std::string url;
-        std::string method;  ///< API method, "response_url" or "file_upload"
-        std::string content_type;
-        std::string body;
-        std::vector<std::string> headers;
-        SteadyClock::time_point at;
-        json args() const { return json::parse(body, nullptr, false); }
-        bool has_header_with(const std::string& needle) const {
-            for (const auto& h : headers) {
-                if (h.find(needle) != std::string::npos) return true;
-            }
-            return false;
-        }
-    };
-
-    /// The next call of `method` gets `response` (scripts are consumed in order).
-    void script(const std::string& method, HttpResponse response) {
-        std::lock_guard lock(mutex_);
-        scripts_[method].push_back(std::move(response));
-    }
-    /// Every request of `method` (all when empty), in arrival order.
-    std::vector<Request> requests(const std::string& method = "") const {
-        std::lock_guard lock(mutex_);
-        std::vector<Request> out;
-        for (const auto& r : requests_) {
-            if (method.empty() || r.method == method) out.push_back(r);
-        }
-        return out;
-    }
-    std::function<std::unique_ptr<HttpClient>()> factory();
-
-    HttpResponse answer(Request request) {
-        std::optional<HttpResponse> scripted;
-        {
-            std::lock_guard lock(mutex_);
-            auto& queue = scripts_[request.method];
-            if (!queue.empty()) {
-                scripted = std::move(queue.front());
-                queue.pop_front();
-            }
-            requests_.push_back(request);
-        }
-        if (latency.count() > 0) std::this_thread::sleep_for(latency);
-        if (scripted) return *scripted;
-        return HttpResponse{200, R"({"ok":true})", {}, ""};
-    }
-
-    std::chrono::milliseconds latency{0};
-
-  private:
-    mutable std::mutex mutex_;
-    std::vector<Request> requests_;
-    std::map<std::string, std::deque<HttpResponse>> scripts_;
-};
-
-class FakeHttpClient final : public HttpClient {
-  public:
-    explicit FakeHttpClient(FakeSlack& slack) : slack_(slack) {}
-    HttpResponse post(const std::string& url, const std::string& content_type,
-                      const std::string& body, const std::vector<std::string>& headers) override {
-        FakeSlack::Request r{url, "", content_type, body, headers, SteadyClock::now()};
-        if (url.starts_with(api_base)) {
-            r.method = url.substr(api_base.size());
-        } else if (url.starts_with("https://hooks.test/")) {
-            r.method = "response_url";
-        } else {
-            r.method = "file_upload";
-        }
-        return slack_.answer(std::move(r));
-    }
-
-  private:
-    FakeSlack& slack_;
-};
-
-std::function<std::unique_ptr<HttpClient>()> FakeSlack::factory() {
-    return [this] { return std::make_unique<FakeHttpClient>(*this); };
-}
+/// The scripted Slack of fake_slack_http.hpp, answering {"ok":true} when not scripted.
+using FakeSlack = careerbot::testing::FakeSlackHttp;
 
 HttpResponse slack_json(json body, long status = 200) { return {status, body.dump(), {}, ""}; }
 
