@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include <date/date.h>
-#include <sqlite3.h>
 #include <CLI/CLI.hpp>
 
 #include "commands/brag_export.hpp"
@@ -57,15 +56,6 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 /// A bug or an error careerbot did not expect.
 constexpr int kExitUnexpected = 3;
-
-/// Process-wide SQLite settings; before anything opens a database.
-void configure_sqlite() {
-    // No up-front bulk allocation of 20 page slots per connection (~90 KB each, written
-    // through, so resident): the bot keeps three connections open (storage, deferred reader,
-    // reminders) and the last two read only a few pages. Pages are allocated as a cache
-    // grows, and kept, so the hot path allocates nothing more.
-    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
-}
 
 struct GlobalOptions {
     std::string config_path;
@@ -282,7 +272,7 @@ int main(int argc, char** argv) {
     }
 
     try {
-        configure_sqlite();
+        storage::Database::configure_process();
         Config config = load_config(g);
         auto clock = make_clock(g);
         // The manifest only needs the command list; don't create a database file for it.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <spdlog/spdlog.h>
@@ -82,6 +83,14 @@ void Database::checkpoint() {
         throw StorageError(std::string("checkpoint failed: ") + sqlite3_errmsg(db_->getHandle()));
 }
 
+void Database::configure_process() {
+    // No up-front bulk allocation of 20 page slots per connection (~90 KB each, written
+    // through, so resident): the bot keeps three connections open (storage, deferred reader,
+    // reminders) and the last two read only a few pages. Pages are allocated as a cache
+    // grows, and kept, so the hot path allocates nothing more.
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+}
+
 int Database::latest_version() {
     const auto& all = migrations();
     return all.empty() ? 0 : all.back().version;
@@ -131,13 +140,23 @@ void Database::backup_to(const std::filesystem::path& destination) {
     }
 }
 
-Database::Cached::Cached(Cached&& other) noexcept
+Database::~Database() = default;
+
+void Database::exec(const std::string& sql) { db_->exec(sql); }
+
+int64_t Database::last_insert_id() const { return db_->getLastInsertRowid(); }
+
+Database::Statement::Statement(SQLite::Statement* stmt, bool* in_use,
+                               std::unique_ptr<SQLite::Statement> own)
+    : stmt_(stmt), in_use_(in_use), own_(std::move(own)) {}
+
+Database::Statement::Statement(Statement&& other) noexcept
     : stmt_(other.stmt_), in_use_(other.in_use_), own_(std::move(other.own_)) {
     other.stmt_ = nullptr;
     other.in_use_ = nullptr;
 }
 
-Database::Cached::~Cached() {
+Database::Statement::~Statement() {
     if (stmt_ == nullptr) return;
     (void)stmt_->tryReset();
     try {
@@ -147,7 +166,29 @@ Database::Cached::~Cached() {
     if (in_use_ != nullptr) *in_use_ = false;
 }
 
-Database::Cached Database::prepare(const std::string& sql) {
+Database::Statement& Database::Statement::reset() {
+    stmt_->reset();
+    return *this;
+}
+bool Database::Statement::step() { return stmt_->executeStep(); }
+int Database::Statement::exec() { return stmt_->exec(); }
+int Database::Statement::parameter_index(const char* name) { return stmt_->getIndex(name); }
+void Database::Statement::bind_null(int i) { stmt_->bind(i); }
+void Database::Statement::bind_int(int i, int64_t v) { stmt_->bind(i, v); }
+void Database::Statement::bind_double(int i, double v) { stmt_->bind(i, v); }
+void Database::Statement::bind_text(int i, const std::string& v) { stmt_->bind(i, v); }
+void Database::Statement::bind_text(int i, const char* v) { stmt_->bind(i, v); }
+void Database::Statement::bind_text(int i, std::string_view v) { stmt_->bind(i, std::string(v)); }
+int64_t Database::Statement::column_int(int i) const { return stmt_->getColumn(i).getInt64(); }
+double Database::Statement::column_double(int i) const { return stmt_->getColumn(i).getDouble(); }
+bool Database::Statement::is_null(int i) const { return stmt_->getColumn(i).isNull(); }
+std::string_view Database::Statement::text(int i) const {
+    const SQLite::Column c = stmt_->getColumn(i);
+    const char* p = c.getText();
+    return {p, static_cast<std::size_t>(c.getBytes())};
+}
+
+Database::Statement Database::prepare(const std::string& sql) {
     // Bounded: only fixed SQL texts come here, but a caller building many variants must not
     // grow the cache without end.
     constexpr std::size_t kMaxCached = 256;
@@ -163,10 +204,10 @@ Database::Cached Database::prepare(const std::string& sql) {
     if (slot.in_use) {
         auto own = std::make_unique<SQLite::Statement>(*db_, sql);
         SQLite::Statement* raw = own.get();
-        return Cached(raw, nullptr, std::move(own));
+        return Statement(raw, nullptr, std::move(own));
     }
     slot.in_use = true;
-    return Cached(slot.stmt.get(), &slot.in_use, nullptr);
+    return Statement(slot.stmt.get(), &slot.in_use, nullptr);
 }
 
 void Database::write(const std::function<void()>& fn) {
@@ -193,7 +234,7 @@ void Database::write(const std::function<void()>& fn) {
     std::unique_lock<std::mutex> gate;
     if (outer && gate_) gate = std::unique_lock(*gate_);
     try {
-        prepare(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name)->exec();
+        prepare(outer ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + name).exec();
     } catch (const SQLite::Exception& e) {
         throw StorageError(std::string("cannot write to the database: ") + e.what());
     }
@@ -206,8 +247,8 @@ void Database::write(const std::function<void()>& fn) {
             if (outer) {
                 db_->exec("ROLLBACK");
             } else {
-                prepare("ROLLBACK TO " + name)->exec();
-                prepare("RELEASE " + name)->exec();
+                prepare("ROLLBACK TO " + name).exec();
+                prepare("RELEASE " + name).exec();
             }
         } catch (const SQLite::Exception& e) {
             logger("storage")->error("rollback failed: {}", e.what());
@@ -216,7 +257,7 @@ void Database::write(const std::function<void()>& fn) {
     }
     --savepoint_depth_;
     try {
-        prepare(outer ? std::string("COMMIT") : "RELEASE " + name)->exec();
+        prepare(outer ? std::string("COMMIT") : "RELEASE " + name).exec();
     } catch (const SQLite::Exception& e) {
         if (outer) {
             try {

@@ -4,7 +4,6 @@
 #include <set>
 #include <thread>
 
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include "src/core/logging.hpp"
@@ -196,15 +195,7 @@ void Scheduler::plan_checkin(const std::string& person, TimePoint now) {
     // With no check-in left (the only one was undone) every pending nudge is superseded.
     std::string prefix = "checkin:" + person + ":" + (day ? *next : std::string("-")) + ":";
     // A moved due date supersedes the nudges planned for the old one.
-    SQLite::Statement stale(db_.sql(),
-                            "UPDATE reminders SET state = 'skipped', reason = 'superseded', "
-                            "updated_at = ? WHERE subject_id = ? AND kind = 'checkin' AND "
-                            "state = 'pending' AND substr(key, 1, ?) <> ?");
-    stale.bind(1, unix_of(now));
-    stale.bind(2, person);
-    stale.bind(3, static_cast<int>(prefix.size()));
-    stale.bind(4, prefix);
-    stale.exec();
+    outbox_.supersede_checkins(person, prefix, now);
     if (!day) return;
 
     std::vector<std::string> recipients{person};
