@@ -37,7 +37,7 @@ class StorageError : public Error {
 // The SQL text and SQLiteCpp live only in storage/*.cpp. A second backend (PostgreSQL, a
 // later issue) implements: this class's transaction/migration surface, Statement's
 // bind/step/column calls below, and storage/migrations/*.sql in its dialect; the repositories
-// above it keep their signatures.
+// above it keep their signatures. storage/schema.sql is the schema the migrations produce.
 
 /// Owns the SQLite connection: WAL, synchronous=FULL, foreign keys, busy timeout, migrations.
 /// One connection is used by one thread at a time (the bot gives each thread its own).

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <sys/stat.h>
@@ -269,4 +270,16 @@ TEST_CASE("the database, its -wal and -shm, and exports are 0600 whatever the um
     { storage::Database again((dir.path / "c.db").string()); }
     CHECK(mode(dir.path / "c.db") == 0600);
     ::umask(old);
+}
+
+TEST_CASE("storage/schema.sql is the schema the migrations produce", "[storage][schema]") {
+    storage::Database db(":memory:");
+    db.migrate(true);
+    std::ifstream in(CAREERBOT_SOURCE_DIR "/storage/schema.sql");
+    std::stringstream committed;
+    committed << in.rdbuf();
+    INFO(
+        "storage/schema.sql is out of date with storage/migrations; regenerate it with "
+        "`build/careerbot schema > storage/schema.sql` and commit it with the migration");
+    CHECK(committed.str() == storage::schema_snapshot(db));
 }
