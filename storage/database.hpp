@@ -31,7 +31,7 @@ class StorageError : public Error {
 
 // ## The storage seam
 // Everything above storage/ (commands, core, the scheduler, the Slack and console adapters)
-// reaches the database through the repositories in storage/*.hpp (PeopleRepo, BragsRepo,
+// reaches the database through the repositories in storage/*.hpp (PeopleRepo, BragRepo,
 // OrgSummaryReader, ...), whose signatures speak in the project's own types, and through this
 // class for transactions (write(), write_optimistic()), migrations, backups and checkpoints.
 // The SQL text and SQLiteCpp live only in storage/*.cpp. A second backend (PostgreSQL, a
