@@ -188,7 +188,9 @@ Database::Statement::~Statement() {
 }
 
 Database::Statement& Database::Statement::reset() {
-    stmt_->reset();
+    // sqlite3_reset repeats the error of a failed last step; that error was already thrown
+    // by step()/exec(), so a statement used again starts clean.
+    (void)stmt_->tryReset();
     return *this;
 }
 bool Database::Statement::step() { return stmt_->executeStep(); }
