@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -49,6 +49,12 @@ double ms_since(Steady::time_point start) {
 
 TimePoint start_time() {
     return date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{10};
+}
+
+long reminder_rows(storage::Database& db) {
+    auto q = db.prepare("SELECT count(*) FROM reminders");
+    q.step();
+    return q.get<long>(0);
 }
 
 struct Dataset {
@@ -108,7 +114,7 @@ void seed(const Dataset& d, const Config& config, ManualClock& clock) {
     t0 = Steady::now();
     int looked = s.sync();
     double sync_ms = ms_since(t0);
-    long rows = db.sql().execAndGet("SELECT count(*) FROM reminders").getInt64();
+    long rows = reminder_rows(db);
     std::printf("%s\n", json{{"bench", "B5"},
                              {"what", "seed"},
                              {"one_on_ones", d.one_on_ones},
@@ -127,7 +133,7 @@ void measure(const Dataset& d, const Config& config) {
     storage::Database db(d.path.string());
     NullSender sender;
     scheduler::Scheduler s(db, config, clock, sender);
-    long rows = db.sql().execAndGet("SELECT count(*) FROM reminders").getInt64();
+    long rows = reminder_rows(db);
 
     // next_due: one MIN over the partial index.
     std::vector<double> us;
@@ -165,12 +171,11 @@ void measure(const Dataset& d, const Config& config) {
 
     // Wake-ups with k due items: `now` is set to the k-th pending due time.
     for (int k : {10, 100, 1000}) {
-        SQLite::Statement q(db.sql(),
-                            "SELECT due_at FROM reminders WHERE state = 'pending' "
-                            "ORDER BY due_at LIMIT 1 OFFSET ?");
-        q.bind(1, k - 1);
-        if (!q.executeStep()) break;
-        TimePoint now = scheduler::from_unix(q.getColumn(0).getInt64());
+        auto q = db.prepare(
+            "SELECT due_at FROM reminders WHERE state = 'pending' "
+            "ORDER BY due_at LIMIT 1 OFFSET ?");
+        if (!q.bind(k - 1).step()) break;
+        TimePoint now = scheduler::from_unix(q.get<int64_t>(0));
         if (now > clock.now()) clock.set(now);
         auto t0 = Steady::now();
         s.sync();
@@ -200,7 +205,7 @@ int main(int argc, char** argv) {
     std::printf("%s\n", json{{"bench", "B5"},
                              {"what", "environment"},
                              {"compiler", __VERSION__},
-                             {"sqlite", SQLite::VERSION},
+                             {"sqlite", SQLITE_VERSION},
                              {"synchronous", "FULL"},
                              {"journal_mode", "WAL"},
                              {"dir", dir.string()}}

@@ -22,7 +22,6 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
@@ -56,164 +55,116 @@ std::string day(date::sys_days d) { return iso_date(date::year_month_day{d}); }
 /// Seeds the org straight through SQL in one transaction (the repositories would be slower
 /// and are not what is measured).
 std::vector<std::string> seed(storage::Database& db, TimePoint now) {
-    auto& sql = db.sql();
-    SQLite::Transaction tx(sql);
-    const int64_t t =
-        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    SQLite::Statement person(sql,
-                             "INSERT INTO people (id, name, manager_id, created_at, "
-                             "updated_at, level) VALUES (?, ?, ?, ?, ?, ?)");
     std::vector<std::string> everyone;
-    auto add_person = [&](const std::string& id, const char* manager, const char* level) {
-        person.reset();
-        person.bind(1, id);
-        person.bind(2, id);
-        if (manager != nullptr)
-            person.bind(3, manager);
-        else
-            person.bind(3);
-        person.bind(4, t);
-        person.bind(5, t);
-        person.bind(6, level);
-        person.exec();
-    };
-    add_person("root", nullptr, "L5");
-    for (int d = 0; d < kDirectors; ++d) {
-        std::string dir = "d" + std::to_string(d);
-        add_person(dir, "root", "L4");
-        everyone.push_back(dir);
-        for (int m = 0; m < kManagersPerDirector; ++m) {
-            std::string mgr = dir + "m" + std::to_string(m);
-            add_person(mgr, dir.c_str(), "L3");
-            everyone.push_back(mgr);
-            for (int e = 0; e < kEngineersPerManager; ++e) {
-                std::string eng = mgr + "e" + std::to_string(e);
-                add_person(eng, mgr.c_str(), e % 2 ? "L2" : "L1");
-                everyone.push_back(eng);
+    db.write([&] {
+        const int64_t t =
+            std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+        auto person = db.prepare(
+            "INSERT INTO people (id, name, manager_id, created_at, "
+            "updated_at, level) VALUES (?, ?, ?, ?, ?, ?)");
+        auto add_person = [&](const std::string& id, const char* manager, const char* level) {
+            std::optional<std::string> boss;
+            if (manager != nullptr) boss = manager;
+            person.bind(id, id, boss, t, t, level).exec();
+        };
+        add_person("root", nullptr, "L5");
+        for (int d = 0; d < kDirectors; ++d) {
+            std::string dir = "d" + std::to_string(d);
+            add_person(dir, "root", "L4");
+            everyone.push_back(dir);
+            for (int m = 0; m < kManagersPerDirector; ++m) {
+                std::string mgr = dir + "m" + std::to_string(m);
+                add_person(mgr, dir.c_str(), "L3");
+                everyone.push_back(mgr);
+                for (int e = 0; e < kEngineersPerManager; ++e) {
+                    std::string eng = mgr + "e" + std::to_string(e);
+                    add_person(eng, mgr.c_str(), e % 2 ? "L2" : "L1");
+                    everyone.push_back(eng);
+                }
             }
         }
-    }
-    std::mt19937 rng(42);
-    auto pick = [&] { return everyone[rng() % everyone.size()]; };
-    const date::sys_days today = date::floor<date::days>(now);
-    const char* tags[] = {"design", "incident", "mentoring", "delivery", "tests", "misc"};
-    const char* growth[] = {"job", "others", "training"};
-    SQLite::Statement brag(sql,
-                           "INSERT INTO brags (author_id, number, text, impact, happened_on, "
-                           "created_at, updated_at, source, growth) VALUES "
-                           "(?, ?, ?, ?, ?, ?, ?, 'import', ?)");
-    SQLite::Statement tag(sql, "INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
-    std::map<std::string, int> numbers;
-    for (int i = 0; i < kBrags; ++i) {
-        auto who = pick();
-        brag.reset();
-        brag.bind(1, who);
-        brag.bind(2, ++numbers[who]);
-        brag.bind(3, "shipped improvement number " + std::to_string(i) + " to the platform");
-        brag.bind(4, i % 3 == 0 ? "saved " + std::to_string(i % 97) + " hours a week" : "");
-        brag.bind(5, day(today - date::days{static_cast<int>(rng() % 730)}));
-        brag.bind(6, t);
-        brag.bind(7, t);
-        if (i % 2 == 0)
-            brag.bind(8, growth[i % 3]);
-        else
-            brag.bind(8);
-        brag.exec();
-        if (i % 3 != 2) {
-            tag.reset();
-            tag.bind(1, sql.getLastInsertRowid());
-            tag.bind(2, tags[rng() % 6]);
-            tag.exec();
+        std::mt19937 rng(42);
+        auto pick = [&] { return everyone[rng() % everyone.size()]; };
+        const date::sys_days today = date::floor<date::days>(now);
+        const char* tags[] = {"design", "incident", "mentoring", "delivery", "tests", "misc"};
+        const char* growth[] = {"job", "others", "training"};
+        auto brag = db.prepare(
+            "INSERT INTO brags (author_id, number, text, impact, happened_on, "
+            "created_at, updated_at, source, growth) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, 'import', ?)");
+        auto tag = db.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
+        std::map<std::string, int> numbers;
+        for (int i = 0; i < kBrags; ++i) {
+            auto who = pick();
+            const int number = ++numbers[who];
+            const std::string on = day(today - date::days{static_cast<int>(rng() % 730)});
+            std::optional<std::string> g;
+            if (i % 2 == 0) g = growth[i % 3];
+            brag.bind(who, number,
+                      "shipped improvement number " + std::to_string(i) + " to the platform",
+                      i % 3 == 0 ? "saved " + std::to_string(i % 97) + " hours a week" : "", on, t,
+                      t, g)
+                .exec();
+            if (i % 3 != 2) tag.bind(db.last_insert_id(), tags[rng() % 6]).exec();
         }
-    }
-    SQLite::Statement fb(sql,
-                         "INSERT INTO feedback (subject_id, number, author_id, saved_by, "
-                         "text, source, posted_at, created_at) VALUES "
-                         "(?, ?, ?, ?, 'thanks for the help', 'import', ?, ?)");
-    numbers.clear();
-    for (int i = 0; i < kFeedback; ++i) {
-        auto who = pick();
-        auto from = pick();
-        fb.reset();
-        fb.bind(1, who);
-        fb.bind(2, ++numbers[who]);
-        fb.bind(3, from);
-        fb.bind(4, from);
-        fb.bind(5, t - static_cast<int64_t>(rng() % (730 * 86400)));
-        fb.bind(6, t);
-        fb.exec();
-    }
-    SQLite::Statement task(sql,
-                           "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
-                           "source, created_at, updated_at, done_at, done_by) VALUES "
-                           "(?, ?, 'a SMART task', ?, ?, 'import', ?, ?, ?, ?)");
-    numbers.clear();
-    for (int i = 0; i < kTasks; ++i) {
-        auto who = pick();
-        task.reset();
-        task.bind(1, who);
-        task.bind(2, ++numbers[who]);
-        task.bind(3, day(today - date::days{180} + date::days{static_cast<int>(rng() % 270)}));
-        task.bind(4, who);
-        task.bind(5, t);
-        task.bind(6, t);
-        if (i % 2 == 0) {
-            task.bind(7, t - static_cast<int64_t>(rng() % (180 * 86400)));
-            task.bind(8, who);
-        } else {
-            task.bind(7);
-            task.bind(8);
+        auto fb = db.prepare(
+            "INSERT INTO feedback (subject_id, number, author_id, saved_by, "
+            "text, source, posted_at, created_at) VALUES "
+            "(?, ?, ?, ?, 'thanks for the help', 'import', ?, ?)");
+        numbers.clear();
+        for (int i = 0; i < kFeedback; ++i) {
+            auto who = pick();
+            auto from = pick();
+            const int number = ++numbers[who];
+            const int64_t posted = t - static_cast<int64_t>(rng() % (730 * 86400));
+            fb.bind(who, number, from, from, posted, t).exec();
         }
-        task.exec();
-    }
-    auto quarter = quarter_of(date::year_month_day{today}, 1).label();
-    SQLite::Statement ido(sql,
-                          "INSERT INTO idos (person_id, quarter, objective, mentor_id, set_by, "
-                          "created_at, updated_at) VALUES (?, ?, 'grow', 'root', ?, ?, ?)");
-    SQLite::Statement note(sql,
-                           "INSERT INTO ido_progress (ido_id, author_id, note, noted_on, "
-                           "created_at) VALUES (?, ?, 'progress', ?, ?)");
-    SQLite::Statement checkin(sql,
-                              "INSERT INTO checkins (person_id, held_on, recorded_by, "
-                              "next_due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
-    SQLite::Statement cert(sql,
-                           "INSERT INTO certs (person_id, number, name, earned_on, created_at) "
-                           "VALUES (?, 1, 'Onboarding', ?, ?)");
-    for (const auto& who : everyone) {
-        ido.reset();
-        ido.bind(1, who);
-        ido.bind(2, quarter);
-        ido.bind(3, who);
-        ido.bind(4, t);
-        ido.bind(5, t);
-        ido.exec();
-        auto ido_id = sql.getLastInsertRowid();
-        for (int n = 0; n < 4; ++n) {
-            note.reset();
-            note.bind(1, ido_id);
-            note.bind(2, who);
-            note.bind(3, day(today - date::days{7 * n}));
-            note.bind(4, t - n);
-            note.exec();
+        auto task = db.prepare(
+            "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
+            "source, created_at, updated_at, done_at, done_by) VALUES "
+            "(?, ?, 'a SMART task', ?, ?, 'import', ?, ?, ?, ?)");
+        numbers.clear();
+        for (int i = 0; i < kTasks; ++i) {
+            auto who = pick();
+            const int number = ++numbers[who];
+            const std::string due =
+                day(today - date::days{180} + date::days{static_cast<int>(rng() % 270)});
+            std::optional<int64_t> done_at;
+            std::optional<std::string> done_by;
+            if (i % 2 == 0) {
+                done_at = t - static_cast<int64_t>(rng() % (180 * 86400));
+                done_by = who;
+            }
+            task.bind(who, number, due, who, t, t, done_at, done_by).exec();
         }
-        for (int c = 0; c < 3; ++c) {
-            checkin.reset();
-            checkin.bind(1, who);
-            checkin.bind(2, day(today - date::days{20 + 45 * c}));
-            checkin.bind(3, who);
-            checkin.bind(4, day(today + date::days{25 - 45 * c}));
-            checkin.bind(5, t);
-            checkin.bind(6, t);
-            checkin.exec();
+        auto quarter = quarter_of(date::year_month_day{today}, 1).label();
+        auto ido = db.prepare(
+            "INSERT INTO idos (person_id, quarter, objective, mentor_id, set_by, "
+            "created_at, updated_at) VALUES (?, ?, 'grow', 'root', ?, ?, ?)");
+        auto note = db.prepare(
+            "INSERT INTO ido_progress (ido_id, author_id, note, noted_on, "
+            "created_at) VALUES (?, ?, 'progress', ?, ?)");
+        auto checkin = db.prepare(
+            "INSERT INTO checkins (person_id, held_on, recorded_by, "
+            "next_due_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+        auto cert = db.prepare(
+            "INSERT INTO certs (person_id, number, name, earned_on, created_at) "
+            "VALUES (?, 1, 'Onboarding', ?, ?)");
+        for (const auto& who : everyone) {
+            ido.bind(who, quarter, who, t, t).exec();
+            auto ido_id = db.last_insert_id();
+            for (int n = 0; n < 4; ++n)
+                note.bind(ido_id, who, day(today - date::days{7 * n}), t - n).exec();
+            for (int c = 0; c < 3; ++c) {
+                checkin
+                    .bind(who, day(today - date::days{20 + 45 * c}), who,
+                          day(today + date::days{25 - 45 * c}), t, t)
+                    .exec();
+            }
+            cert.bind(who, day(today - date::days{300}), t).exec();
         }
-        cert.reset();
-        cert.bind(1, who);
-        cert.bind(2, day(today - date::days{300}));
-        cert.bind(3, t);
-        cert.exec();
-    }
-    tx.commit();
-    sql.exec("ANALYZE");
+    });
+    db.exec("ANALYZE");
     return everyone;
 }
 
@@ -365,7 +316,11 @@ int main() {
     {
         storage::Database writer(path.string());
         writer.migrate();
-        if (writer.sql().execAndGet("SELECT count(*) FROM people").getInt() == 0) {
+        auto people = writer.prepare("SELECT count(*) FROM people");
+        people.step();
+        const bool empty = people.get<int>(0) == 0;
+        people.reset();
+        if (empty) {
             auto t0 = Steady::now();
             seed(writer, now);
             seed_s = std::chrono::duration<double>(Steady::now() - t0).count();
@@ -378,10 +333,15 @@ int main() {
         // B4_TUNED=1 measures the connection settings proposed to the lead (not yet in Database).
         const bool tuned = std::getenv("B4_TUNED") != nullptr;
         if (tuned) {
-            db.sql().exec("PRAGMA mmap_size = 268435456");
-            db.sql().exec("PRAGMA cache_size = -65536");
+            db.exec("PRAGMA mmap_size = 268435456");
+            db.exec("PRAGMA cache_size = -65536");
         }
-        const int idos = db.sql().execAndGet("SELECT count(*) FROM idos").getInt();
+        int idos = 0;
+        {
+            auto q = db.prepare("SELECT count(*) FROM idos");
+            q.step();
+            idos = q.get<int>(0);
+        }
         App app(Services{db, clock, config});
         commands::register_all(app);
         Request r;

@@ -11,6 +11,7 @@
 #include "src/core/growth.hpp"
 #include "src/core/text.hpp"
 #include "src/core/visibility.hpp"
+#include "storage/brags.hpp"
 #include "storage/idos.hpp"
 #include "storage/people.hpp"
 
@@ -78,9 +79,7 @@ class IdoCommand {
         if (p->manager_id || people_.role(id) || !people_.direct_reports(id).empty() ||
             std::find(admins.begin(), admins.end(), id) != admins.end())
             return true;
-        auto q = s_.db.prepare("SELECT 1 FROM brags WHERE author_id = ? LIMIT 1");
-        q->bind(1, id);
-        return q->executeStep();
+        return storage::BragRepo(s_.db).has_any(id);
     }
 
     Reply set(const std::string& viewer, const std::string& args) {

@@ -1,7 +1,7 @@
 #pragma once
-// The aggregate queries behind /quarter-summary, /promo and the App Home: the org's subtree is
-// resolved once (a recursive CTE), then every figure for the whole org comes from one statement
-// per record kind over the members' index ranges, never from one query per person.
+// The quarter summary behind /quarter-summary, /promo and the App Home, added up from the rows
+// of storage::OrgSummaryReader (storage/org_summary.hpp): one statement per record kind for the
+// whole org, never one query per person.
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +11,7 @@
 #include "src/core/growth.hpp"
 #include "src/core/levels.hpp"
 #include "storage/database.hpp"
+#include "storage/idos.hpp"
 
 namespace careerbot::commands {
 
@@ -117,11 +118,7 @@ date::year_month_day parse_ymd(const std::string& iso);
 
 namespace careerbot::commands {
 
-/// An IDO someone achieved.
-struct AchievedIdo {
-    std::string quarter;
-    std::string objective;
-};
+using storage::AchievedIdo;
 
 /// Every IDO `person_id` achieved, newest quarter first.
 std::vector<AchievedIdo> achieved_idos(storage::Database& db, const std::string& person_id);

@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include <date/date.h>
-#include <sqlite3.h>
 #include <CLI/CLI.hpp>
 
 #include "commands/brag_export.hpp"
@@ -30,6 +29,7 @@
 #include "src/core/text.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 #include "storage/people.hpp"
 #ifdef CAREERBOT_HAVE_SLACK
 #include "src/slack/bot.hpp"
@@ -57,15 +57,6 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 /// A bug or an error careerbot did not expect.
 constexpr int kExitUnexpected = 3;
-
-/// Process-wide SQLite settings; before anything opens a database.
-void configure_sqlite() {
-    // No up-front bulk allocation of 20 page slots per connection (~90 KB each, written
-    // through, so resident): the bot keeps three connections open (storage, deferred reader,
-    // reminders) and the last two read only a few pages. Pages are allocated as a cache
-    // grows, and kept, so the hot path allocates nothing more.
-    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
-}
 
 struct GlobalOptions {
     std::string config_path;
@@ -260,6 +251,9 @@ int main(int argc, char** argv) {
                            "Print the Slack app manifest (JSON) for these commands, to paste into "
                            "api.slack.com/apps > Create New App > From a manifest");
 
+    auto* schema = cli.add_subcommand(
+        "schema", "Print the database schema the migrations produce (storage/schema.sql)");
+
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -274,7 +268,7 @@ int main(int argc, char** argv) {
             } else {
                 std::cerr << "careerbot: unknown command '" << left.front()
                           << "'; the commands are run, console, migrate, backup, import-org, "
-                             "export, audit and manifest (careerbot --help)\n";
+                             "export, audit, manifest and schema (careerbot --help)\n";
             }
             return kExitUsage;
         }
@@ -282,11 +276,11 @@ int main(int argc, char** argv) {
     }
 
     try {
-        configure_sqlite();
+        storage::Database::configure_process();
         Config config = load_config(g);
         auto clock = make_clock(g);
         // The manifest only needs the command list; don't create a database file for it.
-        if (*manifest) config.database.path = ":memory:";
+        if (*manifest || *schema) config.database.path = ":memory:";
         // Only the commands that set careerbot up may start a new database; the others would
         // answer a mistyped --db from an empty one (no people, no audit entries, an empty
         // backup) as if that were the truth.
@@ -315,6 +309,10 @@ int main(int argc, char** argv) {
 #else
             throw Error("this careerbot was built without the Slack transport");
 #endif
+        }
+        if (*schema) {
+            std::cout << storage::schema_snapshot(*db);
+            return kExitOk;
         }
         if (*migrate) {
             std::cout << "database " << config.database.path << " is at schema version "

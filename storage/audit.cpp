@@ -1,23 +1,16 @@
 #include "storage/audit.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "storage/people.hpp"
 
 namespace careerbot::storage {
 
 void AuditRepo::record(AuditEntry e, TimePoint now) {
     if (e.at == 0) e.at = to_unix(now);
-    SQLite::Statement q(db_.sql(),
-                        "INSERT INTO audit_log (at, actor, action, subject, scope, detail) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
-    q.bind(1, e.at);
-    q.bind(2, e.actor);
-    q.bind(3, e.action);
-    q.bind(4, e.subject);
-    q.bind(5, e.scope);
-    q.bind(6, e.detail);
-    q.exec();
+    db_.prepare(
+           "INSERT INTO audit_log (at, actor, action, subject, scope, detail) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(e.at, e.actor, e.action, e.subject, e.scope, e.detail)
+        .exec();
 }
 
 namespace {
@@ -45,21 +38,15 @@ constexpr const char* kByTime =
 
 std::vector<AuditEntry> AuditRepo::list(const AuditQuery& query) {
     const char* sql = query.subject ? kBySubject : query.actor ? kByActor : kByTime;
-    SQLite::Statement q(db_.sql(), sql);
-    if (query.subject) q.bind(":subject", *query.subject);
-    if (query.actor) {
-        q.bind(":actor", *query.actor);
-    } else if (query.subject) {
-        q.bind(":actor");  // NULL: any actor
-    }
-    q.bind(":since", query.since);
-    q.bind(":limit", query.limit);
+    auto q = db_.prepare(sql);
+    if (query.subject) q.bind_named(":subject", *query.subject);
+    // With a subject and no actor, NULL: any actor.
+    if (query.actor || query.subject) q.bind_named(":actor", query.actor);
+    q.bind_named(":since", query.since).bind_named(":limit", query.limit);
     std::vector<AuditEntry> out;
-    while (q.executeStep()) {
-        out.push_back(AuditEntry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                                 q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                 q.getColumn(4).getString(), q.getColumn(5).getString(),
-                                 q.getColumn(6).getString()});
+    while (q.step()) {
+        auto& e = out.emplace_back();
+        q.read(e.id, e.at, e.actor, e.action, e.subject, e.scope, e.detail);
     }
     return out;
 }

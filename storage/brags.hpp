@@ -65,6 +65,8 @@ class BragRepo {
     bool restore(const std::string& author_id, int number, TimePoint now);
     /// Live brags, newest first (by date, then number).
     std::vector<Brag> list(const BragQuery& query);
+    /// True when `author_id` has written at least one brag (deleted ones count).
+    bool has_any(const std::string& author_id);
     /// How many live brags match (ignoring limit and offset).
     int count(const BragQuery& query);
     /// The 70-20-10 mix of the live brags that match (ignoring limit and offset).

@@ -1,7 +1,5 @@
 #include "storage/certs.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "storage/people.hpp"
 
 namespace careerbot::storage {
@@ -10,63 +8,46 @@ Cert CertRepo::add(const std::string& person_id, const std::string& name,
                    const std::string& earned_on, const std::string& link, TimePoint now) {
     Cert c{0, person_id, 0, name, earned_on, link, to_unix(now)};
     db_.write([&] {
-        SQLite::Statement q(db_.sql(),
-                            "INSERT INTO certs (person_id, number, name, earned_on, link, "
-                            "created_at) VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM "
-                            "certs WHERE person_id = ?), ?, ?, ?, ?) RETURNING id, number");
-        q.bind(1, person_id);
-        q.bind(2, person_id);
-        q.bind(3, name);
-        q.bind(4, earned_on);
-        q.bind(5, link);
-        q.bind(6, c.created_at);
-        q.executeStep();
-        c.id = q.getColumn(0).getInt64();
-        c.number = q.getColumn(1).getInt();
+        auto q = db_.prepare(
+            "INSERT INTO certs (person_id, number, name, earned_on, link, "
+            "created_at) VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM "
+            "certs WHERE person_id = ?), ?, ?, ?, ?) RETURNING id, number");
+        q.bind(person_id, person_id, name, earned_on, link, c.created_at).step();
+        q.read(c.id, c.number);
     });
     return c;
 }
 
 std::vector<Cert> CertRepo::list(const std::string& person_id) {
-    SQLite::Statement q(db_.sql(),
-                        "SELECT id, person_id, number, name, earned_on, link, created_at FROM "
-                        "certs WHERE person_id = ? ORDER BY earned_on DESC, number DESC");
-    q.bind(1, person_id);
+    auto q = db_.prepare(
+        "SELECT id, person_id, number, name, earned_on, link, created_at FROM "
+        "certs WHERE person_id = ? ORDER BY earned_on DESC, number DESC");
+    q.bind(person_id);
     std::vector<Cert> out;
-    while (q.executeStep()) {
-        out.push_back(Cert{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                           q.getColumn(2).getInt(), q.getColumn(3).getString(),
-                           q.getColumn(4).getString(), q.getColumn(5).getString(),
-                           q.getColumn(6).getInt64()});
+    while (q.step()) {
+        auto& c = out.emplace_back();
+        q.read(c.id, c.person_id, c.number, c.name, c.earned_on, c.link, c.created_at);
     }
     return out;
 }
 
 bool CertRepo::remove(const std::string& person_id, int number) {
-    SQLite::Statement q(db_.sql(), "DELETE FROM certs WHERE person_id = ? AND number = ?");
-    q.bind(1, person_id);
-    q.bind(2, number);
-    return q.exec() > 0;
+    return db_.prepare("DELETE FROM certs WHERE person_id = ? AND number = ?")
+               .bind(person_id, number)
+               .exec() > 0;
 }
 
 std::optional<std::string> CertRepo::level_of(const std::string& person_id) {
-    SQLite::Statement q(db_.sql(), "SELECT level FROM people WHERE id = ?");
-    q.bind(1, person_id);
-    if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getString();
+    auto q = db_.prepare("SELECT level FROM people WHERE id = ?");
+    if (!q.bind(person_id).step()) return std::nullopt;
+    return q.get<std::optional<std::string>>(0);
 }
 
 void CertRepo::set_level(const std::string& person_id, const std::optional<std::string>& level,
                          TimePoint now) {
-    SQLite::Statement q(db_.sql(), "UPDATE people SET level = ?, updated_at = ? WHERE id = ?");
-    if (level) {
-        q.bind(1, *level);
-    } else {
-        q.bind(1);
-    }
-    q.bind(2, to_unix(now));
-    q.bind(3, person_id);
-    q.exec();
+    db_.prepare("UPDATE people SET level = ?, updated_at = ? WHERE id = ?")
+        .bind(level, now, person_id)
+        .exec();
 }
 
 }  // namespace careerbot::storage

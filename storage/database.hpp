@@ -6,10 +6,20 @@
 #include <string>
 #include <unordered_map>
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <type_traits>
 
+#include "src/core/clock.hpp"
 #include "src/core/error.hpp"
+
+// The SQLite connection and statements stay inside storage/: code above it sees only these
+// names, never SQLiteCpp's headers (see "The storage seam" below).
+namespace SQLite {
+class Database;
+class Statement;
+}  // namespace SQLite
 
 namespace careerbot::storage {
 
@@ -19,33 +29,158 @@ class StorageError : public Error {
     using Error::Error;
 };
 
+// ## The storage seam
+// Everything above storage/ (commands, core, the scheduler, the Slack and console adapters)
+// reaches the database through the repositories in storage/*.hpp (PeopleRepo, BragRepo,
+// OrgSummaryReader, ...), whose signatures speak in the project's own types, and through this
+// class for transactions (write(), write_optimistic()), migrations, backups and checkpoints.
+// The SQL text and SQLiteCpp live only in storage/*.cpp. A second backend (PostgreSQL, a
+// later issue) implements: this class's transaction/migration surface, Statement's
+// bind/step/column calls below, and storage/migrations/*.sql in its dialect; the repositories
+// above it keep their signatures. storage/schema.sql is the schema the migrations produce.
+
 /// Owns the SQLite connection: WAL, synchronous=FULL, foreign keys, busy timeout, migrations.
 /// One connection is used by one thread at a time (the bot gives each thread its own).
 class Database {
   public:
     /// A prepared statement borrowed from the connection's cache (see prepare()); reset and
     /// unbound when it goes out of scope, so it holds no lock and leaks no binding.
-    class Cached {
+    ///
+    ///     auto q = db.prepare("SELECT name, tz FROM people WHERE id = ? AND role IS NOT ?");
+    ///     q.bind(id, role);                 // all parameters in order; std::nullopt is NULL
+    ///     while (q.step()) q.read(name, tz);  // columns in order; std::optional for NULL
+    class Statement {
       public:
-        Cached(Cached&& other) noexcept;
-        Cached& operator=(Cached&&) = delete;
-        Cached(const Cached&) = delete;
-        ~Cached();
-        SQLite::Statement* operator->() { return stmt_; }
-        SQLite::Statement& operator*() { return *stmt_; }
+        Statement(Statement&& other) noexcept;
+        Statement& operator=(Statement&&) = delete;
+        Statement(const Statement&) = delete;
+        ~Statement();
+
+        /// Binds every parameter, in order from the first: strings, integers, bool, double,
+        /// TimePoint (unix seconds), std::nullopt and empty std::optional (NULL). Resets the
+        /// statement first, so it can run again with the new values.
+        template <class... A>
+        Statement& bind(const A&... args) {
+            reset();
+            int i = 0;
+            (bind_value(++i, args), ...);
+            return *this;
+        }
+        /// Binds parameter `i` (from 1) alone, for statements whose parameters vary in number.
+        template <class A>
+        Statement& bind_at(int i, const A& value) {
+            bind_value(i, value);
+            return *this;
+        }
+        /// Binds one named parameter (`:name`).
+        template <class A>
+        Statement& bind_named(const char* name, const A& value) {
+            bind_value(parameter_index(name), value);
+            return *this;
+        }
+        /// Back to before the first step (the bindings stay).
+        Statement& reset();
+        /// The next row; false when there is none left.
+        bool step();
+        /// Runs a statement that returns no rows; the number of rows it changed.
+        int exec();
+        /// Reads the current row's columns, in order from the first, into `out...`: an
+        /// std::optional stays empty for NULL; a NULL string reads as "", a NULL number as 0.
+        template <class... T>
+        void read(T&... out) const {
+            int i = 0;
+            (read_value(i++, out), ...);
+        }
+        /// Column `i` of the current row (see read()).
+        template <class T>
+        T get(int i) const {
+            T v{};
+            read_value(i, v);
+            return v;
+        }
+        /// Column `i` as text, valid until the next step() (no copy).
+        std::string_view text(int i) const;
+        bool is_null(int i) const;
 
       private:
         friend class Database;
-        Cached(SQLite::Statement* stmt, bool* in_use, std::unique_ptr<SQLite::Statement> own)
-            : stmt_(stmt), in_use_(in_use), own_(std::move(own)) {}
+        Statement(SQLite::Statement* stmt, bool* in_use, std::unique_ptr<SQLite::Statement> own);
+
+        template <class T>
+        struct is_optional : std::false_type {};
+        template <class T>
+        struct is_optional<std::optional<T>> : std::true_type {};
+
+        int parameter_index(const char* name);
+        void bind_null(int i);
+        void bind_int(int i, int64_t v);
+        void bind_double(int i, double v);
+        void bind_text(int i, const std::string& v);
+        void bind_text(int i, const char* v);
+        void bind_text(int i, std::string_view v);
+        int64_t column_int(int i) const;
+        double column_double(int i) const;
+
+        template <class T>
+        void bind_value(int i, const T& v) {
+            if constexpr (std::is_same_v<T, std::nullopt_t>) {
+                bind_null(i);
+            } else if constexpr (is_optional<T>::value) {
+                if (v)
+                    bind_value(i, *v);
+                else
+                    bind_null(i);
+            } else if constexpr (std::is_same_v<T, bool>) {
+                bind_int(i, v ? 1 : 0);
+            } else if constexpr (std::is_integral_v<T>) {
+                bind_int(i, static_cast<int64_t>(v));
+            } else if constexpr (std::is_floating_point_v<T>) {
+                bind_double(i, static_cast<double>(v));
+            } else if constexpr (std::is_same_v<T, TimePoint>) {
+                bind_int(
+                    i,
+                    std::chrono::duration_cast<std::chrono::seconds>(v.time_since_epoch()).count());
+            } else if constexpr (std::is_same_v<T, std::string> ||
+                                 std::is_same_v<T, std::string_view>) {
+                bind_text(i, v);
+            } else {
+                bind_text(i, static_cast<const char*>(v));  // a literal or C string
+            }
+        }
+        template <class T>
+        void read_value(int i, T& out) const {
+            if constexpr (is_optional<T>::value) {
+                if (is_null(i)) {
+                    out.reset();
+                } else {
+                    typename T::value_type v{};
+                    read_value(i, v);
+                    out = std::move(v);
+                }
+            } else if constexpr (std::is_same_v<T, bool>) {
+                out = column_int(i) != 0;
+            } else if constexpr (std::is_integral_v<T>) {
+                out = static_cast<T>(column_int(i));
+            } else if constexpr (std::is_floating_point_v<T>) {
+                out = static_cast<T>(column_double(i));
+            } else if constexpr (std::is_same_v<T, TimePoint>) {
+                out = TimePoint{std::chrono::seconds{column_int(i)}};
+            } else {
+                static_assert(std::is_same_v<T, std::string>, "read into a supported type");
+                out = std::string(text(i));
+            }
+        }
+
         SQLite::Statement* stmt_;
         bool* in_use_;                            // the cache slot's flag; null when owned
         std::unique_ptr<SQLite::Statement> own_;  // a one-off when the cached one is busy
     };
-
     /// Opens (creating if needed) the file at `path` (":memory:" for tests) and applies the
     /// connection settings. Does not migrate; call migrate().
     explicit Database(const std::string& path, int busy_timeout_ms = 5000);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
 
     /// Applies pending migrations, each in one transaction with its version bump. Refuses a
     /// database whose user_version is newer than this binary knows. Returns how many ran.
@@ -56,6 +191,8 @@ class Database {
     int schema_version();
     /// The newest schema version this binary knows.
     static int latest_version();
+    /// Process-wide SQLite settings: call once, before the first connection opens.
+    static void configure_process();
 
     /// Copies the whole database to `destination` with SQLite's online backup API, while
     /// the bot keeps running.
@@ -84,7 +221,14 @@ class Database {
     /// more than running a small INSERT, and the hot paths (/brag, event dedupe, savepoints)
     /// run the same few statements thousands of times a second. Use it for fixed SQL text;
     /// a statement already borrowed (a nested use of the same SQL) gets a fresh one-off copy.
-    Cached prepare(const std::string& sql);
+    /// This is the one way to prepare a statement.
+    Statement prepare(const std::string& sql);
+
+    /// Runs SQL text without parameters (one or more statements): DDL, PRAGMAs, test setup.
+    /// Never with text built from data — use prepare() and bind().
+    void exec(const std::string& sql);
+    /// The rowid of the last row this connection inserted.
+    int64_t last_insert_id() const;
 
     /// Connections of one process that share `gate` take it around their write transactions:
     /// a writer waiting for another one then wakes the moment it commits, instead of sleeping
@@ -113,8 +257,6 @@ class Database {
     /// Rows changed by INSERT/UPDATE/DELETE on this connection since it opened.
     int64_t total_changes() const;
 
-    /// The underlying connection, for repositories.
-    SQLite::Database& sql() { return *db_; }
     const std::string& path() const { return path_; }
 
   private:

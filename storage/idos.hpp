@@ -34,6 +34,12 @@ struct IdoProgress {
     int64_t created_at = 0;
 };
 
+/// An IDO someone achieved.
+struct AchievedIdo {
+    std::string quarter;
+    std::string objective;
+};
+
 /// Reads and writes IDOs and their progress notes. Callers check visibility first.
 class IdoRepo {
   public:
@@ -58,6 +64,8 @@ class IdoRepo {
                              TimePoint now);
     /// Progress notes of an IDO, newest first.
     std::vector<IdoProgress> progress(int64_t ido_id);
+    /// Every IDO `person_id` achieved, newest quarter first.
+    std::vector<AchievedIdo> achieved(const std::string& person_id);
 
   private:
     Database& db_;

@@ -14,4 +14,11 @@ struct Migration {
 /// Every migration, ordered by version (generated from storage/migrations/*.sql).
 const std::vector<Migration>& migrations();
 
+class Database;
+/// The schema of `db` as SQL text: every table, index, view and trigger as SQLite stores its
+/// CREATE statement, each table followed by its indexes and triggers, tables by name, after a
+/// header naming the schema version.
+/// storage/schema.sql is this for a freshly migrated database (`careerbot schema`).
+std::string schema_snapshot(Database& db);
+
 }  // namespace careerbot::storage

@@ -52,6 +52,16 @@ class PeopleRepo {
     void set_dm_channel(const std::string& id, const std::string& channel);
     /// Every stored DM channel: person id → channel id.
     std::map<std::string, std::string> dm_channels();
+    /// Everyone's manager: person id → manager id ("" at the top of the tree).
+    std::map<std::string, std::string> managers();
+    /// Everyone's handle: person id → name.
+    std::map<std::string, std::string> names();
+    /// Sets or clears someone's manager without the loop check of set_manager() (an org
+    /// import checks the whole tree itself, and a swap passes through a loop row by row).
+    void write_manager(const std::string& id, const std::optional<std::string>& manager_id,
+                       TimePoint now);
+    /// Sets or clears the explicit role, leaving updated_at alone; true when it changed.
+    bool replace_role(const std::string& id, const std::optional<std::string>& role);
     /// The display handle for an id, or the id itself when unknown.
     std::string display_name(const std::string& id);
 

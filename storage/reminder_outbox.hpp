@@ -65,6 +65,10 @@ class ReminderOutbox {
     /// many. With `occurs_until`, only those whose occurrence is at or before it.
     int skip_pending(const std::string& kind, int64_t ref_id, const std::string& reason,
                      TimePoint now, std::optional<int64_t> occurs_until = std::nullopt);
+    /// Skips the pending check-in nudges about `subject_id` whose key does not start with
+    /// `key_prefix` (planned for a due date since moved); returns how many.
+    int supersede_checkins(const std::string& subject_id, const std::string& key_prefix,
+                           TimePoint now);
     /// Puts rows of `kind`/`ref_id` skipped for `reason` and not yet past use back to pending.
     int revive(const std::string& kind, int64_t ref_id, const std::string& reason, TimePoint now);
     /// Rows about `subject_id` skipped because someone was away, due in (from, to].

@@ -50,6 +50,10 @@ class TaskRepo {
     Task add(const TaskFields& fields, const std::string& source, TimePoint now);
     /// The assignee's task with this number.
     std::optional<Task> find(const std::string& assignee_id, int number);
+    /// The task with this row id (as reminders refer to it), if it is still in `tasks`.
+    std::optional<Task> find_by_id(int64_t id);
+    /// What became of a task no longer in `tasks` (its task_history state), if recorded.
+    std::optional<std::string> history_state(int64_t id);
     /// Marks an open task done; false if there is no such open task.
     bool mark_done(const std::string& assignee_id, int number, const std::string& done_by,
                    TimePoint now);

@@ -9,12 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "fuzz/harness/common.hpp"
 #include "src/core/csv.hpp"
 #include "src/core/error.hpp"
 #include "src/core/org_import.hpp"
+#include "storage/people.hpp"
 
 namespace careerbot::fuzz {
 
@@ -60,9 +59,7 @@ inline void check_csv(std::string_view in) {
 
 /// Every manager exists and no one is their own (indirect) manager.
 inline void check_org_chart(storage::Database& db) {
-    std::map<std::string, std::string> manager_of;
-    SQLite::Statement q(db.sql(), "SELECT id, COALESCE(manager_id, '') FROM people");
-    while (q.executeStep()) manager_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
+    std::map<std::string, std::string> manager_of = storage::PeopleRepo(db).managers();
     for (const auto& [id, manager] : manager_of) {
         require(manager.empty() || manager_of.contains(manager),
                 "after import, " + preview(id) + " has an unknown manager");

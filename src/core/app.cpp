@@ -2,8 +2,6 @@
 
 #include <random>
 
-#include <SQLiteCpp/Exception.h>
-
 #include "src/core/blocks.hpp"
 #include "src/core/error.hpp"
 #include "src/core/logging.hpp"

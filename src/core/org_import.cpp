@@ -5,7 +5,6 @@
 #include <optional>
 #include <set>
 
-#include <SQLiteCpp/Statement.h>
 #include <date/tz.h>
 
 #include "src/core/csv.hpp"
@@ -131,21 +130,13 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
 
     // The manager tree after the import: what is stored, overridden by the file.
     storage::PeopleRepo people(services.db);
-    std::map<std::string, std::string> manager_of;
-    {
-        SQLite::Statement q(services.db.sql(), "SELECT id, COALESCE(manager_id, '') FROM people");
-        while (q.executeStep()) manager_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
-    }
+    std::map<std::string, std::string> manager_of = people.managers();
     for (const auto& o : org) manager_of[o.id] = o.manager;
 
     // Handles after the import, compared as `@handle` lookups compare them: a name is matched
     // case-insensitively, an id exactly. Two people answering to one handle would let
     // `/team add @bob` or `/brag list @bob` pick either of them.
-    std::map<std::string, std::string> name_of;
-    {
-        SQLite::Statement q(services.db.sql(), "SELECT id, name FROM people");
-        while (q.executeStep()) name_of[q.getColumn(0).getString()] = q.getColumn(1).getString();
-    }
+    std::map<std::string, std::string> name_of = people.names();
     for (const auto& o : org) name_of[o.id] = o.name;
     std::map<std::string, std::vector<std::string>> ids_named;  // lower-case name -> ids
     for (const auto& [id, name] : name_of) ids_named[text::lower(name)].push_back(id);
@@ -232,32 +223,14 @@ OrgImportResult import_org_csv(Services& services, const std::string& csv_text,
             if (!o.manager.empty()) manager = o.manager;
             if (auto before = people.find(o.id)->manager_id; before != manager) {
                 moved.emplace_back(o.id, before);
-                SQLite::Statement q(
-                    services.db.sql(),
-                    "UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?");
-                if (manager)
-                    q.bind(1, *manager);
-                else
-                    q.bind(1);
-                q.bind(2, storage::to_unix(now));
-                q.bind(3, o.id);
-                q.exec();
+                people.write_manager(o.id, manager, now);
                 changed.insert(o.id);
             }
             if (o.has_role) {
                 auto before = people.role(o.id);
-                SQLite::Statement q(services.db.sql(),
-                                    "UPDATE people SET role = ? WHERE id = ? AND role IS NOT ?");
-                if (o.role.empty())
-                    q.bind(1);
-                else
-                    q.bind(1, o.role);
-                q.bind(2, o.id);
-                if (o.role.empty())
-                    q.bind(3);
-                else
-                    q.bind(3, o.role);
-                if (q.exec() > 0) {
+                std::optional<std::string> role;
+                if (!o.role.empty()) role = o.role;
+                if (people.replace_role(o.id, role)) {
                     changed.insert(o.id);
                     storage::AuditRepo(services.db)
                         .record({0, 0, actor, "org_import", o.id, "org",

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
 #include "src/core/blocks.hpp"
@@ -132,16 +131,11 @@ OneOnOneHistory one_on_one_history(storage::Database& db, const storage::OneOnOn
 }
 
 std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id) {
-    SQLite::Statement q(db.sql(), "SELECT assignee_id, number FROM tasks WHERE id = ?");
-    q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
-    return storage::TaskRepo(db).find(q.getColumn(0).getString(), q.getColumn(1).getInt());
+    return storage::TaskRepo(db).find_by_id(id);
 }
 
 std::string task_gone_reason(storage::Database& db, int64_t id) {
-    SQLite::Statement q(db.sql(), "SELECT state FROM task_history WHERE id = ?");
-    q.bind(1, id);
-    return q.executeStep() ? q.getColumn(0).getString() : "gone";
+    return storage::TaskRepo(db).history_state(id).value_or("gone");
 }
 
 std::string prep_task_block_id(int number) { return "prep_task_" + std::to_string(number); }

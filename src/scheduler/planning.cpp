@@ -1,7 +1,5 @@
 #include "src/scheduler/planning.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "src/scheduler/kinds.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
@@ -132,15 +130,7 @@ void plan_checkin(storage::Database& db, const Config& config, const std::string
     // With no check-in left (the only one was undone) every pending nudge is superseded.
     std::string prefix = "checkin:" + person + ":" + (day ? *next : std::string("-")) + ":";
     // A moved due date supersedes the nudges planned for the old one.
-    SQLite::Statement stale(db.sql(),
-                            "UPDATE reminders SET state = 'skipped', reason = 'superseded', "
-                            "updated_at = ? WHERE subject_id = ? AND kind = 'checkin' AND "
-                            "state = 'pending' AND substr(key, 1, ?) <> ?");
-    stale.bind(1, unix_of(now));
-    stale.bind(2, person);
-    stale.bind(3, static_cast<int>(prefix.size()));
-    stale.bind(4, prefix);
-    stale.exec();
+    outbox.supersede_checkins(person, prefix, now);
     if (!day) return;
 
     std::vector<std::string> recipients{person};

@@ -12,6 +12,14 @@
 
 namespace careerbot::testing {
 
+/// The first column of the first row of `sql` (a test's look into the tables).
+template <class T>
+T query_value(storage::Database& db, const std::string& sql) {
+    auto q = db.prepare(sql);
+    q.step();
+    return q.get<T>(0);
+}
+
 /// 2026-11-20 10:00 UTC, a Friday.
 inline TimePoint test_now() {
     return date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{10};
@@ -68,7 +76,10 @@ struct TestApp {
     }
 
     /// Counts rows of a query with no parameters (test-only helper).
-    int count(const std::string& sql) { return db.sql().execAndGet(sql).getInt(); }
+    int count(const std::string& sql) {
+        auto q = db.prepare(sql);
+        return q.step() ? q.get<int>(0) : 0;
+    }
 };
 
 }  // namespace careerbot::testing

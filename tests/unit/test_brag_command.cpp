@@ -357,7 +357,7 @@ TEST_CASE("tags stored before their order was kept read alphabetically", "[brag]
     TestApp t;
     t.run("alice", "/brag", "shipped #zeta #alpha");
     // What a row written by an older careerbot looks like after migration 0012.
-    t.db.sql().exec("UPDATE brag_tags SET position = 0");
+    t.db.exec("UPDATE brag_tags SET position = 0");
     CHECK(storage::BragRepo(t.db).find("alice", 1)->tags ==
           std::vector<std::string>{"alpha", "zeta"});
 }

@@ -313,14 +313,12 @@ TEST_CASE("random org operations never give anyone visibility without consent",
                     int open =
                         t.count("SELECT count(*) FROM org_requests WHERE status = 'pending'");
                     if (open > 0 && rng() % 4 != 0) {
-                        auto row =
-                            t.db.sql()
-                                .execAndGet(
-                                    "SELECT id || ' ' || subject_id || ' ' || requester_id FROM "
-                                    "org_requests "
-                                    "WHERE status = 'pending' ORDER BY id DESC LIMIT 1 OFFSET " +
-                                    std::to_string(rng() % static_cast<unsigned>(open)))
-                                .getString();
+                        auto q = t.db.prepare(
+                            "SELECT id || ' ' || subject_id || ' ' || requester_id FROM "
+                            "org_requests "
+                            "WHERE status = 'pending' ORDER BY id DESC LIMIT 1 OFFSET ?");
+                        q.bind(rng() % static_cast<unsigned>(open)).step();
+                        auto row = q.get<std::string>(0);
                         auto words = text::words(row);
                         n = words[0];
                         if (rng() % 3 != 0) actor = words[1];

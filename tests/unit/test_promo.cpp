@@ -147,7 +147,9 @@ TEST_CASE("the petition sent to the director names who wrote each piece of feedb
     REQUIRE(reply.dms.size() == 1);
     auto dm = blocks::render_text(reply.dms[0].message, [](const std::string& id) { return id; });
     CHECK_THAT(dm, Catch::Contains("from @carol: ran a calm, clear incident review"));
-    auto packet = t.db.sql().execAndGet("SELECT packet FROM petitions").getString();
+    auto q = t.db.prepare("SELECT packet FROM petitions");
+    q.step();
+    auto packet = q.get<std::string>(0);
     CHECK_THAT(packet, Catch::Contains("- from carol: ran a calm, clear incident review"));
 }
 

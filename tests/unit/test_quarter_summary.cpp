@@ -5,8 +5,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "commands/chart.hpp"
 #include "commands/summary_data.hpp"
 #include "fixture.hpp"
@@ -336,43 +334,38 @@ struct Recount {
 
 Recount recount(TestApp& t, const std::string& who, const std::vector<std::string>& wanted) {
     Recount r;
-    SQLite::Statement b(t.db.sql(),
-                        "SELECT count(*), sum(growth = 'job'), sum(growth = 'others'), "
-                        "sum(growth = 'training') FROM brags WHERE author_id = ? "
-                        "AND deleted_at IS NULL AND happened_on BETWEEN '2026-10-01' AND "
-                        "'2026-12-31'");
-    b.bind(1, who);
-    REQUIRE(b.executeStep());
-    r.brags = b.getColumn(0).getInt();
-    r.job = b.getColumn(1).getInt();
-    r.others = b.getColumn(2).getInt();
-    r.training = b.getColumn(3).getInt();
-    SQLite::Statement top(t.db.sql(),
-                          "SELECT number FROM brags WHERE author_id = ? AND deleted_at IS NULL "
-                          "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' "
-                          "ORDER BY impact <> '' DESC, happened_on DESC, number DESC LIMIT 1");
-    top.bind(1, who);
-    if (top.executeStep()) r.top = top.getColumn(0).getInt();
-    SQLite::Statement tags(t.db.sql(),
-                           "SELECT t.tag, count(*) FROM brags b JOIN brag_tags t "
-                           "ON t.brag_id = b.id WHERE b.author_id = ? AND b.deleted_at IS NULL "
-                           "AND b.happened_on BETWEEN '2026-07-01' AND '2026-12-31' GROUP BY 1");
-    tags.bind(1, who);
-    while (tags.executeStep()) {
-        std::string tag = tags.getColumn(0).getString();
+    auto b = t.db.prepare(
+        "SELECT count(*), sum(growth = 'job'), sum(growth = 'others'), "
+        "sum(growth = 'training') FROM brags WHERE author_id = ? "
+        "AND deleted_at IS NULL AND happened_on BETWEEN '2026-10-01' AND "
+        "'2026-12-31'");
+    b.bind(who);
+    REQUIRE(b.step());
+    b.read(r.brags, r.job, r.others, r.training);
+    auto top = t.db.prepare(
+        "SELECT number FROM brags WHERE author_id = ? AND deleted_at IS NULL "
+        "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' "
+        "ORDER BY impact <> '' DESC, happened_on DESC, number DESC LIMIT 1");
+    top.bind(who);
+    if (top.step()) r.top = top.get<int>(0);
+    auto tags = t.db.prepare(
+        "SELECT t.tag, count(*) FROM brags b JOIN brag_tags t "
+        "ON t.brag_id = b.id WHERE b.author_id = ? AND b.deleted_at IS NULL "
+        "AND b.happened_on BETWEEN '2026-07-01' AND '2026-12-31' GROUP BY 1");
+    tags.bind(who);
+    while (tags.step()) {
+        std::string tag = tags.get<std::string>(0);
         if (std::find(wanted.begin(), wanted.end(), tag) != wanted.end())
-            r.tags[tag] = tags.getColumn(1).getInt();
+            r.tags[tag] = tags.get<int>(1);
     }
-    SQLite::Statement tasks(t.db.sql(),
-                            "SELECT COALESCE(sum(done_at >= ? AND done_at < ?), 0), "
-                            "COALESCE(sum(done_at IS NULL AND due_on < '2026-11-20'), 0) "
-                            "FROM tasks WHERE assignee_id = ?");
-    tasks.bind(1, storage::to_unix(date::sys_days{date::year{2026} / 10 / 1}));
-    tasks.bind(2, storage::to_unix(date::sys_days{date::year{2027} / 1 / 1}));
-    tasks.bind(3, who);
-    REQUIRE(tasks.executeStep());
-    r.done = tasks.getColumn(0).getInt();
-    r.overdue = tasks.getColumn(1).getInt();
+    auto tasks = t.db.prepare(
+        "SELECT COALESCE(sum(done_at >= ? AND done_at < ?), 0), "
+        "COALESCE(sum(done_at IS NULL AND due_on < '2026-11-20'), 0) "
+        "FROM tasks WHERE assignee_id = ?");
+    tasks.bind(storage::to_unix(date::sys_days{date::year{2026} / 10 / 1}),
+               storage::to_unix(date::sys_days{date::year{2027} / 1 / 1}), who);
+    REQUIRE(tasks.step());
+    tasks.read(r.done, r.overdue);
     return r;
 }
 
@@ -395,63 +388,46 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
     }
     t.person("x1", "other");  // outside dir's org
     everyone.push_back("x1");
-    t.db.sql().exec("UPDATE people SET level = 'L1'");
+    t.db.exec("UPDATE people SET level = 'L1'");
     std::mt19937 rng(7);
     const char* tag_pool[] = {"delivery", "design", "misc", "tag\"q", "back\\slash", "ünïcode"};
     const char* growth[] = {"job", "others", "training", nullptr};
     const date::sys_days today = date::sys_days{date::year{2026} / 11 / 20};
     std::map<std::string, int> numbers;
     t.db.write([&] {
-        SQLite::Statement brag(t.db.sql(),
-                               "INSERT INTO brags (author_id, number, text, impact, happened_on, "
-                               "created_at, updated_at, growth, deleted_at) "
-                               "VALUES (?, ?, 'did it', ?, ?, 0, 0, ?, ?)");
-        SQLite::Statement tag(t.db.sql(),
-                              "INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
+        auto brag = t.db.prepare(
+            "INSERT INTO brags (author_id, number, text, impact, happened_on, "
+            "created_at, updated_at, growth, deleted_at) "
+            "VALUES (?, ?, 'did it', ?, ?, 0, 0, ?, ?)");
+        auto tag = t.db.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
         for (int i = 0; i < 3000; ++i) {
             const auto& who = everyone[rng() % everyone.size()];
-            brag.reset();
-            brag.bind(1, who);
-            brag.bind(2, ++numbers[who]);
-            brag.bind(3, rng() % 3 == 0 ? "saved a day" : "");
+            const int number = ++numbers[who];
+            const char* impact = rng() % 3 == 0 ? "saved a day" : "";
             // Few distinct days, so many brags share one; some are after today.
-            brag.bind(4, iso_date(date::year_month_day{
-                             today + date::days{40 - 6 * static_cast<int>(rng() % 120)}}));
-            if (const char* g = growth[rng() % 4])
-                brag.bind(5, g);
-            else
-                brag.bind(5);
-            if (rng() % 10 == 0)
-                brag.bind(6, 1);
-            else
-                brag.bind(6);
-            brag.exec();
-            const auto id = t.db.sql().getLastInsertRowid();
-            for (int k = rng() % 3; k > 0; --k) {
-                tag.reset();
-                tag.bind(1, id);
-                tag.bind(2, tag_pool[rng() % 6]);
-                tag.exec();
-            }
+            const std::string on = iso_date(
+                date::year_month_day{today + date::days{40 - 6 * static_cast<int>(rng() % 120)}});
+            std::optional<std::string> g;
+            if (const char* pick = growth[rng() % 4]) g = pick;
+            std::optional<int> deleted;
+            if (rng() % 10 == 0) deleted = 1;
+            brag.bind(who, number, impact, on, g, deleted).exec();
+            const auto id = t.db.last_insert_id();
+            for (int k = rng() % 3; k > 0; --k) tag.bind(id, tag_pool[rng() % 6]).exec();
         }
-        SQLite::Statement task(
-            t.db.sql(),
+        auto task = t.db.prepare(
             "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
             "created_at, updated_at, done_at) VALUES (?, ?, 't', ?, ?, 0, 0, ?)");
         numbers.clear();
         for (int i = 0; i < 300; ++i) {
             const auto& who = everyone[rng() % everyone.size()];
-            task.reset();
-            task.bind(1, who);
-            task.bind(2, ++numbers[who]);
-            task.bind(3, iso_date(date::year_month_day{
-                             today + date::days{static_cast<int>(rng() % 120) - 60}}));
-            task.bind(4, who);
+            const int number = ++numbers[who];
+            const std::string due = iso_date(
+                date::year_month_day{today + date::days{static_cast<int>(rng() % 120) - 60}});
+            std::optional<int64_t> done;
             if (rng() % 2 == 0)
-                task.bind(5, storage::to_unix(today - date::days{static_cast<int>(rng() % 200)}));
-            else
-                task.bind(5);
-            task.exec();
+                done = storage::to_unix(today - date::days{static_cast<int>(rng() % 200)});
+            task.bind(who, number, due, who, done).exec();
         }
     });
 
@@ -479,15 +455,14 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
     CHECK(s.total_brags == total);
 
     // The chart: the quarter's three months, the org's live brags in each.
-    SQLite::Statement months(t.db.sql(),
-                             "SELECT substr(happened_on, 1, 7), count(*) FROM brags "
-                             "WHERE author_id NOT IN ('dir', 'x1') AND deleted_at IS NULL "
-                             "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1");
+    auto months = t.db.prepare(
+        "SELECT substr(happened_on, 1, 7), count(*) FROM brags "
+        "WHERE author_id NOT IN ('dir', 'x1') AND deleted_at IS NULL "
+        "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1");
     std::map<std::string, int> expected;
     for (unsigned m = 10; m <= 12; ++m)
         expected[iso_date(date::year{2026} / date::month{m} / 1).substr(0, 7)] = 0;
-    while (months.executeStep())
-        expected[months.getColumn(0).getString()] = months.getColumn(1).getInt();
+    while (months.step()) expected[months.get<std::string>(0)] = months.get<int>(1);
     CHECK(std::map<std::string, int>(s.brags_by_month.begin(), s.brags_by_month.end()) == expected);
     CHECK(s.brags_by_month.size() == 3);
 }
@@ -547,7 +522,7 @@ TEST_CASE("a past quarter is reported as it stood at its end", "[summary]") {
     checkins.record_held("eng", "2026-10-15", "mgr", "2026-11-26", t.clock.now());
     at(11, 1);
     tasks.mark_done("eng", 1, "eng", t.clock.now());
-    t.db.sql().exec(
+    t.db.exec(
         "INSERT INTO petitions (person_id, target_level, director_id, packet, created_at, "
         "updated_at) VALUES ('eng', 'L4', 'mgr', 'packet', " +
         std::to_string(storage::to_unix(t.clock.now())) + ", " +

@@ -132,6 +132,6 @@ TEST_CASE("check-in drafts become held check-ins with a next due date", "[record
     CHECK(checkins.next_due("alice") == "2027-02-20");
     // At most one draft per person, whatever writes it.
     CHECK_THROWS(
-        t.db.sql().exec("INSERT INTO checkins (person_id, created_at, updated_at) "
-                        "VALUES ('alice', 0, 0), ('alice', 0, 0)"));
+        t.db.exec("INSERT INTO checkins (person_id, created_at, updated_at) "
+                  "VALUES ('alice', 0, 0), ('alice', 0, 0)"));
 }

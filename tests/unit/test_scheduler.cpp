@@ -328,11 +328,11 @@ TEST_CASE("next_due is one indexed MIN and the service polls at least every minu
     FakeSender sender(t.clock);
     Scheduler s(t.db, t.config, t.clock, sender);
     CHECK_FALSE(s.next_due().has_value());
-    SQLite::Statement plan(t.db.sql(),
-                           "EXPLAIN QUERY PLAN SELECT MIN(due_at) FROM reminders "
-                           "WHERE state = 'pending'");
+    auto plan = t.db.prepare(
+        "EXPLAIN QUERY PLAN SELECT MIN(due_at) FROM reminders "
+        "WHERE state = 'pending'");
     std::string detail;
-    while (plan.executeStep()) detail += plan.getColumn(3).getString() + "\n";
+    while (plan.step()) detail += plan.get<std::string>(3) + "\n";
     CHECK_THAT(detail, Catch::Contains("reminders_pending_due"));
     scheduler::ReminderService service(t.db, t.config, t.clock, sender);
     CHECK(*service.next_wakeup() == t.clock.now() + std::chrono::minutes{1});

@@ -2,11 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <sys/stat.h>
-
-#include <SQLiteCpp/Statement.h>
 
 #include "fixture.hpp"
 #include "src/core/private_files.hpp"
@@ -42,9 +41,9 @@ TEST_CASE("an empty database is migrated to the latest version", "[storage]") {
     // Every migration is applied once.
     CHECK(db.migrate() == static_cast<int>(storage::migrations().size()));
     CHECK(db.schema_version() == storage::Database::latest_version());
-    CHECK(db.sql().execAndGet("PRAGMA journal_mode").getString() == "wal");
-    CHECK(db.sql().execAndGet("PRAGMA synchronous").getInt() == 2);  // FULL
-    CHECK(db.sql().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+    CHECK(testing::query_value<std::string>(db, "PRAGMA journal_mode") == "wal");
+    CHECK(testing::query_value<int>(db, "PRAGMA synchronous") == 2);  // FULL
+    CHECK(testing::query_value<int>(db, "PRAGMA foreign_keys") == 1);
 }
 
 TEST_CASE("re-running migrations changes nothing", "[storage]") {
@@ -65,8 +64,7 @@ TEST_CASE("a database newer than the binary is refused", "[storage]") {
     {
         storage::Database db(file);
         db.migrate();
-        db.sql().exec("PRAGMA user_version = " +
-                      std::to_string(storage::Database::latest_version() + 1));
+        db.exec("PRAGMA user_version = " + std::to_string(storage::Database::latest_version() + 1));
     }
     storage::Database db(file);
     CHECK_THROWS_WITH(db.migrate(), Catch::Contains("newer than this careerbot"));
@@ -226,9 +224,9 @@ TEST_CASE("a locked database gives a clear storage error, not a crash", "[storag
     storage::Database holder(file);
     holder.migrate();
     storage::Database other(file, 50);
-    holder.sql().exec("BEGIN IMMEDIATE");
+    holder.exec("BEGIN IMMEDIATE");
     CHECK_THROWS_AS(other.write([] {}), storage::StorageError);
-    holder.sql().exec("ROLLBACK");
+    holder.exec("ROLLBACK");
     CHECK_NOTHROW(other.write([] {}));
 }
 
@@ -272,4 +270,16 @@ TEST_CASE("the database, its -wal and -shm, and exports are 0600 whatever the um
     { storage::Database again((dir.path / "c.db").string()); }
     CHECK(mode(dir.path / "c.db") == 0600);
     ::umask(old);
+}
+
+TEST_CASE("storage/schema.sql is the schema the migrations produce", "[storage][schema]") {
+    storage::Database db(":memory:");
+    db.migrate(true);
+    std::ifstream in(CAREERBOT_SOURCE_DIR "/storage/schema.sql");
+    std::stringstream committed;
+    committed << in.rdbuf();
+    INFO(
+        "storage/schema.sql is out of date with storage/migrations; regenerate it with "
+        "`build/careerbot schema > storage/schema.sql` and commit it with the migration");
+    CHECK(committed.str() == storage::schema_snapshot(db));
 }
