@@ -42,6 +42,7 @@
 #include "src/slack/ack_journal.hpp"
 #include "src/slack/ack_shape.hpp"
 #include "src/slack/commit_queue.hpp"
+#include "src/slack/dm_outbox.hpp"
 #include "src/slack/ops_server.hpp"
 #include "src/slack/receiver.hpp"
 #include "src/slack/recent_ids.hpp"
@@ -63,10 +64,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 /// SIGTERM to exit, at most.
 constexpr milliseconds kShutdownBudget{5000};
-/// How long a DM stays worth sending.
-constexpr auto kOutboxUseful = std::chrono::hours(24);
-/// How often DMs Slack could not take yet are tried again.
-constexpr auto kOutboxRetryEvery = std::chrono::minutes(1);
 
 /// The host of a URL, for logs (URLs may carry credentials or tickets).
 std::string host_of(const std::string& url) {
@@ -176,7 +173,7 @@ class Bot {
         dm_channels_->set_persist([this](const std::string& user, const std::string& channel) {
             commit_queue_.push(Job{"", 0, StoreDmChannel{user, channel}, std::nullopt, 0});
         });
-        resend_outbox();
+        dm_outbox_.resend(s_.db, s_.clock.now());
         commit_queue_.start();
         start_reminders();
         receiver_.start();
@@ -244,11 +241,7 @@ class Bot {
                              message_in_ack] { sender_.send(reply, target, message_in_ack); });
         };
         h.send_dms = [this](std::vector<std::pair<storage::OutboxRow, DirectMessage>> dms) {
-            std::vector<OutboxItem> items;
-            for (auto& entry : dms)
-                items.push_back({entry.first.id, entry.first.key, entry.second.user_id,
-                                 std::move(entry.second.message), 0, false});
-            send_outbox(std::move(items));
+            dm_outbox_.send_new(std::move(dms));
         };
         h.tell = [this](const std::string& response_url, const std::string& text) {
             api_.post_response_url_async(
@@ -272,7 +265,9 @@ class Bot {
         };
         h.reminders_planned = [this] { poke_reminders(); };
         h.learn_profile = [this](const std::string& user) { fetch_profile(user); };
-        h.between_batches = [this] { maybe_resend_outbox(); };
+        h.between_batches = [this] {
+            dm_outbox_.maybe_resend(s_.db, s_.clock.now(), std::chrono::steady_clock::now());
+        };
         return h;
     }
 
@@ -361,80 +356,6 @@ class Bot {
     void stop_reminders() {
         reminder_thread_.request_stop();
         if (reminder_thread_.joinable()) reminder_thread_.join();
-    }
-
-    /// One DM of the outbox on its way.
-    struct OutboxItem {
-        int64_t id = 0;
-        std::string key;  ///< in the message metadata
-        std::string user;
-        Message message;
-        int64_t since_unix = 0;  ///< with check_first: where its DM's history is searched from
-        bool check_first = false;
-    };
-
-    /// Sends outbox rows one after the other (so DMs to a person arrive in the order they were
-    /// decided, whichever Web API worker takes each); a row goes once Slack has it or refused
-    /// it for good.
-    void send_outbox(std::vector<OutboxItem> items) {
-        {
-            std::lock_guard lock(outbox_mutex_);
-            std::erase_if(items, [&](const OutboxItem& it) {
-                return !outbox_in_flight_.insert(it.id).second;
-            });
-        }
-        if (!items.empty())
-            send_outbox_from(std::make_shared<std::vector<OutboxItem>>(std::move(items)), 0);
-    }
-
-    void send_outbox_from(std::shared_ptr<std::vector<OutboxItem>> items, std::size_t i) {
-        if (i >= items->size()) return;
-        const OutboxItem& it = (*items)[i];
-        sender_.send_dm_once(
-            it.user, it.message, it.key, it.since_unix, it.check_first,
-            [this, items, i](bool finished) {
-                const int64_t id = (*items)[i].id;
-                {
-                    std::lock_guard lock(outbox_mutex_);
-                    outbox_in_flight_.erase(id);
-                }
-                if (finished) commit_queue_.push(Job{"", 0, OutboxDone{id}, std::nullopt, 0});
-                send_outbox_from(items, i + 1);
-            });
-    }
-
-    /// DMs left in the outbox (a previous run's, or ones Slack could not take yet) are sent
-    /// again, each looked for in its DM first; those past their use are dropped with a log line.
-    /// Storage thread (or before it starts).
-    void resend_outbox() {
-        auto& db = s_.db;
-        const auto now = s_.clock.now();
-        std::vector<storage::OutboxRow> rows;
-        try {
-            rows = storage::OutboxRepo(db).all();
-            std::vector<int64_t> expired;
-            for (const auto& r : rows)
-                if (now - r.created_at > kOutboxUseful) expired.push_back(r.id);
-            if (!expired.empty()) {
-                db.write([&] {
-                    for (auto id : expired) storage::OutboxRepo(db).remove(id);
-                });
-                log_->warn("dropped {} DMs Slack did not take within {} h", expired.size(),
-                           std::chrono::duration_cast<std::chrono::hours>(kOutboxUseful).count());
-            }
-        } catch (const std::exception& e) {
-            log_->error("could not read the outbox: {}", e.what());
-            return;
-        }
-        std::vector<OutboxItem> items;
-        for (const auto& r : rows) {
-            if (now - r.created_at > kOutboxUseful) continue;
-            const int64_t created =
-                std::chrono::duration_cast<std::chrono::seconds>(r.created_at.time_since_epoch())
-                    .count();
-            items.push_back({r.id, r.key, r.user_id, outbox_message(r.message), created - 5, true});
-        }
-        send_outbox(std::move(items));
     }
 
     /// Asks Slack `question` on the lookup pool (blocking there is fine: nothing waits on it but
@@ -545,13 +466,6 @@ class Bot {
             });
     }
 
-    void maybe_resend_outbox() {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_outbox_retry_ < kOutboxRetryEvery) return;
-        last_outbox_retry_ = now;
-        resend_outbox();
-    }
-
     const App& app_;
     Services& s_;  ///< the storage thread's (its database is the writer connection)
     const Config& config_;
@@ -562,11 +476,18 @@ class Bot {
     std::string app_token_;
     std::shared_ptr<spdlog::logger> log_ = logger("slack");
 
-    // The storage thread, and the outbox bookkeeping it does between batches.
+    /// The storage thread.
     CommitQueue commit_queue_{app_, s_, commit_hooks()};
-    SteadyTime last_outbox_retry_ = std::chrono::steady_clock::now();
-    std::mutex outbox_mutex_;
-    std::set<int64_t> outbox_in_flight_;  ///< outbox rows handed to the sender
+    /// DMs from the outbox; its Web API callbacks push to the queue (so it is declared after it,
+    /// and before api_, whose workers may still call back while it drains).
+    DmOutbox dm_outbox_{
+        [this](const std::string& user, const Message& message, const std::string& key,
+               int64_t since_unix, bool check_first, std::function<void(bool)> done) {
+            sender_.send_dm_once(user, message, key, since_unix, check_first, std::move(done));
+        },
+        [this](int64_t id) {
+            commit_queue_.push(Job{"", 0, OutboxDone{id}, std::nullopt, 0});
+        }};
 
     std::unique_ptr<storage::Database> reader_db_;
     std::unique_ptr<Services> reader_services_;  ///< deferred commands read through these
