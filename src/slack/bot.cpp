@@ -21,38 +21,29 @@
 #include <malloc.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdlib>
-#include <deque>
 #include <mutex>
 #include <set>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
-#include <variant>
 
 #include <spdlog/spdlog.h>
 
-#include "src/core/directory.hpp"
 #include "src/core/logging.hpp"
 #include "src/core/metrics.hpp"
 #include "src/core/prefetched_lookup.hpp"
 #include "src/core/worker_pool.hpp"
 #include "src/scheduler/scheduler.hpp"
 #include "src/slack/ack_journal.hpp"
-#include "src/slack/ack_shape.hpp"
 #include "src/slack/commit_queue.hpp"
 #include "src/slack/dm_outbox.hpp"
 #include "src/slack/ops_server.hpp"
 #include "src/slack/receiver.hpp"
-#include "src/slack/recent_ids.hpp"
 #include "src/slack/slack_lookup.hpp"
 #include "src/slack/slack_reminder_sender.hpp"
 #include "src/slack/socket_mode.hpp"
 #include "src/slack/web_api.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/envelope_inbox.hpp"
-#include "storage/events.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::slack {
@@ -60,7 +51,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 /// SIGTERM to exit, at most.
 constexpr milliseconds kShutdownBudget{5000};
