@@ -267,10 +267,11 @@ class AwayCommand {
 }  // namespace
 
 void register_away(App& app) {
-    Services& s = app.services();
-    app.command({"/away", "pause your nudges and 1:1 reminders while you are away",
-                 "<from> to <to> | list | cancel N | back | help"},
-                [&s](const Request& r) { return AwayCommand(s).run(r); });
+    CommandInfo info{"/away", "pause your nudges and 1:1 reminders while you are away",
+                     "<from> to <to> | list | cancel N | back | help"};
+    info.plans_reminders = true;  // an absence pauses (and its end resumes) reminders
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return AwayCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

@@ -398,15 +398,17 @@ class BragCommand {
 }  // namespace
 
 void register_brag(App& app) {
-    Services& s = app.services();
     app.command({"/brag", "log and review your accomplishments",
                  "[text] | list | edit N | delete N | export md|csv | help"},
-                [&s](const Request& r) { return BragCommand(s).run(r); });
-    app.view("brag_new", [&s](const Interaction& in) { return BragCommand(s).submit_form(in); });
-    app.view("brag_edit", [&s](const Interaction& in) { return BragCommand(s).submit_form(in); });
-    app.action("brag_undo",
-               [&s](const Interaction& in) { return BragCommand(s).undo(in.user_id, in.value); });
-    auto page = [&s](const Interaction& in) {
+                [](Services& s, const Request& r) { return BragCommand(s).run(r); });
+    app.view("brag_new",
+             [](Services& s, const Interaction& in) { return BragCommand(s).submit_form(in); });
+    app.view("brag_edit",
+             [](Services& s, const Interaction& in) { return BragCommand(s).submit_form(in); });
+    app.action("brag_undo", [](Services& s, const Interaction& in) {
+        return BragCommand(s).undo(in.user_id, in.value);
+    });
+    auto page = [](Services& s, const Interaction& in) {
         json v = json::parse(in.value, nullptr, false);
         if (!v.is_object())
             throw UserError("That page button is out of date; run `/brag list` again.");

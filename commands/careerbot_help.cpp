@@ -53,7 +53,7 @@ Reply overview(App& app) {
 
 void register_help(App& app) {
     app.command({"/careerbot", "what careerbot does, every command, and where to start", "[help]"},
-                [&app](const Request& r) {
+                [&app](Services& s, const Request& r) {
                     auto word = text::lower(text::trim(r.text));
                     if (word.empty() || word == "help" || word == "commands") return overview(app);
                     // `/careerbot brag` — the command's own help is one step away.
@@ -62,7 +62,7 @@ void register_help(App& app) {
                         Request inner = r;
                         inner.command = name;
                         inner.text = "help";
-                        return app.handle(inner);
+                        return app.handle(s, inner);
                     }
                     Reply out = overview(app);
                     out.message->blocks.insert(

@@ -136,10 +136,9 @@ class CertCommand {
 }  // namespace
 
 void register_cert(App& app) {
-    Services& s = app.services();
     app.command({"/cert", "record training and certifications for promotion readiness",
                  "add <name> [date] [link] | list [@person] | remove N | help"},
-                [&s](const Request& r) { return CertCommand(s).run(r); });
+                [](Services& s, const Request& r) { return CertCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

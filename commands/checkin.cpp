@@ -566,11 +566,12 @@ class CheckinCommand {
 }  // namespace
 
 void register_checkin(App& app) {
-    Services& s = app.services();
-    app.command({"/checkin", "career check-ins: goals, reality, plan and their cadence",
-                 "goals 6m|1y|3y <text> | reality <text> | plan <text> | done [on <date>] | "
-                 "undo | status | help"},
-                [&s](const Request& r) { return CheckinCommand(s).run(r); });
+    CommandInfo info{"/checkin", "career check-ins: goals, reality, plan and their cadence",
+                     "goals 6m|1y|3y <text> | reality <text> | plan <text> | done [on <date>] | "
+                     "undo | status | help"};
+    info.plans_reminders = true;  // the check-in cadence drives nudges
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return CheckinCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

@@ -459,16 +459,17 @@ class FeedbackCommand {
 }  // namespace
 
 void register_feedback(App& app) {
-    Services& s = app.services();
     app.command({"/feedback", "record feedback for someone, or list what you received",
                  "@person <text> | list [@person] | given | edit @person N | delete @person N | "
                  "hide N | help"},
-                [&s](const Request& r) { return FeedbackCommand(s).run(r); });
-    app.shortcut("save_as_feedback",
-                 [&s](const Interaction& in) { return FeedbackCommand(s).shortcut(in); });
+                [](Services& s, const Request& r) { return FeedbackCommand(s).run(r); });
+    app.shortcut("save_as_feedback", [](Services& s, const Interaction& in) {
+        return FeedbackCommand(s).shortcut(in);
+    });
     app.view("feedback_save",
-             [&s](const Interaction& in) { return FeedbackCommand(s).submit(in); });
-    app.event("reaction_added", [&s](const Event& e) { return FeedbackCommand(s).reaction(e); });
+             [](Services& s, const Interaction& in) { return FeedbackCommand(s).submit(in); });
+    app.event("reaction_added",
+              [](Services& s, const Event& e) { return FeedbackCommand(s).reaction(e); });
 }
 
 }  // namespace careerbot::commands

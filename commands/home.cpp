@@ -166,8 +166,7 @@ class HomeView {
 }  // namespace
 
 void register_home(App& app) {
-    Services& s = app.services();
-    app.event("app_home_opened", [&s](const Event& e) {
+    app.event("app_home_opened", [](Services& s, const Event& e) {
         // Slack sends app_home_opened for the Messages tab too; only the Home tab has a view.
         if (!e.body.is_object() || e.body.value("tab", "") != "home" || e.user_id.empty())
             return Reply::none();

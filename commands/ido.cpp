@@ -368,10 +368,12 @@ class IdoCommand {
 }  // namespace
 
 void register_ido(App& app) {
-    Services& s = app.services();
-    app.command({"/ido", "this quarter's development objective, mentor and progress",
-                 "set [@person] <objective> mentor @m | progress <note> | status | done | help"},
-                [&s](const Request& r) { return IdoCommand(s).run(r); });
+    CommandInfo info{
+        "/ido", "this quarter's development objective, mentor and progress",
+        "set [@person] <objective> mentor @m | progress <note> | status | done | help"};
+    info.plans_reminders = true;  // an objective plans its nudges
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return IdoCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

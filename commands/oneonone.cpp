@@ -442,16 +442,18 @@ Reply skip_from_reminder(Services& s, const Interaction& in) {
 }  // namespace
 
 void register_oneonone(App& app) {
-    Services& s = app.services();
-    app.command({"/1on1", "the 1:1 cadence that drives the preparation reminders",
-                 "schedule @report <weekday> <HH:MM> [every N weeks] | next | skip | cancel | "
-                 "prep | help"},
-                [&s](const Request& r) { return OneOnOneCommand(s).run(r); });
+    CommandInfo info{"/1on1", "the 1:1 cadence that drives the preparation reminders",
+                     "schedule @report <weekday> <HH:MM> [every N weeks] | next | skip | cancel | "
+                     "prep | help"};
+    info.plans_reminders = true;  // a new or moved 1:1 moves its preparation reminders
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return OneOnOneCommand(s).run(r); });
     app.action(scheduler::kTaskDoneAction,
-               [&s](const Interaction& in) { return task_done_from_reminder(s, in); });
-    app.action(scheduler::kSnoozeAction, [&s](const Interaction& in) { return snooze(s, in); });
+               [](Services& s, const Interaction& in) { return task_done_from_reminder(s, in); });
+    app.action(scheduler::kSnoozeAction,
+               [](Services& s, const Interaction& in) { return snooze(s, in); });
     app.action(scheduler::kSkipAction,
-               [&s](const Interaction& in) { return skip_from_reminder(s, in); });
+               [](Services& s, const Interaction& in) { return skip_from_reminder(s, in); });
 }
 
 }  // namespace careerbot::commands

@@ -9,21 +9,6 @@
 
 namespace careerbot::commands {
 
-bool learn_person(Services& s, const std::string& user_id) {
-    storage::PeopleRepo people(s.db);
-    auto known = people.find(user_id);
-    // A name equal to the id means nobody has told us the person's name yet.
-    if (known && known->name != known->id) return true;
-    if (auto u = s.lookup().user(user_id)) {
-        if (u->is_bot) return false;
-        storage::Person p{user_id, u->name.empty() ? user_id : u->name, u->real_name, u->tz, {}};
-        people.upsert_profile(p, s.clock.now());
-        return true;
-    }
-    people.ensure(user_id, user_id, s.clock.now());
-    return true;
-}
-
 std::string plain_with_names(Services& s, const std::string& slack_text) {
     // Slack sends mentions as <@U123|name>: that label names a newcomer without a blocking
     // users.info call, which matters because this runs inside the batch whose acks wait on it.

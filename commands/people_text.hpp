@@ -4,12 +4,9 @@
 #include <date/date.h>
 
 #include "src/core/app.hpp"
+#include "src/core/directory.hpp"  // learn_person
 
 namespace careerbot::commands {
-
-/// Makes sure careerbot knows `user_id`: adds the person, and in Slack mode fills in their
-/// name, real name and time zone from users.info the first time. Returns false for bots.
-bool learn_person(Services& s, const std::string& user_id);
 
 /// Slack-formatted text as plain text with every `<@U…>` mention resolved to `@name` (people
 /// are learnt first), so what is stored reads well after Slack forgets the ids.

@@ -453,10 +453,9 @@ class PromoCommand {
 }  // namespace
 
 void register_promo(App& app) {
-    Services& s = app.services();
     app.command({"/promo", "career levels, promotion readiness and petitions",
                  "status [@person] | petition <level> | withdraw | level @person L | help"},
-                [&s](const Request& r) { return PromoCommand(s).run(r); });
+                [](Services& s, const Request& r) { return PromoCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

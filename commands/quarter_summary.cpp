@@ -294,11 +294,11 @@ class QuarterSummary {
 }  // namespace
 
 void register_quarter_summary(App& app) {
-    Services& s = app.services();
     CommandInfo info{"/quarter-summary", "the quarterly review of everyone in your org",
                      "[@person|all] [2026Q3] | help"};
     info.deferred = true;  // read-only and slow for a large org: ack first, answer later
-    app.command(std::move(info), [&s](const Request& r) { return QuarterSummary(s).run(r); });
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return QuarterSummary(s).run(r); });
 }
 
 }  // namespace careerbot::commands

@@ -756,11 +756,13 @@ class TaskCommand {
 }  // namespace
 
 void register_task(App& app) {
-    Services& s = app.services();
-    app.command({"/task", "SMART check-in tasks with due dates",
-                 "add <text> due <date> [for @person] | list | status | done N | edit N | due N "
-                 "<date> | cancel N | delete N | help"},
-                [&s](const Request& r) { return TaskCommand(s).run(r); });
+    CommandInfo info{
+        "/task", "SMART check-in tasks with due dates",
+        "add <text> due <date> [for @person] | list | status | done N | edit N | due N "
+        "<date> | cancel N | delete N | help"};
+    info.plans_reminders = true;  // a due date is a reminder
+    app.command(std::move(info),
+                [](Services& s, const Request& r) { return TaskCommand(s).run(r); });
 }
 
 }  // namespace careerbot::commands

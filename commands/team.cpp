@@ -405,14 +405,13 @@ class TeamCommand {
 }  // namespace
 
 void register_team(App& app) {
-    Services& s = app.services();
     app.command({"/team", "the org chart: add and list reports, answer requests",
                  "add @report | list | requests | accept N | decline N | role | help"},
-                [&s](const Request& r) { return TeamCommand(s).run(r); });
+                [](Services& s, const Request& r) { return TeamCommand(s).run(r); });
     app.action(kAcceptAction,
-               [&s](const Interaction& in) { return TeamCommand(s).button(in, true); });
+               [](Services& s, const Interaction& in) { return TeamCommand(s).button(in, true); });
     app.action(kDeclineAction,
-               [&s](const Interaction& in) { return TeamCommand(s).button(in, false); });
+               [](Services& s, const Interaction& in) { return TeamCommand(s).button(in, false); });
 }
 
 }  // namespace careerbot::commands

@@ -299,7 +299,8 @@ int main(int argc, char** argv) {
             logger("app")->info("career levels: {} levels from {}", levels->all().size(),
                                 Levels::path_for(config).string());
         }
-        App app(Services{*db, *clock, config});
+        Services services{*db, *clock, config};
+        App app;
         commands::register_all(app);
 
         if (*manifest) {
@@ -337,7 +338,7 @@ int main(int argc, char** argv) {
             std::stringstream text;
             text << in.rdbuf();
             try {
-                auto r = import_org_csv(app.services(), text.str(), cli_actor());
+                auto r = import_org_csv(services, text.str(), cli_actor());
                 std::cout << org_file << ": " << r.added << " added, " << r.updated << " updated, "
                           << r.unchanged << " unchanged\n";
                 // The CLI has no Slack connection: the operator passes these on.
@@ -361,7 +362,7 @@ int main(int argc, char** argv) {
                 if (!quarter) throw Error("export: --quarter must look like 2026Q3");
             }
             auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
-            auto file = commands::make_brag_export(app.services(), who, ex.format, quarter, today);
+            auto file = commands::make_brag_export(services, who, ex.format, quarter, today);
             // Audited before anything is written out: an export that cannot be logged fails.
             storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who, "brags+feedback",
                                             ex.format + (quarter ? " " + quarter->label() : "")},
@@ -395,12 +396,12 @@ int main(int argc, char** argv) {
             return kExitOk;
         }
         if (*console) {
-            Console c(app, text::trim(as));
+            Console c(app, services, text::trim(as));
             return c.run(std::cin, std::cout, isatty(STDIN_FILENO) != 0);
         }
         if (*run) {
 #ifdef CAREERBOT_HAVE_SLACK
-            return slack::run_bot(app, config);
+            return slack::run_bot(app, services);
 #else
             throw Error("this careerbot was built without the Slack transport");
 #endif

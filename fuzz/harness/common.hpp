@@ -222,7 +222,8 @@ struct World {
     Config config;
     ManualClock clock{now()};
     storage::Database db{fresh_db_path()};
-    App app{Services{db, clock, config}};
+    Services services{db, clock, config};
+    App app;
     std::shared_ptr<ErrorTrap> trap = std::make_shared<ErrorTrap>();
     std::set<std::string> deferred;
 
@@ -260,7 +261,7 @@ struct World {
         r.channel_name = channel == "D1" ? "directmessage" : "general";
         r.received_at = clock.now();
         r.source = "slack";
-        return deferred.contains(command) ? app.handle_read(r) : app.handle(r);
+        return deferred.contains(command) ? app.handle_read(services, r) : app.handle(services, r);
     }
 
     /// Runs `fn` and undoes whatever it wrote. Fails when App logged an error meanwhile,

@@ -81,14 +81,14 @@ inline void check_csv_import(std::string_view in) {
     w.sandbox([&] {
         OrgImportResult first;
         try {
-            first = import_org_csv(w.app.services(), s);
+            first = import_org_csv(w.services, s);
         } catch (const UserError&) {
             return;
         }
         require(first.added >= 0 && first.updated >= 0 && first.unchanged >= 0,
                 "import counts are negative");
         detail::check_org_chart(w.db);
-        OrgImportResult second = import_org_csv(w.app.services(), s);
+        OrgImportResult second = import_org_csv(w.services, s);
         require(second.added == 0 && second.updated == 0,
                 "importing the same file twice changed something (" + std::to_string(second.added) +
                     " added, " + std::to_string(second.updated) + " updated)");

@@ -11,6 +11,7 @@
 
 #include "fuzz/harness/common.hpp"
 #include "src/core/lookup.hpp"
+#include "src/slack/ack_shape.hpp"
 #include "src/slack/envelope.hpp"
 #include "src/slack/web_api.hpp"
 
@@ -50,7 +51,7 @@ inline void check_ack(const std::string& envelope_id, const nlohmann::json& payl
 inline void check_envelope(std::string_view in) {
     World& w = world();
     static detail::FakeLookup lookup;
-    w.app.services().slack = &lookup;
+    w.services.slack = &lookup;
 
     slack::Envelope env;
     try {
@@ -89,19 +90,22 @@ inline void check_envelope(std::string_view in) {
             std::string what = std::string(slack::kind_name(env.kind)) + " envelope";
             if (env.kind == K::slash_command) {
                 const Request& r = *env.request;
-                reply = w.deferred.contains(r.command) ? w.app.handle_read(r) : w.app.handle(r);
+                reply = w.deferred.contains(r.command) ? w.app.handle_read(w.services, r)
+                                                       : w.app.handle(w.services, r);
             } else if (env.kind == K::event) {
-                reply = w.app.handle(*env.event);
+                reply = w.app.handle(w.services, *env.event);
             } else if (env.kind == K::interactive) {
-                reply = w.app.handle(*env.interaction);
+                reply = w.app.handle(w.services, *env.interaction);
             }
             if (!reply) return;
             check_reply(*reply, what, true);  // JSON strings are valid UTF-8
             (void)w.render(*reply);
-            // What bot.cpp puts in the ack: the message for slash commands, the response_action
-            // for modal submissions.
-            if (env.kind == K::slash_command)
-                detail::check_ack(env.envelope_id, slack::ReplySender::ack_payload(*reply));
+            // What the transport puts in the ack (src/slack/ack_shape.hpp): the message for
+            // slash commands, the response_action for modal submissions.
+            detail::check_ack(
+                env.envelope_id,
+                slack::shape_ack(env.kind, env.interaction ? env.interaction->type : "", *reply)
+                    .payload);
             if (reply->response_action) detail::check_ack(env.envelope_id, *reply->response_action);
         },
         /*tolerate_json_shape=*/env.kind == K::event || env.kind == K::interactive);

@@ -43,22 +43,22 @@ std::string save_file(const FileOut& f) {
 
 }  // namespace
 
-std::string console_person_id(App& app, const std::string& handle_in) {
-    storage::PeopleRepo people(app.services().db);
+std::string console_person_id(Services& s, const std::string& handle_in) {
+    storage::PeopleRepo people(s.db);
     std::string handle = handle_in.starts_with("@") ? handle_in.substr(1) : handle_in;
     if (auto p = people.find(handle)) return p->id;
     if (auto p = people.find_by_name(handle)) return p->id;
     return handle;
 }
 
-std::string console_user_id(App& app, const std::string& as) {
-    auto& s = app.services();
-    std::string id = console_person_id(app, as);
+std::string console_user_id(Services& s, const std::string& as) {
+    std::string id = console_person_id(s, as);
     s.db.write([&] { storage::PeopleRepo(s.db).ensure(id, id, s.clock.now()); });
     return id;
 }
 
-Console::Console(App& app, std::string as) : app_(app), user_id_(console_user_id(app, as)) {}
+Console::Console(const App& app, Services& services, std::string as)
+    : app_(app), s_(services), user_id_(console_user_id(services, as)) {}
 
 std::string Console::to_slack_text(const std::string& typed) {
     std::string escaped = blocks::escape(typed);
@@ -74,7 +74,7 @@ std::string Console::to_slack_text(const std::string& typed) {
                 // Typed broadcast names stay plain text, exactly as they would be echoed.
                 out += "@" + handle;
             } else if (!handle.empty()) {
-                out += "<@" + console_person_id(app_, handle) + ">";
+                out += "<@" + console_person_id(s_, handle) + ">";
             } else {
                 out += "@";
             }
@@ -87,7 +87,7 @@ std::string Console::to_slack_text(const std::string& typed) {
 }
 
 std::string Console::render(const Reply& reply) {
-    storage::PeopleRepo people(app_.services().db);
+    storage::PeopleRepo people(s_.db);
     auto names = [&](const std::string& id) { return people.display_name(id); };
     std::string out;
     if (reply.message) out += blocks::render_text(*reply.message, names);
@@ -129,14 +129,14 @@ std::string Console::execute(const std::string& line) {
     auto [command, rest] = text::first_word(t);
     Request r;
     r.user_id = user_id_;
-    r.user_name = storage::PeopleRepo(app_.services().db).display_name(user_id_);
+    r.user_name = storage::PeopleRepo(s_.db).display_name(user_id_);
     r.channel_id = "console";
     r.channel_name = "console";
     r.command = text::lower(command);
     r.text = to_slack_text(rest);
-    r.received_at = app_.services().clock.now();
+    r.received_at = s_.clock.now();
     r.source = "console";
-    std::string out = render(app_.handle(r));
+    std::string out = render(app_.handle(s_, r));
     if (help)
         out +=
             "In the console, `/home` shows your App Home tab (what Slack shows when you open "
@@ -149,10 +149,10 @@ std::string Console::home() {
     e.type = "app_home_opened";
     e.user_id = user_id_;
     e.body = nlohmann::json{{"type", "app_home_opened"}, {"user", user_id_}, {"tab", "home"}};
-    e.received_at = app_.services().clock.now();
-    Reply reply = app_.handle(e);
+    e.received_at = s_.clock.now();
+    Reply reply = app_.handle(s_, e);
     if (!reply.home_view) return render(reply);
-    storage::PeopleRepo people(app_.services().db);
+    storage::PeopleRepo people(s_.db);
     Message m;
     m.blocks = reply.home_view->value("blocks", nlohmann::json::array());
     return "--- App Home of @" + people.display_name(user_id_) + " ---\n" +
@@ -161,8 +161,7 @@ std::string Console::home() {
 
 int Console::run(std::istream& in, std::ostream& out, bool interactive) {
     if (interactive) {
-        out << "careerbot console — you are @"
-            << storage::PeopleRepo(app_.services().db).display_name(user_id_)
+        out << "careerbot console — you are @" << storage::PeopleRepo(s_.db).display_name(user_id_)
             << ". Type help for every command, or quit to leave.\n";
     }
     std::string line;

@@ -12,8 +12,9 @@ namespace careerbot {
 /// a name until a command that writes learns the person (so a read or a refusal adds nobody).
 class Console {
   public:
-    /// `as` is the handle (or Slack user id) of the person typing.
-    Console(App& app, std::string as);
+    /// `as` is the handle (or Slack user id) of the person typing; `services` are what the
+    /// handlers run with.
+    Console(const App& app, Services& services, std::string as);
 
     /// Processes every line of `in` until end of input or `quit`; returns the exit code (0).
     /// `interactive` adds a greeting and a prompt.
@@ -29,16 +30,17 @@ class Console {
     /// The App Home tab of the console's user, rendered as text (`/home`).
     std::string home();
 
-    App& app_;
+    const App& app_;
+    Services& s_;
     std::string user_id_;
 };
 
 /// The person id a typed handle (with or without `@`) names: an existing person whose id or
 /// handle matches, otherwise the handle itself (the id that person gets when a command that
 /// writes learns them). Writes nothing.
-std::string console_person_id(App& app, const std::string& handle);
+std::string console_person_id(Services& s, const std::string& handle);
 
 /// The person id a console user acts as: console_person_id(), the person added if new.
-std::string console_user_id(App& app, const std::string& as);
+std::string console_user_id(Services& s, const std::string& as);
 
 }  // namespace careerbot

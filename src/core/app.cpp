@@ -23,11 +23,15 @@ void App::command(CommandInfo info, CommandHandler handler) {
     commands_[name] = CommandEntry{std::move(info), std::move(handler)};
 }
 void App::event(std::string type, EventHandler h) { events_[std::move(type)] = std::move(h); }
-void App::action(std::string id, InteractionHandler h) { actions_[std::move(id)] = std::move(h); }
-void App::shortcut(std::string id, InteractionHandler h) {
-    shortcuts_[std::move(id)] = std::move(h);
+void App::action(std::string id, InteractionHandler h, bool plans_reminders) {
+    actions_[std::move(id)] = InteractionEntry{std::move(h), plans_reminders};
 }
-void App::view(std::string id, InteractionHandler h) { views_[std::move(id)] = std::move(h); }
+void App::shortcut(std::string id, InteractionHandler h, bool plans_reminders) {
+    shortcuts_[std::move(id)] = InteractionEntry{std::move(h), plans_reminders};
+}
+void App::view(std::string id, InteractionHandler h, bool plans_reminders) {
+    views_[std::move(id)] = InteractionEntry{std::move(h), plans_reminders};
+}
 
 std::vector<CommandInfo> App::commands() const {
     std::vector<CommandInfo> out;
@@ -35,16 +39,15 @@ std::vector<CommandInfo> App::commands() const {
     return out;
 }
 
-Reply App::run_guarded(const std::string& what, const std::string& user_id,
+Reply App::run_guarded(Services& s, const std::string& what, const std::string& user_id,
                        const std::function<Reply()>& fn, bool write) {
-    const int64_t changes_before = services_.db.total_changes();
+    const int64_t changes_before = s.db.total_changes();
     try {
         Reply reply;
         if (!write) return fn();
         // Each request is one unit of work: all its writes commit together or not at all.
-        services_.db.write([&] {
-            if (!user_id.empty())
-                storage::PeopleRepo(services_.db).ensure(user_id, user_id, services_.clock.now());
+        s.db.write([&] {
+            if (!user_id.empty()) storage::PeopleRepo(s.db).ensure(user_id, user_id, s.clock.now());
             reply = fn();
         });
         return reply;
@@ -53,10 +56,10 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
     } catch (const UserError& e) {
         // In an optimistic group commit (Database::write_optimistic) the batch is redone with
         // savepoints, and that second run answers and logs; this one only steps aside.
-        if (services_.db.tainted()) throw;
+        if (s.db.tainted()) throw;
         return Reply::text(e.what());
     } catch (const storage::StorageError& e) {
-        if (services_.db.tainted()) throw;
+        if (s.db.tainted()) throw;
         logger("app")->error("{} failed on storage: {}", what, e.what());
         // A command that had changed nothing and failed on something other than a write (a
         // corrupted file, an unreadable page) was reading: say so, not "nothing was saved".
@@ -65,9 +68,9 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
             why.find("locked") != std::string::npos || why.find("busy") != std::string::npos ||
             why.find("full") != std::string::npos || why.find("readonly") != std::string::npos;
         return Reply::text(
-            storage_failure_text(write_failure || services_.db.total_changes() != changes_before));
+            storage_failure_text(write_failure || s.db.total_changes() != changes_before));
     } catch (const std::exception& e) {
-        if (services_.db.tainted()) throw;
+        if (s.db.tainted()) throw;
         std::random_device rd;
         auto incident = std::to_string(rd() % 1000000);
         logger("app")->error("{} failed (incident {}): {}", what, incident, e.what());
@@ -77,7 +80,7 @@ Reply App::run_guarded(const std::string& what, const std::string& user_id,
     }
 }
 
-Reply App::handle(const Request& request) {
+Reply App::handle(Services& s, const Request& request) const {
     auto it = commands_.find(request.command);
     if (it == commands_.end()) {
         std::string list;
@@ -86,40 +89,55 @@ Reply App::handle(const Request& request) {
         return Reply::text("I don't know the command `" + blocks::escape(request.command) +
                            "`. These are the ones I know:\n" + list);
     }
-    return run_guarded(request.command, request.user_id,
-                       [&] { return it->second.handler(request); });
+    return run_guarded(s, request.command, request.user_id,
+                       [&] { return it->second.handler(s, request); });
 }
 
-Reply App::handle_read(const Request& request) {
+Reply App::handle_read(Services& s, const Request& request) const {
     auto it = commands_.find(request.command);
-    if (it == commands_.end() || !it->second.info.deferred) return handle(request);
+    if (it == commands_.end() || !it->second.info.deferred) return handle(s, request);
     return run_guarded(
-        request.command, request.user_id, [&] { return it->second.handler(request); }, false);
+        s, request.command, request.user_id, [&] { return it->second.handler(s, request); }, false);
 }
 
-Reply App::handle(const Event& event) {
+bool App::plans_reminders(const Request& request) const {
+    auto it = commands_.find(request.command);
+    return it != commands_.end() && it->second.info.plans_reminders;
+}
+
+const App::InteractionTable& App::table_of(const Interaction& interaction) const {
+    if (interaction.type == "view_submission" || interaction.type == "view_closed") return views_;
+    if (interaction.type == "shortcut" || interaction.type == "message_action") return shortcuts_;
+    return actions_;
+}
+
+bool App::plans_reminders(const Interaction& interaction) const {
+    const auto& table = table_of(interaction);
+    auto it = table.find(interaction.key);
+    // An interaction nobody handles changes nothing; any other counts unless it said not.
+    return it != table.end() && it->second.plans_reminders;
+}
+
+Reply App::handle(Services& s, const Event& event) const {
     auto it = events_.find(event.type);
     if (it == events_.end()) {
         logger("app")->debug("no handler for event type {}", event.type);
         return Reply::none();
     }
-    return run_guarded("event " + event.type, event.user_id, [&] { return it->second(event); });
+    return run_guarded(s, "event " + event.type, event.user_id,
+                       [&] { return it->second(s, event); });
 }
 
-Reply App::handle(const Interaction& interaction) {
-    const std::map<std::string, InteractionHandler>* table = &actions_;
-    if (interaction.type == "view_submission" || interaction.type == "view_closed")
-        table = &views_;
-    else if (interaction.type == "shortcut" || interaction.type == "message_action")
-        table = &shortcuts_;
-    auto it = table->find(interaction.key);
-    if (it == table->end()) {
+Reply App::handle(Services& s, const Interaction& interaction) const {
+    const auto& table = table_of(interaction);
+    auto it = table.find(interaction.key);
+    if (it == table.end()) {
         logger("app")->warn("no handler for {} '{}'", interaction.type, interaction.key);
         return Reply::text(
             "That button or shortcut is not something I know how to handle any more.");
     }
-    return run_guarded(interaction.type + " " + interaction.key, interaction.user_id,
-                       [&] { return it->second(interaction); });
+    return run_guarded(s, interaction.type + " " + interaction.key, interaction.user_id,
+                       [&] { return it->second.handler(s, interaction); });
 }
 
 std::string storage_failure_text(bool was_writing) {

@@ -14,7 +14,9 @@
 namespace careerbot {
 
 /// What handlers work with: storage, the clock, the configuration and (in Slack mode) a way to
-/// look things up in Slack.
+/// look things up in Slack. Handed to every handler when it is called (as Bolt passes its
+/// listener arguments), so one App serves several connections: the Slack transport passes the
+/// writer's services for most envelopes and a reader connection's for deferred commands.
 struct Services {
     storage::Database& db;
     const Clock& clock;
@@ -28,9 +30,9 @@ struct Services {
     }
 };
 
-using CommandHandler = std::function<Reply(const Request&)>;
-using EventHandler = std::function<Reply(const Event&)>;
-using InteractionHandler = std::function<Reply(const Interaction&)>;
+using CommandHandler = std::function<Reply(Services&, const Request&)>;
+using EventHandler = std::function<Reply(Services&, const Event&)>;
+using InteractionHandler = std::function<Reply(Services&, const Interaction&)>;
 
 /// Describes a slash command for help texts and the Slack app manifest.
 struct CommandInfo {
@@ -41,56 +43,68 @@ struct CommandInfo {
     /// response_url, running the handler off the write path. Commands that write must leave
     /// this false, so their ack is sent only after their transaction committed.
     bool deferred = false;
+    /// Its writes can add or move a reminder (a new 1:1, task, check-in or absence): the
+    /// reminder loop is poked after its batch commits, so it never sleeps past the new one.
+    bool plans_reminders = false;
 };
 
 /// The transport-agnostic router: commands, events and interactions are registered
 /// declaratively and dispatched here by the Slack adapter, the console and the tests alike.
 class App {
   public:
-    explicit App(Services services) : services_(services) {}
-
     /// Registers a slash command handler.
     void command(CommandInfo info, CommandHandler handler);
     /// Registers a handler for an Events API event type ("reaction_added").
     void event(std::string type, EventHandler handler);
-    /// Registers a handler for block_actions whose action_id is `action_id`.
-    void action(std::string action_id, InteractionHandler handler);
+    /// Registers a handler for block_actions whose action_id is `action_id`. Every interaction
+    /// counts as planning reminders (a snooze, a done button, a form may move one) unless
+    /// registered with `plans_reminders` false.
+    void action(std::string action_id, InteractionHandler handler, bool plans_reminders = true);
     /// Registers a handler for a global or message shortcut by callback_id.
-    void shortcut(std::string callback_id, InteractionHandler handler);
+    void shortcut(std::string callback_id, InteractionHandler handler, bool plans_reminders = true);
     /// Registers a handler for view_submission by the view's callback_id.
-    void view(std::string callback_id, InteractionHandler handler);
+    void view(std::string callback_id, InteractionHandler handler, bool plans_reminders = true);
 
     /// Runs a slash command. Never throws: a UserError becomes an ephemeral explanation,
     /// any other failure is logged and answered with a short apology.
-    Reply handle(const Request& request);
+    Reply handle(Services& s, const Request& request) const;
     /// Runs a read-only slash command (CommandInfo::deferred) without taking the write lock,
     /// so a slow summary never stalls the commits (and acks) of other envelopes. Never throws.
-    Reply handle_read(const Request& request);
+    Reply handle_read(Services& s, const Request& request) const;
     /// Runs an event handler (none registered: logged at debug and ignored).
-    Reply handle(const Event& event);
+    Reply handle(Services& s, const Event& event) const;
     /// Runs an interaction handler (none registered: a polite ephemeral answer).
-    Reply handle(const Interaction& interaction);
+    Reply handle(Services& s, const Interaction& interaction) const;
+
+    /// True when running this request may add or move a reminder (CommandInfo::plans_reminders).
+    bool plans_reminders(const Request& request) const;
+    /// True when running this interaction may add or move a reminder (see action()).
+    bool plans_reminders(const Interaction& interaction) const;
 
     /// Every registered command, sorted by name.
     std::vector<CommandInfo> commands() const;
     /// True when a slash command with this name is registered.
     bool has_command(const std::string& name) const { return commands_.contains(name); }
-    Services& services() { return services_; }
 
   private:
     struct CommandEntry {
         CommandInfo info;
         CommandHandler handler;
     };
-    Reply run_guarded(const std::string& what, const std::string& user_id,
-                      const std::function<Reply()>& fn, bool write = true);
+    struct InteractionEntry {
+        InteractionHandler handler;
+        bool plans_reminders = true;
+    };
+    using InteractionTable = std::map<std::string, InteractionEntry>;
+    static Reply run_guarded(Services& s, const std::string& what, const std::string& user_id,
+                             const std::function<Reply()>& fn, bool write = true);
+    const InteractionTable& table_of(const Interaction& interaction) const;
 
-    Services services_;
     std::map<std::string, CommandEntry> commands_;
     std::map<std::string, EventHandler> events_;
-    std::map<std::string, InteractionHandler> actions_;
-    std::map<std::string, InteractionHandler> shortcuts_;
-    std::map<std::string, InteractionHandler> views_;
+    InteractionTable actions_;
+    InteractionTable shortcuts_;
+    InteractionTable views_;
 };
 
 /// The apology when the database failed: for a change ("nothing was stored") or for a read

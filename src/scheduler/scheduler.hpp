@@ -4,7 +4,10 @@
 // Slack what went out. Pure logic on an injected Clock; see src/scheduler/README.md. What
 // commands call to plan reminders is in planning.hpp; what differs by kind, in kinds.hpp.
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -77,8 +80,9 @@ class Scheduler {
     storage::ReminderOutbox outbox_;
 };
 
-/// The host-facing facade the Slack runtime drives from a timer on its storage thread:
-/// ask next_wakeup(), sleep until then, call wake(). Never throws (failures are logged).
+/// The host-facing facade: run() on a thread of its own (with its own database connection)
+/// loops over next_wakeup(), a sleep until then (or a poke()), and wake(). Never throws
+/// (failures are logged). The loop lives in src/scheduler/reminder_loop.cpp.
 class ReminderService {
   public:
     /// Wraps a Scheduler over the same arguments.
@@ -93,7 +97,18 @@ class ReminderService {
     /// Start-up: settles reminders a crash left in `sending`. Call once before the first wake.
     RunStats recover();
 
+    /// The reminder loop, on the calling thread until `stop` is requested: recover() once,
+    /// then wake() whenever something is due, sleeping in between until next_wakeup() or a
+    /// poke(). A stop requested during a wake ends the loop once that wake is done.
+    void run(std::stop_token stop);
+    /// Has run() look again now (any thread): a command may have planned something due
+    /// sooner than what the loop sleeps towards.
+    void poke();
+
   private:
+    std::mutex loop_mutex_;
+    std::condition_variable_any loop_cv_;
+    bool poked_ = false;
     const Clock& clock_;
     SchedulerOptions options_;
     Scheduler scheduler_;

@@ -7,19 +7,13 @@
 #include <mutex>
 
 #include "src/core/logging.hpp"
+#include "src/slack/ack_shape.hpp"
 #include "src/slack/web_api.hpp"
 
 namespace careerbot::slack {
 namespace {
 
 using json = nlohmann::json;
-
-json message_json(const Message& m) {
-    json j{{"text", m.text}};
-    // Slack rejects an empty blocks array in some surfaces; leave it out instead.
-    if (m.blocks.is_array() && !m.blocks.empty()) j["blocks"] = m.blocks;
-    return j;
-}
 
 std::string string_at(const json& body, const char* outer, const char* inner) {
     if (!body.is_object() || !body.contains(outer) || !body[outer].is_object()) return {};
@@ -333,14 +327,6 @@ void ReplySender::send_dm_once(const std::string& user_id, const Message& messag
 
 void ReplySender::send_dm(const std::string& user_id, const Message& message) {
     send_dm_via(api_, dms_, user_id, message);
-}
-
-nlohmann::json ReplySender::ack_payload(const Reply& reply) {
-    // No message: an empty ack, which Slack shows as nothing at all.
-    if (!reply.message) return json::object();
-    json payload = message_json(*reply.message);
-    payload["response_type"] = reply.in_channel ? "in_channel" : "ephemeral";
-    return payload;
 }
 
 }  // namespace careerbot::slack

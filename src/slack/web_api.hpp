@@ -181,8 +181,6 @@ class ReplySender {
     /// tried again later. Not called when the process stops first (the row stays).
     void send_dm_once(const std::string& user_id, const Message& message, const std::string& key,
                       int64_t since_unix, bool check_first, std::function<void(bool)> done);
-    /// The ack payload for a slash command: {text, blocks, response_type}.
-    static nlohmann::json ack_payload(const Reply& reply);
 
   private:
     using DmCache = DmChannels;

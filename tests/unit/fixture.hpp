@@ -29,7 +29,8 @@ struct TestApp {
     Config config;
     ManualClock clock{test_now()};
     storage::Database db{":memory:"};
-    App app{Services{db, clock, config}};
+    Services services{db, clock, config};
+    App app;
 
     TestApp() {
         db.migrate();
@@ -45,7 +46,7 @@ struct TestApp {
         r.channel_id = "C1";
         r.received_at = clock.now();
         r.source = "test";
-        return app.handle(r);
+        return app.handle(services, r);
     }
 
     /// The reply rendered as terminal text (all pages).

@@ -37,7 +37,7 @@ TEST_CASE("brag list paginates with buttons and a typed fallback", "[brag]") {
     in.key = "brag_list_page";
     in.user_id = "alice";
     in.value = R"({"u":"alice","s":"","p":2})";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("page 2 of 3"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("page 2 of 3"));
 }
 
 TEST_CASE("brag list buttons on a middle page have distinct action_ids", "[brag]") {
@@ -59,7 +59,7 @@ TEST_CASE("brag list buttons on a middle page have distinct action_ids", "[brag]
         in.key = key;
         in.user_id = "alice";
         in.value = R"({"u":"alice","s":"","p":3})";
-        CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("page 3 of 3"));
+        CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("page 3 of 3"));
     }
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("delete is soft and can be undone", "[brag]") {
     undo.key = "brag_undo";
     undo.user_id = "alice";
     undo.value = "1";
-    CHECK_THAT(t.text(t.app.handle(undo)), Catch::Contains("Restored brag"));
+    CHECK_THAT(t.text(t.app.handle(t.services, undo)), Catch::Contains("Restored brag"));
     CHECK_THAT(t.say("alice", "/brag", "list"), Catch::Contains("1 brag"));
     CHECK_THAT(t.say("alice", "/brag", "undo 1"), Catch::Contains("no deleted brag #1"));
     // A new brag never reuses a deleted brag's number.
@@ -199,7 +199,7 @@ TEST_CASE("/brag with no text offers the form in Slack and help elsewhere", "[br
     r.user_id = "alice";
     r.command = "/brag";
     r.trigger_id = "T123";
-    auto reply = t.app.handle(r);
+    auto reply = t.app.handle(t.services, r);
     REQUIRE(reply.open_modal);
     CHECK((*reply.open_modal)["callback_id"] == "brag_new");
     CHECK_THAT(t.say("alice", "/brag", ""), Catch::Contains("/brag list"));
@@ -213,7 +213,7 @@ TEST_CASE("/brag with no text offers the form in Slack and help elsewhere", "[br
         "impact":{"value":{"type":"plain_text_input","value":null}},
         "link":{"value":{"type":"plain_text_input","value":"https://wiki/offsite"}},
         "date":{"value":{"type":"datepicker","selected_date":"2026-11-12"}}}}}})");
-    auto done = t.app.handle(submit);
+    auto done = t.app.handle(t.services, submit);
     REQUIRE(done.dms.size() == 1);
     auto b = storage::BragRepo(t.db).find("alice", 1);
     REQUIRE(b);
@@ -222,7 +222,7 @@ TEST_CASE("/brag with no text offers the form in Slack and help elsewhere", "[br
     CHECK(b->tags == std::vector<std::string>{"team"});
 
     submit.payload["view"]["state"]["values"]["text"]["value"]["value"] = "   ";
-    auto err = t.app.handle(submit);
+    auto err = t.app.handle(t.services, submit);
     REQUIRE(err.response_action);
     CHECK((*err.response_action)["response_action"] == "errors");
 }
@@ -235,7 +235,7 @@ TEST_CASE("unknown commands and subcommands get help, not a crash", "[app]") {
 
 TEST_CASE("a handler that throws is answered with an apology and rolled back", "[app]") {
     TestApp t;
-    t.app.command({"/boom", "explodes", ""}, [&](const Request& r) -> Reply {
+    t.app.command({"/boom", "explodes", ""}, [&](Services&, const Request& r) -> Reply {
         storage::BragRepo(t.db).add(r.user_id, {"half", "", "", {}, "2026-11-20", {}}, "test",
                                     t.clock.now());
         throw std::runtime_error("kaboom");
@@ -298,7 +298,7 @@ TEST_CASE("a brag dated other than today says so; refused dates store nothing", 
     submit.payload = nlohmann::json::parse(R"({"view":{"state":{"values":{
         "text":{"value":{"type":"plain_text_input","value":"ran the offsite"}},
         "date":{"value":{"type":"datepicker","selected_date":"2026-12-01"}}}}}})");
-    auto err = t.app.handle(submit);
+    auto err = t.app.handle(t.services, submit);
     REQUIRE(err.response_action);
     CHECK((*err.response_action)["errors"]["date"].get<std::string>().find("future") !=
           std::string::npos);

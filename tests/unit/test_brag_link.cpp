@@ -19,7 +19,7 @@ Reply submit_link(TestApp& t, const std::string& link) {
         "link":{"value":{"type":"plain_text_input","value":null}},
         "date":{"value":{"type":"datepicker","selected_date":null}}}}}})");
     submit.payload["view"]["state"]["values"]["link"]["value"]["value"] = link;
-    return t.app.handle(submit);
+    return t.app.handle(t.services, submit);
 }
 }  // namespace
 

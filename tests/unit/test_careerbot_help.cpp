@@ -39,7 +39,7 @@ TEST_CASE("/careerbot <command> shows that command's help; nonsense gets the ove
 
 TEST_CASE("help in the console is the global help", "[help][console]") {
     TestApp t;
-    Console console(t.app, "alice");
+    Console console(t.app, t.services, "alice");
     auto out = console.execute("help");
     CHECK_THAT(out, Catch::Contains("*Where to start*"));
     CHECK_THAT(out, Catch::Contains("`/task` — SMART check-in tasks"));

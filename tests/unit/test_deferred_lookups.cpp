@@ -146,10 +146,10 @@ TEST_CASE("the envelope inbox keeps waiting envelopes and the ids of committed b
 TEST_CASE("a failing read says it could not read; a failing write says nothing was stored",
           "[app][reliability]") {
     testing::TestApp t;
-    t.app.command({"/peek", "reads", ""}, [](const Request&) -> Reply {
+    t.app.command({"/peek", "reads", ""}, [](Services&, const Request&) -> Reply {
         throw storage::StorageError("database disk image is malformed");
     });
-    t.app.command({"/poke", "writes", ""}, [&t](const Request& r) -> Reply {
+    t.app.command({"/poke", "writes", ""}, [&t](Services&, const Request& r) -> Reply {
         storage::PeopleRepo(t.db).ensure("U0NEW", "newcomer", t.clock.now());
         (void)r;
         throw storage::StorageError("database disk image is malformed");

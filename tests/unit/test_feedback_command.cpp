@@ -36,7 +36,7 @@ class FakeLookup : public Lookup {
 struct SlackApp : TestApp {
     FakeLookup fake;
     SlackApp() {
-        app.services().slack = &fake;
+        services.slack = &fake;
         fake.users["U1"] = {"U1", "alice", "Alice A", "Europe/Paris", false};
         fake.users["U2"] = {"U2", "bob", "Bob B", "America/New_York", false};
         fake.users["U3"] = {"U3", "carol", "Carol C", "UTC", false};
@@ -106,18 +106,18 @@ TEST_CASE("feedback is visible to its subject, their chain and its author only",
 TEST_CASE("save-as-feedback shortcut opens a modal and saves for the chosen people",
           "[feedback][slack]") {
     SlackApp t;
-    auto r =
-        t.app.handle(t.shortcut({{"type", "message"},
-                                 {"user", "U1"},
-                                 {"ts", "1763460000.000100"},
-                                 {"text", "Huge thanks to <@U3> for the &lt;fast&gt; rollback!"}}));
+    auto r = t.app.handle(
+        t.services, t.shortcut({{"type", "message"},
+                                {"user", "U1"},
+                                {"ts", "1763460000.000100"},
+                                {"text", "Huge thanks to <@U3> for the &lt;fast&gt; rollback!"}}));
     REQUIRE(r.open_modal);
     const auto& view = *r.open_modal;
     CHECK(view["callback_id"] == "feedback_save");
     CHECK(view["blocks"][1]["element"]["initial_users"] == json::array({"U3"}));
     std::string metadata = view["private_metadata"];
 
-    auto done = t.app.handle(t.submission(metadata, {"U3", "B1"}));
+    auto done = t.app.handle(t.services, t.submission(metadata, {"U3", "B1"}));
     CHECK_FALSE(done.response_action);
     REQUIRE(done.dms.size() == 1);
     auto items = storage::FeedbackRepo(t.db).received("U3");
@@ -130,7 +130,7 @@ TEST_CASE("save-as-feedback shortcut opens a modal and saves for the chosen peop
     CHECK(items[0].posted_at == 1763460000);
     CHECK(storage::FeedbackRepo(t.db).received("B1").empty());  // bots are skipped
     // The held message is used once: a second submission of the same form is refused.
-    CHECK(t.app.handle(t.submission(metadata, {"U3"})).response_action);
+    CHECK(t.app.handle(t.services, t.submission(metadata, {"U3"})).response_action);
 }
 
 TEST_CASE("saving the same message twice for the same person keeps one record",
@@ -138,27 +138,31 @@ TEST_CASE("saving the same message twice for the same person keeps one record",
     SlackApp t;
     json msg = {{"user", "U1"}, {"ts", "1763460000.000200"}, {"text", "nice work <@U3>"}};
     for (int i = 0; i < 2; ++i) {
-        auto r = t.app.handle(t.shortcut(msg));
-        t.app.handle(t.submission((*r.open_modal)["private_metadata"], {"U3"}));
+        auto r = t.app.handle(t.services, t.shortcut(msg));
+        t.app.handle(t.services, t.submission((*r.open_modal)["private_metadata"], {"U3"}));
     }
     CHECK(storage::FeedbackRepo(t.db).received("U3").size() == 1);
 }
 
 TEST_CASE("a message with no mentions defaults to the person saving it", "[feedback][slack]") {
     SlackApp t;
-    auto r =
-        t.app.handle(t.shortcut({{"user", "U1"}, {"ts", "1.2"}, {"text", "you nailed the demo"}}));
+    auto r = t.app.handle(
+        t.services, t.shortcut({{"user", "U1"}, {"ts", "1.2"}, {"text", "you nailed the demo"}}));
     CHECK((*r.open_modal)["blocks"][1]["element"]["initial_users"] == json::array({"U2"}));
 }
 
 TEST_CASE("the shortcut refuses bot messages and attachment-only messages", "[feedback][slack]") {
     SlackApp t;
-    auto bot = t.app.handle(t.shortcut(
-        {{"bot_id", "B1"}, {"subtype", "bot_message"}, {"ts", "1.1"}, {"text", "deployed"}}));
+    auto bot = t.app.handle(
+        t.services,
+        t.shortcut(
+            {{"bot_id", "B1"}, {"subtype", "bot_message"}, {"ts", "1.1"}, {"text", "deployed"}}));
     CHECK_FALSE(bot.open_modal);
     CHECK_THAT(t.text(bot), Catch::Contains("app or a bot"));
-    auto files = t.app.handle(t.shortcut(
-        {{"user", "U1"}, {"ts", "1.3"}, {"text", ""}, {"files", json::array({{{"id", "F1"}}})}}));
+    auto files = t.app.handle(t.services, t.shortcut({{"user", "U1"},
+                                                      {"ts", "1.3"},
+                                                      {"text", ""},
+                                                      {"files", json::array({{{"id", "F1"}}})}}));
     CHECK_FALSE(files.open_modal);
     CHECK_THAT(t.text(files), Catch::Contains("no text of its own"));
     CHECK(t.count("SELECT count(*) FROM pending_feedback") == 0);
@@ -177,7 +181,7 @@ TEST_CASE("the feedback reaction saves the message for the person who reacted",
               {"reaction", t.config.slack.feedback_reaction},
               {"item_user", "U1"},
               {"item", {{"type", "message"}, {"channel", "C9"}, {"ts", "1763460000.000300"}}}};
-    auto r = t.app.handle(e);
+    auto r = t.app.handle(t.services, e);
     REQUIRE(r.dms.size() == 1);
     CHECK_THAT(t.text(Reply::ephemeral(r.dms[0].message)),
                Catch::Contains("Saved @alice's message"));
@@ -186,17 +190,17 @@ TEST_CASE("the feedback reaction saves the message for the person who reacted",
     CHECK(items[0].text == "Shout-out to @bob for mentoring!");
     CHECK(items[0].source == "reaction");
     // Reacting again (or a retried event) keeps one record and says nothing more.
-    CHECK(t.app.handle(e).dms.empty());
+    CHECK(t.app.handle(t.services, e).dms.empty());
     CHECK(storage::FeedbackRepo(t.db).received("U2").size() == 1);
     // Other emoji are ignored.
     e.body["reaction"] = "thumbsup";
     e.body["item"]["ts"] = "9.9";
-    CHECK(t.app.handle(e).dms.empty());
+    CHECK(t.app.handle(t.services, e).dms.empty());
     // A bot's message is not saved.
     t.fake.messages["C9/5.5"] = {"build passed", "", "B1", "bot_message", "5.5", false};
     e.body["reaction"] = t.config.slack.feedback_reaction;
     e.body["item"]["ts"] = "5.5";
-    CHECK_THAT(t.text(Reply::ephemeral(t.app.handle(e).dms.at(0).message)),
+    CHECK_THAT(t.text(Reply::ephemeral(t.app.handle(t.services, e).dms.at(0).message)),
                Catch::Contains("app or a bot"));
     CHECK(storage::FeedbackRepo(t.db).received("U2").size() == 1);
 }
@@ -226,7 +230,7 @@ TEST_CASE("brags tagged #70, #20 or #10 show the 70-20-10 mix", "[brag][growth]"
 
 TEST_CASE("a labelled mention names a newcomer without asking Slack", "[feedback][slack]") {
     SlackApp t;
-    t.app.handle([&] {
+    t.app.handle(t.services, [&] {
         Request r;
         r.user_id = "U1";
         r.command = "/brag";

@@ -15,7 +15,7 @@ Reply open_home(TestApp& t, const std::string& user, const std::string& tab = "h
     e.user_id = user;
     e.body = {{"type", "app_home_opened"}, {"user", user}, {"tab", tab}};
     e.received_at = t.clock.now();
-    return t.app.handle(e);
+    return t.app.handle(t.services, e);
 }
 
 std::string texts(const nlohmann::json& view) {

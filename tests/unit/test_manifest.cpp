@@ -29,7 +29,7 @@ struct RegisteredApp {
     Config config;
     SystemClock clock;
     storage::Database db{":memory:"};
-    App app{Services{db, clock, config}};
+    App app;
     RegisteredApp() {
         db.migrate();
         commands::register_all(app);

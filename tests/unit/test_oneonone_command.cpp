@@ -88,14 +88,15 @@ TEST_CASE("the Mark done button on a reminder re-checks permission", "[oneonone]
     in.key = "task_done_from_reminder";
     in.value = R"({"u":"eng","n":1})";
     in.user_id = "peer";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains(":lock:"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains(":lock:"));
     CHECK_FALSE(storage::TaskRepo(t.db).find("eng", 1)->done());
     in.user_id = "mgr";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("Marked task *#1* of @eng done"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)),
+               Catch::Contains("Marked task *#1* of @eng done"));
     CHECK(storage::TaskRepo(t.db).find("eng", 1)->done());
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("already done"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("already done"));
     in.value = "garbage";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("out of date"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("out of date"));
 }
 
 TEST_CASE("snooze sends the preparation again 30 minutes later", "[oneonone][scheduler]") {
@@ -113,15 +114,16 @@ TEST_CASE("snooze sends the preparation again 30 minutes later", "[oneonone][sch
     in.key = "reminder_snooze";
     in.value = std::to_string(row->id);
     in.user_id = "eng";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't snooze"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("can't snooze"));
     in.user_id = "mgr";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("again Tue 2026-11-24 08:30 UTC"));
-    t.app.handle(in);  // a double click plans nothing more
+    CHECK_THAT(t.text(t.app.handle(t.services, in)),
+               Catch::Contains("again Tue 2026-11-24 08:30 UTC"));
+    t.app.handle(t.services, in);  // a double click plans nothing more
     run_until(s, t.clock, utc(2026, 11, 24, 12));
     REQUIRE(sender.sent.size() == 2);
     CHECK(sender.sent[1].at == utc(2026, 11, 24, 8, 30));
     t.clock.set(utc(2026, 11, 24, 9, 45));
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't snooze"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("can't snooze"));
 }
 
 TEST_CASE("the Skip button on a preparation skips that 1:1 and the next one says so",
@@ -141,11 +143,12 @@ TEST_CASE("the Skip button on a preparation skips that 1:1 and the next one says
     in.key = "reminder_skip_one_on_one";
     in.value = std::to_string(row->id);
     in.user_id = "eng";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't skip"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("can't skip"));
     in.user_id = "mgr";
-    CHECK_THAT(t.text(t.app.handle(in)),
+    CHECK_THAT(t.text(t.app.handle(t.services, in)),
                Catch::Contains("Skipped the 1:1 with @eng on Tue 2026-11-24 10:00 UTC"));
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("can't skip"));  // already skipped
+    CHECK_THAT(t.text(t.app.handle(t.services, in)),
+               Catch::Contains("can't skip"));  // already skipped
 
     run_until(s, t.clock, utc(2026, 12, 1, 9));
     REQUIRE(sender.sent.size() == 2);

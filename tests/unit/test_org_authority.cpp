@@ -25,7 +25,7 @@ namespace {
 /// dir (root) → mgr → eng; dir → mgr2; adm is an admin outside the tree.
 void small_org(TestApp& t) {
     t.config.org.admins = {"adm"};
-    import_org_csv(t.app.services(),
+    import_org_csv(t.services,
                    "user_id,name,manager_id\ndir,dir,\nmgr,mgr,dir\nmgr2,mgr2,dir\neng,eng,mgr\n");
 }
 
@@ -134,21 +134,21 @@ TEST_CASE("the Accept and Decline buttons answer a request like the typed comman
     in.key = "org_request_decline";
     in.user_id = "newbie";
     in.value = "1";
-    auto declined = t.app.handle(in);
+    auto declined = t.app.handle(t.services, in);
     CHECK_THAT(t.text(declined), Catch::Contains("declined; nothing changed"));
     CHECK_THAT(dm_text(t, declined, "mgr"), Catch::Contains("@newbie declined request 1"));
     CHECK_FALSE(manager_of(t, "newbie"));
     in.key = "org_request_accept";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("no longer open (declined)"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("no longer open (declined)"));
     CHECK_FALSE(manager_of(t, "newbie"));
 
     t.run("mgr", "/team", "add <@newbie>");
     in.value = "2";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("now reports to @mgr"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("now reports to @mgr"));
     CHECK(manager_of(t, "newbie") == std::optional<std::string>("mgr"));
     // A hand-made button value never reaches someone else's request.
     in.value = "2; DROP TABLE people";
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("request's number"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("request's number"));
 }
 
 TEST_CASE("moving someone with reports of their own takes an admin's approval",
@@ -242,7 +242,7 @@ TEST_CASE("a reorg ends 1:1s with the old manager and prompts the new one",
     // The same through the operator's import: the cadence with mgr2 ends, dir is prompted.
     t.run("mgr2", "/1on1", "schedule <@eng> monday 09:00");
     REQUIRE(schedules.active("mgr2", "eng"));
-    auto imported = import_org_csv(t.app.services(), "user_id,name,manager_id\neng,eng,dir\n");
+    auto imported = import_org_csv(t.services, "user_id,name,manager_id\neng,eng,dir\n");
     // dir is still above eng, so a skip-level cadence with dir would have stayed.
     CHECK_FALSE(schedules.active("mgr2", "eng"));
     std::string told;
@@ -270,7 +270,7 @@ TEST_CASE("random org operations never give anyone visibility without consent",
     for (unsigned seed = 1; seed <= 12; ++seed) {
         TestApp t;
         t.config.org.admins = {"adm"};
-        import_org_csv(t.app.services(),
+        import_org_csv(t.services,
                        "user_id,name,manager_id\nadm,adm,\ndir,dir,\nm1,m1,dir\nm2,m2,dir\n"
                        "e1,e1,m1\ne2,e2,m2\ne3,e3,\nx,x,\n");
         storage::PeopleRepo people(t.db);
@@ -340,8 +340,8 @@ TEST_CASE("random org operations never give anyone visibility without consent",
                     what = "import " + subject + " under " + manager;
                     admin_act = true;
                     try {
-                        import_org_csv(t.app.services(), "user_id,name,manager_id\n" + subject +
-                                                             "," + subject + "," + manager + "\n");
+                        import_org_csv(t.services, "user_id,name,manager_id\n" + subject + "," +
+                                                       subject + "," + manager + "\n");
                     } catch (const UserError&) {
                     }
                     break;

@@ -44,7 +44,7 @@ Reply press_done(TestApp& t, const Message& m, int number, const std::string& us
     in.value = (*b)["accessory"]["value"].get<std::string>();
     in.user_id = user;
     in.response_url = "https://hooks.slack.test/prep";
-    return t.app.handle(in);
+    return t.app.handle(t.services, in);
 }
 
 }  // namespace

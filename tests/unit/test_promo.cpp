@@ -22,7 +22,7 @@ Reply private_summary(TestApp& t, const std::string& user) {
     r.channel_id = "D1";
     r.received_at = t.clock.now();
     r.source = "test";
-    return t.app.handle(r);
+    return t.app.handle(t.services, r);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ Reply summary(TestApp& t, const std::string& user, const std::string& text,
     r.channel_id = channel;
     r.received_at = t.clock.now();
     r.source = "test";
-    return t.app.handle(r);
+    return t.app.handle(t.services, r);
 }
 
 void brag(TestApp& t, const std::string& who, const std::string& on, const std::string& text,

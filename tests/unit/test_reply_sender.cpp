@@ -51,22 +51,6 @@ Message block_message(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("ack_payload carries text, blocks and the response type", "[reply_sender]") {
-    Reply ephemeral = Reply::ephemeral(block_message("Saved brag #3"));
-    json ack = ReplySender::ack_payload(ephemeral);
-    CHECK(ack["text"] == "Saved brag #3");
-    CHECK(ack["blocks"].size() == 1);
-    CHECK(ack["response_type"] == "ephemeral");
-
-    Reply public_reply = Reply::ephemeral(text_message("Quarter summary"));
-    public_reply.in_channel = true;
-    json shown = ReplySender::ack_payload(public_reply);
-    CHECK(shown["response_type"] == "in_channel");
-    CHECK_FALSE(shown.contains("blocks"));  // empty blocks are left out
-
-    CHECK(ReplySender::ack_payload(Reply::none()) == json::object());
-}
-
 TEST_CASE("follow-up pages go through response_url, in order, with the same response type",
           "[reply_sender]") {
     Harness h;

@@ -59,7 +59,7 @@ Reply run_in(TestApp& t, const std::string& user, const std::string& command,
     r.channel_id = channel;
     r.received_at = t.clock.now();
     r.source = "test";
-    return t.app.handle(r);
+    return t.app.handle(t.services, r);
 }
 
 /// Everything of a reply that Slack would show or parse: messages, pages, DMs, views.
@@ -503,8 +503,8 @@ TEST_CASE("echoed text can never ping a channel, a user group or forge a link",
     run("away bad date", "eng", "/away", kEcho);
     run("quarter summary bad word", "mgr", "/quarter-summary", kEcho);
     run("unknown command", "eng", "/" + kEcho, "");
-    replies.emplace_back("home", t.app.handle(home_opened(t, "eng")));
-    replies.emplace_back("manager home", t.app.handle(home_opened(t, "mgr")));
+    replies.emplace_back("home", t.app.handle(t.services, home_opened(t, "eng")));
+    replies.emplace_back("manager home", t.app.handle(t.services, home_opened(t, "mgr")));
 
     std::vector<std::string> live;
     for (const auto& [what, reply] : replies) {
@@ -677,7 +677,7 @@ TEST_CASE("the App Home shows a person's data only to them and their manager",
     TestApp t;
     visibility_org(t);
     auto home = [&](const std::string& who) {
-        return slack_side(t.app.handle(home_opened(t, who))).dump();
+        return slack_side(t.app.handle(t.services, home_opened(t, who))).dump();
     };
     CHECK_THAT(home("eng"), Catch::Contains("SECRET-BRAG"));
     CHECK_THAT(home("eng"), Catch::Contains("SECRET-TASK"));
@@ -699,14 +699,14 @@ TEST_CASE("page buttons of someone's brag list are checked like the command",
     in.key = "brag_list_page";
     in.value = json{{"u", "eng"}, {"s", ""}, {"p", 1}}.dump();
     in.user_id = "peer";
-    auto refused = t.text(t.app.handle(in));
+    auto refused = t.text(t.app.handle(t.services, in));
     CHECK_THAT(refused, Catch::Contains(":lock:"));
     CHECK_THAT(refused, !Catch::Contains("SECRET"));
     in.value = json{{"u", "ghost"}, {"s", ""}, {"p", 1}}.dump();
-    CHECK(t.text(t.app.handle(in)) == refused);
+    CHECK(t.text(t.app.handle(t.services, in)) == refused);
     in.user_id = "dir";
     in.value = json{{"u", "eng"}, {"s", ""}, {"p", 1}}.dump();
-    CHECK_THAT(t.text(t.app.handle(in)), Catch::Contains("SECRET-BRAG"));
+    CHECK_THAT(t.text(t.app.handle(t.services, in)), Catch::Contains("SECRET-BRAG"));
 }
 
 TEST_CASE("one person's quarter summary asked in a channel stays private",
@@ -766,7 +766,7 @@ TEST_CASE("every audited read writes exactly one row", "[security][audit]") {
     page.key = "brag_list_page";
     page.value = json{{"u", "eng"}, {"s", ""}, {"p", 1}}.dump();
     page.user_id = "dir";
-    t.app.handle(page);
+    t.app.handle(t.services, page);
 
     std::vector<std::string> got;
     for (const auto& e : audit_rows(t)) got.push_back(row(e));
@@ -818,7 +818,7 @@ TEST_CASE(
     r.source = "test";
 
     // handle_read runs with no transaction open: the row is committed at once.
-    auto reply = t.app.handle_read(r);
+    auto reply = t.app.handle_read(t.services, r);
     CHECK_THAT(t.text(reply), Catch::Contains("SECRET-BRAG"));
     CHECK(t.count("SELECT count(*) FROM audit_log WHERE action = 'quarter_summary' AND "
                   "subject = 'all' AND scope = 'org:dir'") == 1);
@@ -828,7 +828,7 @@ TEST_CASE(
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
     add_sink(sink);
     t.db.exec("DROP TABLE audit_log");
-    auto again = t.app.handle_read(r);
+    auto again = t.app.handle_read(t.services, r);
     remove_sink(sink);
     CHECK_THAT(t.text(again), Catch::Contains("SECRET-BRAG"));
     CHECK_THAT(t.text(again), !Catch::Contains("went wrong"));

@@ -52,7 +52,7 @@ std::string home_of(TestApp& t, const std::string& user) {
     e.user_id = user;
     e.body = {{"type", "app_home_opened"}, {"user", user}, {"tab", "home"}};
     e.received_at = t.clock.now();
-    auto reply = t.app.handle(e);
+    auto reply = t.app.handle(t.services, e);
     return reply.home_view ? reply.home_view->dump() : "";
 }
 

@@ -22,9 +22,9 @@ TEST_CASE("a manager adds reports and lists the org below them", "[team]") {
     CHECK_THAT(out, Catch::Contains("3 people"));
     CHECK_THAT(out, Catch::Contains("• @mgr\n    • @eng1\n    • @eng2"));
     CHECK_THAT(t.say("eng1", "/team", "list"), Catch::Contains("report → @mgr → @dir"));
-    CHECK(is_director(t.app.services(), "dir"));
-    CHECK(is_manager(t.app.services(), "mgr"));
-    CHECK_FALSE(is_manager(t.app.services(), "eng1"));
+    CHECK(is_director(t.services, "dir"));
+    CHECK(is_manager(t.services, "mgr"));
+    CHECK_FALSE(is_manager(t.services, "eng1"));
 }
 
 TEST_CASE("people already in someone else's org cannot be taken", "[team]") {
@@ -56,7 +56,7 @@ TEST_CASE("admins move people and set roles; others cannot set roles", "[team]")
     CHECK_THAT(t.say("mgr", "/team", "role <@mgr2> director"),
                Catch::Contains("Only careerbot admins"));
     CHECK_THAT(t.say("root", "/team", "role <@mgr2> director"), Catch::Contains("now director"));
-    CHECK(is_director(t.app.services(), "mgr2"));
+    CHECK(is_director(t.services, "mgr2"));
     CHECK_THAT(t.say("root", "/team", "role <@mgr2> boss"),
                Catch::Contains("`manager`, `director` or `none`"));
     CHECK_THAT(t.say("root", "/team", "frobnicate"), Catch::Contains("/team help"));
@@ -69,18 +69,18 @@ TEST_CASE("an org chart CSV is imported all or nothing, idempotently", "[team][i
         "U3,eve,U2,\"Eve, Engineer\",Europe/Paris,\n"
         "U1,dana,,Dana Director,America/New_York,director\n"
         "U2,mo,U1,Mo Manager,,manager\n";
-    auto r = import_org_csv(t.app.services(), csv);
+    auto r = import_org_csv(t.services, csv);
     CHECK(r.added == 3);
     storage::PeopleRepo people(t.db);
     CHECK(people.find("U3")->real_name == "Eve, Engineer");
     CHECK(people.find("U3")->tz == "Europe/Paris");
     CHECK(people.manager_chain("U3") == std::vector<std::string>{"U2", "U1"});
     CHECK(people.role("U1") == std::optional<std::string>("director"));
-    auto again = import_org_csv(t.app.services(), csv);
+    auto again = import_org_csv(t.services, csv);
     CHECK(again.added == 0);
     CHECK(again.updated == 0);
     CHECK(again.unchanged == 3);
-    auto moved = import_org_csv(t.app.services(), "user_id,name,manager_id\nU3,eve,U1\n");
+    auto moved = import_org_csv(t.services, "user_id,name,manager_id\nU3,eve,U1\n");
     CHECK(moved.updated == 1);
     CHECK(people.find("U3")->manager_id == std::optional<std::string>("U1"));
 }
@@ -104,7 +104,7 @@ TEST_CASE("an org file whose handles collide or cannot be typed as @handle impor
         "U8,li.lei,U1,Li Lei\n"  // fine: dots inside, full name in real_name
         "U10,Zoë,U1,\n";         // fine: non-ASCII letters are typable
     try {
-        import_org_csv(t.app.services(), csv);
+        import_org_csv(t.services, csv);
         FAIL("expected the import to be refused");
     } catch (const UserError& e) {
         std::string m = e.what();
@@ -125,8 +125,8 @@ TEST_CASE("an org file whose handles collide or cannot be typed as @handle impor
     CHECK(t.count("SELECT count(*) FROM people") == 1);
 
     // Renaming U9 in the same file frees its handle; the same person keeps theirs.
-    auto r = import_org_csv(t.app.services(),
-                            "user_id,name,manager_id\nU9,zoltan,\nU6,Zed,U9\nU7,U7,U9\n");
+    auto r =
+        import_org_csv(t.services, "user_id,name,manager_id\nU9,zoltan,\nU6,Zed,U9\nU7,U7,U9\n");
     CHECK(r.added == 2);
     CHECK(r.updated == 1);
 }
@@ -145,7 +145,7 @@ TEST_CASE("a bad org file lists every problem with its line and imports nothing"
         "E,eli,ZZZ,\n"
         "F,fay\n";
     try {
-        import_org_csv(t.app.services(), csv);
+        import_org_csv(t.services, csv);
         FAIL("expected the import to be refused");
     } catch (const UserError& e) {
         std::string m = e.what();
@@ -158,8 +158,8 @@ TEST_CASE("a bad org file lists every problem with its line and imports nothing"
         CHECK_THAT(m, Catch::Contains("line 9: 2 fields, expected 4"));
     }
     CHECK(t.count("SELECT count(*) FROM people") == 0);
-    CHECK_THROWS_WITH(import_org_csv(t.app.services(), "id,name\nA,ann\n"),
+    CHECK_THROWS_WITH(import_org_csv(t.services, "id,name\nA,ann\n"),
                       Catch::Contains("missing column 'user_id'"));
-    CHECK_THROWS_WITH(import_org_csv(t.app.services(), "user_id,name,manager_id\n\"A,ann,\n"),
+    CHECK_THROWS_WITH(import_org_csv(t.services, "user_id,name,manager_id\n\"A,ann,\n"),
                       Catch::Contains("never closed"));
 }

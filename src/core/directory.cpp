@@ -1,0 +1,31 @@
+#include "src/core/directory.hpp"
+
+namespace careerbot {
+
+bool learn_person(Services& s, const std::string& user_id) {
+    storage::PeopleRepo people(s.db);
+    auto known = people.find(user_id);
+    // A name equal to the id means nobody has told us the person's name yet.
+    if (known && known->name != known->id) return true;
+    if (auto u = s.lookup().user(user_id)) {
+        if (u->is_bot) return false;
+        store_profile(
+            s.db,
+            storage::Person{user_id, u->name.empty() ? user_id : u->name, u->real_name, u->tz, {}},
+            s.clock.now());
+        return true;
+    }
+    people.ensure(user_id, user_id, s.clock.now());
+    return true;
+}
+
+void store_profile(storage::Database& db, const storage::Person& profile, TimePoint now) {
+    storage::PeopleRepo(db).upsert_profile(profile, now);
+}
+
+bool needs_profile(storage::Database& db, const std::string& user_id) {
+    auto p = storage::PeopleRepo(db).find(user_id);
+    return !p || (p->real_name.empty() && p->tz.empty());
+}
+
+}  // namespace careerbot
