@@ -94,8 +94,8 @@ void seed(const Dataset& d, const Config& config, ManualClock& clock) {
             o.tz = zones[(r % managers) % 5];
             o.every_weeks = 1 + r % 2;
             o.created_by = mgr;
-            o.anchor_on = scheduler::iso_day(
-                scheduler::first_anchor(o.weekday, o.minute_of_day, o.tz, clock.now()));
+            o.anchor_on =
+                iso_day(scheduler::first_anchor(o.weekday, o.minute_of_day, o.tz, clock.now()));
             o = schedules.create(o, clock.now());
             scheduler::plan_one_on_one(db, config, o, clock.now());
         }
@@ -175,7 +175,7 @@ void measure(const Dataset& d, const Config& config) {
             "SELECT due_at FROM reminders WHERE state = 'pending' "
             "ORDER BY due_at LIMIT 1 OFFSET ?");
         if (!q.bind(k - 1).step()) break;
-        TimePoint now = scheduler::from_unix(q.get<int64_t>(0));
+        TimePoint now = from_unix(q.get<int64_t>(0));
         if (now > clock.now()) clock.set(now);
         auto t0 = Steady::now();
         s.sync();

@@ -50,7 +50,7 @@ constexpr int kBrags = 200000;
 constexpr int kFeedback = 50000;
 constexpr int kTasks = 20000;
 
-std::string day(date::sys_days d) { return iso_date(date::year_month_day{d}); }
+std::string day(date::sys_days d) { return iso_day(date::year_month_day{d}); }
 
 /// Seeds the org straight through SQL in one transaction (the repositories would be slower
 /// and are not what is measured).

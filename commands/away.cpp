@@ -67,7 +67,7 @@ class AwayCommand {
 
   private:
     date::local_days today(const std::string& person) {
-        return scheduler::local_day(s_.clock.now(), scheduler::tz_of(s_.db, s_.config, person));
+        return scheduler::local_day(s_.clock.now(), time_zone_of(s_.db, s_.config, person));
     }
 
     static date::year_month_day ymd(date::local_days d) {
@@ -148,8 +148,7 @@ class AwayCommand {
             throw UserError("That is more than a year — check the dates.");
         }
         storage::PeopleRepo(s_.db).ensure(person, person, s_.clock.now());
-        auto a =
-            away_.add(person, scheduler::iso_day(*from), scheduler::iso_day(*to), s_.clock.now());
+        auto a = away_.add(person, iso_day(*from), iso_day(*to), s_.clock.now());
         return Reply::text(":palm_tree: Away from *" + a.from_on + "* to *" + a.to_on +
                            "*. I won't send you nudges then, and your 1:1 reminders (as manager "
                            "or report) are skipped; the first 1:1 afterwards says what was "
@@ -162,7 +161,7 @@ class AwayCommand {
     }
 
     Reply list(const std::string& person) {
-        auto items = away_.upcoming(person, scheduler::iso_day(today(person)));
+        auto items = away_.upcoming(person, iso_day(today(person)));
         if (items.empty()) {
             return Reply::text(
                 "You have no absences planned. `/away &lt;from&gt; to &lt;to&gt;` adds one, e.g. "
@@ -179,11 +178,11 @@ class AwayCommand {
 
     Reply cancel(const std::string& person, const std::string& args) {
         auto t = today(person);
-        auto items = away_.upcoming(person, scheduler::iso_day(t));
+        auto items = away_.upcoming(person, iso_day(t));
         if (items.empty()) return Reply::text("You have no current or upcoming absence to cancel.");
         std::string what = text::lower(text::trim(args));
         if (what == "all" || what == "everything") {
-            int n = away_.cancel_upcoming(person, scheduler::iso_day(t), s_.clock.now());
+            int n = away_.cancel_upcoming(person, iso_day(t), s_.clock.now());
             return Reply::text(":wave: Cancelled " + std::to_string(n) +
                                (n == 1 ? " absence" : " absences") + "; reminders resume.");
         }
@@ -219,7 +218,7 @@ class AwayCommand {
                     "cancel all`; I couldn't read `" +
                     blocks::escape(args) + "`.");
             }
-            std::string iso = scheduler::iso_day(*day);
+            std::string iso = iso_day(*day);
             for (std::size_t i = 0; i < items.size() && !index; ++i) {
                 if (items[i].from_on <= iso && iso <= items[i].to_on) index = i;
             }
@@ -240,13 +239,13 @@ class AwayCommand {
 
     Reply back(const std::string& person) {
         auto t = today(person);
-        auto current = away_.covering(person, scheduler::iso_day(t));
+        auto current = away_.covering(person, iso_day(t));
         if (!current) {
             return Reply::text(
                 "You are not away today, so there is nothing to end. `/away list` "
                 "shows what is planned.");
         }
-        std::string yesterday = scheduler::iso_day(t - date::days{1});
+        std::string yesterday = iso_day(t - date::days{1});
         std::string span =
             current->from_on + (current->to_on == current->from_on ? "" : " → " + current->to_on);
         if (current->from_on > yesterday) {

@@ -97,7 +97,7 @@ class BragCommand {
     /// Says so when a brag is dated other than today, since a date typed at the start or the
     /// end of the text is easy to add by accident (or to mistype).
     std::optional<std::string> dated_note(const storage::Brag& b) {
-        auto day = parse_iso_date(b.happened_on);
+        auto day = parse_iso_day(b.happened_on);
         auto now = today(b.author_id);
         if (!day || *day == now) return std::nullopt;
         auto ago = (date::sys_days(now) - date::sys_days(*day)).count();
@@ -131,7 +131,7 @@ class BragCommand {
                 throw UserError("I couldn't read `" + blocks::escape(date_words) +
                                 "` as a date. Try `2026-10-01`, `last month` or `last friday`.");
             }
-            since = iso_date(*d);
+            since = iso_day(*d);
         }
         return list_page(viewer, target, since, page);
     }
@@ -248,7 +248,7 @@ class BragCommand {
             }
         }
         vis_.require_read(viewer, target, RecordKind::BragDocument);
-        FileOut f = make_brag_export(s_, target, format, quarter, iso_date(today(viewer)));
+        FileOut f = make_brag_export(s_, target, format, quarter, iso_day(today(viewer)));
         std::string period = quarter ? " for " + quarter->label() : "";
         storage::AuditRepo(s_.db).record({0, 0, viewer, "brag_export", target, "brags+feedback",
                                           format + (quarter ? " " + quarter->label() : "")},
@@ -335,7 +335,7 @@ class BragCommand {
             }
         }
         if (!when.empty()) {
-            auto day = parse_iso_date(when);
+            auto day = parse_iso_day(when);
             if (!day || date::sys_days(*day) > date::sys_days(today(in.user_id))) {
                 r.response_action = json{{"response_action", "errors"},
                                          {"errors",

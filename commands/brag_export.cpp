@@ -16,7 +16,7 @@ namespace careerbot::commands {
 namespace {
 
 date::year_month_day parse_iso(const std::string& s) {
-    return parse_iso_date(s).value_or(date::year_month_day{});
+    return parse_iso_day(s).value_or(date::year_month_day{});
 }
 
 std::string join_tags(const std::vector<std::string>& tags, const std::string& sep) {
@@ -55,7 +55,7 @@ std::string brag_document_markdown(const std::string& person_name,
     if (!brags.empty()) out += "\n_" + mix.summary() + "_\n";
     for (const auto& [label, by_tag] : grouped) {
         const auto& q = quarters[label];
-        out += "\n## " + label + " (" + iso_date(q.first) + " – " + iso_date(q.last) + ")\n";
+        out += "\n## " + label + " (" + iso_day(q.first) + " – " + iso_day(q.last) + ")\n";
         for (const auto& [tag, items] : by_tag) {
             if (tag.empty()) continue;
             out += "\n### #" + tag + "\n\n";
@@ -104,8 +104,8 @@ nlohmann::json brag_json(const storage::Brag& b, int fiscal_start_month) {
 
 std::vector<storage::Brag> brags_in_quarter(const std::vector<storage::Brag>& brags,
                                             const Quarter& quarter) {
-    const std::string from = iso_date(quarter.first);
-    const std::string to = iso_date(quarter.last);
+    const std::string from = iso_day(quarter.first);
+    const std::string to = iso_day(quarter.last);
     std::vector<storage::Brag> out;
     for (const auto& b : brags) {
         if (b.happened_on >= from && b.happened_on <= to) out.push_back(b);
@@ -162,8 +162,7 @@ FileOut make_brag_export(Services& s, const std::string& person_id, const std::s
         if (f.posted_at < to) feedback.push_back(std::move(f));
     }
     auto day_of = [&](int64_t t) {
-        return iso_date(
-            local_date(TimePoint(std::chrono::seconds(t)), s.config.org.default_timezone));
+        return iso_day(local_date(from_unix(t), s.config.org.default_timezone));
     };
     std::string suffix = quarter ? "-" + quarter->label() : "";
     FileOut f;

@@ -113,7 +113,7 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
     f.tags = std::move(m.tags);
 
     f.growth = growth_from_tags(f.tags);
-    f.happened_on = iso_date(today);
+    f.happened_on = iso_day(today);
     if (auto d = find_happened_date(body, today)) {
         const std::string typed = "`" + blocks::escape(d->phrase) + "`";
         if (d->kind == HappenedDate::Kind::Impossible) {
@@ -122,10 +122,10 @@ storage::BragFields parse_brag(const std::string& plain_text, date::year_month_d
                             "Check the day and the month, e.g. `2026-02-28`.");
         }
         if (d->kind == HappenedDate::Kind::Future) {
-            throw UserError(typed + " is in the future (" + iso_date(d->date) +
+            throw UserError(typed + " is in the future (" + iso_day(d->date) +
                             "), so I did not log the brag. Brag about it once it has happened!");
         }
-        f.happened_on = iso_date(d->date);
+        f.happened_on = iso_day(d->date);
         body = d->rest;
     }
     f.text = text::trim(body);

@@ -60,17 +60,17 @@ class CertCommand {
                 rest += (rest.empty() ? "" : " ") + w;
             }
         }
-        auto today = local_date(s_.clock.now(), tz_of(user));
-        std::string earned_on = iso_date(today);
+        auto today = today_for(s_, user);
+        std::string earned_on = iso_day(today);
         if (auto d = find_happened_date(rest, today)) {
             const std::string typed = "`" + blocks::escape(d->phrase) + "`";
             if (d->kind == HappenedDate::Kind::Impossible)
                 throw UserError(typed + " is not a date on the calendar; nothing was recorded.");
             if (d->kind == HappenedDate::Kind::Future) {
-                throw UserError(typed + " is in the future (" + iso_date(d->date) +
+                throw UserError(typed + " is in the future (" + iso_day(d->date) +
                                 "); record it once you have completed it.");
             }
-            earned_on = iso_date(d->date);
+            earned_on = iso_day(d->date);
             rest = d->rest;
         }
         if (text::trim(rest).empty()) {
@@ -124,8 +124,6 @@ class CertCommand {
         }
         return Reply::text(":wastebasket: Removed #" + std::to_string(*n) + ".");
     }
-
-    std::string tz_of(const std::string& id) { return timezone_of(s_, id); }
 
     Services& s_;
     storage::PeopleRepo people_;

@@ -48,7 +48,7 @@ int days_between(date::year_month_day from, date::year_month_day to) {
 }
 
 date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_iso_date(iso);
+    auto d = parse_iso_day(iso);
     return d ? *d : date::year_month_day{};
 }
 
@@ -172,7 +172,7 @@ class CheckinCommand {
         }
         if (auto d = parse_due_date(phrase, today_d)) {
             if (date::sys_days(*d) > date::sys_days(today_d)) {
-                throw UserError("That day (" + iso_date(*d) +
+                throw UserError("That day (" + iso_day(*d) +
                                 ") is still to come; record a check-in once it was held. To "
                                 "plan the next one, use `/checkin done next " +
                                 blocks::escape(phrase) + "`.");
@@ -224,7 +224,7 @@ class CheckinCommand {
         auto subject_today = today(subject);
         auto held_on = on_phrase.empty() ? subject_today : held_day(on_phrase, subject_today);
         bool earlier = date::sys_days(held_on) < date::sys_days(subject_today);
-        std::string held_words = earlier ? "held " + iso_date(held_on) : "held today";
+        std::string held_words = earlier ? "held " + iso_day(held_on) : "held today";
         std::string warning;
         date::year_month_day next =
             plus_days(held_on, 7 * s_.config.reminders.checkin_interval_weeks);
@@ -240,8 +240,8 @@ class CheckinCommand {
             } else if (auto d = parse_due_date(next_phrase, subject_today)) {
                 if (date::sys_days(*d) <= date::sys_days(held_on)) {
                     throw UserError(
-                        "The next check-in (" + iso_date(*d) + ") has to be after " +
-                        (earlier ? "the one held on " + iso_date(held_on) : std::string("today")) +
+                        "The next check-in (" + iso_day(*d) + ") has to be after " +
+                        (earlier ? "the one held on " + iso_day(held_on) : std::string("today")) +
                         ". Try `next 6w` or a later date.");
                 }
                 next = *d;
@@ -259,21 +259,21 @@ class CheckinCommand {
         }
         std::string whose = subject == viewer ? "your" : "<@" + subject + ">'s";
         auto last = checkins_.last_held(subject);
-        bool older = last && *last->held_on > iso_date(held_on);
+        bool older = last && *last->held_on > iso_day(held_on);
         if (date::sys_days(next) < date::sys_days(subject_today) && warning.empty() && !older) {
-            warning = ":warning: Counted from " + iso_date(held_on) +
-                      ", the next one is already overdue; `/checkin done on " + iso_date(held_on) +
+            warning = ":warning: Counted from " + iso_day(held_on) +
+                      ", the next one is already overdue; `/checkin done on " + iso_day(held_on) +
                       " next 2027-01-15` (or another day) sets another date.";
         }
-        std::string dm_next = "Next one due " + iso_date(next) + ".";
-        auto same_day = checkins_.held_on(subject, iso_date(held_on));
+        std::string dm_next = "Next one due " + iso_day(next) + ".";
+        auto same_day = checkins_.held_on(subject, iso_day(held_on));
         std::string headline;
         if (same_day) {
             // A second `done` for the same day is a correction of the next date, not a new
             // check-in.
-            checkins_.set_next_due(same_day->id, iso_date(next), s_.clock.now());
+            checkins_.set_next_due(same_day->id, iso_day(next), s_.clock.now());
             headline = ":handshake: " + capitalised(whose) + " check-in " + held_words +
-                       " was already recorded; the next one is now due *" + iso_date(next) + "* (" +
+                       " was already recorded; the next one is now due *" + iso_day(next) + "* (" +
                        relative_due(days_between(subject_today, next)) + ").";
             if (last && *last->held_on > *same_day->held_on) {
                 headline += " (The latest check-in, " + *last->held_on +
@@ -281,7 +281,7 @@ class CheckinCommand {
             }
         } else if (older) {
             // An older one written down late: history only; the draft is for the next one.
-            checkins_.record_earlier(subject, iso_date(held_on), viewer, iso_date(next),
+            checkins_.record_earlier(subject, iso_day(held_on), viewer, iso_day(next),
                                      s_.clock.now());
             headline = ":handshake: Recorded " + whose + " check-in " + held_words +
                        ". The latest one (" + *last->held_on + ") still sets the next due date, *" +
@@ -289,12 +289,11 @@ class CheckinCommand {
             dm_next = "The latest one, " + *last->held_on + ", still sets the next due date.";
         } else {
             bool had_draft = checkins_.draft(subject).has_value();
-            checkins_.record_held(subject, iso_date(held_on), viewer, iso_date(next),
-                                  s_.clock.now());
+            checkins_.record_held(subject, iso_day(held_on), viewer, iso_day(next), s_.clock.now());
             headline =
                 ":handshake: Recorded " + whose + " check-in " + held_words +
-                (earlier ? "" : " (" + iso_date(held_on) + ")") + ". Next one due *" +
-                iso_date(next) + "* (" + relative_due(days_between(subject_today, next)) + ")." +
+                (earlier ? "" : " (" + iso_day(held_on) + ")") + ". Next one due *" +
+                iso_day(next) + "* (" + relative_due(days_between(subject_today, next)) + ")." +
                 (had_draft ? " The goals, reality and plan written for it are kept with it." : "");
         }
         blocks::MessageBuilder m("Check-in recorded");
@@ -302,7 +301,7 @@ class CheckinCommand {
         if (!warning.empty()) m.add(blocks::context(warning));
         m.add(blocks::context("Recorded by mistake? `/checkin undo" +
                               (subject == viewer ? "" : " <@" + subject + ">") +
-                              (earlier ? " " + iso_date(held_on) : "") + "`"));
+                              (earlier ? " " + iso_day(held_on) : "") + "`"));
         Reply reply = m.reply();
         // The other side of the conversation hears about it, so nobody records it twice.
         std::string other = other_side(viewer, subject);
@@ -311,7 +310,7 @@ class CheckinCommand {
             dm.text = "Check-in recorded";
             dm.blocks.push_back(blocks::section(
                 ":handshake: <@" + viewer + "> recorded " + (other == subject ? "your" : "their") +
-                " check-in held " + iso_date(held_on) + ". " + dm_next));
+                " check-in held " + iso_day(held_on) + ". " + dm_next));
             reply.dms.push_back({other, std::move(dm)});
         }
         return reply;
@@ -351,10 +350,10 @@ class CheckinCommand {
                                 "` as the day it was held. Try `/checkin undo` (the latest) or "
                                 "`/checkin undo 2026-11-03`.");
             }
-            target = checkins_.held_on(subject, iso_date(*d));
+            target = checkins_.held_on(subject, iso_day(*d));
             if (!target) {
                 throw UserError(
-                    whose + " no check-in held on " + iso_date(*d) + ". `/checkin status" +
+                    whose + " no check-in held on " + iso_day(*d) + ". `/checkin status" +
                     (subject == viewer ? "" : " <@" + subject + ">") + "` shows the last one.");
             }
         }
@@ -456,7 +455,7 @@ class CheckinCommand {
     /// in every completed quarter since the first one.
     std::string cadence(const std::string& subject, date::year_month_day today_d) {
         auto since = plus_days(today_d, -(kCadenceWindowDays + kMaxGapDays));
-        auto held = checkins_.held_since(subject, iso_date(since));
+        auto held = checkins_.held_since(subject, iso_day(since));
         if (held.empty()) return "Cadence: no check-ins recorded in the last year.";
         std::vector<date::year_month_day> dates;
         for (const auto& c : held) dates.push_back(from_iso(*c.held_on));
@@ -468,7 +467,7 @@ class CheckinCommand {
             int gap = days_between(dates[i - 1], dates[i]);
             if (gap > kMaxGapDays && date::sys_days(dates[i]) >= date::sys_days(window_start)) {
                 slips.push_back(std::to_string(gap / 7) + " weeks between " +
-                                iso_date(dates[i - 1]) + " and " + iso_date(dates[i]));
+                                iso_day(dates[i - 1]) + " and " + iso_day(dates[i]));
             }
         }
         int open_gap = days_between(dates.back(), today_d);
@@ -552,10 +551,7 @@ class CheckinCommand {
         return s;
     }
 
-    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
-    date::year_month_day today(const std::string& user) {
-        return local_date(s_.clock.now(), tz_of(user));
-    }
+    date::year_month_day today(const std::string& user) { return today_for(s_, user); }
 
     Services& s_;
     storage::PeopleRepo people_;

@@ -90,7 +90,7 @@ class FeedbackCommand {
         f.source = r.source == "console" ? "console" : "command";
         f.channel_id = r.channel_id;
         f.channel_name = r.channel_name;
-        f.posted_at = storage::to_unix(s_.clock.now());
+        f.posted_at = to_unix(s_.clock.now());
         auto [saved, inserted] = repo_.add(f, s_.clock.now());
         (void)inserted;
         Reply reply = Reply::text(":memo: Saved your feedback for <@" + subject + ">:\n>" +
@@ -266,8 +266,8 @@ class FeedbackCommand {
     }
 
     std::string line(const storage::Feedback& f) {
-        std::string date = iso_date(local_date(TimePoint(std::chrono::seconds(f.posted_at)),
-                                               s_.config.org.default_timezone));
+        std::string date =
+            iso_day(local_date(from_unix(f.posted_at), s_.config.org.default_timezone));
         std::string out = "*#" + std::to_string(f.number) + "* · " + when(f.posted_at, date) +
                           " · from <@" + f.author_id + ">";
         if (!f.channel_name.empty() && f.channel_name != "directmessage" &&

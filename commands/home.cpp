@@ -54,7 +54,7 @@ class HomeView {
     json build() {
         auto day = today();
         Quarter q = quarter_of(day, s_.config.org.fiscal_year_start_month);
-        const std::string iso_today = iso_date(day);
+        const std::string iso_today = iso_day(day);
         add(blocks::header("Your careerbot"));
         add(blocks::section(next_one_on_one_line(s_, user_)));
 
@@ -117,7 +117,7 @@ class HomeView {
             const auto& open = by_person[r.id];
             std::string s = "*<@" + r.id + ">* — " + std::to_string(open.size()) + " open";
             // A due date is a day of the report's calendar, which may not be the viewer's.
-            const std::string their_today = iso_date(today_for(s_, r.id));
+            const std::string their_today = iso_day(today_for(s_, r.id));
             int overdue = 0;
             for (const auto& task : open) overdue += task.due_on < their_today ? 1 : 0;
             if (overdue > 0) s += ", :warning: " + std::to_string(overdue) + " overdue";

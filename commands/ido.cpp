@@ -148,7 +148,7 @@ class IdoCommand {
         std::string for_whom = subject == viewer ? "your" : "<@" + subject + ">'s";
         blocks::MessageBuilder m(verb + " IDO for " + q.label());
         m.add(blocks::section(":dart: " + verb + " " + for_whom + " IDO for *" + q.label() + "* (" +
-                              iso_date(q.first) + " – " + iso_date(q.last) + ")\n*" +
+                              iso_day(q.first) + " – " + iso_day(q.last) + ")\n*" +
                               blocks::escape(ido.objective) + "*\nMentor: <@" + mentor + ">"));
         m.add(blocks::context(existing ? "Its progress notes are kept. Weekly "
                                          "`/ido progress …` notes keep it on track."
@@ -212,7 +212,7 @@ class IdoCommand {
                             "`/ido set <objective> mentor @someone`.");
         }
         auto growth = growth_of(note);
-        idos_.add_progress(ido->id, viewer, note, growth, iso_date(today(viewer)), s_.clock.now());
+        idos_.add_progress(ido->id, viewer, note, growth, iso_day(today(viewer)), s_.clock.now());
         auto notes = idos_.progress(ido->id);
         blocks::MessageBuilder m("Progress noted on your " + q.label() + " IDO");
         m.add(blocks::section(":seedling: Progress noted on your " + q.label() + " IDO (" +
@@ -256,13 +256,12 @@ class IdoCommand {
         auto viewer_today = today(viewer);
         std::string title = whose + " IDO for " + q.label();
         blocks::MessageBuilder m(title);
-        m.add(blocks::section("*" + title + "* (" + iso_date(q.first) + " – " + iso_date(q.last) +
+        m.add(blocks::section("*" + title + "* (" + iso_day(q.first) + " – " + iso_day(q.last) +
                               ")\n:dart: *" + blocks::escape(ido->objective) + "*"));
         std::string state =
             ido->achieved_at
                 ? ":tada: achieved " +
-                      iso_date(local_date(TimePoint(std::chrono::seconds(*ido->achieved_at)),
-                                          tz_of(viewer)))
+                      iso_day(local_date(from_unix(*ido->achieved_at), time_zone_of(s_, viewer)))
                 : "in progress";
         m.add(blocks::section("*Mentor:* <@" + ido->mentor_id + "> · *Quarter:* " + q.label() +
                               " · *Status:* " + state));
@@ -354,10 +353,7 @@ class IdoCommand {
     Quarter current_quarter(const std::string& person) {
         return quarter_of(today(person), s_.config.org.fiscal_year_start_month);
     }
-    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
-    date::year_month_day today(const std::string& user) {
-        return local_date(s_.clock.now(), tz_of(user));
-    }
+    date::year_month_day today(const std::string& user) { return today_for(s_, user); }
 
     Services& s_;
     storage::PeopleRepo people_;

@@ -132,12 +132,11 @@ class OneOnOneCommand {
         sched.report_id = *report;
         sched.weekday = *weekday;
         sched.minute_of_day = *minute;
-        sched.tz = scheduler::tz_of(s_.db, s_.config, manager);
+        sched.tz = time_zone_of(s_.db, s_.config, manager);
         sched.every_weeks = every;
         sched.created_by = manager;
         TimePoint now = s_.clock.now();
-        sched.anchor_on =
-            scheduler::iso_day(scheduler::first_anchor(*weekday, *minute, sched.tz, now));
+        sched.anchor_on = iso_day(scheduler::first_anchor(*weekday, *minute, sched.tz, now));
         TimePoint next{};
         s_.db.write([&] {
             // Replacing a cadence: its pending reminders go with it.
@@ -164,7 +163,7 @@ class OneOnOneCommand {
     /// " That is 10:00 in Europe/Berlin for you and 04:00 in America/New_York for @eve." when
     /// the two live in different zones; empty otherwise.
     std::string across_zones(const storage::OneOnOne& sched, TimePoint next) {
-        const std::string report_tz = scheduler::tz_of(s_.db, s_.config, sched.report_id);
+        const std::string report_tz = time_zone_of(s_.db, s_.config, sched.report_id);
         if (report_tz == sched.tz) return "";
         return "\nThat is " + local_clock(next, sched.tz) + " for you and " +
                local_clock(next, report_tz) + " for <@" + sched.report_id + ">.";
@@ -194,7 +193,7 @@ class OneOnOneCommand {
         const std::string& hours = s_.config.reminders.working_hours;
         const auto from = scheduler::parse_time_of_day(hours.substr(0, 5));
         const auto to = scheduler::parse_time_of_day(hours.substr(6, 5));
-        const std::string report_tz = scheduler::tz_of(s_.db, s_.config, sched.report_id);
+        const std::string report_tz = time_zone_of(s_.db, s_.config, sched.report_id);
         const int at = local_minute(next, report_tz);
         if (from && to && (at < *from || at >= *to)) {
             out.push_back(":warning: That is " + local_clock(next, report_tz) + " for <@" +
@@ -253,9 +252,8 @@ class OneOnOneCommand {
             std::string line = "• " + scheduler::slack_time(when, sch.tz) + " with <@" + other +
                                ">" + (as_manager ? "" : " (your manager)") + " — " +
                                cadence_text(sch);
-            if (sch.skip_until && scheduler::from_unix(*sch.skip_until) > now) {
-                line += "; the one on " +
-                        scheduler::slack_day(scheduler::from_unix(*sch.skip_until), sch.tz) +
+            if (sch.skip_until && from_unix(*sch.skip_until) > now) {
+                line += "; the one on " + scheduler::slack_day(from_unix(*sch.skip_until), sch.tz) +
                         " is skipped";
             }
             items.push_back({when, line});
@@ -303,7 +301,7 @@ class OneOnOneCommand {
         auto sch = pick(manager, args, "skip");
         TimePoint now = s_.clock.now();
         TimePoint skipped = scheduler::skip_next_one_on_one(s_.db, s_.config, sch, manager, now);
-        sch.skip_until = scheduler::unix_of(skipped);
+        sch.skip_until = to_unix(skipped);
         TimePoint after = scheduler::next_live_occurrence(sch, now);
         return Reply::text(":fast_forward: Skipped the 1:1 with <@" + sch.report_id + "> on " +
                            scheduler::slack_time(skipped, sch.tz) + ". The next one is " +
@@ -352,8 +350,8 @@ std::optional<Message> prep_again(Services& s, const json& v, const std::string&
     if (!sch || sch->cancelled_at || sch->manager_id != user ||
         !Visibility(s.db).can_read(user, sch->report_id, RecordKind::OneOnOnePrep))
         return std::nullopt;
-    auto pages = scheduler::prep_message(s.db, s.config, *sch, scheduler::from_unix(*occurrence),
-                                         s.clock.now(), int_at("r"), scheduler::from_unix(*sent));
+    auto pages = scheduler::prep_message(s.db, s.config, *sch, from_unix(*occurrence),
+                                         s.clock.now(), int_at("r"), from_unix(*sent));
     const std::string block_id = scheduler::prep_task_block_id(number);
     for (auto& page : pages) {
         for (const auto& b : page.blocks) {
@@ -411,7 +409,7 @@ Reply snooze(Services& s, const Interaction& in) {
             "then.");
     }
     return Reply::text(":zzz: I'll send the preparation again " +
-                       scheduler::slack_time(*when, scheduler::tz_of(s.db, s.config, in.user_id)) +
+                       scheduler::slack_time(*when, time_zone_of(s.db, s.config, in.user_id)) +
                        ".");
 }
 
@@ -425,13 +423,13 @@ Reply skip_from_reminder(Services& s, const Interaction& in) {
         sch = storage::ScheduleRepo(s.db).find(row->ref_id.value_or(0));
     TimePoint now = s.clock.now();
     if (!sch || sch->cancelled_at ||
-        scheduler::unix_of(scheduler::next_live_occurrence(*sch, now)) != *row->occurs_at) {
+        to_unix(scheduler::next_live_occurrence(*sch, now)) != *row->occurs_at) {
         throw UserError(
             "I can't skip that 1:1: it is not yours, it was already skipped or cancelled, or "
             "it has started. `/1on1 next` shows what is coming.");
     }
     TimePoint skipped = scheduler::skip_next_one_on_one(s.db, s.config, *sch, in.user_id, now);
-    sch->skip_until = scheduler::unix_of(skipped);
+    sch->skip_until = to_unix(skipped);
     TimePoint after = scheduler::next_live_occurrence(*sch, now);
     return Reply::text(":fast_forward: Skipped the 1:1 with <@" + sch->report_id + "> on " +
                        scheduler::slack_time(skipped, sch->tz) + ". The next one is " +

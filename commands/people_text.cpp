@@ -24,15 +24,6 @@ std::string plain_with_names(Services& s, const std::string& slack_text) {
                                  [&](const std::string& id) { return people.display_name(id); });
 }
 
-std::string timezone_of(Services& s, const std::string& user_id) {
-    auto p = storage::PeopleRepo(s.db).find(user_id);
-    return p && !p->tz.empty() ? p->tz : s.config.org.default_timezone;
-}
-
-date::year_month_day today_for(Services& s, const std::string& user_id) {
-    return local_date(s.clock.now(), timezone_of(s, user_id));
-}
-
 int64_t ts_seconds(const std::string& ts) {
     int64_t v = 0;
     auto end = ts.data() + ts.size();

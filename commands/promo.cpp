@@ -96,7 +96,7 @@ class PromoCommand {
     PersonSummary evidence_of(const std::string& person, const Levels& levels) {
         auto day = today(person);
         Quarter q = quarter_of(day, s_.config.org.fiscal_year_start_month);
-        auto s = build_summary(s_.db, {person, false}, q, iso_date(day), levels,
+        auto s = build_summary(s_.db, {person, false}, q, iso_day(day), levels,
                                s_.config.org.fiscal_year_start_month);
         return s.people.empty() ? PersonSummary{} : s.people.front();
     }
@@ -182,8 +182,7 @@ class PromoCommand {
     }
 
     std::string day_of(int64_t unix) {
-        return iso_date(
-            date::year_month_day{date::floor<date::days>(TimePoint(std::chrono::seconds(unix)))});
+        return iso_day(date::year_month_day{date::floor<date::days>(from_unix(unix))});
     }
 
     /// The nearest manager up the chain who is a director; else the top of the chain.
@@ -267,7 +266,7 @@ class PromoCommand {
         Quarter prev = previous_quarter(q, s_.config.org.fiscal_year_start_month);
         p.window = prev.label() + "–" + q.label();
         storage::BragRepo brags(s_.db);
-        storage::BragQuery bq{user, iso_date(prev.first), iso_date(day), -1, 0};
+        storage::BragQuery bq{user, iso_day(prev.first), iso_day(day), -1, 0};
         auto all = brags.list(bq);
         p.brag_count = static_cast<int>(all.size());
         // Impact first, then most recent: list() is already newest first.
@@ -286,7 +285,7 @@ class PromoCommand {
         storage::CheckinRepo checkins(s_.db);
         auto year_ago = date::year_month_day{date::sys_days{day} - date::days{365}};
         p.checkins_last_year =
-            static_cast<int>(checkins.held_since(user, iso_date(year_ago)).size());
+            static_cast<int>(checkins.held_since(user, iso_day(year_ago)).size());
         if (auto last = checkins.last_held(user)) p.last_checkin = last->held_on;
         return p;
     }

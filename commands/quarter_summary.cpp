@@ -151,11 +151,11 @@ class QuarterSummary {
         }
         if (target && !people_.manages(r.user_id, *target)) throw UserError(kRefusal);
 
-        auto today = local_date(s_.clock.now(), tz_of(r.user_id));
+        auto today = today_for(s_, r.user_id);
         Quarter q = quarter ? *quarter : quarter_of(today, s_.config.org.fiscal_year_start_month);
         if (date::sys_days{q.first} > date::sys_days{today}) {
-            throw UserError(q.label() + " has not started yet (it runs " + iso_date(q.first) +
-                            " – " + iso_date(q.last) +
+            throw UserError(q.label() + " has not started yet (it runs " + iso_day(q.first) +
+                            " – " + iso_day(q.last) +
                             "), so there is nothing to summarise. `/quarter-summary` shows "
                             "this quarter so far.");
         }
@@ -169,7 +169,7 @@ class QuarterSummary {
             problem = e.what();
         }
         SummaryScope scope{target ? *target : r.user_id, !target.has_value()};
-        auto summary = build_summary(s_.db, scope, q, iso_date(today), levels,
+        auto summary = build_summary(s_.db, scope, q, iso_day(today), levels,
                                      s_.config.org.fiscal_year_start_month, s_.clock.now(),
                                      s_.config.org.default_timezone);
         audit(r.user_id, target, q, summary.people.size());
@@ -195,7 +195,7 @@ class QuarterSummary {
             m.add(blocks::header("Quarter summary " + q.label()));
             m.add(blocks::section("*" + std::to_string(summary.people.size()) +
                                   (summary.people.size() == 1 ? " person" : " people") + "* · " +
-                                  iso_date(q.first) + " – " + iso_date(q.last) + "\n" +
+                                  iso_day(q.first) + " – " + iso_day(q.last) + "\n" +
                                   aggregates_text(summary)));
             m.add(blocks::context("Per-person detail was sent privately to whoever asked."));
             Reply channel = m.reply(true);
@@ -240,7 +240,7 @@ class QuarterSummary {
         m.add(blocks::header("Quarter summary " + q.label()));
         m.add(blocks::section("*" + whose + "* · " + std::to_string(s.people.size()) +
                               (s.people.size() == 1 ? " person" : " people") + " · " +
-                              iso_date(q.first) + " – " + iso_date(q.last) + " · as of " + s.today +
+                              iso_day(q.first) + " – " + iso_day(q.last) + " · as of " + s.today +
                               (s.past ? " (the quarter's end)" : "") + "\n" + aggregates_text(s) +
                               "\n• " + s.mix.summary()));
         std::vector<std::string> no_ido, no_checkin, overdue, late_checkin, petitions, ready;
@@ -284,8 +284,6 @@ class QuarterSummary {
                               "this and the previous quarter."));
         return m.build();
     }
-
-    std::string tz_of(const std::string& id) { return timezone_of(s_, id); }
 
     Services& s_;
     storage::PeopleRepo people_;

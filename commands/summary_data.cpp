@@ -14,11 +14,9 @@
 namespace careerbot::commands {
 namespace {
 
-std::string iso(date::year_month_day d) { return iso_date(d); }
-
-int64_t unix_day_start(date::year_month_day d) {
-    return std::chrono::duration_cast<std::chrono::seconds>(date::sys_days{d}.time_since_epoch())
-        .count();
+/// A day as storage keeps it (always YYYY-MM-DD); 1970-01-01 for a missing one.
+date::year_month_day stored_day(const std::string& iso) {
+    return parse_iso_day(iso).value_or(date::year{1970} / 1 / 1);
 }
 
 /// Calls `fn` with each string of `array`, a JSON array of strings as json_group_array() writes
@@ -49,15 +47,15 @@ bool cadence_kept(const std::vector<std::string>& held, const std::string& first
     for (const auto& h : held) {
         if (h < first) before = h;
     }
-    points.push_back(date::sys_days{parse_ymd(before.empty() ? first : before)});
+    points.push_back(date::sys_days{stored_day(before.empty() ? first : before)});
     for (const auto& h : held) {
         if (h >= first && h <= end) {
-            points.push_back(date::sys_days{parse_ymd(h)});
+            points.push_back(date::sys_days{stored_day(h)});
             inside = true;
         }
     }
     if (!inside) return false;
-    points.push_back(date::sys_days{parse_ymd(end)});
+    points.push_back(date::sys_days{stored_day(end)});
     for (std::size_t i = 1; i < points.size(); ++i) {
         if (points[i] - points[i - 1] > date::days{56}) return false;
     }
@@ -75,13 +73,6 @@ const char* cadence_rule() {
            "previous check-in through the quarter's end or today), and the next one not overdue";
 }
 
-date::year_month_day parse_ymd(const std::string& s) {
-    if (s.size() < 10) return date::year{1970} / 1 / 1;
-    return date::year{std::stoi(s.substr(0, 4))} /
-           date::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))} /
-           date::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))};
-}
-
 Quarter previous_quarter(const Quarter& q, int fiscal_start_month) {
     return quarter_of(date::year_month_day{date::sys_days{q.first} - date::days{1}},
                       fiscal_start_month);
@@ -92,8 +83,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                          std::optional<TimePoint> now, const std::string& default_tz) {
     OrgSummary out;
     out.quarter = quarter;
-    const std::string q_from = iso(quarter.first);
-    const std::string q_to = iso(quarter.last);
+    const std::string q_from = iso_day(quarter.first);
+    const std::string q_to = iso_day(quarter.last);
     // A past quarter is shown as it stood on its last day: tasks open at its end, the
     // check-ins held by then, the petitions open during it — not today's state.
     out.past = q_to < today;
@@ -102,7 +93,7 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
     // Records changed after this moment (unix s) are read as they were before the change.
     const int64_t end_unix =
         out.past ? unix_day_start(quarter.last) + 86400 : std::numeric_limits<int64_t>::max();
-    const std::string evidence_from = iso(previous_quarter(quarter, fiscal_start_month).first);
+    const std::string evidence_from = iso_day(previous_quarter(quarter, fiscal_start_month).first);
     const std::string cadence_end = std::min(q_to, today);
     std::map<std::string, std::size_t> index;
     // The day overdue is judged on, per person: their own calendar's today (a due date is a day
@@ -117,7 +108,7 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         p.level = std::move(m.level);
         index[p.id] = out.people.size();
         day_of.push_back(
-            out.past || !now ? as_of : iso(local_date(*now, m.tz.empty() ? default_tz : m.tz)));
+            out.past || !now ? as_of : iso_day(local_date(*now, m.tz.empty() ? default_tz : m.tz)));
         out.people.push_back(std::move(p));
     }
     auto person = [&](const std::string& id) -> PersonSummary* {
@@ -133,13 +124,13 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         date::year_month first_month{quarter.first.year(), quarter.first.month()};
         std::map<std::string, int> months;
         for (auto ym = first_month; ym <= last_month; ym += date::months{1}) {
-            months[iso(ym / 1).substr(0, 7)] = 0;
+            months[iso_day(ym / 1).substr(0, 7)] = 0;
         }
         std::string author;
         PersonSummary* p = nullptr;
         std::string_view month;
         auto bucket = months.end();
-        read.brags(iso(first_month / 1), q_to,
+        read.brags(iso_day(first_month / 1), q_to,
                    [&](std::string_view who, std::string_view on, std::string_view growth) {
                        if (bucket == months.end() || on.substr(0, 7) != month) {
                            bucket = months.try_emplace(std::string(on.substr(0, 7)), 0).first;
@@ -177,20 +168,20 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
     // Tasks finished in the quarter, due in it, and open at its end (or now) with a due date
     // already past on the person's calendar: their due dates come back for that test.
     // Nobody's calendar is more than a day ahead of the requester's.
-    read.task_counts(unix_day_start(quarter.first), unix_day_start(quarter.last) + 86400, q_from,
-                     q_to,
-                     iso(date::year_month_day{date::sys_days{parse_ymd(as_of)} + date::days{1}}),
-                     end_unix, [&](const storage::OrgSummaryReader::TaskCounts& t) {
-                         auto it = index.find(t.person_id);
-                         if (it == index.end()) return;
-                         auto& p = out.people[it->second];
-                         p.tasks_done = t.done;
-                         p.tasks_due = t.due;
-                         const std::string& day = day_of[it->second];
-                         for_each_json_string(t.open_dues, [&](std::string_view due) {
-                             if (due < day) ++p.tasks_overdue;
-                         });
-                     });
+    read.task_counts(
+        unix_day_start(quarter.first), unix_day_start(quarter.last) + 86400, q_from, q_to,
+        iso_day(date::year_month_day{date::sys_days{stored_day(as_of)} + date::days{1}}), end_unix,
+        [&](const storage::OrgSummaryReader::TaskCounts& t) {
+            auto it = index.find(t.person_id);
+            if (it == index.end()) return;
+            auto& p = out.people[it->second];
+            p.tasks_done = t.done;
+            p.tasks_due = t.due;
+            const std::string& day = day_of[it->second];
+            for_each_json_string(t.open_dues, [&](std::string_view due) {
+                if (due < day) ++p.tasks_overdue;
+            });
+        });
     // The quarter's IDO, its mentor and its progress notes.
     read.idos(quarter.label(), [&](const storage::OrgSummaryReader::Ido& i) {
         if (auto* p = person(i.person_id))
@@ -213,8 +204,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
             if (p.next_checkin_due && !p.next_checkin_due->empty() &&
                 *p.next_checkin_due < day_of[i]) {
                 p.checkin_overdue_days =
-                    static_cast<int>((date::sys_days{parse_ymd(day_of[i])} -
-                                      date::sys_days{parse_ymd(*p.next_checkin_due)})
+                    static_cast<int>((date::sys_days{stored_day(day_of[i])} -
+                                      date::sys_days{stored_day(*p.next_checkin_due)})
                                          .count());
             }
             // An overdue check-in is a slipped cadence, whatever the gaps so far.

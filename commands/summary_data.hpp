@@ -111,9 +111,6 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
 /// The quarter before `q`.
 Quarter previous_quarter(const Quarter& q, int fiscal_start_month);
 
-/// Parses YYYY-MM-DD (already validated by whoever stored it).
-date::year_month_day parse_ymd(const std::string& iso);
-
 }  // namespace careerbot::commands
 
 namespace careerbot::commands {

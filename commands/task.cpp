@@ -62,7 +62,7 @@ int days_between(date::year_month_day from, date::year_month_day to) {
 
 /// A stored YYYY-MM-DD back as a date (stored values are always well formed).
 date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_iso_date(iso);
+    auto d = parse_iso_day(iso);
     return d ? *d : date::year_month_day{};
 }
 
@@ -196,7 +196,7 @@ class TaskCommand {
             }
             ido_id = ido->id;
         }
-        auto t = tasks_.add({assignee, creator, task_text, iso_date(due), ido_id}, r.source,
+        auto t = tasks_.add({assignee, creator, task_text, iso_day(due), ido_id}, r.source,
                             s_.clock.now());
 
         std::string line = task_line(t, creator);
@@ -238,7 +238,7 @@ class TaskCommand {
                             "`next friday`, `in 2 weeks` or `dec 3`.");
         }
         if (date::sys_days(*due) < date::sys_days(today_assignee)) {
-            throw UserError("That due date (" + iso_date(*due) + ") is in the past" +
+            throw UserError("That due date (" + iso_day(*due) + ") is in the past" +
                             zone_note(assignee, viewer) +
                             ". Pick today or a later day, e.g. `due friday` or `due in 2 weeks`.");
         }
@@ -333,7 +333,7 @@ class TaskCommand {
                             " next friday` or `/task due " + std::to_string(t.number) +
                             " 2027-01-15`.");
         }
-        auto due = iso_date(due_date(phrase, t.person, viewer));
+        auto due = iso_day(due_date(phrase, t.person, viewer));
         if (due == before->due_on) {
             throw UserError("Task #" + std::to_string(t.number) + " is already due " + due + ".");
         }
@@ -682,8 +682,8 @@ class TaskCommand {
     /// `assignee`'s (so their "today" may be another day); empty otherwise.
     std::string zone_note(const std::string& assignee, const std::string& viewer) {
         if (assignee == viewer) return "";
-        auto tz = tz_of(assignee);
-        if (same_clock(tz, tz_of(viewer), s_.clock.now())) return "";
+        auto tz = time_zone_of(s_, assignee);
+        if (same_clock(tz, time_zone_of(s_, viewer), s_.clock.now())) return "";
         return ", " + blocks::escape(zone_place(tz)) + " time, <@" + assignee + ">'s day";
     }
 
@@ -693,15 +693,15 @@ class TaskCommand {
     std::string task_line(const storage::Task& t, const std::string& viewer) {
         std::string line;
         if (t.cancelled()) {
-            auto on = local_date(TimePoint(std::chrono::seconds(*t.cancelled_at)), tz_of(viewer));
+            auto on = local_date(from_unix(*t.cancelled_at), time_zone_of(s_, viewer));
             line = ":no_entry_sign: *#" + std::to_string(t.number) + "* · cancelled " +
-                   iso_date(on) +
+                   iso_day(on) +
                    (t.cancelled_by == t.assignee_id ? "" : " by <@" + t.cancelled_by + ">") +
                    " (was due " + t.due_on + ") — ~" + blocks::escape(t.text) + "~";
         } else if (t.done()) {
-            auto done_on = local_date(TimePoint(std::chrono::seconds(*t.done_at)), tz_of(viewer));
+            auto done_on = local_date(from_unix(*t.done_at), time_zone_of(s_, viewer));
             line = ":white_check_mark: *#" + std::to_string(t.number) + "* · done " +
-                   iso_date(done_on) + " — " + blocks::escape(t.text);
+                   iso_day(done_on) + " — " + blocks::escape(t.text);
         } else {
             int days = days_between(today(t.assignee_id), from_iso(t.due_on));
             line = "*#" + std::to_string(t.number) + "* · due " + t.due_on + " (" +
@@ -741,10 +741,7 @@ class TaskCommand {
         return text::clean_user_text(to_plain(slack_text, names), kMaxTaskBytes, "task");
     }
 
-    std::string tz_of(const std::string& user) { return timezone_of(s_, user); }
-    date::year_month_day today(const std::string& user) {
-        return local_date(s_.clock.now(), tz_of(user));
-    }
+    date::year_month_day today(const std::string& user) { return today_for(s_, user); }
 
     Services& s_;
     storage::PeopleRepo people_;

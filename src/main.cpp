@@ -106,14 +106,11 @@ std::string cli_actor() {
                                                              : std::to_string(::geteuid()));
 }
 
-/// YYYY-MM-DD as unix seconds at 00:00 UTC.
-int64_t day_start(const std::string& iso) {
-    std::istringstream in(iso);
-    date::sys_days d;
-    in >> date::parse("%F", d);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof())
-        throw Error("audit: --since must look like 2026-11-01");
-    return std::chrono::duration_cast<std::chrono::seconds>(d.time_since_epoch()).count();
+/// `--since` (YYYY-MM-DD) as unix seconds at 00:00 UTC.
+int64_t since_day_start(const std::string& iso) {
+    auto d = parse_iso_day(iso);
+    if (!d) throw Error("audit: --since must look like 2026-11-01");
+    return unix_day_start(*d);
 }
 
 /// One audit entry per line, tab-separated: time (UTC), actor, action, subject, scope, detail.
@@ -361,7 +358,7 @@ int main(int argc, char** argv) {
                 quarter = parse_quarter(ex.quarter, config.org.fiscal_year_start_month);
                 if (!quarter) throw Error("export: --quarter must look like 2026Q3");
             }
-            auto today = iso_date(local_date(clock->now(), config.org.default_timezone));
+            auto today = iso_day(local_date(clock->now(), config.org.default_timezone));
             auto file = commands::make_brag_export(services, who, ex.format, quarter, today);
             // Audited before anything is written out: an export that cannot be logged fails.
             storage::AuditRepo(*db).record({0, 0, cli_actor(), "cli_export", who, "brags+feedback",
@@ -389,7 +386,7 @@ int main(int argc, char** argv) {
                               ? au.actor
                               : person_id(*db, au.actor, "audit --actor", config.database.path);
             }
-            if (!au.since.empty()) q.since = day_start(au.since);
+            if (!au.since.empty()) q.since = since_day_start(au.since);
             q.limit = au.limit;
             for (const auto& e : storage::AuditRepo(*db).list(q))
                 std::cout << audit_line(e) << "\n";

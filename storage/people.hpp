@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "src/core/clock.hpp"
+#include "src/core/dates.hpp"
 #include "storage/database.hpp"
 
 namespace careerbot::storage {
@@ -68,10 +69,5 @@ class PeopleRepo {
   private:
     Database& db_;
 };
-
-/// Unix seconds of a time point (how storage keeps times).
-inline int64_t to_unix(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
 
 }  // namespace careerbot::storage

@@ -32,8 +32,8 @@ inline void check_date(const std::optional<date::year_month_day>& d, const std::
     // Whatever a parser accepts must survive storage (dates are kept as YYYY-MM-DD).
     const int y = static_cast<int>(d->year());
     if (y >= 1000 && y <= 9999) {
-        auto back = parse_iso_date(iso_date(*d));
-        require(back && *back == *d, what + ": " + iso_date(*d) + " does not round-trip");
+        auto back = parse_iso_day(iso_day(*d));
+        require(back && *back == *d, what + ": " + iso_day(*d) + " does not round-trip");
     }
 }
 
@@ -98,7 +98,7 @@ inline void check_parsers(std::string_view in) {
     for (const auto& p : phrases) {
         check_date(parse_date(p, today()), "parse_date", p);
         check_date(parse_due_date(p, today()), "parse_due_date", p);
-        check_date(parse_iso_date(p), "parse_iso_date", p);
+        check_date(parse_iso_day(p), "parse_iso_day", p);
         if (auto d = extract_date(p, today())) {
             check_date(d->date, "extract_date", p);
             require(d->rest.size() <= p.size(), "extract_date grew the text");
@@ -119,7 +119,7 @@ inline void check_parsers(std::string_view in) {
     try {
         auto f = commands::parse_brag(plain, today());
         require(!f.text.empty(), "parse_brag kept an empty text");
-        auto on = parse_iso_date(f.happened_on);
+        auto on = parse_iso_day(f.happened_on);
         require(on && date::sys_days(*on) <= date::sys_days(today()),
                 "parse_brag happened_on '" + f.happened_on + "' is not a past ISO date");
         for (const auto& t : f.tags) require(t == text::lower(t), "parse_brag tag not lower case");

@@ -119,13 +119,29 @@ date::year_month_day local_date(TimePoint now, const std::string& tz) {
     return date::year_month_day{date::floor<date::days>(local)};
 }
 
-std::string iso_date(date::year_month_day d) { return date::format("%F", d); }
+std::string iso_day(date::year_month_day d) { return date::format("%F", d); }
 
-std::optional<date::year_month_day> parse_iso_date(std::string_view s) {
+std::string iso_day(date::local_days d) { return date::format("%F", d); }
+
+std::optional<date::year_month_day> parse_iso_day(std::string_view s) {
     auto d = iso_date_word(s);
     if (!d || !d->ok()) return std::nullopt;
     return d;
 }
+
+std::optional<date::local_days> parse_iso_local_day(std::string_view s) {
+    auto d = parse_iso_day(s);
+    if (!d) return std::nullopt;
+    return date::local_days{*d};
+}
+
+int64_t to_unix(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+TimePoint from_unix(int64_t seconds) { return TimePoint{std::chrono::seconds{seconds}}; }
+
+int64_t unix_day_start(date::year_month_day d) { return to_unix(date::sys_days{d}); }
 
 std::optional<date::year_month_day> parse_date(std::string_view phrase,
                                                date::year_month_day today) {
@@ -135,7 +151,7 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase,
     if (w.size() == 1) {
         if (w[0] == "today") return today;
         if (w[0] == "yesterday") return date::year_month_day{today_days - date::days{1}};
-        if (iso_date_word(w[0])) return parse_iso_date(w[0]);
+        if (iso_date_word(w[0])) return parse_iso_day(w[0]);
         if (auto wd = weekday_named(w[0])) {
             auto back = (date::weekday{today_days} - *wd);
             if (back == date::days{0}) back = date::days{7};
@@ -195,7 +211,7 @@ std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
     if (w.size() == 1) {
         if (w[0] == "today") return today;
         if (w[0] == "tomorrow") return date::year_month_day{today_days + date::days{1}};
-        if (iso_date_word(w[0])) return parse_iso_date(w[0]);
+        if (iso_date_word(w[0])) return parse_iso_day(w[0]);
         if (auto wd = weekday_named(w[0])) return after(*wd);
         return std::nullopt;
     }

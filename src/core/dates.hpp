@@ -12,8 +12,10 @@ namespace careerbot {
 /// The calendar date at `now` in the IANA zone `tz` (falls back to UTC on an unknown zone).
 date::year_month_day local_date(TimePoint now, const std::string& tz);
 
-/// Formats a date as YYYY-MM-DD.
-std::string iso_date(date::year_month_day d);
+/// Formats a day as YYYY-MM-DD (how storage keeps days).
+std::string iso_day(date::year_month_day d);
+/// Formats a local day (a day on a wall calendar, no zone) as YYYY-MM-DD.
+std::string iso_day(date::local_days d);
 
 /// Parses a date a person typed, relative to `today`: `today`, `yesterday`, `2026-11-03`,
 /// `last friday` / `friday` (the most recent one before today), `3 days ago`, `last week`,
@@ -29,8 +31,17 @@ std::optional<date::year_month_day> parse_date(std::string_view phrase, date::ye
 std::optional<date::year_month_day> parse_due_date(std::string_view phrase,
                                                    date::year_month_day today);
 
-/// Parses exactly YYYY-MM-DD (how storage keeps dates); nothing if malformed or impossible.
-std::optional<date::year_month_day> parse_iso_date(std::string_view s);
+/// Parses exactly YYYY-MM-DD (how storage keeps days); nothing if malformed or impossible.
+std::optional<date::year_month_day> parse_iso_day(std::string_view s);
+/// parse_iso_day() as a local day, the type time-zone arithmetic (date::zoned_time) takes.
+std::optional<date::local_days> parse_iso_local_day(std::string_view s);
+
+/// Unix seconds of a time point (how storage keeps times).
+int64_t to_unix(TimePoint t);
+/// The time point of unix seconds.
+TimePoint from_unix(int64_t seconds);
+/// Unix seconds of 00:00 UTC on `d`.
+int64_t unix_day_start(date::year_month_day d);
 
 /// A date phrase found at the start or the end of a longer text, and the text without it.
 struct DateInText {

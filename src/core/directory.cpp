@@ -1,5 +1,7 @@
 #include "src/core/directory.hpp"
 
+#include "src/core/dates.hpp"
+
 namespace careerbot {
 
 bool learn_person(Services& s, const std::string& user_id) {
@@ -26,6 +28,19 @@ void store_profile(storage::Database& db, const storage::Person& profile, TimePo
 bool needs_profile(storage::Database& db, const std::string& user_id) {
     auto p = storage::PeopleRepo(db).find(user_id);
     return !p || (p->real_name.empty() && p->tz.empty());
+}
+
+std::string time_zone_of(storage::Database& db, const Config& config, const std::string& person) {
+    auto p = storage::PeopleRepo(db).find(person);
+    return p && !p->tz.empty() ? p->tz : config.org.default_timezone;
+}
+
+std::string time_zone_of(Services& s, const std::string& person) {
+    return time_zone_of(s.db, s.config, person);
+}
+
+date::year_month_day today_for(Services& s, const std::string& person) {
+    return local_date(s.clock.now(), time_zone_of(s, person));
 }
 
 }  // namespace careerbot

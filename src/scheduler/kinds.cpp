@@ -36,7 +36,7 @@ std::optional<std::string> away_on(storage::Database& db, const std::string& per
 /// "away:<recipient>" when the recipient is away today, in their zone.
 std::optional<std::string> recipient_away_today(const KindContext& c, const storage::Reminder& r) {
     return away_on(c.db, r.recipient_id,
-                   iso_day(local_day(c.now, tz_of(c.db, c.config, r.recipient_id))));
+                   iso_day(local_day(c.now, time_zone_of(c.db, c.config, r.recipient_id))));
 }
 
 /// "<@id> away" from a reason "away:<id>".

@@ -50,7 +50,7 @@ json done_button(const storage::Task& t, const json& extra = json::object()) {
 }
 
 std::string task_due_text(const storage::Task& t, date::local_days today) {
-    auto due = parse_iso_day(t.due_on);
+    auto due = parse_iso_local_day(t.due_on);
     if (!due) return "due " + t.due_on;
     int days = days_between(today, *due);
     if (days < 0) return "due " + t.due_on + ", *overdue by " + plural(-days, "day", "days") + "*";
@@ -65,11 +65,6 @@ std::string missed_line(const MissedOneOnOne& m) {
 }
 
 }  // namespace
-
-std::string tz_of(storage::Database& db, const Config& config, const std::string& person) {
-    auto p = storage::PeopleRepo(db).find(person);
-    return p && !p->tz.empty() ? p->tz : config.org.default_timezone;
-}
 
 std::optional<storage::Task> ask_first(const std::vector<storage::Task>& tasks) {
     // Due dates are ISO strings, so the earliest one is both "most overdue" (when any is
@@ -112,7 +107,7 @@ OneOnOneHistory one_on_one_history(storage::Database& db, const storage::OneOnOn
         // Kept on the 1:1's date where the manager keeps it, like the reminder's away rule.
         auto day = iso_day(local_day(o.at, o.cadence->tz));
         std::string reason;
-        if (schedules.was_skipped(o.cadence->id, unix_of(o.at))) {
+        if (schedules.was_skipped(o.cadence->id, to_unix(o.at))) {
             reason = "skip:" + o.cadence->manager_id;
         } else if (away.covering(s.report_id, day)) {
             reason = "away:" + s.report_id;
@@ -146,7 +141,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
                                   std::optional<TimePoint> sent_at) {
     storage::PeopleRepo people(db);
     const std::string& report = s.report_id;
-    std::string report_tz = tz_of(db, config, report);
+    std::string report_tz = time_zone_of(db, config, report);
     std::string report_name = people.display_name(report);
     auto today = local_day(now, report_tz);
 
@@ -165,13 +160,13 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     std::vector<storage::Task> done_since_sent;
     if (sent_at) {
         for (auto& t : tasks_repo.done_for(report, kMaxTasksDoneSinceSent)) {
-            if (*t.done_at < unix_of(*sent_at)) break;  // most recently done first
+            if (*t.done_at < to_unix(*sent_at)) break;  // most recently done first
             if (t.due_on <= iso_day(window_end)) done_since_sent.push_back(std::move(t));
         }
     }
     // What the buttons carry so that pressing one can draw this preparation again.
     const json prep_ref = [&] {
-        json ref = {{"s", s.id}, {"o", unix_of(occurrence)}, {"t", unix_of(sent_at.value_or(now))}};
+        json ref = {{"s", s.id}, {"o", to_unix(occurrence)}, {"t", to_unix(sent_at.value_or(now))}};
         if (reminder_id) ref["r"] = *reminder_id;
         return ref;
     }();
@@ -182,7 +177,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
 
     auto first = ask_first(tasks);
     if (first) {
-        auto due = parse_iso_day(first->due_on);
+        auto due = parse_iso_local_day(first->due_on);
         bool overdue = due && *due < today;
         m.add(blocks::section(":point_right: *Ask first about task #" +
                               std::to_string(first->number) + "*: " + cut(first->text) + " — " +
@@ -195,7 +190,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     }
 
     // Due dates are days of the report's calendar; say so when the manager's clock differs.
-    std::string whose_days = same_clock(report_tz, tz_of(db, config, s.manager_id), now)
+    std::string whose_days = same_clock(report_tz, time_zone_of(db, config, s.manager_id), now)
                                  ? ""
                                  : " · days counted on <@" + report + ">'s calendar (" +
                                        blocks::escape(zone_place(report_tz)) + " time)";
@@ -238,7 +233,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     brag_text.pop_back();
     m.add_text(brag_text);
 
-    auto feedback = storage::FeedbackRepo(db).received(report, unix_of(since));
+    auto feedback = storage::FeedbackRepo(db).received(report, to_unix(since));
     std::string fb_text =
         "*Feedback saved since " + since_day + "* (" + std::to_string(feedback.size()) + ")\n";
     if (feedback.empty()) fb_text += "None.\n";
@@ -257,7 +252,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
                     (ido->achieved_at ? " — achieved :tada:" : "") + "\n" +
                     plural(static_cast<int>(notes.size()), "progress note", "progress notes");
         if (!notes.empty()) {
-            auto last = parse_iso_day(notes.front().noted_on);
+            auto last = parse_iso_local_day(notes.front().noted_on);
             int ago = last ? days_between(*last, today) : 0;
             ido_text += ", the last " +
                         (ago == 0 ? std::string("today") : plural(ago, "day", "days") + " ago") +
@@ -272,7 +267,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
 
     std::string checkin_text = "*Next check-in*: ";
     auto next_checkin = storage::CheckinRepo(db).next_due(report);
-    auto next_day = next_checkin ? parse_iso_day(*next_checkin) : std::nullopt;
+    auto next_day = next_checkin ? parse_iso_local_day(*next_checkin) : std::nullopt;
     if (!next_day) {
         checkin_text += "none recorded yet — `/checkin` starts one.";
     } else {
@@ -289,7 +284,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     std::vector<std::string> missed;
     for (const auto& o : history.missed) missed.push_back(missed_line(o));
     for (const auto& r :
-         storage::ReminderOutbox(db).skipped_for_away(report, unix_of(since), unix_of(now))) {
+         storage::ReminderOutbox(db).skipped_for_away(report, to_unix(since), to_unix(now))) {
         const ReminderKind* kind = reminder_kind(r.kind);
         if (kind && kind->missed_line) missed.push_back(kind->missed_line(db, r, s.tz));
     }
@@ -322,7 +317,7 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
 
 Message task_nudge(storage::Database& db, const Config& config, const storage::Task& t,
                    bool overdue, TimePoint now) {
-    auto tz = tz_of(db, config, t.assignee_id);
+    auto tz = time_zone_of(db, config, t.assignee_id);
     auto today = local_day(now, tz);
     std::string head = overdue ? ":warning: Task *#" + std::to_string(t.number) +
                                      "* is still open and " + task_due_text(t, today) + "."
@@ -338,8 +333,8 @@ Message task_nudge(storage::Database& db, const Config& config, const storage::T
 
 Message checkin_nudge(storage::Database& db, const Config& config, const std::string& person,
                       const std::string& due_on, bool to_manager, TimePoint now) {
-    auto tz = tz_of(db, config, person);
-    auto due = parse_iso_day(due_on);
+    auto tz = time_zone_of(db, config, person);
+    auto due = parse_iso_local_day(due_on);
     int days = due ? days_between(local_day(now, tz), *due) : 0;
     std::string when = days < 0    ? "was due on " + due_on
                        : days == 0 ? "is due today"

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/core/config.hpp"
+#include "src/core/directory.hpp"  // time_zone_of
 #include "src/core/reply.hpp"
 #include "storage/database.hpp"
 #include "storage/reminder_outbox.hpp"
@@ -22,9 +23,6 @@ inline constexpr const char* kSnoozeAction = "reminder_snooze";
 inline constexpr const char* kSkipAction = "reminder_skip_one_on_one";
 /// How long "Snooze" postpones a 1:1 preparation.
 inline constexpr std::chrono::minutes kSnooze{30};
-
-/// The IANA zone of a person (their Slack `tz`, else the configured default).
-std::string tz_of(storage::Database& db, const Config& config, const std::string& person);
 
 /// The task a manager should ask about first: the most overdue, else the one due soonest
 /// (ties: lowest number). `tasks` may be in any order.

@@ -23,7 +23,7 @@ TimePoint occurrence(const storage::OneOnOne& s, date::local_days anchor, int64_
 }
 
 date::local_days anchor_of(const storage::OneOnOne& s) {
-    auto a = parse_iso_day(s.anchor_on);
+    auto a = parse_iso_local_day(s.anchor_on);
     return a ? *a : date::local_days{};
 }
 
@@ -139,35 +139,14 @@ std::string format_minutes(int minute_of_day) {
 
 std::string slack_time(TimePoint t, const std::string& tz) {
     auto z = date::make_zoned(zone_of(tz), std::chrono::time_point_cast<std::chrono::seconds>(t));
-    return "<!date^" + std::to_string(unix_of(t)) + "^{date_short_pretty} at {time}|" +
+    return "<!date^" + std::to_string(to_unix(t)) + "^{date_short_pretty} at {time}|" +
            date::format("%a %F %R %Z", z) + ">";
 }
 
 std::string slack_day(TimePoint t, const std::string& tz) {
     auto z = date::make_zoned(zone_of(tz), std::chrono::time_point_cast<std::chrono::seconds>(t));
-    return "<!date^" + std::to_string(unix_of(t)) + "^{date_short_pretty}|" +
+    return "<!date^" + std::to_string(to_unix(t)) + "^{date_short_pretty}|" +
            date::format("%a %F", z) + ">";
-}
-
-int64_t unix_of(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-TimePoint from_unix(int64_t s) { return TimePoint{std::chrono::seconds{s}}; }
-
-std::string iso_day(date::local_days d) { return date::format("%F", d); }
-
-std::optional<date::local_days> parse_iso_day(const std::string& s) {
-    int y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    char tail = 0;
-    if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-        return std::nullopt;
-    }
-    date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
-    if (!ymd.ok()) return std::nullopt;
-    return date::local_days{ymd};
 }
 
 }  // namespace careerbot::scheduler

@@ -7,6 +7,7 @@
 #include <date/date.h>
 
 #include "src/core/clock.hpp"
+#include "src/core/dates.hpp"
 #include "storage/schedules.hpp"
 
 namespace careerbot::scheduler {
@@ -38,14 +39,5 @@ std::string format_minutes(int minute_of_day);
 std::string slack_time(TimePoint t, const std::string& tz);
 /// Like slack_time, but only the date.
 std::string slack_day(TimePoint t, const std::string& tz);
-
-/// Unix seconds.
-int64_t unix_of(TimePoint t);
-/// A time point from unix seconds.
-TimePoint from_unix(int64_t s);
-/// YYYY-MM-DD of a local day.
-std::string iso_day(date::local_days d);
-/// Parses YYYY-MM-DD.
-std::optional<date::local_days> parse_iso_day(const std::string& s);
 
 }  // namespace careerbot::scheduler

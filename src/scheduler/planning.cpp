@@ -20,14 +20,14 @@ TimePoint plan_one_on_one(storage::Database& db, const Config& config, const sto
                           TimePoint now) {
     TimePoint occ = next_live_occurrence(s, now);
     storage::Reminder r;
-    r.key = "1on1:" + std::to_string(s.id) + ":" + std::to_string(unix_of(occ));
+    r.key = "1on1:" + std::to_string(s.id) + ":" + std::to_string(to_unix(occ));
     r.kind = kOneOnOne;
     r.recipient_id = s.manager_id;
     r.subject_id = s.report_id;
     r.ref_id = s.id;
-    r.occurs_at = unix_of(occ);
-    r.due_at = unix_of(occ - config.reminders.one_on_one_lead);
-    r.useful_until = unix_of(occ);
+    r.occurs_at = to_unix(occ);
+    r.due_at = to_unix(occ - config.reminders.one_on_one_lead);
+    r.useful_until = to_unix(occ);
     db.write([&] { storage::ReminderOutbox(db).plan(r, now); });
     return occ;
 }
@@ -38,12 +38,12 @@ TimePoint skip_next_one_on_one(storage::Database& db, const Config& config,
     TimePoint skipped = next_live_occurrence(schedule, now);
     db.write([&] {
         storage::ScheduleRepo schedules(db);
-        schedules.set_skip_until(schedule.id, unix_of(skipped), now);
-        schedules.record_skip(schedule.id, unix_of(skipped), by, now);
+        schedules.set_skip_until(schedule.id, to_unix(skipped), now);
+        schedules.record_skip(schedule.id, to_unix(skipped), by, now);
         storage::ReminderOutbox(db).skip_pending(kOneOnOne, schedule.id, "skip", now,
-                                                 unix_of(skipped));
+                                                 to_unix(skipped));
         auto updated = schedule;
-        updated.skip_until = unix_of(skipped);
+        updated.skip_until = to_unix(skipped);
         plan_one_on_one(db, config, updated, now);
     });
     return skipped;
@@ -65,13 +65,13 @@ std::optional<TimePoint> snooze_reminder(storage::Database& db, int64_t reminder
     TimePoint when = now + kSnooze;
     const ReminderKind* kind = row ? reminder_kind(row->kind) : nullptr;
     if (!row || row->recipient_id != user || !kind || !kind->snoozable ||
-        unix_of(when) >= row->useful_until) {
+        to_unix(when) >= row->useful_until) {
         return std::nullopt;
     }
     storage::Reminder copy = *row;
     // One snooze per press-minute: a double click does not plan two messages.
-    copy.key = "snooze:" + row->key + ":" + std::to_string(unix_of(now) / 60);
-    copy.due_at = unix_of(when);
+    copy.key = "snooze:" + row->key + ":" + std::to_string(to_unix(now) / 60);
+    copy.due_at = to_unix(when);
     db.write([&] { outbox.plan(copy, now); });
     return when;
 }
@@ -96,9 +96,9 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
         outbox.revive(kTaskDue, task->id, why, now);
         outbox.revive(kTaskOverdue, task->id, why, now);
     }
-    auto due = parse_iso_day(task->due_on);
+    auto due = parse_iso_local_day(task->due_on);
     if (!due) return;
-    auto tz = tz_of(db, config, task->assignee_id);
+    auto tz = time_zone_of(db, config, task->assignee_id);
     int minute = nudge_minute(config);
 
     storage::Reminder soon;
@@ -106,17 +106,17 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
     soon.kind = kTaskDue;
     soon.recipient_id = soon.subject_id = task->assignee_id;
     soon.ref_id = task->id;
-    soon.occurs_at = unix_of(at_local(*due, 0, tz));
+    soon.occurs_at = to_unix(at_local(*due, 0, tz));
     soon.due_at =
-        unix_of(at_local(*due - date::days{config.reminders.task_due_lead_days}, minute, tz));
-    soon.useful_until = unix_of(at_local(*due + date::days{1}, 0, tz));
+        to_unix(at_local(*due - date::days{config.reminders.task_due_lead_days}, minute, tz));
+    soon.useful_until = to_unix(at_local(*due + date::days{1}, 0, tz));
     // A task written down after its nudge moment needs no nudge: its author just saw it.
     if (soon.due_at > task->created_at) outbox.plan(soon, now);
 
     storage::Reminder late = soon;
     late.key = "task_overdue:" + std::to_string(task->id);
     late.kind = kTaskOverdue;
-    late.due_at = unix_of(at_local(*due + date::days{1}, minute, tz));
+    late.due_at = to_unix(at_local(*due + date::days{1}, minute, tz));
     late.useful_until = late.due_at + std::chrono::seconds{kNudgeUseful}.count();
     // The overdue nudge is once per task (its key has no date): a moved due date moves it.
     if (!outbox.plan(late, now)) outbox.move_pending(late, now);
@@ -126,7 +126,7 @@ void plan_checkin(storage::Database& db, const Config& config, const std::string
                   TimePoint now) {
     storage::ReminderOutbox outbox(db);
     auto next = storage::CheckinRepo(db).next_due(person);
-    auto day = next ? parse_iso_day(*next) : std::nullopt;
+    auto day = next ? parse_iso_local_day(*next) : std::nullopt;
     // With no check-in left (the only one was undone) every pending nudge is superseded.
     std::string prefix = "checkin:" + person + ":" + (day ? *next : std::string("-")) + ":";
     // A moved due date supersedes the nudges planned for the old one.
@@ -142,9 +142,9 @@ void plan_checkin(storage::Database& db, const Config& config, const std::string
         r.kind = kCheckin;
         r.recipient_id = to;
         r.subject_id = person;
-        auto tz = tz_of(db, config, to);
-        r.occurs_at = unix_of(at_local(*day, 0, tz));
-        r.due_at = unix_of(at_local(*day, nudge_minute(config), tz));
+        auto tz = time_zone_of(db, config, to);
+        r.occurs_at = to_unix(at_local(*day, 0, tz));
+        r.due_at = to_unix(at_local(*day, nudge_minute(config), tz));
         r.useful_until = r.due_at + std::chrono::seconds{kNudgeUseful}.count();
         outbox.plan(r, now);
     }

@@ -93,7 +93,7 @@ void Scheduler::count(RunStats& stats, Outcome o) {
 
 RunStats Scheduler::run_due(TimePoint now) {
     RunStats stats;
-    int64_t now_unix = unix_of(now);
+    int64_t now_unix = to_unix(now);
     // Rows planned while running for a moment already past (the next occurrence of a 1:1
     // after a long outage) are picked up by the next query of the same run. Retried rows
     // moved into the future, so a batch of only those means the run is over.
@@ -118,10 +118,10 @@ Scheduler::Outcome Scheduler::process(int64_t id, TimePoint now) {
     db_.write([&] {
         auto row = outbox_.find(id);
         if (!row || row->state != "pending") return;
-        if (unix_of(now) > row->useful_until) {
+        if (to_unix(now) > row->useful_until) {
             outbox_.finish(id, "dropped", "missed: no longer useful", now);
             log->warn("reminder {} dropped: due at {} but no longer useful at {}", row->key,
-                      row->due_at, unix_of(now));
+                      row->due_at, to_unix(now));
             after_finished(*row, now);
             outcome = Outcome::Dropped;
             return;
@@ -156,7 +156,7 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
                                       const std::vector<Message>& pages, bool check_first,
                                       TimePoint now) {
     auto log = logger("scheduler");
-    TimePoint since = from_unix(row.claimed_at.value_or(unix_of(now))) - options_.find_margin;
+    TimePoint since = from_unix(row.claimed_at.value_or(to_unix(now))) - options_.find_margin;
     std::string first_ts;
     std::string error;
     bool found_all = check_first;
@@ -167,7 +167,7 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
             if (check_first) ts = sender_.find_sent(row.recipient_id, key, since);
             if (!ts) {
                 found_all = false;
-                if (unix_of(now) > row.useful_until) {
+                if (to_unix(now) > row.useful_until) {
                     error = "too late";
                     break;
                 }
@@ -198,7 +198,7 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
         } else {
             auto delay = options_.retry_base * (1 << std::min(row.attempts - 1, 6));
             delay = std::min<std::chrono::seconds>(delay, std::chrono::hours{1});
-            outbox_.retry_later(row.id, unix_of(now + delay), error, now);
+            outbox_.retry_later(row.id, to_unix(now + delay), error, now);
             log->warn("reminder {} to {} not delivered ({}); retrying in {} s", row.key,
                       row.recipient_id, error, delay.count());
             outcome = Outcome::Retried;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/core/dates.hpp"
 #include "src/core/logging.hpp"
 
 namespace careerbot::slack {
@@ -72,7 +73,7 @@ std::vector<AckJournal::Entry> AckJournal::take_unresolved() {
             e.envelope_id = j.value("id", "");
             e.response_url = j.value("url", "");
             e.what = j.value("what", "");
-            e.acked_at = TimePoint(std::chrono::seconds(j.value("at", int64_t{0})));
+            e.acked_at = from_unix(j.value("at", int64_t{0}));
             if (e.envelope_id.empty()) continue;
             if (!open.contains(e.envelope_id)) order.push_back(e.envelope_id);
             open[e.envelope_id] = e;

@@ -9,7 +9,7 @@ namespace {
 const date::year_month_day kToday = 2026_y / 11 / 20;  // a Friday
 std::string parsed(const std::string& s) {
     auto d = parse_date(s, kToday);
-    return d ? iso_date(*d) : "none";
+    return d ? iso_day(*d) : "none";
 }
 }  // namespace
 
@@ -43,23 +43,23 @@ TEST_CASE("bad dates are not dates", "[dates]") {
 TEST_CASE("last month on the 31st falls back to the month's last day", "[dates]") {
     auto d = parse_date("last month", 2026_y / 3 / 31);
     REQUIRE(d);
-    CHECK(iso_date(*d) == "2026-02-28");
+    CHECK(iso_day(*d) == "2026-02-28");
 }
 
 TEST_CASE("a date phrase is taken from the start or end of a text only", "[dates]") {
     auto a = extract_date("yesterday shipped the thing", kToday);
     REQUIRE(a);
-    CHECK(iso_date(a->date) == "2026-11-19");
+    CHECK(iso_day(a->date) == "2026-11-19");
     CHECK(a->rest == "shipped the thing");
 
     auto b = extract_date("shipped the thing on last friday", kToday);
     REQUIRE(b);
-    CHECK(iso_date(b->date) == "2026-11-13");
+    CHECK(iso_day(b->date) == "2026-11-13");
     CHECK(b->rest == "shipped the thing");
 
     auto c = extract_date("on 2026-11-03 led the incident review", kToday);
     REQUIRE(c);
-    CHECK(iso_date(c->date) == "2026-11-03");
+    CHECK(iso_day(c->date) == "2026-11-03");
     CHECK(c->rest == "led the incident review");
 
     CHECK_FALSE(extract_date("fixed the friday deploy bug", kToday));
@@ -68,28 +68,28 @@ TEST_CASE("a date phrase is taken from the start or end of a text only", "[dates
 TEST_CASE("local_date follows the person's time zone", "[dates]") {
     // 2026-11-20 03:00 UTC is still the 19th in New York and already the 20th in Tokyo.
     auto t = date::sys_days{2026_y / 11 / 20} + std::chrono::hours{3};
-    CHECK(iso_date(local_date(t, "America/New_York")) == "2026-11-19");
-    CHECK(iso_date(local_date(t, "Asia/Tokyo")) == "2026-11-20");
-    CHECK(iso_date(local_date(t, "Not/AZone")) == "2026-11-20");  // falls back to UTC
+    CHECK(iso_day(local_date(t, "America/New_York")) == "2026-11-19");
+    CHECK(iso_day(local_date(t, "Asia/Tokyo")) == "2026-11-20");
+    CHECK(iso_day(local_date(t, "Not/AZone")) == "2026-11-20");  // falls back to UTC
 }
 
 TEST_CASE("fiscal quarters follow the configured start month", "[dates]") {
     auto q = quarter_of(2026_y / 11 / 20, 1);
     CHECK(q.label() == "2026Q4");
-    CHECK(iso_date(q.first) == "2026-10-01");
-    CHECK(iso_date(q.last) == "2026-12-31");
+    CHECK(iso_day(q.first) == "2026-10-01");
+    CHECK(iso_day(q.last) == "2026-12-31");
 
     // Fiscal year starting in February, named after the year it ends in.
     auto f = quarter_of(2026_y / 1 / 15, 2);
     CHECK(f.label() == "2026Q4");
-    CHECK(iso_date(f.first) == "2025-11-01");
-    CHECK(iso_date(f.last) == "2026-01-31");
+    CHECK(iso_day(f.first) == "2025-11-01");
+    CHECK(iso_day(f.last) == "2026-01-31");
     auto g = quarter_of(2026_y / 2 / 1, 2);
     CHECK(g.label() == "2027Q1");
 
     auto p = parse_quarter("2026Q3", 1);
     REQUIRE(p);
-    CHECK(iso_date(p->first) == "2026-07-01");
+    CHECK(iso_day(p->first) == "2026-07-01");
     CHECK(parse_quarter("q2 2026", 1)->label() == "2026Q2");
     CHECK_FALSE(parse_quarter("2026Q5", 1));
 }
@@ -100,7 +100,7 @@ TEST_CASE("a month-day without a year is the most recent one not in the future",
     CHECK(parsed("feb 29") == "2024-02-29");  // 2026 and 2025 have none
     auto d = parse_date("29 feb", 2028_y / 3 / 1);
     REQUIRE(d);
-    CHECK(iso_date(*d) == "2028-02-29");
+    CHECK(iso_day(*d) == "2028-02-29");
 }
 
 TEST_CASE("find_happened_date tells past, future and impossible days apart", "[dates]") {
@@ -108,7 +108,7 @@ TEST_CASE("find_happened_date tells past, future and impossible days apart", "[d
     auto a = find_happened_date("fixed the login bug on 2026-09-28 #bugfix #auth", kToday);
     REQUIRE(a);
     CHECK(a->kind == Kind::Past);
-    CHECK(iso_date(a->date) == "2026-09-28");
+    CHECK(iso_day(a->date) == "2026-09-28");
     CHECK(a->phrase == "2026-09-28");
     CHECK(a->rest == "fixed the login bug #bugfix #auth");
     auto b = find_happened_date("#ops tomorrow shipping", kToday);

@@ -71,10 +71,10 @@ TEST_CASE("the preparation lists exactly what to talk about", "[prep]") {
     f.saved_by = "peer";
     f.text = "great demo <!channel>";
     f.source = "test";
-    f.posted_at = scheduler::unix_of(utc(2026, 11, 26, 12));
+    f.posted_at = to_unix(utc(2026, 11, 26, 12));
     feedback.add(f, t.clock.now());
     f.text = "older praise";
-    f.posted_at = scheduler::unix_of(utc(2026, 11, 20, 9));
+    f.posted_at = to_unix(utc(2026, 11, 20, 9));
     feedback.add(f, t.clock.now());
     storage::IdoRepo idos(t.db);
     auto ido = idos.create("eng", "2026Q4", "learn Kubernetes", "peer", "mgr", t.clock.now());
@@ -181,7 +181,7 @@ TEST_CASE("brags and feedback count from the last 1:1 that took place, not a ski
     f.author_id = f.saved_by = "peer";
     f.text = "great demo";
     f.source = "test";
-    f.posted_at = scheduler::unix_of(utc(2026, 11, 27, 12));
+    f.posted_at = to_unix(utc(2026, 11, 27, 12));
     storage::FeedbackRepo(t.db).add(f, t.clock.now());
 
     s = *storage::ScheduleRepo(t.db).find(s.id);

@@ -64,7 +64,7 @@ void seed(TestApp& t) {
     f.saved_by = "mgr";
     f.text = "great work";
     f.source = "test";
-    f.posted_at = storage::to_unix(now);
+    f.posted_at = to_unix(now);
     storage::FeedbackRepo(t.db).add(f, now);
     storage::TaskRepo tasks(t.db);
     tasks.add({"eng1", "mgr", "write the RFC", "2026-11-01", std::nullopt}, "test", now);
@@ -362,8 +362,8 @@ Recount recount(TestApp& t, const std::string& who, const std::vector<std::strin
         "SELECT COALESCE(sum(done_at >= ? AND done_at < ?), 0), "
         "COALESCE(sum(done_at IS NULL AND due_on < '2026-11-20'), 0) "
         "FROM tasks WHERE assignee_id = ?");
-    tasks.bind(storage::to_unix(date::sys_days{date::year{2026} / 10 / 1}),
-               storage::to_unix(date::sys_days{date::year{2027} / 1 / 1}), who);
+    tasks.bind(to_unix(date::sys_days{date::year{2026} / 10 / 1}),
+               to_unix(date::sys_days{date::year{2027} / 1 / 1}), who);
     REQUIRE(tasks.step());
     tasks.read(r.done, r.overdue);
     return r;
@@ -405,7 +405,7 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
             const int number = ++numbers[who];
             const char* impact = rng() % 3 == 0 ? "saved a day" : "";
             // Few distinct days, so many brags share one; some are after today.
-            const std::string on = iso_date(
+            const std::string on = iso_day(
                 date::year_month_day{today + date::days{40 - 6 * static_cast<int>(rng() % 120)}});
             std::optional<std::string> g;
             if (const char* pick = growth[rng() % 4]) g = pick;
@@ -422,11 +422,10 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
         for (int i = 0; i < 300; ++i) {
             const auto& who = everyone[rng() % everyone.size()];
             const int number = ++numbers[who];
-            const std::string due = iso_date(
+            const std::string due = iso_day(
                 date::year_month_day{today + date::days{static_cast<int>(rng() % 120) - 60}});
             std::optional<int64_t> done;
-            if (rng() % 2 == 0)
-                done = storage::to_unix(today - date::days{static_cast<int>(rng() % 200)});
+            if (rng() % 2 == 0) done = to_unix(today - date::days{static_cast<int>(rng() % 200)});
             task.bind(who, number, due, who, done).exec();
         }
     });
@@ -461,7 +460,7 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
         "AND happened_on BETWEEN '2026-10-01' AND '2026-12-31' GROUP BY 1");
     std::map<std::string, int> expected;
     for (unsigned m = 10; m <= 12; ++m)
-        expected[iso_date(date::year{2026} / date::month{m} / 1).substr(0, 7)] = 0;
+        expected[iso_day(date::year{2026} / date::month{m} / 1).substr(0, 7)] = 0;
     while (months.step()) expected[months.get<std::string>(0)] = months.get<int>(1);
     CHECK(std::map<std::string, int>(s.brags_by_month.begin(), s.brags_by_month.end()) == expected);
     CHECK(s.brags_by_month.size() == 3);
@@ -525,8 +524,8 @@ TEST_CASE("a past quarter is reported as it stood at its end", "[summary]") {
     t.db.exec(
         "INSERT INTO petitions (person_id, target_level, director_id, packet, created_at, "
         "updated_at) VALUES ('eng', 'L4', 'mgr', 'packet', " +
-        std::to_string(storage::to_unix(t.clock.now())) + ", " +
-        std::to_string(storage::to_unix(t.clock.now())) + ")");
+        std::to_string(to_unix(t.clock.now())) + ", " + std::to_string(to_unix(t.clock.now())) +
+        ")");
     at(11, 20);
 
     auto q3 = section_texts(pages(summary(t, "mgr", "2026Q3")));

@@ -174,8 +174,8 @@ TEST_CASE("the one_on_one kind: skip, cancel and away rules; the next occurrence
     set_tz(t.db, "mgr", "UTC", t.clock.now());
     t.run("mgr", "/1on1", "schedule <@eng> tuesday 10:00");
     const auto* one = reminder_kind("one_on_one");
-    const std::string first = "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 11, 24, 10)));
-    const std::string second = "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 12, 1, 10)));
+    const std::string first = "1on1:1:" + std::to_string(to_unix(utc(2026, 11, 24, 10)));
+    const std::string second = "1on1:1:" + std::to_string(to_unix(utc(2026, 12, 1, 10)));
     auto r = row(t.db, first);
     KindContext c{t.db, t.config, utc(2026, 11, 24, 8)};
 
@@ -197,8 +197,7 @@ TEST_CASE("the one_on_one kind: skip, cancel and away rules; the next occurrence
         t.run("mgr", "/1on1", "cancel <@eng>");
         CHECK(one->skip_reason(c, r) == "cancelled");
         auto later = row(t.db, second);
-        const std::string third =
-            "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 12, 8, 10)));
+        const std::string third = "1on1:1:" + std::to_string(to_unix(utc(2026, 12, 8, 10)));
         t.db.write([&] { one->after_finished(c, later); });
         CHECK_FALSE(storage::ReminderOutbox(t.db).find_key(third));
     }

@@ -54,10 +54,8 @@ TEST_CASE("a 10:00 New York 1:1 stays at 10:00 local across both DST changes", "
     CHECK(sender.sent[0].at == utc(2026, 3, 3, 13));   // EST, UTC-5
     CHECK(sender.sent[1].at == utc(2026, 3, 10, 12));  // EDT, UTC-4, after 2026-03-08
     for (const auto& m : sender.sent) CHECK(local(m.at, "America/New_York").substr(11) == "08:00");
-    CHECK(sender.sent[0].key ==
-          "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 3, 3, 15))));
-    CHECK(sender.sent[1].key ==
-          "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 3, 10, 14))));
+    CHECK(sender.sent[0].key == "1on1:1:" + std::to_string(to_unix(utc(2026, 3, 3, 15))));
+    CHECK(sender.sent[1].key == "1on1:1:" + std::to_string(to_unix(utc(2026, 3, 10, 14))));
 
     // And back in November (2026-11-01).
     auto sched = *storage::ScheduleRepo(t.db).find(1);
@@ -104,8 +102,7 @@ TEST_CASE("a skipped 1:1 gets no preparation and the next one does", "[scheduler
     run_until(s, t.clock, utc(2026, 12, 5));
     REQUIRE(sender.sent.size() == 1);
     CHECK(sender.sent[0].at == utc(2026, 12, 1, 8));
-    CHECK(state_of(t.db, "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 11, 24, 10)))) ==
-          "skipped");
+    CHECK(state_of(t.db, "1on1:1:" + std::to_string(to_unix(utc(2026, 11, 24, 10)))) == "skipped");
 }
 
 TEST_CASE("away pauses 1:1 reminders and the next preparation says what was missed",
@@ -120,7 +117,7 @@ TEST_CASE("away pauses 1:1 reminders and the next preparation says what was miss
     REQUIRE(sender.sent.size() == 1);
     CHECK(sender.sent[0].at == utc(2026, 12, 1, 8));
     auto skipped = storage::ReminderOutbox(t.db).find_key(
-        "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 11, 24, 10))));
+        "1on1:1:" + std::to_string(to_unix(utc(2026, 11, 24, 10))));
     CHECK(skipped->state == "skipped");
     CHECK(skipped->reason == "away:eng");
     auto text = rendered(t.db, sender.sent[0].message);
@@ -205,7 +202,7 @@ TEST_CASE("a crash after Slack got the message is resolved without resending", "
         Scheduler s(t.db, t.config, t.clock, sender);
         CHECK_THROWS_AS(s.run_due(t.clock.now()), Crash);
     }
-    auto key = "1on1:1:" + std::to_string(scheduler::unix_of(utc(2026, 11, 24, 10)));
+    auto key = "1on1:1:" + std::to_string(to_unix(utc(2026, 11, 24, 10)));
     CHECK(state_of(t.db, key) == "sending");
     sender.crash_after_send = false;
     t.clock.advance(std::chrono::minutes{3});

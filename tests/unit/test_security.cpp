@@ -779,7 +779,7 @@ TEST_CASE("every audited read writes exactly one row", "[security][audit]") {
                      "eng|promo_packet|eng|petition|L2 sent to mgr",
                      "dir|brag_list|eng|brags|page 1",
                  });
-    for (const auto& e : audit_rows(t)) CHECK(e.at == storage::to_unix(t.clock.now()));
+    for (const auto& e : audit_rows(t)) CHECK(e.at == to_unix(t.clock.now()));
 
     // Reading the log: by subject (org-wide summaries of an org eng is in count), by actor,
     // since a day, and a limit; newest first.
@@ -800,8 +800,7 @@ TEST_CASE("every audited read writes exactly one row", "[security][audit]") {
     CHECK(row(by_dir.front()) == "dir|brag_list|eng|brags|page 1");
     CHECK(audit.list(query("eng", "dir", 0, 2)).size() == 2);
     CHECK(audit.list(query("eng", "mgr")).size() == 1);
-    CHECK(
-        audit.list(query(std::nullopt, std::nullopt, storage::to_unix(t.clock.now()) + 1)).empty());
+    CHECK(audit.list(query(std::nullopt, std::nullopt, to_unix(t.clock.now()) + 1)).empty());
 }
 
 TEST_CASE(

@@ -60,7 +60,7 @@ int overdue_in_summary(TestApp& t, const std::string& person) {
     auto levels = Levels::parse(kLadder);
     auto q = quarter_of(local_date(t.clock.now(), "UTC"), 1);
     auto s =
-        commands::build_summary(t.db, {"dir", true}, q, iso_date(local_date(t.clock.now(), "UTC")),
+        commands::build_summary(t.db, {"dir", true}, q, iso_day(local_date(t.clock.now(), "UTC")),
                                 levels, 1, t.clock.now());
     for (const auto& p : s.people) {
         if (p.id == person) return p.tasks_overdue;
