@@ -74,7 +74,7 @@ Reply App::run_guarded(Services& s, const std::string& what, const std::string& 
         std::random_device rd;
         auto incident = std::to_string(rd() % 1000000);
         logger("app")->error("{} failed (incident {}): {}", what, incident, e.what());
-        ++metrics().handler_errors;
+        if (s.metrics != nullptr) ++s.metrics->handler_errors;
         return Reply::text(":warning: Something went wrong on careerbot's side (incident " +
                            incident + "); nothing was saved. The admins can find it in the logs.");
     }

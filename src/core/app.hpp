@@ -13,6 +13,8 @@
 
 namespace careerbot {
 
+class Metrics;
+
 /// What handlers work with: storage, the clock, the configuration and (in Slack mode) a way to
 /// look things up in Slack. Handed to every handler when it is called (as Bolt passes its
 /// listener arguments), so one App serves several connections: the Slack transport passes the
@@ -21,7 +23,8 @@ struct Services {
     storage::Database& db;
     const Clock& clock;
     const Config& config;
-    Lookup* slack = nullptr;  ///< null in console mode
+    Lookup* slack = nullptr;     ///< null in console mode
+    Metrics* metrics = nullptr;  ///< where handler errors are counted; null: not counted
 
     /// The Slack lookup, or one that knows nothing.
     Lookup& lookup() {

@@ -4,11 +4,6 @@
 
 namespace careerbot {
 
-Metrics& metrics() {
-    static Metrics m;
-    return m;
-}
-
 void Metrics::observe_ack(std::chrono::nanoseconds latency) {
     const double seconds = std::chrono::duration<double>(latency).count();
     // Buckets are stored non-cumulative and summed when scraped: one increment per ack.

@@ -1,10 +1,12 @@
 #pragma once
 // Process-wide counters for operators: what `/metrics` serves in Prometheus' text format.
 //
-// One registry for the process (like the default registry of Prometheus' own clients): the
-// Socket Mode client, the Web API client, the bot and the scheduler each count what they do
-// without being handed a registry. Counters are relaxed atomics: cheap on the ack path, and a
-// scrape needs no lock.
+// No global registry: `careerbot run` (run_bot) creates one Metrics and hands it to each unit
+// that counts — the Socket Mode client, the receiver, the Web API client and the scheduler
+// through their options (`metrics`), the commit queue and App's handlers through
+// Services::metrics, the ops server to serve it. A null pointer there means "not counted"
+// (the console, unit tests). Counters are relaxed atomics: cheap on the ack path, and a scrape
+// needs no lock.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -51,7 +53,7 @@ class Metrics {
     /// Everything above in Prometheus' text exposition format (version 0.0.4).
     std::string prometheus() const;
 
-    /// Seconds since the process started (the registry was created).
+    /// Seconds since the registry was created (at the start of `careerbot run`).
     double uptime_seconds() const;
 
   private:
@@ -60,8 +62,5 @@ class Metrics {
     std::atomic<uint64_t> ack_sum_ns_{0};
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
-
-/// The process's registry.
-Metrics& metrics();
 
 }  // namespace careerbot

@@ -209,9 +209,9 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
     if (error.empty()) {
         log->info("reminder {} {} to {}", row.key, found_all ? "was already in Slack" : "sent",
                   row.recipient_id);
-        if (!found_all) ++metrics().reminders_sent;
+        if (!found_all && options_.metrics != nullptr) ++options_.metrics->reminders_sent;
     } else {
-        ++metrics().reminders_failed;
+        if (options_.metrics != nullptr) ++options_.metrics->reminders_failed;
     }
     return outcome;
 }

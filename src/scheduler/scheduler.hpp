@@ -13,6 +13,7 @@
 
 #include "src/core/clock.hpp"
 #include "src/core/config.hpp"
+#include "src/core/metrics.hpp"
 #include "src/scheduler/sender.hpp"
 #include "storage/database.hpp"
 #include "storage/reminder_outbox.hpp"
@@ -28,6 +29,7 @@ struct SchedulerOptions {
     int max_attempts = 8;                   ///< then a reminder is dropped and logged
     std::chrono::seconds retry_base{60};    ///< first retry delay; doubles, capped 1 h
     std::chrono::seconds max_sleep{60};     ///< next_wakeup() polls at least this often
+    Metrics* metrics = nullptr;             ///< counts reminders sent/failed; null: not counted
 };
 
 /// What one run did, for logs, tests and the benchmark.

@@ -85,9 +85,13 @@ class SocketAdapter final : public AckSocket {
 
 class Bot {
   public:
-    Bot(const App& app, Services& services, WebApiOptions api_options, std::string app_token)
+    /// `metrics` (also `services.metrics` and `api_options.metrics`) is what every part
+    /// counts into and /metrics serves.
+    Bot(const App& app, Services& services, Metrics& metrics, WebApiOptions api_options,
+        std::string app_token)
         : app_(app),
           s_(services),
+          metrics_(metrics),
           config_(services.config),
           app_token_(std::move(app_token)),
           api_(
@@ -112,8 +116,8 @@ class Bot {
             reader_db_ = std::make_unique<storage::Database>(config_.database.path,
                                                              config_.database.busy_timeout_ms);
             reader_db_->set_write_gate(write_gate_);
-            reader_services_ =
-                std::make_unique<Services>(Services{*reader_db_, s_.clock, config_, &lookup_});
+            reader_services_ = std::make_unique<Services>(
+                Services{*reader_db_, s_.clock, config_, &lookup_, &metrics_});
             deferred_pool_.start(1);
         }
     }
@@ -201,6 +205,7 @@ class Bot {
             if (r.ok && r.body.is_object()) out.url = r.body.value("url", std::string());
             return out;
         };
+        o.metrics = &metrics_;
         return o;
     }
 
@@ -208,6 +213,7 @@ class Bot {
         ReceiverOptions o;
         o.ack_deadline = config_.slack.ack_deadline;
         o.shutdown_budget = kShutdownBudget;
+        o.metrics = &metrics_;
         return o;
     }
 
@@ -280,7 +286,7 @@ class Bot {
         o.address = config_.ops.address;
         o.port = static_cast<unsigned short>(config_.ops.port);
         o.health = [this] { return health(); };
-        ops_ = std::make_unique<OpsServer>(std::move(o));
+        ops_ = std::make_unique<OpsServer>(std::move(o), metrics_);
         try {
             ops_->start();
             log_->info("serving /healthz and /metrics on http://{}:{}/", config_.ops.address,
@@ -295,7 +301,7 @@ class Bot {
     /// the storage thread for longer than Slack waits for an ack.
     Health health() const {
         Health h;
-        const bool connected = metrics().connected.load();
+        const bool connected = metrics_.connected.load();
         const bool stalled =
             commit_queue_.busy_for(std::chrono::steady_clock::now()) > std::chrono::seconds(3);
         const bool replaced = commit_queue_.database_replaced() || s_.db.file_replaced();
@@ -306,7 +312,7 @@ class Bot {
                                  : stalled       ? "stalled"
                                  : commit_failed ? "commit failed"
                                                  : "ok"},
-                     {"uptime_s", static_cast<int64_t>(metrics().uptime_seconds())}};
+                     {"uptime_s", static_cast<int64_t>(metrics_.uptime_seconds())}};
         return h;
     }
 
@@ -324,8 +330,10 @@ class Bot {
                                                                config_.database.busy_timeout_ms);
             reminder_db_->set_write_gate(write_gate_);
             reminder_sender_ = std::make_unique<SlackReminderSender>(api_, dm_channels_);
-            reminders_ = std::make_unique<scheduler::ReminderService>(*reminder_db_, config_,
-                                                                      s_.clock, *reminder_sender_);
+            scheduler::SchedulerOptions options;
+            options.metrics = &metrics_;
+            reminders_ = std::make_unique<scheduler::ReminderService>(
+                *reminder_db_, config_, s_.clock, *reminder_sender_, options);
         } catch (const std::exception& e) {
             // Commands keep working; only the scheduled DMs wait for the next start.
             log_->error("reminders are off: could not open the database for them: {}", e.what());
@@ -458,6 +466,7 @@ class Bot {
 
     const App& app_;
     Services& s_;  ///< the storage thread's (its database is the writer connection)
+    Metrics& metrics_;
     const Config& config_;
     std::unique_ptr<OpsServer> ops_;
     /// Shared by this process's connections (storage, reader, reminders): see set_write_gate.
@@ -561,7 +570,12 @@ int run_bot(const App& app, Services& services) {
     mallopt(M_TRIM_THRESHOLD, 8 << 20);
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
-    Bot bot(app, services, std::move(api), app_token);
+    // The process's counters, handed to every part that counts (see metrics.hpp).
+    Metrics metrics;
+    api.metrics = &metrics;
+    Services writer = services;
+    writer.metrics = &metrics;
+    Bot bot(app, writer, metrics, std::move(api), app_token);
     if (!bot.check_bot_token()) return 1;
     return bot.run();
 }

@@ -93,7 +93,8 @@ extern const char* const kReplacedText;
 
 class CommitQueue {
   public:
-    /// `services` are the writer connection's; `app` runs the handlers.
+    /// `services` are the writer connection's (their `metrics` counts duplicates and failed
+    /// commits); `app` runs the handlers.
     CommitQueue(const App& app, Services& services, CommitQueueHooks hooks);
     /// stop()s.
     ~CommitQueue();

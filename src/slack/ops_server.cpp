@@ -28,8 +28,8 @@ constexpr auto kRequestTimeout = std::chrono::seconds(5);
 /// One request, one response, then close: scrapes are rare and tiny.
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket socket, const OpsServerOptions& options)
-        : stream_(std::move(socket)), options_(options) {}
+    Session(tcp::socket socket, const OpsServerOptions& options, const Metrics& metrics)
+        : stream_(std::move(socket)), options_(options), metrics_(metrics) {}
 
     void start() {
         stream_.expires_after(kRequestTimeout);
@@ -55,7 +55,7 @@ class Session : public std::enable_shared_from_this<Session> {
         } else if (path == "/metrics") {
             res->result(http::status::ok);
             res->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-            res->body() = metrics().prometheus();
+            res->body() = metrics_.prometheus();
         } else if (path == "/healthz") {
             Health h;
             try {
@@ -84,6 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     beast::tcp_stream stream_;
     const OpsServerOptions& options_;
+    const Metrics& metrics_;
     beast::flat_buffer buffer_;
     http::request<http::string_body> request_;
 };
@@ -91,25 +92,26 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct OpsServer::Impl {
-    explicit Impl(OpsServerOptions o) : options(std::move(o)) {}
+    Impl(OpsServerOptions o, const Metrics& m) : options(std::move(o)), metrics(m) {}
 
     void accept() {
         acceptor.async_accept([this](error_code ec, tcp::socket socket) {
             if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
-            if (!ec) std::make_shared<Session>(std::move(socket), options)->start();
+            if (!ec) std::make_shared<Session>(std::move(socket), options, metrics)->start();
             accept();
         });
     }
 
     OpsServerOptions options;
+    const Metrics& metrics;
     net::io_context io{1};
     tcp::acceptor acceptor{io};
     std::thread thread;
     std::atomic<unsigned short> bound_port{0};
 };
 
-OpsServer::OpsServer(OpsServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(options))) {}
+OpsServer::OpsServer(OpsServerOptions options, const Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), metrics)) {}
 
 OpsServer::~OpsServer() { stop(); }
 

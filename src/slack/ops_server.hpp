@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/core/metrics.hpp"
+
 namespace careerbot::slack {
 
 struct Health {
@@ -23,7 +25,8 @@ struct OpsServerOptions {
 
 class OpsServer {
   public:
-    explicit OpsServer(OpsServerOptions options);
+    /// /metrics serves `metrics`, which must outlive this server.
+    OpsServer(OpsServerOptions options, const Metrics& metrics);
     ~OpsServer();
     OpsServer(const OpsServer&) = delete;
     OpsServer& operator=(const OpsServer&) = delete;

@@ -101,6 +101,7 @@ void Receiver::refuse_while_stopping(const Envelope& env, ConnectionId conn) {
     switch (env.kind) {
         case EnvelopeKind::slash_command: {
             auto ack = shape_ack(env.kind, "", Reply::text(kRestartingText));
+            count_ack(std::nullopt);
             socket_.ack(conn, ack_message(env.envelope_id, std::move(ack.payload)));
             break;
         }
@@ -121,8 +122,10 @@ void Receiver::refuse_while_stopping(const Envelope& env, ConnectionId conn) {
                     refusal.response_action = json{{"response_action", "errors"},
                                                    {"errors", {{block_id, kRestartingText}}}};
                 auto ack = shape_ack(env.kind, in.type, refusal);
+                count_ack(std::nullopt);
                 socket_.ack(conn, ack_message(env.envelope_id, std::move(ack.payload)));
             } else {
+                count_ack(std::nullopt);
                 socket_.ack(conn, ack_message(env.envelope_id));
                 if (!in.response_url.empty() && hooks_.tell)
                     hooks_.tell(in.response_url, kRestartingText);
@@ -134,7 +137,6 @@ void Receiver::refuse_while_stopping(const Envelope& env, ConnectionId conn) {
                         kind_name(env.kind), env.envelope_id);
             return;
     }
-    ++metrics().acks;
     log_->info("shutting down; told the user of {} envelope {} to try again", kind_name(env.kind),
                env.envelope_id);
 }
@@ -157,9 +159,16 @@ void Receiver::enqueue(const std::string& envelope_id, ConnectionId conn, T&& it
 
 /// Acks an envelope that needs no storage work (read-only, unknown, malformed).
 void Receiver::ack_now(ConnectionId conn, const std::string& envelope_id) {
+    count_ack(std::chrono::nanoseconds(0));
     socket_.ack(conn, ack_message(envelope_id));
-    ++metrics().acks;
-    metrics().observe_ack(std::chrono::nanoseconds(0));
+}
+
+void Receiver::count_ack(std::optional<std::chrono::nanoseconds> latency, bool late) {
+    Metrics* m = options_.metrics;
+    if (m == nullptr) return;
+    ++m->acks;
+    if (late) ++m->acks_late;
+    if (latency) m->observe_ack(*latency);
 }
 
 void Receiver::on_outcomes(std::vector<Outcome>& outcomes) {
@@ -179,9 +188,8 @@ void Receiver::on_outcomes(std::vector<Outcome>& outcomes) {
         if (!acked_already) {
             auto ack = shape_ack(o.kind, o.interaction_type, o.reply);
             message_in_ack = ack.message_in_ack;
+            count_ack(now - received);
             socket_.ack(o.connection, ack_message(o.envelope_id, std::move(ack.payload)));
-            ++metrics().acks;
-            metrics().observe_ack(now - received);
         }
         if (has_follow_up(o.reply, message_in_ack) && hooks_.follow_up)
             hooks_.follow_up(std::move(o.reply), std::move(o.target), message_in_ack);
@@ -202,10 +210,8 @@ void Receiver::sweep() {
             if (!it->second.response_url.empty())
                 journal_.acked_early(
                     {it->first, it->second.response_url, it->second.what, clock_.now()});
+            count_ack(now - it->second.received, /*late=*/true);
             socket_.ack(it->second.connection, ack_message(it->first));
-            ++metrics().acks;
-            ++metrics().acks_late;
-            metrics().observe_ack(now - it->second.received);
             it = pending_.erase(it);
         } else {
             ++it;

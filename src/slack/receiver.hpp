@@ -19,6 +19,7 @@
 #include <spdlog/logger.h>
 
 #include "src/core/clock.hpp"
+#include "src/core/metrics.hpp"
 #include "src/slack/ack_journal.hpp"
 #include "src/slack/commit_queue.hpp"
 #include "src/slack/envelope.hpp"
@@ -71,6 +72,8 @@ struct ReceiverOptions {
     std::chrono::milliseconds sweep_every{200};
     /// Envelope ids remembered against repeated deliveries (Slack repeats one within seconds).
     std::size_t recent_envelopes = 8192;
+    /// Counts acks (before each is sent, so a scrape after an ack sees it); null: not counted.
+    Metrics* metrics = nullptr;
 };
 
 /// What a user is told when their envelope arrives while careerbot shuts down.
@@ -122,6 +125,9 @@ class Receiver {
     void enqueue(const std::string& envelope_id, ConnectionId connection, T&& item,
                  bool may_ack_early);
     void ack_now(ConnectionId connection, const std::string& envelope_id);
+    /// Counts an ack about to be sent (`latency` since its envelope arrived, when measured).
+    /// Counted before socket_.ack(): whoever sees the ack must see it counted.
+    void count_ack(std::optional<std::chrono::nanoseconds> latency, bool late = false);
 
     AckSocket& socket_;
     AckJournal& journal_;

@@ -372,7 +372,8 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     void begin_connect(milliseconds delay) {
         if (stopping || connecting) return;
         connecting = true;
-        if (ever_connecting) metrics().reconnects.fetch_add(1, std::memory_order_relaxed);
+        if (ever_connecting && metrics != nullptr)
+            metrics->reconnects.fetch_add(1, std::memory_order_relaxed);
         ever_connecting = true;
         if (delay.count() <= 0) return request_url();
         retry_timer.expires_after(delay);
@@ -449,8 +450,9 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         if (callbacks.on_envelope) callbacks.on_envelope(std::move(env), id);
     }
 
-    static void count(EnvelopeKind kind) {
-        auto& m = metrics();
+    void count(EnvelopeKind kind) {
+        if (metrics == nullptr) return;
+        auto& m = *metrics;
         switch (kind) {
             case EnvelopeKind::slash_command:
                 ++m.envelopes_slash;
@@ -472,8 +474,10 @@ struct SocketModeClient::Impl final : ConnectionOwner {
 
     void on_hello(Connection& c, const Envelope& env) {
         c.hello = true;
-        ++metrics().connects;
-        metrics().connected = true;
+        if (metrics != nullptr) {
+            ++metrics->connects;
+            metrics->connected = true;
+        }
         policy.on_hello();
         if (attempt == c.id) {
             attempt = 0;
@@ -537,7 +541,7 @@ struct SocketModeClient::Impl final : ConnectionOwner {
         for (auto& [other_id, other] : conns) {
             if (other->hello && !other->retiring) active = other_id;
         }
-        metrics().connected = active != 0;
+        if (metrics != nullptr) metrics->connected = active != 0;
         if (active != 0 || connecting) {
             log->info("connection {} closed ({})", id, why);
             return;
@@ -614,12 +618,13 @@ struct SocketModeClient::Impl final : ConnectionOwner {
     }
 
     void finish_shutdown() {
-        metrics().connected = false;
+        if (metrics != nullptr) metrics->connected = false;
         close_timer.cancel();
         if (auto done = std::exchange(on_all_closed, nullptr)) net::post(io, std::move(done));
     }
 
     SocketModeOptions options;
+    Metrics* const metrics = options.metrics;  ///< null: not counted
     SocketModeCallbacks callbacks;
     std::shared_ptr<spdlog::logger> log = logger("slack");
     net::io_context io{1};
@@ -643,16 +648,20 @@ struct SocketModeClient::Impl final : ConnectionOwner {
 };
 
 SocketModeClient::SocketModeClient(SocketModeOptions options, SocketModeCallbacks callbacks)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(callbacks))) {}
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(callbacks))) {
+    // Watched from construction, not from run(): `careerbot run` serves /healthz before the
+    // io thread runs, and a SIGTERM in between must not kill the process with the default
+    // action. asio queues a signal that arrives before run()'s async_wait.
+    if (impl_->options.handle_signals) {
+        impl_->signals.add(SIGINT);
+        impl_->signals.add(SIGTERM);
+    }
+}
 
 SocketModeClient::~SocketModeClient() { impl_->opener.join(); }
 
 void SocketModeClient::run() {
-    if (impl_->options.handle_signals) {
-        impl_->signals.add(SIGINT);
-        impl_->signals.add(SIGTERM);
-        impl_->wait_for_signal();
-    }
+    if (impl_->options.handle_signals) impl_->wait_for_signal();
     net::post(impl_->io, [this] { impl_->begin_connect(milliseconds(0)); });
     impl_->io.run();
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "src/core/metrics.hpp"
 #include "src/slack/envelope.hpp"
 #include "src/slack/reconnect_policy.hpp"
 
@@ -50,7 +51,10 @@ struct SocketModeOptions {
     /// Backoff between failed attempts.
     ReconnectOptions reconnect;
     /// Watch SIGTERM/SIGINT and report them through Callbacks::on_stop.
+    /// (From construction on: a signal before run() is reported once run() starts.)
     bool handle_signals = true;
+    /// Counts envelopes and connections, and says whether Slack is connected; null: not counted.
+    Metrics* metrics = nullptr;
 };
 
 /// What the client reports; every callback runs on the io thread.

@@ -394,10 +394,11 @@ struct WebApi::Impl {
             response.error = e.what();
         }
         Outcome out = interpret(request, response);
-        auto& m = metrics();
-        m.api_calls.fetch_add(1, std::memory_order_relaxed);
-        if (out.verdict == Verdict::rate_limited)
-            m.api_rate_limited.fetch_add(1, std::memory_order_relaxed);
+        if (Metrics* m = options.metrics) {
+            m->api_calls.fetch_add(1, std::memory_order_relaxed);
+            if (out.verdict == Verdict::rate_limited)
+                m->api_rate_limited.fetch_add(1, std::memory_order_relaxed);
+        }
         return out;
     }
 
@@ -434,7 +435,8 @@ struct WebApi::Impl {
 
     void report(const HttpRequest& request, const Outcome& out, int attempts) const {
         if (out.result.ok) return;
-        metrics().api_errors.fetch_add(1, std::memory_order_relaxed);
+        if (options.metrics != nullptr)
+            options.metrics->api_errors.fetch_add(1, std::memory_order_relaxed);
         // Only the bucket (method name) and Slack's error word: never args, never headers.
         if (out.verdict == Verdict::retryable) {
             log->error("{} failed after {} attempts: {}", request.bucket, attempts,

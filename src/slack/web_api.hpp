@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/core/metrics.hpp"
 #include "src/core/reply.hpp"
 
 namespace careerbot::slack {
@@ -69,6 +70,7 @@ struct WebApiOptions {
     int max_attempts_on_error = 5;                    ///< transport errors/5xx; 429s retry forever
     /// First backoff after a transport error or 5xx; doubles per failure (capped at 30 s).
     std::chrono::milliseconds retry_base_delay{500};
+    Metrics* metrics = nullptr;  ///< counts calls, errors and 429s; null: not counted
 };
 
 /// Calls Slack's Web API. Calls are queued and performed on worker threads, so the Socket Mode
