@@ -43,19 +43,6 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/checkin help", "this help"},
 };
 
-int days_between(date::year_month_day from, date::year_month_day to) {
-    return static_cast<int>((date::sys_days(to) - date::sys_days(from)).count());
-}
-
-date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_iso_day(iso);
-    return d ? *d : date::year_month_day{};
-}
-
-date::year_month_day plus_days(date::year_month_day d, int n) {
-    return date::year_month_day{date::sys_days(d) + date::days{n}};
-}
-
 /// "today", "yesterday", "12 days ago", "6 weeks ago".
 std::string ago(int days) {
     if (days <= 0) return "today";
@@ -414,8 +401,8 @@ class CheckinCommand {
         if (!last) {
             when = "*Last check-in:* none recorded yet — `/checkin done` after the first one.";
         } else {
-            auto held = from_iso(*last->held_on);
-            auto next = from_iso(*last->next_due_on);
+            auto held = stored_day(*last->held_on);
+            auto next = stored_day(*last->next_due_on);
             int to_next = days_between(subject_today, next);
             when = "*Last check-in:* " + *last->held_on + " (" +
                    ago(days_between(held, subject_today)) + ")\n*Next due:* " + *last->next_due_on +
@@ -458,7 +445,8 @@ class CheckinCommand {
         auto held = checkins_.held_since(subject, iso_day(since));
         if (held.empty()) return "Cadence: no check-ins recorded in the last year.";
         std::vector<date::year_month_day> dates;
-        for (const auto& c : held) dates.push_back(from_iso(*c.held_on));
+        dates.reserve(held.size());
+        for (const auto& c : held) dates.push_back(stored_day(*c.held_on));
         std::sort(dates.begin(), dates.end());
         auto window_start = plus_days(today_d, -kCadenceWindowDays);
 

@@ -14,11 +14,6 @@
 namespace careerbot::commands {
 namespace {
 
-/// A day as storage keeps it (always YYYY-MM-DD); 1970-01-01 for a missing one.
-date::year_month_day stored_day(const std::string& iso) {
-    return parse_iso_day(iso).value_or(date::year{1970} / 1 / 1);
-}
-
 /// Calls `fn` with each string of `array`, a JSON array of strings as json_group_array() writes
 /// it. Tags seldom need escaping, so the strings are read in place unless the array has a
 /// backslash; then the JSON parser decodes it.

@@ -55,17 +55,6 @@ enum class Change { Edit, Due, Cancel, Delete, Restore };
 
 namespace {
 
-/// Days from `from` to `to` (negative when `to` is earlier).
-int days_between(date::year_month_day from, date::year_month_day to) {
-    return static_cast<int>((date::sys_days(to) - date::sys_days(from)).count());
-}
-
-/// A stored YYYY-MM-DD back as a date (stored values are always well formed).
-date::year_month_day from_iso(const std::string& iso) {
-    auto d = parse_iso_day(iso);
-    return d ? *d : date::year_month_day{};
-}
-
 /// "in 3 days", "due today", "2 days overdue".
 std::string relative_due(int days) {
     if (days < -1) return std::to_string(-days) + " days overdue";
@@ -565,7 +554,7 @@ class TaskCommand {
         auto today_assignee = today(target);
         std::vector<storage::Task> overdue, soon, later;
         for (auto& t : tasks_.open_for(target)) {
-            int days = days_between(today_assignee, from_iso(t.due_on));
+            int days = days_between(today_assignee, stored_day(t.due_on));
             (days < 0 ? overdue : days <= kSoonDays ? soon : later).push_back(std::move(t));
         }
         std::string whose = target == viewer ? "Your tasks" : "Tasks of <@" + target + ">";
@@ -703,14 +692,14 @@ class TaskCommand {
             line = ":white_check_mark: *#" + std::to_string(t.number) + "* · done " +
                    iso_day(done_on) + " — " + blocks::escape(t.text);
         } else {
-            int days = days_between(today(t.assignee_id), from_iso(t.due_on));
+            int days = days_between(today(t.assignee_id), stored_day(t.due_on));
             line = "*#" + std::to_string(t.number) + "* · due " + t.due_on + " (" +
                    relative_due(days) + zone_note(t.assignee_id, viewer) + ")" +
                    (days < 0 ? " :warning:" : "") + " — " + blocks::escape(t.text);
         }
         std::vector<std::string> notes;
         if (t.creator_id != t.assignee_id) notes.push_back("from <@" + t.creator_id + ">");
-        if (t.ido_id) notes.push_back("IDO");
+        if (t.ido_id) notes.emplace_back("IDO");
         if (!notes.empty()) {
             std::string joined;
             for (const auto& n : notes) joined += (joined.empty() ? "" : " · ") + n;

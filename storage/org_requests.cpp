@@ -27,7 +27,7 @@ OrgRequest read_request(const Database::Statement& q) {
 
 }  // namespace
 
-int64_t OrgRequestRepo::create(OrgRequest r, TimePoint now) {
+int64_t OrgRequestRepo::create(const OrgRequest& r, TimePoint now) {
     // One open question per person: a newer request replaces an older one, so an accept can
     // never draw a line its requester has since changed their mind about.
     db_.prepare(

@@ -30,7 +30,7 @@ class OrgRequestRepo {
     explicit OrgRequestRepo(Database& db) : db_(db) {}
 
     /// Stores a pending request, superseding any pending one about the same subject; its id.
-    int64_t create(OrgRequest r, TimePoint now);
+    int64_t create(const OrgRequest& r, TimePoint now);
     /// The request with this id.
     std::optional<OrgRequest> find(int64_t id);
     /// Pending requests about `subject`, oldest first.

@@ -57,7 +57,7 @@ std::string console_user_id(Services& s, const std::string& as) {
     return id;
 }
 
-Console::Console(const App& app, Services& services, std::string as)
+Console::Console(const App& app, Services& services, const std::string& as)
     : app_(app), s_(services), user_id_(console_user_id(services, as)) {}
 
 std::string Console::to_slack_text(const std::string& typed) {

@@ -14,7 +14,7 @@ class Console {
   public:
     /// `as` is the handle (or Slack user id) of the person typing; `services` are what the
     /// handlers run with.
-    Console(const App& app, Services& services, std::string as);
+    Console(const App& app, Services& services, const std::string& as);
 
     /// Processes every line of `in` until end of input or `quit`; returns the exit code (0).
     /// `interactive` adds a greeting and a prompt.

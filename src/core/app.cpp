@@ -11,7 +11,7 @@
 
 namespace careerbot {
 
-Reply Reply::text(std::string mrkdwn) {
+Reply Reply::text(const std::string& mrkdwn) {
     // One line usually, but it may echo a long text (a feedback, an IDO): split, never cut.
     blocks::MessageBuilder b(mrkdwn);
     b.add_text(mrkdwn);

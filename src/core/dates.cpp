@@ -135,6 +135,22 @@ std::optional<date::local_days> parse_iso_local_day(std::string_view s) {
     return date::local_days{*d};
 }
 
+date::year_month_day stored_day(std::string_view iso) {
+    return parse_iso_day(iso).value_or(date::year{1970} / 1 / 1);
+}
+
+int days_between(date::year_month_day from, date::year_month_day to) {
+    return days_between(date::local_days{from}, date::local_days{to});
+}
+
+int days_between(date::local_days from, date::local_days to) {
+    return static_cast<int>((to - from).count());
+}
+
+date::year_month_day plus_days(date::year_month_day d, int n) {
+    return date::year_month_day{date::sys_days{d} + date::days{n}};
+}
+
 int64_t to_unix(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }

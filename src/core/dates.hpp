@@ -36,6 +36,15 @@ std::optional<date::year_month_day> parse_iso_day(std::string_view s);
 /// parse_iso_day() as a local day, the type time-zone arithmetic (date::zoned_time) takes.
 std::optional<date::local_days> parse_iso_local_day(std::string_view s);
 
+/// A day as storage keeps it (always YYYY-MM-DD) back as a date; 1970-01-01 for an empty or
+/// malformed one, which storage never holds.
+date::year_month_day stored_day(std::string_view iso);
+/// Days from `from` to `to` (negative when `to` is earlier).
+int days_between(date::year_month_day from, date::year_month_day to);
+int days_between(date::local_days from, date::local_days to);
+/// `d` moved by `n` days (back when negative).
+date::year_month_day plus_days(date::year_month_day d, int n);
+
 /// Unix seconds of a time point (how storage keeps times).
 int64_t to_unix(TimePoint t);
 /// The time point of unix seconds.

@@ -44,7 +44,7 @@ struct Reply {
         return r;
     }
     /// A one-line ephemeral answer; `mrkdwn` must already be escaped.
-    static Reply text(std::string mrkdwn);
+    static Reply text(const std::string& mrkdwn);
     /// Nothing to say (events that only store something).
     static Reply none() { return {}; }
 };

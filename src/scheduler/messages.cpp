@@ -34,10 +34,6 @@ std::string cut(const std::string& text) {
     return first + "…";
 }
 
-int days_between(date::local_days from, date::local_days to) {
-    return static_cast<int>((to - from).count());
-}
-
 std::string plural(int n, const std::string& one, const std::string& many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }

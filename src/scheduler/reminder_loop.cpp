@@ -3,7 +3,7 @@
 
 namespace careerbot::scheduler {
 
-void ReminderService::run(std::stop_token stop) {
+void ReminderService::run(const std::stop_token& stop) {
     recover();
     for (;;) {
         auto next = next_wakeup();  // never later than max_sleep ahead

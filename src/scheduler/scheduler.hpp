@@ -102,7 +102,7 @@ class ReminderService {
     /// The reminder loop, on the calling thread until `stop` is requested: recover() once,
     /// then wake() whenever something is due, sleeping in between until next_wakeup() or a
     /// poke(). A stop requested during a wake ends the loop once that wake is done.
-    void run(std::stop_token stop);
+    void run(const std::stop_token& stop);
     /// Has run() look again now (any thread): a command may have planned something due
     /// sooner than what the loop sleeps towards.
     void poke();

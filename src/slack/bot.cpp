@@ -341,7 +341,8 @@ class Bot {
         }
         log_->info("reminder scheduler started");
         reminders_live_ = reminders_.get();
-        reminder_thread_ = std::jthread([this](std::stop_token stop) { reminders_->run(stop); });
+        reminder_thread_ =
+            std::jthread([this](const std::stop_token& stop) { reminders_->run(stop); });
     }
 
     /// Has the reminder thread look again now: a command may have planned something due

@@ -33,7 +33,7 @@ void DmOutbox::send(std::vector<Item> items) {
     if (!items.empty()) send_from(std::make_shared<std::vector<Item>>(std::move(items)), 0);
 }
 
-void DmOutbox::send_from(std::shared_ptr<std::vector<Item>> items, std::size_t i) {
+void DmOutbox::send_from(const std::shared_ptr<std::vector<Item>>& items, std::size_t i) {
     if (i >= items->size()) return;
     const Item& it = (*items)[i];
     send_once_(it.user, it.message, it.key, it.since_unix, it.check_first,

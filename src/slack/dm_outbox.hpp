@@ -53,7 +53,7 @@ class DmOutbox {
         bool check_first = false;
     };
     void send(std::vector<Item> items);
-    void send_from(std::shared_ptr<std::vector<Item>> items, std::size_t i);
+    void send_from(const std::shared_ptr<std::vector<Item>>& items, std::size_t i);
 
     SendOnce send_once_;
     std::function<void(int64_t)> finished_;

@@ -17,8 +17,8 @@ ReconnectPolicy::ReconnectPolicy(ReconnectOptions options, Random random)
 }
 
 std::chrono::milliseconds ReconnectPolicy::next_delay() {
-    const double initial = static_cast<double>(options_.initial.count());
-    const double cap = static_cast<double>(options_.max.count());
+    const auto initial = static_cast<double>(options_.initial.count());
+    const auto cap = static_cast<double>(options_.max.count());
     // The exponent is bounded so a long outage cannot overflow the double.
     const double grown = initial * std::pow(options_.multiplier, std::min(failures_, 60));
     const double base = std::min(cap, grown);

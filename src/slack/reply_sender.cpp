@@ -34,7 +34,7 @@ struct Step {
 
 // Each step starts when the previous one has finished, whatever its outcome, so pages arrive
 // in order even with several workers.
-void run_chain(WebApi* api, std::shared_ptr<std::vector<Step>> steps, std::size_t i,
+void run_chain(WebApi* api, const std::shared_ptr<std::vector<Step>>& steps, std::size_t i,
                std::function<void()> then = {}) {
     if (i >= steps->size()) {
         if (then) then();
@@ -103,7 +103,7 @@ void ReplySender::with_dm_channel(WebApi& api, const std::shared_ptr<DmCache>& d
         }
     }
     if (!cached.empty()) {
-        then(cached);
+        then(cached);  // NOLINT(bugprone-use-after-move): moved only when nothing was cached
         return;
     }
     api.call_async("conversations.open", json{{"users", user_id}},

@@ -451,7 +451,7 @@ struct WebApi::Impl {
     ApiResult perform_sync(HttpRequest request) {
         Lease http(*this);
         int failures = 0;
-        const ApiResult shutting_down{false, "shutting_down", nullptr};
+        ApiResult shutting_down{false, "shutting_down", nullptr};
         while (true) {
             {
                 std::unique_lock lock(mutex);
@@ -620,7 +620,7 @@ WebApi::~WebApi() {
     }
 }
 
-void WebApi::call_async(std::string method, nlohmann::json args, ApiCallback done) {
+void WebApi::call_async(const std::string& method, const nlohmann::json& args, ApiCallback done) {
     Impl::Job job;
     job.request = impl_->json_request(method, args, "");
     job.done = std::move(done);
@@ -638,15 +638,15 @@ ApiResult WebApi::call_form(const std::string& method,
     return impl_->perform_sync(impl_->form_request(method, args, token));
 }
 
-void WebApi::call_form_async(std::string method, std::map<std::string, std::string> args,
-                             ApiCallback done) {
+void WebApi::call_form_async(const std::string& method,
+                             const std::map<std::string, std::string>& args, ApiCallback done) {
     Impl::Job job;
     job.request = impl_->form_request(method, args, "");
     job.done = std::move(done);
     impl_->enqueue(std::move(job));
 }
 
-void WebApi::post_message_once(nlohmann::json args, int64_t since_unix, bool check_first,
+void WebApi::post_message_once(const nlohmann::json& args, int64_t since_unix, bool check_first,
                                ApiCallback done) {
     Impl::Job job;
     job.request = impl_->json_request("chat.postMessage", args, "");
@@ -658,7 +658,8 @@ void WebApi::post_message_once(nlohmann::json args, int64_t since_unix, bool che
     impl_->enqueue(std::move(job));
 }
 
-void WebApi::post_response_url_async(std::string url, nlohmann::json message, ApiCallback done) {
+void WebApi::post_response_url_async(std::string url, const nlohmann::json& message,
+                                     ApiCallback done) {
     Impl::Job job;
     job.request.bucket = "response_url";
     job.request.url = std::move(url);

@@ -86,7 +86,7 @@ class WebApi {
     WebApi& operator=(const WebApi&) = delete;
 
     /// Queues `method` with JSON `args`; `done` (optional) runs on a worker thread afterwards.
-    void call_async(std::string method, nlohmann::json args, ApiCallback done = {});
+    void call_async(const std::string& method, const nlohmann::json& args, ApiCallback done = {});
     /// Performs a call on the calling thread (never call this from the Socket Mode thread).
     /// `token` overrides the bot token (apps.connections.open uses the app token).
     ApiResult call(const std::string& method, const nlohmann::json& args,
@@ -97,15 +97,16 @@ class WebApi {
     ApiResult call_form(const std::string& method, const std::map<std::string, std::string>& args,
                         const std::string& token = "");
     /// Queues a form-encoded call; `done` (optional) runs on a worker thread afterwards.
-    void call_form_async(std::string method, std::map<std::string, std::string> args,
+    void call_form_async(const std::string& method, const std::map<std::string, std::string>& args,
                          ApiCallback done = {});
     /// Queues a chat.postMessage whose `args` carry metadata with a key of the caller's; with
     /// `check_first`, the channel's history since `since_unix` is searched for that key first
     /// (an earlier run may have posted it), and it is posted only when absent.
-    void post_message_once(nlohmann::json args, int64_t since_unix, bool check_first,
+    void post_message_once(const nlohmann::json& args, int64_t since_unix, bool check_first,
                            ApiCallback done = {});
     /// Queues a JSON POST to a response_url (no token).
-    void post_response_url_async(std::string url, nlohmann::json message, ApiCallback done = {});
+    void post_response_url_async(std::string url, const nlohmann::json& message,
+                                 ApiCallback done = {});
     /// Uploads a file to a channel: files.getUploadURLExternal, the upload, then
     /// files.completeUploadExternal. Blocking; worker threads only.
     ApiResult upload_file(const FileOut& file, const std::string& channel_id,
