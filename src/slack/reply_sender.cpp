@@ -217,7 +217,7 @@ void ReplySender::send_dm_via(WebApi& api, const std::shared_ptr<DmCache>& dms,
         if (channel.empty()) return;  // already logged
         json args = message_json(message);
         args["channel"] = channel;
-        api->call_async("chat.postMessage", std::move(args));
+        api->call_async("chat.postMessage", args);
     });
 }
 
@@ -294,35 +294,34 @@ void ReplySender::send(const Reply& reply, const ReplyTarget& target, bool messa
 void ReplySender::send_dm_once(const std::string& user_id, const Message& message,
                                const std::string& key, int64_t since_unix, bool check_first,
                                std::function<void(bool)> done) {
-    with_dm_channel(api_, dms_, user_id,
-                    [api = &api_, dms = dms_, user_id, message, key, since_unix, check_first,
-                     done = std::move(done)](const std::string& channel) {
-                        if (channel.empty()) {  // already logged; tried again later
-                            done(false);
-                            return;
-                        }
-                        json args = message_json(message);
-                        args["channel"] = channel;
-                        args["metadata"] = {{"event_type", "careerbot_outbox"},
-                                            {"event_payload", {{"key", key}}}};
-                        api->post_message_once(
-                            std::move(args), since_unix, check_first,
-                            [dms, user_id, key, done](const ApiResult& r) {
-                                if (r.ok) return done(true);
-                                // A stale DM channel: opened afresh next time.
-                                if (r.error == "channel_not_found") {
-                                    dms->forget(user_id);
-                                    return done(false);
-                                }
-                                if (refused_for_good(r.error)) {
-                                    logger("slack")->error(
-                                        "DM {} to {} refused by Slack for good: {}", key, user_id,
-                                        r.error);
-                                    return done(true);
-                                }
-                                done(false);
-                            });
-                    });
+    with_dm_channel(
+        api_, dms_, user_id,
+        [api = &api_, dms = dms_, user_id, message, key, since_unix, check_first,
+         done = std::move(done)](const std::string& channel) {
+            if (channel.empty()) {  // already logged; tried again later
+                done(false);
+                return;
+            }
+            json args = message_json(message);
+            args["channel"] = channel;
+            args["metadata"] = {{"event_type", "careerbot_outbox"},
+                                {"event_payload", {{"key", key}}}};
+            api->post_message_once(
+                args, since_unix, check_first, [dms, user_id, key, done](const ApiResult& r) {
+                    if (r.ok) return done(true);
+                    // A stale DM channel: opened afresh next time.
+                    if (r.error == "channel_not_found") {
+                        dms->forget(user_id);
+                        return done(false);
+                    }
+                    if (refused_for_good(r.error)) {
+                        logger("slack")->error("DM {} to {} refused by Slack for good: {}", key,
+                                               user_id, r.error);
+                        return done(true);
+                    }
+                    done(false);
+                });
+        });
 }
 
 void ReplySender::send_dm(const std::string& user_id, const Message& message) {
