@@ -76,7 +76,16 @@ Config load_config(const GlobalOptions& g) {
     if (path.empty() && std::filesystem::exists("config/careerbot.toml"))
         path = "config/careerbot.toml";
     Config c = path.empty() ? Config{} : Config::load(path);
-    if (!g.db_path.empty()) c.database.path = g.db_path;
+    if (const char* url = std::getenv("CAREERBOT_DATABASE_URL"); url != nullptr && *url != '\0')
+        c.database.url = url;
+    if (!g.db_path.empty()) {  // --db: a file, or a PostgreSQL URL
+        if (storage::Database::is_postgresql_url(g.db_path)) {
+            c.database.url = g.db_path;
+        } else {
+            c.database.path = g.db_path;
+            c.database.url.clear();
+        }
+    }
     if (!g.log_level.empty()) c.log.level = g.log_level;
     if (!g.log_format.empty()) c.log.format = g.log_format;
     if (g.ops_port) c.ops.port = *g.ops_port;
@@ -122,13 +131,14 @@ std::string audit_line(const storage::AuditEntry& e) {
 
 /// True when `path` names a database file that is not there yet (SQLite would create it).
 bool would_create(const std::string& path) {
-    return path != ":memory:" && !path.empty() && !std::filesystem::exists(path);
+    return path != ":memory:" && !path.empty() && !storage::Database::is_postgresql_url(path) &&
+           !std::filesystem::exists(path);
 }
 
 /// Opens and migrates the database. `quiet` logs each migration at debug level: the console's
 /// and the manifest's output is for a person or a pipe, not for the schema's history.
 std::unique_ptr<storage::Database> open_db(const Config& c, bool quiet) {
-    auto db = std::make_unique<storage::Database>(c.database.path, c.database.busy_timeout_ms);
+    auto db = std::make_unique<storage::Database>(c.database.where(), c.database.timeout_ms());
     db->migrate(quiet);
     return db;
 }
@@ -168,7 +178,9 @@ int main(int argc, char** argv) {
     cli.add_option("-c,--config", g.config_path,
                    "TOML config file (default: $CAREERBOT_CONFIG, "
                    "then config/careerbot.toml if present)");
-    cli.add_option("--db", g.db_path, "SQLite database file (overrides database.path)");
+    cli.add_option("--db", g.db_path,
+                   "SQLite database file, or a postgresql:// URL (overrides database.path, "
+                   "database.url and $CAREERBOT_DATABASE_URL)");
     cli.add_option("--log-level", g.log_level, "trace, debug, info, warn or error")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     cli.add_option("--log-format", g.log_format, "text (default) or json")
@@ -277,12 +289,15 @@ int main(int argc, char** argv) {
         Config config = load_config(g);
         auto clock = make_clock(g);
         // The manifest only needs the command list; don't create a database file for it.
-        if (*manifest || *schema) config.database.path = ":memory:";
+        if (*manifest || *schema) {
+            config.database.path = ":memory:";
+            config.database.url.clear();
+        }
         // Only the commands that set careerbot up may start a new database; the others would
         // answer a mistyped --db from an empty one (no people, no audit entries, an empty
         // backup) as if that were the truth.
         const bool creates = *run || *console || *migrate;
-        const bool fresh = would_create(config.database.path);
+        const bool fresh = would_create(config.database.where());
         if (fresh && !creates) {
             throw Error("there is no database at " + config.database.path +
                         " (check --db or database.path; `careerbot migrate` creates a new one)");
@@ -313,7 +328,7 @@ int main(int argc, char** argv) {
             return kExitOk;
         }
         if (*migrate) {
-            std::cout << "database " << config.database.path << " is at schema version "
+            std::cout << "database " << db->path() << " is at schema version "
                       << db->schema_version() << "\n";
             return kExitOk;
         }
@@ -326,7 +341,7 @@ int main(int argc, char** argv) {
                 std::filesystem::remove(backup_file, ignored);  // no half-written backup
                 throw;
             }
-            std::cout << "backed up " << config.database.path << " to " << backup_file << "\n";
+            std::cout << "backed up " << db->path() << " to " << backup_file << "\n";
             return kExitOk;
         }
         if (*import_org) {
@@ -352,7 +367,7 @@ int main(int argc, char** argv) {
             }
         }
         if (*export_cmd) {
-            const std::string who = person_id(*db, ex.person, "export", config.database.path);
+            const std::string who = person_id(*db, ex.person, "export", db->path());
             std::optional<Quarter> quarter;
             if (!ex.quarter.empty()) {
                 quarter = parse_quarter(ex.quarter, config.org.fiscal_year_start_month);
@@ -379,12 +394,12 @@ int main(int argc, char** argv) {
         if (*audit_cmd) {
             storage::AuditQuery q;
             if (!au.subject.empty())
-                q.subject = person_id(*db, au.subject, "audit --subject", config.database.path);
+                q.subject = person_id(*db, au.subject, "audit --subject", db->path());
             // cli:<os user> is an actor with no person behind it.
             if (!au.actor.empty()) {
                 q.actor = au.actor.starts_with("cli:")
                               ? au.actor
-                              : person_id(*db, au.actor, "audit --actor", config.database.path);
+                              : person_id(*db, au.actor, "audit --actor", db->path());
             }
             if (!au.since.empty()) q.since = since_day_start(au.since);
             q.limit = au.limit;

@@ -84,7 +84,8 @@ void BragRepo::write_tags(int64_t brag_id, const std::vector<std::string>& tags)
 
 void BragRepo::insert_tags(int64_t brag_id, const std::vector<std::string>& tags) {
     auto ins =
-        db_.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag, position) VALUES (?, ?, ?)");
+        db_.prepare("INSERT INTO brag_tags (brag_id, tag, position) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING");
     for (std::size_t i = 0; i < tags.size(); ++i) ins.bind(brag_id, tags[i], i).exec();
 }
 
@@ -156,7 +157,7 @@ std::vector<Brag> BragRepo::list(const BragQuery& query) {
             db_.prepare(std::string("SELECT ") + kColumns + " FROM brags" + where_clause(query) +
                         " ORDER BY happened_on DESC, number DESC LIMIT ? OFFSET ?");
         int i = bind_query(q, query);
-        q.bind_at(i++, query.limit);
+        q.bind_at(i++, Database::limit(query.limit));
         q.bind_at(i, query.offset);
         while (q.step()) out.push_back(read_brag(q));
     }

@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,14 +15,17 @@
 #include "src/core/clock.hpp"
 #include "src/core/error.hpp"
 
-// The SQLite connection and statements stay inside storage/: code above it sees only these
-// names, never SQLiteCpp's headers (see "The storage seam" below).
-namespace SQLite {
-class Database;
-class Statement;
-}  // namespace SQLite
-
 namespace careerbot::storage {
+
+// The connection and its statements stay inside storage/ (storage/connection.hpp): code above
+// it sees only these names, never SQLiteCpp's or libpq's headers (see "The storage seam").
+namespace detail {
+class Connection;
+class StatementImpl;
+}  // namespace detail
+
+/// Which database a Database talks to.
+enum class Backend { sqlite, postgresql };
 
 /// The database could not be opened or used (locked, unreadable, newer than this binary).
 class StorageError : public Error {
@@ -34,12 +38,16 @@ class StorageError : public Error {
 // reaches the database through the repositories in storage/*.hpp (PeopleRepo, BragRepo,
 // OrgSummaryReader, ...), whose signatures speak in the project's own types, and through this
 // class for transactions (write(), write_optimistic()), migrations, backups and checkpoints.
-// The SQL text and SQLiteCpp live only in storage/*.cpp. A second backend (PostgreSQL, a
-// later issue) implements: this class's transaction/migration surface, Statement's
-// bind/step/column calls below, and storage/migrations/*.sql in its dialect; the repositories
-// above it keep their signatures. storage/schema.sql is the schema the migrations produce.
+// The SQL text, SQLiteCpp and libpq live only in storage/*.cpp. Each backend implements
+// detail::Connection and detail::StatementImpl (storage/connection.hpp):
+// storage/sqlite_connection.cpp and storage/pg_connection.cpp, with its migrations in
+// storage/migrations/ (SQLite) and storage/migrations-pg/ (PostgreSQL, same version numbers).
+// The repositories above keep their signatures; where the two dialects differ (a handful of
+// queries) a repository asks backend(). storage/schema.sql is the schema SQLite's migrations
+// produce.
 
-/// Owns the SQLite connection: WAL, synchronous=FULL, foreign keys, busy timeout, migrations.
+/// Owns one connection: a SQLite file (WAL, synchronous=FULL, foreign keys, busy timeout) or
+/// a PostgreSQL server (a `postgresql://` URL), and its statement cache and transactions.
 /// One connection is used by one thread at a time (the bot gives each thread its own).
 class Database {
   public:
@@ -104,7 +112,8 @@ class Database {
 
       private:
         friend class Database;
-        Statement(SQLite::Statement* stmt, bool* in_use, std::unique_ptr<SQLite::Statement> own);
+        Statement(detail::StatementImpl* stmt, bool* in_use,
+                  std::unique_ptr<detail::StatementImpl> own);
 
         template <class T>
         struct is_optional : std::false_type {};
@@ -171,13 +180,19 @@ class Database {
             }
         }
 
-        SQLite::Statement* stmt_;
-        bool* in_use_;                            // the cache slot's flag; null when owned
-        std::unique_ptr<SQLite::Statement> own_;  // a one-off when the cached one is busy
+        detail::StatementImpl* stmt_;
+        bool* in_use_;                                // the cache slot's flag; null when owned
+        std::unique_ptr<detail::StatementImpl> own_;  // a one-off when the cached one is busy
     };
-    /// Opens (creating if needed) the file at `path` (":memory:" for tests) and applies the
-    /// connection settings. Does not migrate; call migrate().
-    explicit Database(const std::string& path, int busy_timeout_ms = 5000);
+    /// Opens `where`: a `postgresql://` (or `postgres://`) URL connects to PostgreSQL (libpq
+    /// connection URI; `sslmode` and the other parameters pass through); anything else is a
+    /// SQLite file, created if needed (":memory:" for tests). `timeout_ms` is SQLite's busy
+    /// timeout, or PostgreSQL's statement_timeout. Does not migrate; call migrate().
+    explicit Database(const std::string& where, int timeout_ms = 5000);
+    /// True when `where` names a PostgreSQL server rather than a SQLite file.
+    static bool is_postgresql_url(const std::string& where);
+    /// `where` as it may be logged: a URL's password replaced by `***`.
+    static std::string describe(const std::string& where);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -187,15 +202,16 @@ class Database {
     /// Each one is logged at info level, or at debug level when `quiet` (for commands whose
     /// output a person reads, such as the console).
     int migrate(bool quiet = false);
-    /// The schema version stored in the file (`PRAGMA user_version`).
+    /// The schema version stored in the database (SQLite's `PRAGMA user_version`).
     int schema_version();
-    /// The newest schema version this binary knows.
+    /// The newest schema version this binary knows (the same for both backends).
     static int latest_version();
+    Backend backend() const;
     /// Process-wide SQLite settings: call once, before the first connection opens.
     static void configure_process();
 
     /// Copies the whole database to `destination` with SQLite's online backup API, while
-    /// the bot keeps running.
+    /// the bot keeps running. (PostgreSQL: refused with a pointer to pg_dump.)
     void backup_to(const std::filesystem::path& destination);
 
     /// Runs `fn` inside a savepoint: committed when it returns, rolled back if it throws.
@@ -216,6 +232,13 @@ class Database {
     /// done so far will be rolled back and run again, so it should stop early and leave the
     /// error to the second run (which reports it).
     bool tainted() const { return optimistic_ && tainted_; }
+    /// A `LIMIT ?` value for a repository's "limit, -1 = all": both SQLite and PostgreSQL
+    /// take the largest integer as no limit (PostgreSQL refuses SQLite's negative one).
+    static int64_t limit(int limit) {
+        return limit < 0 ? std::numeric_limits<int64_t>::max() : limit;
+    }
+    /// True inside write() (and write_optimistic()).
+    bool in_transaction() const { return savepoint_depth_ > 0; }
 
     /// The statement for `sql`, compiled once per connection and reused: parsing SQL costs
     /// more than running a small INSERT, and the hot paths (/brag, event dedupe, savepoints)
@@ -257,21 +280,18 @@ class Database {
     /// Rows changed by INSERT/UPDATE/DELETE on this connection since it opened.
     int64_t total_changes() const;
 
+    /// The file, or the PostgreSQL URL without its password (safe to log).
     const std::string& path() const { return path_; }
 
   private:
     std::string path_;
-    std::unique_ptr<SQLite::Database> db_;
-    unsigned long long file_dev_ = 0;  ///< st_dev/st_ino of path_ when opened (0: in memory)
-    unsigned long long file_ino_ = 0;
+    std::unique_ptr<detail::Connection> conn_;
     int savepoint_depth_ = 0;
     bool optimistic_ = false;  ///< inside write_optimistic(): inner levels take no savepoint
     bool tainted_ = false;     ///< an exception crossed an inner level in optimistic mode
     std::shared_ptr<std::mutex> gate_;
-    std::function<void()> checkpoint_request_;  ///< see defer_checkpoints()
-    int checkpoint_pages_ = 1000;
     struct Slot {
-        std::unique_ptr<SQLite::Statement> stmt;
+        std::unique_ptr<detail::StatementImpl> stmt;
         bool in_use = false;
     };
     // Declared after db_ so the statements are finalized before the connection closes.

@@ -45,8 +45,12 @@ void EnvelopeInboxRepo::record_committed(const std::vector<std::string>& envelop
 bool EnvelopeInboxRepo::was_committed(const std::string& envelope_id) {
     // Rare (after a crash, per unconfirmed envelope): a scan of an hour of batches is fine.
     auto st = db_.prepare(
-        "SELECT 1 FROM committed_envelopes, json_each(committed_envelopes.ids) "
-        "WHERE json_each.value = ? LIMIT 1");
+        db_.backend() == Backend::sqlite
+            ? "SELECT 1 FROM committed_envelopes, json_each(committed_envelopes.ids) "
+              "WHERE json_each.value = ? LIMIT 1"
+            : "SELECT 1 FROM committed_envelopes, "
+              "json_array_elements_text(CAST(committed_envelopes.ids AS json)) AS e(value) "
+              "WHERE e.value = ? LIMIT 1");
     return st.bind(envelope_id).step();
 }
 

@@ -5,11 +5,11 @@
 namespace careerbot::storage {
 
 bool ProcessedEventsRepo::remember(const std::string& event_id, TimePoint now) {
-    // INSERT OR IGNORE keeps this one statement: the primary key decides, even when two
+    // ON CONFLICT DO NOTHING keeps this one statement: the primary key decides, even when two
     // deliveries of the same event end up in one group commit.
     return db_.prepare(
-                  "INSERT OR IGNORE INTO processed_events(event_id, received_at) "
-                  "VALUES (?, ?)")
+                  "INSERT INTO processed_events(event_id, received_at) "
+                  "VALUES (?, ?) ON CONFLICT DO NOTHING")
                .bind(event_id, now)
                .exec() == 1;
 }

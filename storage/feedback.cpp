@@ -43,7 +43,7 @@ std::pair<Feedback, bool> FeedbackRepo::add(Feedback f, TimePoint now) {
             "source, channel_id, channel_name, message_ts, permalink, posted_at, "
             "created_at) VALUES (?, (SELECT COALESCE(MAX(number), 0) + 1 FROM "
             "(SELECT number FROM feedback WHERE subject_id = ?2 UNION ALL "
-            "SELECT number FROM feedback_retired WHERE subject_id = ?2)), "
+            "SELECT number FROM feedback_retired WHERE subject_id = ?2) AS used), "
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "RETURNING id, number");
         q.bind(f.subject_id, f.subject_id, f.author_id, f.saved_by, f.text, f.source, f.channel_id,
@@ -61,7 +61,7 @@ std::vector<Feedback> FeedbackRepo::received(const std::string& subject_id, int6
     auto q = db_.prepare(std::string("SELECT ") + kColumns +
                          " FROM feedback WHERE subject_id = ? AND posted_at >= ? "
                          "ORDER BY posted_at DESC, number DESC LIMIT ?");
-    q.bind(subject_id, since, limit);
+    q.bind(subject_id, since, Database::limit(limit));
     return read_all(q);
 }
 
@@ -71,7 +71,7 @@ std::vector<Feedback> FeedbackRepo::for_document(const std::string& subject_id, 
                          " FROM feedback WHERE subject_id = ? AND posted_at >= ? "
                          "AND hidden_at IS NULL "
                          "ORDER BY posted_at DESC, number DESC LIMIT ?");
-    q.bind(subject_id, since, limit);
+    q.bind(subject_id, since, Database::limit(limit));
     return read_all(q);
 }
 
@@ -99,8 +99,8 @@ bool FeedbackRepo::remove(const std::string& subject_id, int number) {
         del.bind(subject_id, number);
         if (del.exec() == 0) return;
         auto keep = db_.prepare(
-            "INSERT OR IGNORE INTO feedback_retired (subject_id, number) "
-            "VALUES (?, ?)");
+            "INSERT INTO feedback_retired (subject_id, number) "
+            "VALUES (?, ?) ON CONFLICT DO NOTHING");
         keep.bind(subject_id, number);
         keep.exec();
         removed = true;
@@ -121,7 +121,7 @@ std::vector<Feedback> FeedbackRepo::given(const std::string& author_id, int limi
     auto q = db_.prepare(std::string("SELECT ") + kColumns +
                          " FROM feedback WHERE author_id = ? "
                          "ORDER BY posted_at DESC, id DESC LIMIT ?");
-    q.bind(author_id, limit);
+    q.bind(author_id, Database::limit(limit));
     return read_all(q);
 }
 

@@ -13,6 +13,9 @@ struct Migration {
 
 /// Every migration, ordered by version (generated from storage/migrations/*.sql).
 const std::vector<Migration>& migrations();
+/// The PostgreSQL migrations, with the same version numbers (storage/migrations-pg/*.sql; a
+/// fresh PostgreSQL database starts from the baseline, the first of them).
+const std::vector<Migration>& pg_migrations();
 
 class Database;
 /// The schema of `db` as SQL text: every table, index, view and trigger as SQLite stores its

@@ -1,8 +1,5 @@
 #include "storage/org_summary.hpp"
 
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
-
 #include "src/core/logging.hpp"
 
 namespace careerbot::storage {
@@ -16,10 +13,21 @@ namespace {
 /// plan (no Bloom filter built by scanning a whole table, which a join to a large estimated
 /// member set invites).
 constexpr const char* kMembers = "WITH members(id) AS (SELECT value FROM json_each(:members)) ";
+/// The same on PostgreSQL.
+constexpr const char* kMembersPg =
+    "WITH members(id) AS "
+    "(SELECT value FROM json_array_elements_text(CAST(:members AS json)) AS m(value)) ";
 
 }  // namespace
 
 OrgSummaryReader::OrgSummaryReader(Database& db) : db_(db) {
+    if (db_.backend() == Backend::postgresql) {
+        // One snapshot for every query of the summary: a read-only repeatable-read
+        // transaction, or a savepoint inside the caller's transaction.
+        outer_ = !db_.in_transaction();
+        db_.exec(outer_ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "SAVEPOINT summary");
+        return;
+    }
     // Reads the database file through a memory map while a summary runs, if the connection
     // does not already. The summary touches a few thousand index pages (the year of brags of a
     // whole org, the evidence tags); through the default 2 MB page cache each would be copied
@@ -48,20 +56,22 @@ OrgSummaryReader::OrgSummaryReader(Database& db) : db_(db) {
 
 OrgSummaryReader::~OrgSummaryReader() {
     try {
-        db_.exec("RELEASE summary");  // nothing was written: this only ends the read
-    } catch (const SQLite::Exception& e) {
+        // Nothing was written: this only ends the read.
+        db_.exec(outer_ ? "COMMIT" : "RELEASE summary");
+    } catch (const std::exception& e) {
         logger("storage")->warn("could not end the summary's read: {}", e.what());
     }
     if (!mapped_) return;
     try {
         db_.exec("PRAGMA mmap_size = 0");
-    } catch (const SQLite::Exception& e) {
+    } catch (const std::exception& e) {
         logger("storage")->warn("could not switch mmap off again: {}", e.what());
     }
 }
 
 Database::Statement OrgSummaryReader::scoped(const std::string& body) {
-    auto q = db_.prepare(std::string(kMembers) + body);
+    auto q = db_.prepare(
+        std::string(db_.backend() == Backend::sqlite ? kMembers : kMembersPg) + body);
     q.bind_named(":members", members_);
     return q;
 }
@@ -71,15 +81,17 @@ std::vector<OrgSummaryReader::Member> OrgSummaryReader::members(const std::strin
     // Everyone below the root (`:all` = 1), or the root alone (a summary about one person).
     // The depth cap guards against a cycle written into the org chart by hand.
     auto q = db_.prepare(
-        "WITH RECURSIVE tree(id, depth) AS ("
-        "  SELECT :root, 0"
+        std::string("WITH RECURSIVE tree(id, depth) AS (") +
+        "  SELECT CAST(:root AS TEXT), 0"
         "  UNION ALL"
         "  SELECT p.id, tree.depth + 1 FROM people p JOIN tree "
         "  ON p.manager_id = tree.id"
         "  WHERE :all AND tree.depth < 64"
         "), members(id) AS (SELECT DISTINCT id FROM tree "
         "  WHERE depth > 0 OR NOT :all) "
-        "SELECT p.id, p.name, p.manager_id, p.level, json_quote(p.id), "
+        "SELECT p.id, p.name, p.manager_id, p.level, " +
+        (db_.backend() == Backend::sqlite ? "json_quote(p.id)" : "CAST(to_json(p.id) AS text)") +
+        ", "
         "COALESCE(p.tz, '') "
         "FROM members m "
         "JOIN people p ON p.id = m.id ORDER BY p.name, p.id");
@@ -95,7 +107,7 @@ std::vector<OrgSummaryReader::Member> OrgSummaryReader::members(const std::strin
         q.read(m.id, m.name, m.manager_id, m.level);
         m.tz = q.get<std::string>(5);
         out.push_back(std::move(m));
-        // Quoted by SQLite, so json_each() gives back exactly the stored bytes.
+        // Quoted by the database, so json_each() gives back exactly the stored bytes.
         if (members_.size() > 1) members_ += ',';
         members_ += q.text(4);
     }
@@ -225,10 +237,16 @@ void OrgSummaryReader::brag_tags(
 void OrgSummaryReader::petitions(int64_t end, int64_t from,
                                  const std::function<void(const Petition&)>& row) {
     // A closed petition was closed at its last update.
+    auto day_of = [this](const char* column) {
+        return db_.backend() == Backend::sqlite
+                   ? std::string("date(") + column + ", 'unixepoch')"
+                   : std::string("to_char(to_timestamp(") + column +
+                         ") AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+    };
     auto q = scoped(
         "SELECT person_id, target_level, director_id, "
-        "date(created_at, 'unixepoch'), status, updated_at, "
-        "date(updated_at, 'unixepoch') FROM petitions "
+        + day_of("created_at") + ", status, updated_at, " + day_of("updated_at") +
+        " FROM petitions "
         "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
         "AND (status = 'open' OR updated_at >= :from) "
         "ORDER BY person_id, created_at, id");

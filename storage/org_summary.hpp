@@ -112,6 +112,7 @@ class OrgSummaryReader {
     Database& db_;
     std::string members_;  ///< JSON array of the members' ids
     bool mapped_ = false;
+    bool outer_ = false;  ///< PostgreSQL: this reader began the transaction it ends
 };
 
 }  // namespace careerbot::storage

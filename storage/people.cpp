@@ -25,7 +25,7 @@ std::optional<Person> PeopleRepo::find(const std::string& id) {
 
 std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
     auto q = db_.prepare(std::string("SELECT ") + kColumns +
-                         " FROM people WHERE name = ? COLLATE NOCASE LIMIT 2");
+                         " FROM people WHERE lower(name) = lower(?) LIMIT 2");
     if (!q.bind(name).step()) return std::nullopt;
     Person p = read_person(q);
     if (q.step()) return std::nullopt;  // ambiguous handle

@@ -39,7 +39,8 @@ Task TaskRepo::add(const TaskFields& f, const std::string& source, TimePoint now
             "INSERT INTO tasks (assignee_id, number, text, due_on, creator_id, "
             "ido_id, source, created_at, updated_at) VALUES (?, "
             "(SELECT COALESCE(MAX(number), 0) + 1 FROM (SELECT number FROM tasks WHERE "
-            "assignee_id = ?2 UNION ALL SELECT number FROM task_history WHERE assignee_id = ?2)), "
+            "assignee_id = ?2 UNION ALL SELECT number FROM task_history WHERE assignee_id = ?2) "
+            "AS used), "
             "?, ?, ?, ?, ?, ?, ?) RETURNING id, number");
         q.bind(f.assignee_id, f.assignee_id, f.text, f.due_on, f.creator_id, f.ido_id, source, now,
                now)

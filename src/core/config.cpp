@@ -80,6 +80,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     Reader r(root, source);
     r.get("database", "path", c.database.path);
     r.get("database", "busy_timeout_ms", c.database.busy_timeout_ms);
+    r.get("database", "url", c.database.url);
+    r.get("database", "statement_timeout_ms", c.database.statement_timeout_ms);
     r.get("log", "level", c.log.level);
     r.get("log", "format", c.log.format);
     r.get("org", "default_timezone", c.org.default_timezone);

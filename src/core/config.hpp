@@ -12,6 +12,16 @@ struct Config {
     struct Database {
         std::string path = "careerbot.db";  ///< SQLite file; ":memory:" for tests
         int busy_timeout_ms = 5000;         ///< wait this long on a locked database
+        /// A PostgreSQL server (`postgresql://user@host:5432/db?sslmode=require`) instead of
+        /// the SQLite file; $CAREERBOT_DATABASE_URL overrides it. May hold a password: log
+        /// storage::Database::path(), which hides it, never this.
+        std::string url;
+        int statement_timeout_ms = 10000;  ///< PostgreSQL: a stuck statement fails after this
+        /// What storage::Database opens: the URL when set, else the file.
+        const std::string& where() const { return url.empty() ? path : url; }
+        /// The timeout that goes with where(): SQLite's busy timeout or PostgreSQL's
+        /// statement_timeout.
+        int timeout_ms() const { return url.empty() ? busy_timeout_ms : statement_timeout_ms; }
     } database;
     struct Log {
         std::string level = "info";   ///< trace, debug, info, warn, error

@@ -103,7 +103,8 @@ class Bot {
         // job (run_batch); the deferred reader, which writes nothing, asks Slack directly.
         s_.db.set_write_gate(write_gate_);
         // The storage thread's commits never stop to copy the WAL into the database file.
-        if (config_.database.path != ":memory:") {
+        // (PostgreSQL has no WAL file of ours to copy.)
+        if (config_.database.where() != ":memory:" && s_.db.backend() == storage::Backend::sqlite) {
             checkpointer_ = std::make_unique<storage::BackgroundCheckpointer>(
                 config_.database.path, config_.database.busy_timeout_ms);
             s_.db.defer_checkpoints([this] { checkpointer_->request(); });
@@ -112,9 +113,9 @@ class Bot {
             if (c.deferred) deferred_commands_.insert(c.name);
         // Deferred commands read on their own connection so a slow summary never holds the
         // storage thread (and with it every ack). An in-memory database cannot be shared.
-        if (!deferred_commands_.empty() && config_.database.path != ":memory:") {
-            reader_db_ = std::make_unique<storage::Database>(config_.database.path,
-                                                             config_.database.busy_timeout_ms);
+        if (!deferred_commands_.empty() && config_.database.where() != ":memory:") {
+            reader_db_ = std::make_unique<storage::Database>(config_.database.where(),
+                                                             config_.database.timeout_ms());
             reader_db_->set_write_gate(write_gate_);
             reader_services_ = std::make_unique<Services>(
                 Services{*reader_db_, s_.clock, config_, &lookup_, &metrics_});
@@ -321,13 +322,13 @@ class Bot {
     /// Starts the scheduler on its own thread and database connection. An in-memory
     /// database cannot be shared between connections, so it runs without reminders.
     void start_reminders() {
-        if (config_.database.path == ":memory:") {
+        if (config_.database.where() == ":memory:") {
             log_->info("reminders are off: the database is in memory");
             return;
         }
         try {
-            reminder_db_ = std::make_unique<storage::Database>(config_.database.path,
-                                                               config_.database.busy_timeout_ms);
+            reminder_db_ = std::make_unique<storage::Database>(config_.database.where(),
+                                                               config_.database.timeout_ms());
             reminder_db_->set_write_gate(write_gate_);
             reminder_sender_ = std::make_unique<SlackReminderSender>(api_, dm_channels_);
             scheduler::SchedulerOptions options;
@@ -516,7 +517,10 @@ class Bot {
     std::atomic<bool> lookups_stopping_{false};
 
     /// Envelopes acked before they committed, until answered (io thread; read at start).
-    AckJournal journal_{config_.database.path == ":memory:" ? "" : config_.database.path + "-acks"};
+    /// A local file beside the SQLite database (with PostgreSQL, beside database.path: each
+    /// instance keeps its own).
+    AckJournal journal_{config_.database.where() == ":memory:" ? ""
+                                                              : config_.database.path + "-acks"};
 
     SocketModeClient client_;
     /// The io thread: envelopes in, acks out.
@@ -563,7 +567,7 @@ int run_bot(const App& app, Services& services) {
     if (const char* url = std::getenv("SLACK_API_URL"); url && *url) api.base_url = url;
     if (!api.base_url.ends_with('/')) api.base_url += '/';
     log->info("starting; Slack Web API at {}, database {}", host_of(api.base_url),
-              config.database.path);
+              storage::Database::describe(config.database.where()));
 
     // The storage thread frees most of what a batch allocated before the next batch arrives;
     // glibc would hand those pages back to the kernel (and fault them in again) every batch,

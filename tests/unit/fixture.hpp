@@ -1,6 +1,10 @@
 #pragma once
 // A whole careerbot core on an in-memory database with a manual clock, for unit tests.
+#include <atomic>
+#include <cstdlib>
 #include <string>
+
+#include <unistd.h>
 
 #include <date/date.h>
 
@@ -25,10 +29,45 @@ inline TimePoint test_now() {
     return date::sys_days{date::year{2026} / 11 / 20} + std::chrono::hours{10};
 }
 
+/// Where a test's database lives: in memory (SQLite) by default; when the environment names a
+/// PostgreSQL server in CAREERBOT_TEST_DATABASE_URL (tests/run-on-postgresql.sh does), a
+/// fresh schema of its own on that server, dropped at the end — so the same tests run against
+/// both backends.
+class TestDatabaseLocation {
+  public:
+    TestDatabaseLocation() {
+        const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
+        if (url == nullptr || *url == '\0') return;
+        static std::atomic<int> counter{0};
+        base_ = url;
+        schema_ = "t_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+        storage::Database admin(base_);
+        admin.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_);
+        where_ = base_ + (base_.find('?') == std::string::npos ? "?" : "&") +
+                 "options=-csearch_path%3D" + schema_;
+    }
+    ~TestDatabaseLocation() {
+        if (schema_.empty()) return;
+        try {
+            storage::Database admin(base_);
+            admin.exec("SET client_min_messages = warning; DROP SCHEMA " + schema_ + " CASCADE");
+        } catch (const std::exception&) {  // the next run's DROP ... IF EXISTS cleans up
+        }
+    }
+    TestDatabaseLocation(const TestDatabaseLocation&) = delete;
+    TestDatabaseLocation& operator=(const TestDatabaseLocation&) = delete;
+    /// What to open: ":memory:" or the PostgreSQL URL with this test's schema.
+    const std::string& where() const { return where_; }
+
+  private:
+    std::string base_, schema_, where_ = ":memory:";
+};
+
 struct TestApp {
     Config config;
     ManualClock clock{test_now()};
-    storage::Database db{":memory:"};
+    TestDatabaseLocation location;
+    storage::Database db{location.where()};
     Services services{db, clock, config};
     App app;
 
