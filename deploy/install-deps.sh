@@ -8,7 +8,7 @@ PACKAGES=(
   nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev catch2
   libboost-dev libboost-system-dev libssl-dev ca-certificates libcurl4-openssl-dev
   libhowardhinnant-date-dev libcli11-dev libtomlplusplus-dev tzdata python3
-  libcairo2-dev clang-format clang-tidy
+  libcairo2-dev clang-format clang-tidy libpq-dev postgresql
 )
 
 missing=()
