@@ -571,7 +571,8 @@ class TeamCommand {
 void register_team(App& app) {
     app.command(
         {"/team", "the org chart: add and list reports, answer requests",
-         "add @report | list | mentor @m @mentee | mentors | requests | accept N | role | help"},
+         "add @report | list | mentor @m @mentee | mentors | requests | accept N | decline N | "
+         "role | help"},
         [](Services& s, const Request& r) { return TeamCommand(s).run(r); });
     app.action(kAcceptAction,
                [](Services& s, const Interaction& in) { return TeamCommand(s).button(in, true); });
