@@ -20,7 +20,9 @@ const std::vector<std::pair<std::string, std::string>> kStartHere = {
      "tasks."},
     {"Director",
      "`/quarter-summary` for the quarterly review of everyone in your org (in a channel it shows "
-     "only counts; the detail comes to you privately); `/promo status @person` for readiness."},
+     "only counts; the detail comes to you privately); `/review factor @person performing …` "
+     "records the review's performance factor; `/promo status @person` for readiness; "
+     "`/team mentor @mentor @person` names a standing mentor."},
     {"Admin",
      "install the app from `careerbot manifest`, import the org chart with `careerbot "
      "import-org org.csv`, then `/team add @report` and `/team role`; configure levels in "

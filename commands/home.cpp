@@ -13,6 +13,7 @@
 #include "storage/checkins.hpp"
 #include "storage/feedback.hpp"
 #include "storage/idos.hpp"
+#include "storage/mentors.hpp"
 #include "storage/people.hpp"
 #include "storage/schedules.hpp"
 #include "storage/tasks.hpp"
@@ -141,11 +142,18 @@ class HomeView {
     std::string ido_text(const std::string& person, const Quarter& q) {
         storage::IdoRepo idos(s_.db);
         auto ido = idos.for_quarter(person, q.label());
-        if (!ido) return "none yet (so no mentor) — `/ido set`";
+        auto standing = storage::MentorRepo(s_.db).current(person);
+        std::string standing_text;
+        if (standing && (!ido || ido->mentor_id != standing->mentor_id))
+            standing_text = " · standing mentor <@" + standing->mentor_id + ">";
+        if (!ido) {
+            return standing ? "none yet — `/ido set`" + standing_text
+                            : "none yet (so no mentor) — `/ido set`";
+        }
         auto notes = idos.progress(ido->id).size();
         return "“" + blocks::escape(clip(ido->objective, 150)) + "” · mentor <@" + ido->mentor_id +
-               "> · " + std::to_string(notes) + (notes == 1 ? " note" : " notes") +
-               (ido->achieved_at ? " · achieved :tada:" : "");
+               ">" + standing_text + " · " + std::to_string(notes) +
+               (notes == 1 ? " note" : " notes") + (ido->achieved_at ? " · achieved :tada:" : "");
     }
 
     void add(json block) {

@@ -13,6 +13,7 @@
 #include "src/core/visibility.hpp"
 #include "storage/brags.hpp"
 #include "storage/idos.hpp"
+#include "storage/mentors.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::commands {
@@ -34,6 +35,10 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/ido status [@person] [2026Q3]",
      "objective, mentor, notes (newest first), time since the last note and the 70-20-10 mix"},
     {"/ido done [@person]", "mark this quarter's IDO achieved"},
+    {"/ido note @mentee <note>",
+     "mentors: a note on your mentee's IDO for this quarter, as the IDO's mentor or their "
+     "standing mentor (`/team mentor`). The mentee and their managers read it (and you); the "
+     "mentee is told by DM. Peers do not see it."},
     {"/ido help", "this help"},
 };
 
@@ -60,6 +65,10 @@ class IdoCommand {
             return help_reply("/ido — your Individual Development Objective", kUsage);
         }
         if (cmd == "set") return set(r.user_id, rest);
+        if (cmd == "note" && !text::words(rest).empty() &&
+            text::mention_id(text::words(rest).front())) {
+            return mentor_note(r.user_id, rest);
+        }
         if (cmd == "progress" || cmd == "note") return progress(r.user_id, rest);
         if (cmd == "status" || cmd == "show") return status(r.user_id, rest);
         if (cmd == "done" || cmd == "achieved") return done(r.user_id, rest);
@@ -247,10 +256,32 @@ class IdoCommand {
         // Checked whether or not an IDO exists, so a refusal never hints at one.
         vis_.require_read(viewer, subject, RecordKind::Ido, parties);
         std::string whose = subject == viewer ? "Your" : "<@" + subject + ">'s";
+        storage::MentorRepo mentor_repo(s_.db);
+        auto standing = mentor_repo.current(subject);
+        // Mentor notes each as their own record: the IDO's mentor reads the ones they wrote.
+        std::string mentor_notes;
+        int shown_notes = 0;
+        for (const auto& n : mentor_repo.notes(subject, q.label())) {
+            RecordParties by{.author_id = n.author_id, .mentor_id = std::nullopt};
+            if (!vis_.can_read(viewer, subject, RecordKind::MentorNote, by)) continue;
+            ++shown_notes;
+            mentor_notes +=
+                "• " + n.noted_on + " — <@" + n.author_id + ">: " + blocks::escape(n.note) + "\n";
+        }
+        if (!mentor_notes.empty()) {
+            mentor_notes = "*Mentor notes* (" + std::to_string(shown_notes) + ", newest first)\n" +
+                           mentor_notes;
+        }
+        const std::string standing_text =
+            standing ? "*Standing mentor:* <@" + standing->mentor_id + ">" : std::string();
         if (!ido) {
-            return Reply::text(
+            blocks::MessageBuilder none(whose + " IDO for " + q.label());
+            none.add(blocks::section(
                 whose + " IDO for " + q.label() + ": none set yet." +
-                (subject == viewer ? " Set one with `/ido set <objective> mentor @someone`." : ""));
+                (subject == viewer ? " Set one with `/ido set <objective> mentor @someone`." : "") +
+                (standing ? "\n" + standing_text : std::string())));
+            if (!mentor_notes.empty()) none.add_text(mentor_notes);
+            return none.reply();
         }
         auto notes = idos_.progress(ido->id);
         auto viewer_today = today(viewer);
@@ -264,7 +295,10 @@ class IdoCommand {
                       iso_day(local_date(from_unix(*ido->achieved_at), time_zone_of(s_, viewer)))
                 : "in progress";
         m.add(blocks::section("*Mentor:* <@" + ido->mentor_id + "> · *Quarter:* " + q.label() +
-                              " · *Status:* " + state));
+                              " · *Status:* " + state +
+                              (standing && standing->mentor_id != ido->mentor_id
+                                   ? "\n" + standing_text
+                                   : std::string())));
         std::string cadence;
         if (notes.empty()) {
             cadence =
@@ -292,7 +326,54 @@ class IdoCommand {
             }
             m.add_text(body);
         }
+        if (!mentor_notes.empty()) m.add_text(mentor_notes);
         return m.reply();
+    }
+
+    /// `/ido note @mentee <note>`: a note by the mentee's IDO mentor or standing mentor, kept
+    /// for the mentee's current quarter whether or not they have an IDO, so a refusal or a
+    /// confirmation never says whether one exists.
+    Reply mentor_note(const std::string& viewer, const std::string& args) {
+        check_raw(args, "mentor note");
+        auto [first, rest] = text::first_word(args);
+        std::string mentee = *text::mention_id(first);
+        if (mentee == viewer) {
+            throw UserError(
+                "Mentor notes are for the people you mentor. For your own IDO, add a progress "
+                "note: `/ido progress <note>`.");
+        }
+        auto q = current_quarter(mentee);
+        auto ido = idos_.for_quarter(mentee, q.label());
+        bool mentors = (ido && ido->mentor_id == viewer) ||
+                       storage::MentorRepo(s_.db).is_mentor(viewer, mentee);
+        if (!mentors) {
+            // The same words whoever the person is, whether or not they have an IDO.
+            throw UserError(
+                ":lock: You can add mentor notes only for someone you mentor: as the mentor of "
+                "their IDO this quarter, or as their standing mentor (`/team mentor`). For your "
+                "own IDO, use `/ido progress <note>`.");
+        }
+        if (text::trim(rest).empty()) {
+            throw UserError("What is the note? e.g. `/ido note <@" + mentee +
+                            "> good progress on the design review; next, present it`.");
+        }
+        std::string note =
+            text::clean_user_text(plain_with_names(s_, rest), kMaxIdoBytes, "mentor note");
+        storage::MentorRepo(s_.db).add_note(mentee, q.label(), viewer, note, iso_day(today(mentee)),
+                                            s_.clock.now());
+        Reply reply =
+            Reply::text(":memo: Added your mentor note for <@" + mentee + ">'s " + q.label() +
+                        " IDO. They and their managers can read it (`/ido status`); "
+                        "I told them.\n> " +
+                        blocks::escape(note));
+        blocks::MessageBuilder dm("A mentor note on your " + q.label() + " IDO");
+        dm.add(blocks::section(":memo: <@" + viewer + ">, your mentor, added a note on your " +
+                               q.label() + " IDO:\n" + blocks::escape(note)));
+        dm.add(blocks::context(ido ? "`/ido status` shows it with your progress notes."
+                                   : "You have no IDO for " + q.label() +
+                                         " yet: `/ido set <objective> mentor @someone`."));
+        std::move(dm).send_to(mentee, reply);
+        return reply;
     }
 
     Reply done(const std::string& viewer, const std::string& args) {
@@ -366,7 +447,8 @@ class IdoCommand {
 void register_ido(App& app) {
     CommandInfo info{
         "/ido", "this quarter's development objective, mentor and progress",
-        "set [@person] <objective> mentor @m | progress <note> | status | done | help"};
+        "set [@person] <objective> mentor @m | progress <note> | note @mentee <note> | status | "
+        "done | help"};
     info.plans_reminders = true;  // an objective plans its nudges
     app.command(std::move(info),
                 [](Services& s, const Request& r) { return IdoCommand(s).run(r); });

@@ -76,7 +76,12 @@ std::string person_text(const PersonSummary& p, bool past) {
         if (!p.ido->last_note_on.empty()) out += ", last " + p.ido->last_note_on;
         out += p.ido->achieved ? " · achieved :tada:" : " · in progress";
     } else {
-        out += "\n:dart: no IDO this quarter (so no mentor)";
+        out += "\n:dart: no IDO this quarter";
+    }
+    if (p.standing_mentor) {
+        out += " · standing mentor " + mention(*p.standing_mentor);
+    } else if (!p.ido) {
+        out += " · no mentor";
     }
     if (p.last_checkin) {
         out += "\n:calendar: last check-in " + *p.last_checkin;
@@ -107,13 +112,20 @@ std::string person_text(const PersonSummary& p, bool past) {
                " opened " + p.petition->opened_on + " (to " + mention(p.petition->director_id) +
                "), " + blocks::escape(p.petition->status) + " " + p.petition->closed_on;
     }
+    if (p.factor) {
+        out += "\n:bar_chart: performance factor *" + p.factor->factor + "* (by " +
+               mention(p.factor->recorded_by) + "): " + blocks::escape(clip(p.factor->note, 280));
+    } else {
+        out += "\n:bar_chart: performance factor not recorded";
+    }
     return out;
 }
 
 /// Counts only, for a channel: no names, no texts.
 std::string aggregates_text(const OrgSummary& s) {
     auto of = [&](int n) { return std::to_string(n) + " of " + std::to_string(s.people.size()); };
-    return "• with an IDO (and a mentor): " + of(s.with_ido) +
+    return "• with an IDO: " + of(s.with_ido) +
+           " · with a mentor (an IDO's or a standing one): " + of(s.with_mentor) +
            "\n• held a check-in this quarter: " + of(s.with_checkin) +
            " · cadence held: " + of(s.cadence_held) +
            " · check-in overdue: " + of(s.checkins_overdue) +
@@ -121,7 +133,10 @@ std::string aggregates_text(const OrgSummary& s) {
            " · feedback received: " + std::to_string(s.total_feedback) +
            "\n• overdue tasks: " + std::to_string(s.total_overdue) +
            "\n• ready for their next level: " + of(s.ready) +
-           " · open promotion petitions: " + std::to_string(s.open_petitions);
+           " · open promotion petitions: " + std::to_string(s.open_petitions) +
+           "\n• Performance factors: " + std::to_string(s.exceeding) + " exceeding · " +
+           std::to_string(s.performing) + " performing · " + std::to_string(s.developing) +
+           " developing · " + std::to_string(s.factor_missing) + " not recorded";
 }
 
 class QuarterSummary {
@@ -243,9 +258,11 @@ class QuarterSummary {
                               iso_day(q.first) + " – " + iso_day(q.last) + " · as of " + s.today +
                               (s.past ? " (the quarter's end)" : "") + "\n" + aggregates_text(s) +
                               "\n• " + s.mix.summary()));
-        std::vector<std::string> no_ido, no_checkin, overdue, late_checkin, petitions, ready;
+        std::vector<std::string> no_ido, no_mentor, no_checkin, overdue, late_checkin, petitions,
+            ready;
         for (const auto& p : s.people) {
             if (!p.ido) no_ido.push_back(mention(p.id));
+            if (!p.has_mentor()) no_mentor.push_back(mention(p.id));
             if (p.checkins_in_quarter == 0) no_checkin.push_back(mention(p.id));
             if (p.tasks_overdue > 0)
                 overdue.push_back(mention(p.id) + " (" + std::to_string(p.tasks_overdue) + ")");
@@ -259,8 +276,9 @@ class QuarterSummary {
             if (p.readiness && p.readiness->ready())
                 ready.push_back(mention(p.id) + " → " + blocks::escape(p.readiness->target));
         }
-        if (!no_ido.empty())
-            m.add_text(name_lines("No IDO this quarter (hence no mentor)", no_ido));
+        if (!no_ido.empty()) m.add_text(name_lines("No IDO this quarter", no_ido));
+        if (!no_mentor.empty())
+            m.add_text(name_lines("No mentor (neither an IDO's nor a standing one)", no_mentor));
         if (!no_checkin.empty()) m.add_text(name_lines("No check-in this quarter", no_checkin));
         if (!overdue.empty()) m.add_text(name_lines("Overdue tasks", overdue));
         if (!late_checkin.empty()) m.add_text(name_lines("Check-in overdue", late_checkin));

@@ -12,6 +12,7 @@ void register_all(App& app) {
     register_quarter_summary(app);
     register_promo(app);
     register_cert(app);
+    register_review(app);
     register_home(app);
     register_oneonone(app);
     register_away(app);

@@ -36,6 +36,9 @@ void register_promo(App& app);
 /// Registers /cert (training and certifications).
 void register_cert(App& app);
 
+/// Registers /review (the quarterly review's performance factor).
+void register_review(App& app);
+
 /// Registers the App Home tab (app_home_opened).
 void register_home(App& app);
 

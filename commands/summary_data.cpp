@@ -249,6 +249,14 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                                            r.status,       open ? "" : r.updated_on};
             }
         });
+    // Standing mentors as they stood at the quarter's end (or now).
+    read.standing_mentors(end_unix, [&](const std::string& mentee, const std::string& mentor) {
+        if (auto* p = person(mentee)) p->standing_mentor = mentor;
+    });
+    // The quarterly review's performance factors.
+    read.performance_factors(quarter.label(), [&](const storage::OrgSummaryReader::Factor& f) {
+        if (auto* p = person(f.person_id)) p->factor = FactorState{f.factor, f.note, f.recorded_by};
+    });
     for (auto& p : out.people) {
         if (p.level && levels.index_of(*p.level)) {
             if (const Level* next = levels.next_after(p.level))
@@ -262,6 +270,16 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         out.total_feedback += p.feedback;
         out.total_overdue += p.tasks_overdue;
         out.with_ido += p.ido ? 1 : 0;
+        out.with_mentor += p.has_mentor() ? 1 : 0;
+        if (!p.factor) {
+            ++out.factor_missing;
+        } else if (p.factor->factor == "exceeding") {
+            ++out.exceeding;
+        } else if (p.factor->factor == "performing") {
+            ++out.performing;
+        } else {
+            ++out.developing;
+        }
         out.with_checkin += p.checkins_in_quarter > 0 ? 1 : 0;
         out.cadence_held += p.cadence_held ? 1 : 0;
         out.checkins_overdue += p.checkin_overdue_days > 0 ? 1 : 0;

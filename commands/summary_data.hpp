@@ -43,6 +43,13 @@ struct OpenPetition {
     std::string closed_on;    ///< YYYY-MM-DD (UTC) when it was closed; empty while open
 };
 
+/// The quarter's performance factor, as the review recorded it.
+struct FactorState {
+    std::string factor;  ///< developing | performing | exceeding
+    std::string note;
+    std::string recorded_by;
+};
+
 /// Everything the quarter summary says about one person.
 struct PersonSummary {
     std::string id;
@@ -65,6 +72,10 @@ struct PersonSummary {
     Evidence evidence;                   ///< certs and brag tags (current + previous quarter)
     std::optional<Readiness> readiness;  ///< for the next level, when their level is set
     std::optional<OpenPetition> petition;
+    std::optional<std::string> standing_mentor;  ///< `/team mentor`, at the quarter's end
+    std::optional<FactorState> factor;           ///< the review's performance factor
+    /// An IDO (whose mentor it names) or a standing mentor.
+    bool has_mentor() const { return ido.has_value() || standing_mentor.has_value(); }
 };
 
 /// Whose records a summary covers.
@@ -87,11 +98,16 @@ struct OrgSummary {
     int total_feedback = 0;
     int total_overdue = 0;
     int with_ido = 0;
+    int with_mentor = 0;   ///< an IDO's mentor or a standing one
     int with_checkin = 0;  ///< held a check-in inside the quarter
     int cadence_held = 0;
     int checkins_overdue = 0;  ///< people whose next check-in was overdue on the day
     int ready = 0;             ///< ready for their next level
     int open_petitions = 0;
+    int exceeding = 0;  ///< performance factors recorded for the quarter
+    int performing = 0;
+    int developing = 0;
+    int factor_missing = 0;  ///< no factor recorded
 };
 
 /// "brags with an impact first, then the most recent (by date, then number)".
@@ -101,7 +117,7 @@ const char* cadence_rule();
 
 /// Builds the summary for `scope` over `quarter` as it stood on `today` (YYYY-MM-DD), or at the
 /// end of a quarter already over. With `now`, overdue is judged on each person's own calendar
-/// (their zone, else `default_tz`); without, on `today`. Ten statements in total, whatever the
+/// (their zone, else `default_tz`); without, on `today`. Twelve statements in total, whatever the
 /// org's size, read in one snapshot.
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
                          const std::string& today, const Levels& levels, int fiscal_start_month,

@@ -11,6 +11,7 @@
 #include "src/core/roles.hpp"
 #include "src/core/text.hpp"
 #include "storage/audit.hpp"
+#include "storage/mentors.hpp"
 #include "storage/org_requests.hpp"
 #include "storage/people.hpp"
 
@@ -34,6 +35,15 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/team decline [N]", "decline request N, or withdraw one you made"},
     {"/team approve N", "admins: approve a request about someone with reports"},
     {"/team role @person manager|director|none", "admins: set a role the tree doesn't show"},
+    {"/team mentor @mentor @mentee",
+     "a standing mentor for someone in your reporting line (admins: anyone), not tied to a "
+     "quarter's IDO; one at a time, a new one replaces the old. Both are told by DM. The mentor "
+     "can add notes to the mentee's IDO (`/ido note @mentee …`) but does not see their records."},
+    {"/team mentor @mentee none",
+     "end someone's standing mentorship (also `/team unmentor @mentee`)"},
+    {"/team mentors [@person]",
+     "who mentors you (or them) and whom you (or they) mentor; with no one named, also the "
+     "standing mentors in your org"},
     {"/team help", "this help"},
     {"careerbot import-org file.csv", "the operator: bulk import on the command line"},
 };
@@ -60,6 +70,9 @@ class TeamCommand {
         if (cmd == "remove") return remove(r.user_id, rest);
         if (cmd == "list") return list(r.user_id, rest);
         if (cmd == "role") return role(r.user_id, rest);
+        if (cmd == "mentor") return mentor(r.user_id, rest);
+        if (cmd == "unmentor") return mentor(r.user_id, rest + " none");
+        if (cmd == "mentors") return mentors(r.user_id, rest);
         if (cmd == "requests") return pending(r.user_id);
         if (cmd == "accept" || cmd == "approve") return answer(r.user_id, rest, true);
         if (cmd == "decline" || cmd == "withdraw") return answer(r.user_id, rest, false);
@@ -329,14 +342,17 @@ class TeamCommand {
         return reply;
     }
 
-    void tree(const std::string& id, int depth, std::string& out, int& count) {
+    void tree(const std::string& id, int depth, std::string& out, int& count,
+              const std::map<std::string, std::string>& mentors) {
         if (depth > 12) return;
         for (const auto& r : people_.direct_reports(id)) {
             ++count;
             out += std::string(static_cast<std::size_t>(depth) * 4, ' ') + "• <@" + r.id + ">";
             if (auto role = people_.role(r.id)) out += " _(" + *role + ")_";
+            if (auto m = mentors.find(r.id); m != mentors.end())
+                out += " · mentor " + mention(m->second);
             out += "\n";
-            tree(r.id, depth + 1, out, count);
+            tree(r.id, depth + 1, out, count, mentors);
         }
     }
 
@@ -352,7 +368,7 @@ class TeamCommand {
         }
         std::string body;
         int count = 0;
-        tree(root, 0, body, count);
+        tree(root, 0, body, count, storage::MentorRepo(s_.db).all_current());
         std::string chain;
         for (const auto& m : people_.manager_chain(root)) chain += " → <@" + m + ">";
         bool self = root == actor;
@@ -397,6 +413,154 @@ class TeamCommand {
                            (r == "none" ? "whatever the org chart says" : r) + ".");
     }
 
+    /// `/team mentor @mentor @mentee` starts a standing mentorship; `/team mentor @mentee none`
+    /// ends one. The mentee's chain or an admin may; the mentor gains no sight of records.
+    Reply mentor(const std::string& actor, const std::string& args) {
+        auto w = text::words(args);
+        std::vector<std::string> ids;
+        bool none = false;
+        for (const auto& word : w) {
+            if (auto id = text::mention_id(word)) {
+                ids.push_back(*id);
+            } else if (text::lower(word) == "none") {
+                none = true;
+            } else {
+                ids.clear();
+                break;
+            }
+        }
+        if (!(ids.size() == 2 && !none) && !(ids.size() == 1 && none)) {
+            throw UserError(
+                "Use `/team mentor @mentor @mentee` to name someone's standing mentor, or "
+                "`/team mentor @mentee none` to end it.");
+        }
+        const std::string mentee = none ? ids[0] : ids[1];
+        if (!is_admin(s_, actor) && !people_.manages(actor, mentee)) {
+            // The same words whoever the person is (or isn't), so nothing leaks.
+            throw UserError(
+                ":lock: You can name a standing mentor for people in your reporting line (your "
+                "reports, their reports, and so on); admins for anyone.");
+        }
+        storage::MentorRepo mentors(s_.db);
+        auto before = mentors.current(mentee);
+        auto now = s_.clock.now();
+        Reply reply;
+        auto tell = [&](const std::string& to, const std::string& title, const std::string& body) {
+            if (to == actor) return;
+            blocks::MessageBuilder b(title);
+            b.add(blocks::section(body));
+            std::move(b).send_to(to, reply);
+        };
+        const std::string mentee_name = blocks::escape(people_.display_name(mentee));
+        if (none) {
+            if (!before) {
+                return Reply::text(mention(mentee) + " has no standing mentor; nothing changed.");
+            }
+            mentors.end(mentee, actor, now);
+            storage::AuditRepo(s_.db).record(
+                {0, 0, actor, "mentor_end", mentee, "org", "mentor " + before->mentor_id}, now);
+            tell(before->mentor_id, "You no longer mentor " + mentee_name,
+                 ":wave: " + mention(actor) + " ended your standing mentorship of " +
+                     mention(mentee) + ". Thank you for your help.");
+            tell(mentee, "Your standing mentorship ended",
+                 ":wave: " + mention(actor) + " ended " + mention(before->mentor_id) +
+                     "'s standing mentorship of you.");
+            reply.message = Reply::text(":wave: " + mention(before->mentor_id) +
+                                        " no longer mentors " + mention(mentee) + ".")
+                                .message;
+            return reply;
+        }
+        const std::string mentor_id = ids[0];
+        if (mentor_id == mentee) {
+            throw UserError(
+                "A mentor has to be someone other than the mentee: name a colleague whose "
+                "skills they want to learn.");
+        }
+        if (!learn_person(s_, mentee)) throw UserError("That's an app or a bot, not a person.");
+        if (!learn_person(s_, mentor_id)) {
+            throw UserError(mention(mentor_id) + " is a bot; a mentor has to be a person.");
+        }
+        if (before && before->mentor_id == mentor_id) {
+            return Reply::text(mention(mentor_id) + " already mentors " + mention(mentee) + ".");
+        }
+        mentors.start(mentee, mentor_id, actor, now);
+        storage::AuditRepo(s_.db).record(
+            {0, 0, actor, "mentor_set", mentee, "org",
+             "mentor " + (before ? before->mentor_id + " -> " : std::string()) + mentor_id},
+            now);
+        if (before) {
+            tell(before->mentor_id, "You no longer mentor " + mentee_name,
+                 ":arrows_counterclockwise: " + mention(actor) + " named " + mention(mentor_id) +
+                     " as " + mention(mentee) +
+                     "'s standing mentor in your place. Thank you for your help.");
+        }
+        tell(mentor_id, "You are now mentoring " + mentee_name,
+             ":handshake: " + mention(actor) + " named you " + mention(mentee) +
+                 "'s standing mentor (not tied to a quarter's IDO).\n`/ido note " +
+                 mention(mentee) +
+                 " <text>` adds a note to their IDO that they and their managers read. Being "
+                 "their standing mentor does not share their brags, feedback, tasks, check-ins "
+                 "or IDO with you; they can tell you themselves, or name you their IDO's mentor.");
+        tell(mentee, "Your standing mentor",
+             ":handshake: " + mention(actor) + " named " + mention(mentor_id) +
+                 " your standing mentor" +
+                 (before ? " (in place of " + mention(before->mentor_id) + ")" : std::string()) +
+                 ". They can add notes to your IDO; they do not see your records unless you "
+                 "name them your IDO's mentor (`/ido set … mentor " +
+                 mention(mentor_id) + "`).");
+        reply.message = Reply::text(":handshake: " + mention(mentor_id) + " is now " +
+                                    mention(mentee) + "'s standing mentor" +
+                                    (before ? " (in place of " + mention(before->mentor_id) + ")"
+                                            : std::string()) +
+                                    ". Both are told.")
+                            .message;
+        return reply;
+    }
+
+    /// `/team mentors [@person]`: standing mentorships, an org fact like the chart itself.
+    Reply mentors(const std::string& actor, const std::string& args) {
+        std::string who = actor;
+        for (const auto& w : text::words(args)) {
+            auto id = text::mention_id(w);
+            if (!id)
+                throw UserError(
+                    "`/team mentors` takes at most a person, e.g. `/team mentors @alex`.");
+            who = *id;
+        }
+        storage::MentorRepo repo(s_.db);
+        bool self = who == actor;
+        std::string out;
+        if (auto m = repo.current(who)) {
+            out += (self ? "Your standing mentor is " : mention(who) + "'s standing mentor is ") +
+                   mention(m->mentor_id) + ".\n";
+        } else {
+            out +=
+                (self ? "You have" : mention(who) + " has") + std::string(" no standing mentor.\n");
+        }
+        auto mentees = repo.mentees_of(who);
+        if (!mentees.empty()) {
+            std::vector<std::string> ids;
+            for (const auto& m : mentees) ids.push_back(m.mentee_id);
+            out += (self ? "You mentor " : mention(who) + " mentors ") + joined(ids) + ".\n";
+        }
+        if (self) {
+            auto below = people_.subtree(actor);
+            auto all = repo.all_current();
+            std::string org;
+            for (const auto& id : below) {
+                if (auto it = all.find(id); it != all.end())
+                    org += "• " + mention(id) + " — mentor " + mention(it->second) + "\n";
+            }
+            if (!org.empty()) out += "*Standing mentors in your org*\n" + org;
+        }
+        out +=
+            "_A standing mentor adds notes to the mentee's IDO (`/ido note`); only the IDO's "
+            "own mentor sees the IDO._";
+        blocks::MessageBuilder b("Mentors");
+        b.add_text(out);
+        return b.reply();
+    }
+
     Services& s_;
     storage::PeopleRepo people_;
     storage::OrgRequestRepo requests_;
@@ -405,9 +569,11 @@ class TeamCommand {
 }  // namespace
 
 void register_team(App& app) {
-    app.command({"/team", "the org chart: add and list reports, answer requests",
-                 "add @report | list | requests | accept N | decline N | role | help"},
-                [](Services& s, const Request& r) { return TeamCommand(s).run(r); });
+    app.command(
+        {"/team", "the org chart: add and list reports, answer requests",
+         "add @report | list | mentor @m @mentee | mentors | requests | accept N | decline N | "
+         "role | help"},
+        [](Services& s, const Request& r) { return TeamCommand(s).run(r); });
     app.action(kAcceptAction,
                [](Services& s, const Interaction& in) { return TeamCommand(s).button(in, true); });
     app.action(kDeclineAction,

@@ -259,4 +259,27 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     }
 }
 
+void OrgSummaryReader::standing_mentors(
+    int64_t end, const std::function<void(const std::string&, const std::string&)>& row) {
+    auto q = scoped(
+        "SELECT mentee_id, mentor_id FROM mentorships "
+        "WHERE mentee_id IN (SELECT id FROM members) AND started_at < :end "
+        "AND (ended_at IS NULL OR ended_at >= :end) ORDER BY mentee_id, started_at");
+    q.bind_named(":end", end);
+    while (q.step()) row(q.get<std::string>(0), q.get<std::string>(1));
+}
+
+void OrgSummaryReader::performance_factors(const std::string& quarter,
+                                           const std::function<void(const Factor&)>& row) {
+    auto q = scoped(
+        "SELECT person_id, factor, note, recorded_by FROM performance_factors "
+        "WHERE person_id IN (SELECT id FROM members) AND quarter = :quarter");
+    q.bind_named(":quarter", quarter);
+    Factor f;
+    while (q.step()) {
+        q.read(f.person_id, f.factor, f.note, f.recorded_by);
+        row(f);
+    }
+}
+
 }  // namespace careerbot::storage

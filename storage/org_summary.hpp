@@ -106,6 +106,22 @@ class OrgSummaryReader {
     /// then creation.
     void petitions(int64_t end, int64_t from, const std::function<void(const Petition&)>& row);
 
+    /// Each member's standing mentor (`/team mentor`) at `end` (unix s): started before it and
+    /// not ended by then.
+    void standing_mentors(
+        int64_t end,
+        const std::function<void(const std::string& mentee, const std::string& mentor)>& row);
+
+    struct Factor {
+        std::string person_id;
+        std::string factor;  ///< developing | performing | exceeding
+        std::string note;
+        std::string recorded_by;
+    };
+    /// The members' performance factors for `quarter` ("2026Q4").
+    void performance_factors(const std::string& quarter,
+                             const std::function<void(const Factor&)>& row);
+
   private:
     Database::Statement scoped(const std::string& body);
 

@@ -9,7 +9,8 @@ bool Visibility::can_read(const std::string& viewer, const std::string& subject,
                           const RecordParties& parties) {
     if (viewer.empty()) return false;
     if (viewer == subject) return true;
-    if (kind == RecordKind::Feedback && parties.author_id && *parties.author_id == viewer)
+    if ((kind == RecordKind::Feedback || kind == RecordKind::MentorNote) && parties.author_id &&
+        *parties.author_id == viewer)
         return true;
     if ((kind == RecordKind::Ido || kind == RecordKind::IdoProgress) && parties.mentor_id &&
         *parties.mentor_id == viewer)
@@ -55,6 +56,13 @@ std::string Visibility::refusal(RecordKind kind) {
             break;
         case RecordKind::OneOnOnePrep:
             what = "1:1 preparation";
+            break;
+        case RecordKind::MentorNote:
+            what = "mentor notes";
+            also = ", and the notes you wrote yourself";
+            break;
+        case RecordKind::PerformanceFactor:
+            what = "performance factors";
             break;
     }
     return ":lock: You can see " + what +

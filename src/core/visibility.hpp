@@ -15,21 +15,24 @@ enum class RecordKind {
     Checkin,
     Ido,
     IdoProgress,
-    BragDocument,  ///< `/brag export`: brags and feedback together; read like brags
-    Cert,          ///< training and certifications; read like brags
-    Promotion,     ///< level, readiness and petitions (`/promo status`); read like brags
-    OneOnOnePrep,  ///< a 1:1's preparation (brags, feedback, tasks); read like tasks
+    BragDocument,       ///< `/brag export`: brags and feedback together; read like brags
+    Cert,               ///< training and certifications; read like brags
+    Promotion,          ///< level, readiness and petitions (`/promo status`); read like brags
+    OneOnOnePrep,       ///< a 1:1's preparation (brags, feedback, tasks); read like tasks
+    MentorNote,         ///< a mentor's note on an IDO: the person, their chain and its author
+    PerformanceFactor,  ///< a quarterly review's performance factor: the person and chain only
 };
 
 /// Who else is attached to a particular record, when it matters to the rules.
 struct RecordParties {
-    std::optional<std::string> author_id;  ///< feedback: whoever wrote it
+    std::optional<std::string> author_id;  ///< feedback, a mentor note: whoever wrote it
     std::optional<std::string> mentor_id;  ///< IDO: the quarter's mentor
 };
 
 /// The one place that decides who may read whose career data (SPEC "Who may see what"):
 /// the person, their manager chain, the IDO's mentor (IDO and its progress only), and the
-/// author of a piece of feedback. Admins get no exception.
+/// author of a piece of feedback or of a mentor note. A standing mentor (`/team mentor`) gets
+/// no exception, and neither do admins.
 class Visibility {
   public:
     explicit Visibility(storage::Database& db) : db_(db) {}

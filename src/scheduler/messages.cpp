@@ -12,6 +12,7 @@
 #include "storage/checkins.hpp"
 #include "storage/feedback.hpp"
 #include "storage/idos.hpp"
+#include "storage/mentors.hpp"
 #include "storage/people.hpp"
 #include "storage/reminder_away.hpp"
 
@@ -259,7 +260,22 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
     } else {
         ido_text += "none set for this quarter — `/ido set <@" + report + "> …` with a mentor.";
     }
+    // Mentor notes are the report's records, and the manager is in their chain (`/1on1`
+    // schedules only down the line): all of them since the last 1:1 that took place.
+    storage::MentorRepo mentors(db);
+    if (auto standing = mentors.current(report)) {
+        ido_text += "\nStanding mentor: <@" + standing->mentor_id + ">";
+    }
     m.add(blocks::section(ido_text));
+    auto mentor_notes = mentors.notes_since(report, to_unix(since));
+    if (!mentor_notes.empty()) {
+        std::string notes_text =
+            "*Mentor notes since " + since_day + "* (" + std::to_string(mentor_notes.size()) + ")";
+        for (const auto& n : mentor_notes) {
+            notes_text += "\n• " + n.noted_on + " from <@" + n.author_id + ">: " + cut(n.note);
+        }
+        m.add_text(notes_text);
+    }
 
     std::string checkin_text = "*Next check-in*: ";
     auto next_checkin = storage::CheckinRepo(db).next_due(report);

@@ -120,3 +120,15 @@ TEST_CASE("App Home sections stay within 3,000 characters when escaping lengthen
             CHECK(b["text"]["text"].get<std::string>().size() <= blocks::kMaxSectionText);
     }
 }
+
+TEST_CASE("App Home shows a standing mentor beside the IDO", "[home][mentor]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.person("dana");
+    t.run("mgr", "/team", "mentor <@dana> <@eng>");
+    CHECK_THAT(texts(*open_home(t, "eng").home_view),
+               Catch::Contains("*IDO 2026Q4:* none yet — `/ido set` · standing mentor <@dana>"));
+    t.run("eng", "/ido", "set learn k8s mentor <@mgr>");
+    CHECK_THAT(texts(*open_home(t, "eng", "home").home_view),
+               Catch::Contains("· mentor <@mgr> · standing mentor <@dana> · 0 notes"));
+}

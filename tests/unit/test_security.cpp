@@ -212,6 +212,7 @@ TEST_CASE("no SQL is built from values", "[security][sql]") {
         {"storage/checkins.cpp", "std::string( ) + kColumns +"},
         {"storage/people.cpp", "std::string( ) + kColumns +"},
         {"storage/idos.cpp", "std::string( ) + kIdoColumns +"},
+        {"storage/mentors.cpp", "std::string( ) + kNoteColumns +"},
         {"storage/brags.cpp", "std::string( ) + kColumns +"},
         // A choice between two literals.
         {"storage/brags.cpp", "std::string( ) + kColumns + + (include_deleted ? : )"},
