@@ -105,7 +105,9 @@ std::string person_text(const PersonSummary& p, bool past) {
     } else if (p.petition) {
         out += "\n:scroll: promotion petition for " + blocks::escape(p.petition->target_level) +
                " opened " + p.petition->opened_on + " (to " + mention(p.petition->director_id) +
-               "), " + blocks::escape(p.petition->status) + " " + p.petition->closed_on;
+               "), " + (p.petition->status == "declined" ? std::string("not yet")
+                                                      : blocks::escape(p.petition->status)) +
+               " " + p.petition->closed_on;
     }
     return out;
 }
@@ -253,9 +255,13 @@ class QuarterSummary {
                 late_checkin.push_back(mention(p.id) + " (" +
                                        count_of(p.checkin_overdue_days, "day", "days") + ")");
             }
-            if (p.petition && p.petition->open_at_end)
-                petitions.push_back(mention(p.id) + " → " +
-                                    blocks::escape(p.petition->target_level));
+            if (p.petition && p.petition->open_at_end) {
+                std::string line = mention(p.id) + " → " + blocks::escape(p.petition->target_level);
+                const auto& st = p.petition->statement;
+                if (!st.empty())
+                    line += ": “" + blocks::escape(clip(st.substr(0, st.find('\n')), 200)) + "”";
+                petitions.push_back(line);
+            }
             if (p.readiness && p.readiness->ready())
                 ready.push_back(mention(p.id) + " → " + blocks::escape(p.readiness->target));
         }

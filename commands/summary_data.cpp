@@ -246,7 +246,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                 bool open = r.status == "open";
                 p->petition = OpenPetition{r.target_level, r.director_id,
                                            r.opened_on,    open || r.updated_at >= end_unix,
-                                           r.status,       open ? "" : r.updated_on};
+                                           r.status,       open ? "" : r.updated_on,
+                                           r.statement};
             }
         });
     for (auto& p : out.people) {

@@ -41,6 +41,7 @@ struct OpenPetition {
     bool open_at_end = true;  ///< still open on the summary's day (see OrgSummary::today)
     std::string status;       ///< open, withdrawn, approved, declined (as it is now)
     std::string closed_on;    ///< YYYY-MM-DD (UTC) when it was closed; empty while open
+    std::string statement;    ///< the person's "why now"
 };
 
 /// Everything the quarter summary says about one person.

@@ -228,7 +228,7 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     auto q = scoped(
         "SELECT person_id, target_level, director_id, "
         "date(created_at, 'unixepoch'), status, updated_at, "
-        "date(updated_at, 'unixepoch') FROM petitions "
+        "date(updated_at, 'unixepoch'), statement FROM petitions "
         "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
         "AND (status = 'open' OR updated_at >= :from) "
         "ORDER BY person_id, created_at, id");
@@ -236,7 +236,7 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     Petition p;
     while (q.step()) {
         q.read(p.person_id, p.target_level, p.director_id, p.opened_on, p.status, p.updated_at,
-               p.updated_on);
+               p.updated_on, p.statement);
         row(p);
     }
 }

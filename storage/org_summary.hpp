@@ -101,6 +101,7 @@ class OrgSummaryReader {
         std::string status;
         int64_t updated_at = 0;
         std::string updated_on;  ///< YYYY-MM-DD (UTC)
+        std::string statement;   ///< the person's "why now"
     };
     /// Petitions created before `end` and open, or updated since `from` (unix s), by person
     /// then creation.
