@@ -109,6 +109,12 @@ std::string person_text(const PersonSummary& p, bool past) {
                                                       : blocks::escape(p.petition->status)) +
                " " + p.petition->closed_on;
     }
+    if (p.internship) {
+        out += "\n:mortar_board: internship for learning: " +
+               std::to_string(p.internship->share_percent) + "% with " +
+               mention(p.internship->host_manager_id) + "'s team, " + p.internship->starts_on +
+               " → " + p.internship->ends_on;
+    }
     return out;
 }
 
@@ -123,7 +129,8 @@ std::string aggregates_text(const OrgSummary& s) {
            " · feedback received: " + std::to_string(s.total_feedback) +
            "\n• overdue tasks: " + std::to_string(s.total_overdue) +
            "\n• ready for their next level: " + of(s.ready) +
-           " · open promotion petitions: " + std::to_string(s.open_petitions);
+           " · open promotion petitions: " + std::to_string(s.open_petitions) +
+           "\n• on an internship for learning: " + of(s.internships);
 }
 
 class QuarterSummary {

@@ -250,6 +250,12 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                                            r.statement};
             }
         });
+    // Internships for learning (approved by both managers) during the quarter.
+    read.internships(q_from, q_to, [&](const storage::OrgSummaryReader::Internship& i) {
+        if (auto* p = person(i.person_id))
+            p->internship = InternshipState{i.host_manager_id, i.share_percent, i.starts_on,
+                                            i.ends_on};
+    });
     for (auto& p : out.people) {
         if (p.level && levels.index_of(*p.level)) {
             if (const Level* next = levels.next_after(p.level))
@@ -268,6 +274,7 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         out.checkins_overdue += p.checkin_overdue_days > 0 ? 1 : 0;
         out.ready += p.readiness && p.readiness->ready() ? 1 : 0;
         out.open_petitions += p.petition && p.petition->open_at_end ? 1 : 0;
+        out.internships += p.internship ? 1 : 0;
     }
     return out;
 }

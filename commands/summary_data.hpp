@@ -44,6 +44,14 @@ struct OpenPetition {
     std::string statement;    ///< the person's "why now"
 };
 
+/// An internship for learning running at some time in the quarter.
+struct InternshipState {
+    std::string host_manager_id;
+    int share_percent = 0;
+    std::string starts_on;  ///< YYYY-MM-DD
+    std::string ends_on;    ///< YYYY-MM-DD
+};
+
 /// Everything the quarter summary says about one person.
 struct PersonSummary {
     std::string id;
@@ -66,6 +74,7 @@ struct PersonSummary {
     Evidence evidence;                   ///< certs and brag tags (current + previous quarter)
     std::optional<Readiness> readiness;  ///< for the next level, when their level is set
     std::optional<OpenPetition> petition;
+    std::optional<InternshipState> internship;  ///< the latest one in the quarter
 };
 
 /// Whose records a summary covers.
@@ -93,6 +102,7 @@ struct OrgSummary {
     int checkins_overdue = 0;  ///< people whose next check-in was overdue on the day
     int ready = 0;             ///< ready for their next level
     int open_petitions = 0;
+    int internships = 0;  ///< people with an internship for learning in the quarter
 };
 
 /// "brags with an impact first, then the most recent (by date, then number)".
@@ -102,7 +112,7 @@ const char* cadence_rule();
 
 /// Builds the summary for `scope` over `quarter` as it stood on `today` (YYYY-MM-DD), or at the
 /// end of a quarter already over. With `now`, overdue is judged on each person's own calendar
-/// (their zone, else `default_tz`); without, on `today`. Ten statements in total, whatever the
+/// (their zone, else `default_tz`); without, on `today`. Eleven statements in total, whatever the
 /// org's size, read in one snapshot.
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
                          const std::string& today, const Levels& levels, int fiscal_start_month,

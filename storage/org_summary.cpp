@@ -241,4 +241,18 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     }
 }
 
+void OrgSummaryReader::internships(const std::string& from, const std::string& to,
+                                   const std::function<void(const Internship&)>& row) {
+    auto q = scoped(
+        "SELECT person_id, host_manager_id, share_percent, starts_on, ends_on FROM internships "
+        "WHERE person_id IN (SELECT id FROM members) AND status = 'active' "
+        "AND starts_on <= :to AND ends_on >= :from ORDER BY person_id, starts_on, id");
+    q.bind_named(":from", from).bind_named(":to", to);
+    Internship i;
+    while (q.step()) {
+        q.read(i.person_id, i.host_manager_id, i.share_percent, i.starts_on, i.ends_on);
+        row(i);
+    }
+}
+
 }  // namespace careerbot::storage

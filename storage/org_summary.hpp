@@ -107,6 +107,18 @@ class OrgSummaryReader {
     /// then creation.
     void petitions(int64_t end, int64_t from, const std::function<void(const Petition&)>& row);
 
+    struct Internship {
+        std::string person_id;
+        std::string host_manager_id;
+        int share_percent = 0;
+        std::string starts_on;  ///< YYYY-MM-DD
+        std::string ends_on;    ///< YYYY-MM-DD
+    };
+    /// Active (approved by both managers) internships overlapping [from, to] (YYYY-MM-DD), by
+    /// person then start.
+    void internships(const std::string& from, const std::string& to,
+                     const std::function<void(const Internship&)>& row);
+
   private:
     Database::Statement scoped(const std::string& body);
 

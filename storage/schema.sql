@@ -206,6 +206,33 @@ CREATE TABLE idos (
 -- index idos_mentor
 CREATE INDEX idos_mentor ON idos(mentor_id, quarter);
 
+-- table internships
+CREATE TABLE internships (
+    id               INTEGER PRIMARY KEY,
+    person_id        TEXT NOT NULL REFERENCES people(id),
+    manager_id       TEXT NOT NULL REFERENCES people(id),  -- the person's manager when proposed
+    host_manager_id  TEXT NOT NULL REFERENCES people(id),  -- the host team is their reports
+    share_percent    INTEGER NOT NULL CHECK (share_percent BETWEEN 5 AND 50),
+    starts_on        TEXT NOT NULL,                        -- YYYY-MM-DD
+    ends_on          TEXT NOT NULL,                        -- YYYY-MM-DD, the last day
+    goals            TEXT NOT NULL,
+    status           TEXT NOT NULL DEFAULT 'proposed'
+                     CHECK (status IN ('proposed', 'active', 'declined', 'cancelled')),
+    manager_ok_at    INTEGER,                              -- when the manager approved
+    host_ok_at       INTEGER,                              -- when the host manager approved
+    closed_by        TEXT REFERENCES people(id),           -- who declined or cancelled it
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    CHECK (starts_on <= ends_on)
+);
+
+-- index internships_host
+CREATE INDEX internships_host ON internships(host_manager_id, status, ends_on);
+
+-- index internships_one_live
+CREATE UNIQUE INDEX internships_one_live ON internships(person_id)
+    WHERE status IN ('proposed', 'active');
+
 -- table one_on_one_skips
 CREATE TABLE one_on_one_skips (
     schedule_id  INTEGER NOT NULL REFERENCES one_on_ones(id),
@@ -345,20 +372,21 @@ CREATE TABLE reminders (
     id            INTEGER PRIMARY KEY,
     key           TEXT NOT NULL UNIQUE,
     kind          TEXT NOT NULL
-                  CHECK (kind IN ('one_on_one', 'task_due', 'task_overdue', 'checkin')),
-    recipient_id  TEXT NOT NULL,                -- who gets the DM
-    subject_id    TEXT NOT NULL,                -- whom it is about (report, assignee, person)
-    ref_id        INTEGER,                      -- one_on_ones.id, tasks.id or checkins.id
-    occurs_at     INTEGER,                      -- the 1:1 or due moment it is about (unix s)
-    due_at        INTEGER NOT NULL,             -- when to send (unix s)
-    useful_until  INTEGER NOT NULL,             -- past this a missed one is dropped, not sent
+                  CHECK (kind IN ('one_on_one', 'task_due', 'task_overdue', 'checkin',
+                                  'internship_feedback')),
+    recipient_id  TEXT NOT NULL,
+    subject_id    TEXT NOT NULL,
+    ref_id        INTEGER,
+    occurs_at     INTEGER,
+    due_at        INTEGER NOT NULL,
+    useful_until  INTEGER NOT NULL,
     state         TEXT NOT NULL DEFAULT 'pending'
                   CHECK (state IN ('pending', 'sending', 'sent', 'skipped', 'dropped')),
-    reason        TEXT,                         -- why skipped/dropped: away:<id>, skip, done, …
+    reason        TEXT,
     attempts      INTEGER NOT NULL DEFAULT 0,
-    claimed_at    INTEGER,                      -- when it last went to `sending`
-    payload       TEXT,                         -- the rendered pages while sending (JSON)
-    message_ts    TEXT,                         -- Slack ts of the first page once sent
+    claimed_at    INTEGER,
+    payload       TEXT,
+    message_ts    TEXT,
     sent_at       INTEGER,
     last_error    TEXT,
     created_at    INTEGER NOT NULL,

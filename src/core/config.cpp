@@ -95,6 +95,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("reminders", "task_nudge_time", c.reminders.task_nudge_time);
     r.get("reminders", "checkin_interval_weeks", c.reminders.checkin_interval_weeks);
     r.get("reminders", "working_hours", c.reminders.working_hours);
+    r.get("internship", "max_interns_per_host", c.internship.max_interns_per_host);
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
     r.get("slack", "ack_deadline_ms", ack_ms);
@@ -112,6 +113,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
         r.fail("org", "fiscal_year_start_month", "between 1 and 12");
     if (c.ops.port < 0 || c.ops.port > 65535) r.fail("ops", "port", "between 0 and 65535");
     if (c.ops.address.empty()) r.fail("ops", "address", "an IP address such as \"127.0.0.1\"");
+    if (c.internship.max_interns_per_host < 0)
+        r.fail("internship", "max_interns_per_host", "zero (no limit) or more");
     if (c.brag.page_size < 1 || c.brag.page_size > 40)
         r.fail("brag", "page_size", "between 1 and 40");
     if (c.reminders.checkin_interval_weeks < 6 || c.reminders.checkin_interval_weeks > 8)
