@@ -20,7 +20,8 @@ const std::vector<std::pair<std::string, std::string>> kStartHere = {
      "tasks."},
     {"Director",
      "`/quarter-summary` for the quarterly review of everyone in your org (in a channel it shows "
-     "only counts; the detail comes to you privately); `/promo status @person` for readiness."},
+     "only counts; the detail comes to you privately); `/promo status @person` for readiness; "
+     "after the quarterly discussion, `/promo outcome @person approved|not-yet <note>`."},
     {"Admin",
      "install the app from `careerbot manifest`, import the org chart with `careerbot "
      "import-org org.csv`, then `/team add @report` and `/team role`; configure levels in "

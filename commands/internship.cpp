@@ -217,6 +217,11 @@ class InternshipCommand {
                             " has no team in careerbot's org chart (nobody reports to them), so "
                             "there is no team to host you. Mention the manager of the team.");
         }
+        if (auto live = repo_.live_for(user); live && live->status == "active" &&
+                                              live->ends_on < iso_day(start)) {
+            // The last one is over: it no longer stands in the way of the next.
+            repo_.close(live->id, "finished", user, s_.clock.now());
+        }
         if (auto live = repo_.live_for(user)) {
             throw UserError("You already have an internship " +
                             std::string(live->status == "proposed" ? "proposal" : "") + " (" +
@@ -449,7 +454,7 @@ class InternshipCommand {
                            (self ? std::string("you") : mention(target)) + "*\n";
         if (all.empty()) {
             head += self ? "None yet. Spend 5–50% of your time with another team for 6 weeks to 3 "
-                           "months: `/internship propose @host-manager 20% 8w <goals>`."
+                           "months: `/internship propose @host-manager 20% 8w &lt;goals&gt;`."
                          : "None.";
         }
         for (const auto& i : all) {

@@ -395,8 +395,8 @@ class PromoCommand {
         m.add(blocks::context(
             "It appears in your next `/quarter-summary`. After the quarterly discussion, record "
             "the outcome: `/promo outcome @" +
-            blocks::escape(p.person_name) + " approved <note>` or `/promo outcome @" +
-            blocks::escape(p.person_name) + " not-yet <what is still missing>`."));
+            blocks::escape(p.person_name) + " approved &lt;note&gt;` or `/promo outcome @" +
+            blocks::escape(p.person_name) + " not-yet &lt;what is still missing&gt;`."));
         return m.build().front();
     }
 

@@ -19,7 +19,7 @@ struct Internship {
     std::string starts_on;        ///< YYYY-MM-DD
     std::string ends_on;          ///< YYYY-MM-DD, the last day
     std::string goals;
-    std::string status;  ///< proposed, active, declined, cancelled
+    std::string status;  ///< proposed, active, finished, declined, cancelled
     std::optional<int64_t> manager_ok_at;  ///< unix seconds, once the manager approved
     std::optional<int64_t> host_ok_at;     ///< unix seconds, once the host manager approved
     std::string closed_by;                 ///< who declined or cancelled it; empty otherwise
@@ -54,8 +54,8 @@ class InternshipRepo {
     /// internship active when both have approved. Returns it as it is now; nothing if it was
     /// not `proposed`.
     std::optional<Internship> approve(int64_t id, bool as_host, TimePoint now);
-    /// Ends a proposed or active internship as `declined` or `cancelled`; false if it was
-    /// neither.
+    /// Ends a proposed or active internship as `declined`, `cancelled` or `finished`; false if
+    /// it was neither.
     bool close(int64_t id, const std::string& status, const std::string& by, TimePoint now);
 
   private:

@@ -217,7 +217,8 @@ CREATE TABLE internships (
     ends_on          TEXT NOT NULL,                        -- YYYY-MM-DD, the last day
     goals            TEXT NOT NULL,
     status           TEXT NOT NULL DEFAULT 'proposed'
-                     CHECK (status IN ('proposed', 'active', 'declined', 'cancelled')),
+                     CHECK (status IN ('proposed', 'active', 'finished', 'declined',
+                                       'cancelled')),
     manager_ok_at    INTEGER,                              -- when the manager approved
     host_ok_at       INTEGER,                              -- when the host manager approved
     closed_by        TEXT REFERENCES people(id),           -- who declined or cancelled it

@@ -131,7 +131,8 @@ std::string checkin_missed(storage::Database&, const storage::Reminder& r, const
 std::optional<std::string> internship_skip(const KindContext& c, const storage::Reminder& row) {
     auto i = storage::InternshipRepo(c.db).find(row.ref_id.value_or(0));
     if (!i) return "gone";
-    if (i->status != "active") return i->status;  // cancelled before its end
+    // Cancelled before its end (a finished one ended on its own: the reminder still stands).
+    if (i->status != "active" && i->status != "finished") return i->status;
     return recipient_away_today(c, row);
 }
 

@@ -19,7 +19,8 @@ CREATE TABLE internships (
     ends_on          TEXT NOT NULL,                        -- YYYY-MM-DD, the last day
     goals            TEXT NOT NULL,
     status           TEXT NOT NULL DEFAULT 'proposed'
-                     CHECK (status IN ('proposed', 'active', 'declined', 'cancelled')),
+                     CHECK (status IN ('proposed', 'active', 'finished', 'declined',
+                                       'cancelled')),
     manager_ok_at    INTEGER,                              -- when the manager approved
     host_ok_at       INTEGER,                              -- when the host manager approved
     closed_by        TEXT REFERENCES people(id),           -- who declined or cancelled it
@@ -27,7 +28,8 @@ CREATE TABLE internships (
     updated_at       INTEGER NOT NULL,
     CHECK (starts_on <= ends_on)
 );
--- One proposed or running internship per person at a time.
+-- One proposed or active internship per person at a time; an active one past its last day is
+-- marked finished when the person proposes the next.
 CREATE UNIQUE INDEX internships_one_live ON internships(person_id)
     WHERE status IN ('proposed', 'active');
 CREATE INDEX internships_host ON internships(host_manager_id, status, ends_on);

@@ -197,6 +197,12 @@ TEST_CASE("a host team takes one intern at a time by default, more when configur
     t.clock.set(utc(2027, 1, 16, 10));
     CHECK_THAT(t.say("eng", "/internship", "status"), Catch::Contains("ended 2027-01-15"));
     CHECK_THAT(approve_both("eng2"), Catch::Contains("so it is on"));
+    // An internship past its end does not stand in the way of the person's next one.
+    CHECK_THAT(t.say("eng", "/internship", "propose <@host2> 10% 6w learn the SRE way"),
+               Catch::Contains("Proposed"));
+    CHECK(t.count("SELECT count(*) FROM internships WHERE person_id = 'eng' AND "
+                  "status = 'finished'") == 1);
+    CHECK_THAT(t.say("eng", "/internship", "status"), Catch::Contains("(finished)"));
 
     Config two = t.config;
     two.internship.max_interns_per_host = 2;
