@@ -147,7 +147,8 @@ class InternshipCommand {
                 std::size_t best = 0;
                 for (std::size_t n = 1; n <= 4 && i + n < words.size(); ++n) {
                     std::string phrase;
-                    for (std::size_t k = 1; k <= n; ++k) phrase += (k > 1 ? " " : "") + words[i + k];
+                    for (std::size_t k = 1; k <= n; ++k)
+                        phrase += (k > 1 ? " " : "") + words[i + k];
                     if (auto d = parse_due_date(phrase, start)) {
                         length.until = *d;
                         best = n;
@@ -169,13 +170,14 @@ class InternshipCommand {
         if (!share) throw UserError("What share of your time? e.g. " + usage + ".");
         if (*share < kMinShare || *share > kMaxShare) {
             throw UserError("The share of your time is between " + std::to_string(kMinShare) +
-                            "% and " + std::to_string(kMaxShare) + "%; " +
-                            std::to_string(*share) + "% is outside it.");
+                            "% and " + std::to_string(kMaxShare) + "%; " + std::to_string(*share) +
+                            "% is outside it.");
         }
         if (!have_length) {
-            throw UserError("For how long? Between 6 weeks and 3 months: `6w`, `8w`, `2m`, "
-                            "`3 months` or `until 2027-02-26`, e.g. " +
-                            usage + ".");
+            throw UserError(
+                "For how long? Between 6 weeks and 3 months: `6w`, `8w`, `2m`, "
+                "`3 months` or `until 2027-02-26`, e.g. " +
+                usage + ".");
         }
         auto end = length.end_from(start);
         auto latest = plus_months(start, kMaxMonths);
@@ -217,8 +219,8 @@ class InternshipCommand {
                             " has no team in careerbot's org chart (nobody reports to them), so "
                             "there is no team to host you. Mention the manager of the team.");
         }
-        if (auto live = repo_.live_for(user); live && live->status == "active" &&
-                                              live->ends_on < iso_day(start)) {
+        if (auto live = repo_.live_for(user);
+            live && live->status == "active" && live->ends_on < iso_day(start)) {
             // The last one is over: it no longer stands in the way of the next.
             repo_.close(live->id, "finished", user, s_.clock.now());
         }
@@ -245,9 +247,9 @@ class InternshipCommand {
                                               "% with " + host + " until " + made.ends_on},
                                          now);
         Reply reply = Reply::text(
-            ":mortar_board: Proposed *internship " + std::to_string(made.id) + "*: " +
-            scheduler::internship_line(made, made.starts_on) + ".\nI asked " + mention(manager) +
-            " and " + mention(host) +
+            ":mortar_board: Proposed *internship " + std::to_string(made.id) +
+            "*: " + scheduler::internship_line(made, made.starts_on) + ".\nI asked " +
+            mention(manager) + " and " + mention(host) +
             " to approve it; it starts once both have. `/internship status` tracks it.");
         reply.dms.push_back({manager, ask(made, false)});
         reply.dms.push_back({host, ask(made, true)});
@@ -260,17 +262,18 @@ class InternshipCommand {
         blocks::MessageBuilder b("Internship proposal " + n + " from " +
                                  blocks::escape(people_.display_name(i.person_id)));
         std::string what =
-            as_host ? mention(i.person_id) + " (who reports to " + mention(i.manager_id) +
-                          ") proposes to spend *" + std::to_string(i.share_percent) +
-                          "%* of their time with your team"
-                    : mention(i.person_id) + " proposes to spend *" +
-                          std::to_string(i.share_percent) + "%* of their time with " +
-                          mention(i.host_manager_id) + "'s team";
+            as_host
+                ? mention(i.person_id) + " (who reports to " + mention(i.manager_id) +
+                      ") proposes to spend *" + std::to_string(i.share_percent) +
+                      "%* of their time with your team"
+                : mention(i.person_id) + " proposes to spend *" + std::to_string(i.share_percent) +
+                      "%* of their time with " + mention(i.host_manager_id) + "'s team";
         b.add(blocks::section(":mortar_board: *Internship proposal " + n + "* — " + what +
-                              ", from " + i.starts_on + " to " + i.ends_on +
-                              ".\n*Goals:* " + blocks::escape(i.goals)));
-        b.add(blocks::actions(json::array({blocks::button("Approve", kApproveAction, n, "primary"),
-                                           blocks::button("Decline", kDeclineAction, n, "danger")})));
+                              ", from " + i.starts_on + " to " + i.ends_on + ".\n*Goals:* " +
+                              blocks::escape(i.goals)));
+        b.add(
+            blocks::actions(json::array({blocks::button("Approve", kApproveAction, n, "primary"),
+                                         blocks::button("Decline", kDeclineAction, n, "danger")})));
         b.add(blocks::context("It starts only when both " + mention(i.manager_id) + " and " +
                               mention(i.host_manager_id) +
                               " approve; a decline by either ends it. Or type `/internship "
@@ -364,10 +367,9 @@ class InternshipCommand {
         if (completes) check_host_room(i.host_manager_id, i.id);
         auto now_state = repo_.approve(i.id, as_host, now);
         if (!now_state) throw UserError("Internship proposal " + n + " is no longer open.");
-        storage::AuditRepo(s_.db).record(
-            {0, 0, user, "internship_approved", i.person_id, "internship",
-             n + (as_host ? " as host" : " as manager")},
-            now);
+        storage::AuditRepo(s_.db).record({0, 0, user, "internship_approved", i.person_id,
+                                          "internship", n + (as_host ? " as host" : " as manager")},
+                                         now);
         if (now_state->status == "active") {
             scheduler::plan_internship_feedback(s_.db, s_.config, *now_state, now);
             tell(i.person_id, ":tada: Both " + mention(i.manager_id) + " and " +
@@ -376,13 +378,13 @@ class InternshipCommand {
                                   "% of your time until " + i.ends_on + ".");
             tell(other, mention(user) + " approved " + mention(i.person_id) + "'s " + what +
                             " too, so it is on.");
-            reply.message = Reply::text(":white_check_mark: Approved " + what +
-                                        ". Both managers agree, so it is on; " +
-                                        mention(i.person_id) + " is told." +
-                                        (as_host ? " I'll remind you on " + i.ends_on +
-                                                       " to give them feedback."
-                                                 : std::string()))
-                                .message;
+            reply.message =
+                Reply::text(
+                    ":white_check_mark: Approved " + what + ". Both managers agree, so it is on; " +
+                    mention(i.person_id) + " is told." +
+                    (as_host ? " I'll remind you on " + i.ends_on + " to give them feedback."
+                             : std::string()))
+                    .message;
         } else {
             tell(i.person_id, mention(user) + " approved your proposed " + what +
                                   "; it waits for " + mention(other) + ".");
@@ -410,14 +412,14 @@ class InternshipCommand {
         auto now = s_.clock.now();
         repo_.close(live->id, "cancelled", user, now);
         scheduler::skip_internship_feedback(s_.db, live->id, "cancelled", now);
-        storage::AuditRepo(s_.db).record({0, 0, user, "internship_cancelled", person,
-                                          "internship", std::to_string(live->id)},
-                                         now);
+        storage::AuditRepo(s_.db).record(
+            {0, 0, user, "internship_cancelled", person, "internship", std::to_string(live->id)},
+            now);
         const std::string what = "internship " + std::to_string(live->id) + " (" +
                                  std::to_string(live->share_percent) + "% with " +
                                  mention(live->host_manager_id) + "'s team)";
-        Reply reply = Reply::text("Cancelled " + (person == user ? "your " : mention(person) + "'s ") +
-                                  what + ".");
+        Reply reply = Reply::text(
+            "Cancelled " + (person == user ? "your " : mention(person) + "'s ") + what + ".");
         for (const auto& to : {live->person_id, live->manager_id, live->host_manager_id}) {
             if (to == user) continue;
             reply.dms.push_back(
@@ -442,16 +444,15 @@ class InternshipCommand {
         auto all = repo_.list_for(target);
         if (target != viewer && !Visibility(s_.db).can_read(viewer, target, RecordKind::Task)) {
             // A host manager sees the internships with their own team, nothing else.
-            std::erase_if(all, [&](const storage::Internship& i) {
-                return i.host_manager_id != viewer;
-            });
+            std::erase_if(
+                all, [&](const storage::Internship& i) { return i.host_manager_id != viewer; });
             if (all.empty()) throw UserError(Visibility::refusal(RecordKind::Task));
         }
         const std::string day = today(viewer);
         const bool self = target == viewer;
         blocks::MessageBuilder m("Internships");
-        std::string head = "*Internships for learning — " +
-                           (self ? std::string("you") : mention(target)) + "*\n";
+        std::string head =
+            "*Internships for learning — " + (self ? std::string("you") : mention(target)) + "*\n";
         if (all.empty()) {
             head += self ? "None yet. Spend 5–50% of your time with another team for 6 weeks to 3 "
                            "months: `/internship propose @host-manager 20% 8w &lt;goals&gt;`."
@@ -471,8 +472,8 @@ class InternshipCommand {
             if (!extra.empty()) m.add_text("*Waiting for your answer*\n" + extra);
             std::string hosted;
             for (const auto& i : repo_.hosted_by(viewer, day)) {
-                hosted += "• " + mention(i.person_id) + ": " + scheduler::internship_line(i, day) +
-                          "\n";
+                hosted +=
+                    "• " + mention(i.person_id) + ": " + scheduler::internship_line(i, day) + "\n";
             }
             if (!hosted.empty()) m.add_text("*Interns with your team*\n" + hosted);
         }

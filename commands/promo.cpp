@@ -276,8 +276,7 @@ class PromoCommand {
         Packet p = compile(user, level, *target, ladder);
         p.statement = statement;
         std::string markdown = packet_markdown(p);
-        petitions_.create(user, level, target->id, *director, markdown, s_.clock.now(),
-                          statement);
+        petitions_.create(user, level, target->id, *director, markdown, s_.clock.now(), statement);
         // The compiled evidence goes to the director: audited like an export (issue #7).
         storage::AuditRepo(s_.db).record(
             {0, 0, user, "promo_packet", user, "petition", target->id + " sent to " + *director},
@@ -470,8 +469,7 @@ class PromoCommand {
     static std::optional<std::string> outcome_status(const std::string& word) {
         std::string w = text::lower(word);
         if (w == "approved" || w == "approve") return "approved";
-        if (w == "not-yet" || w == "notyet" || w == "not_yet" || w == "declined" ||
-            w == "decline")
+        if (w == "not-yet" || w == "notyet" || w == "not_yet" || w == "declined" || w == "decline")
             return "declined";
         return std::nullopt;
     }
@@ -520,9 +518,9 @@ class PromoCommand {
         const std::string quoted = note.empty() ? "" : "\n>" + quote(note);
         Reply r = Reply::text("Recorded the outcome of <@" + *person + ">'s petition for " +
                               blocks::escape(open->target_level) + ": *" + label + "*" +
-                              (*status == "approved" ? " — their level is now " +
-                                                           blocks::escape(open->target_level)
-                                                     : std::string()) +
+                              (*status == "approved"
+                                   ? " — their level is now " + blocks::escape(open->target_level)
+                                   : std::string()) +
                               ". They are told by DM." + quoted);
         std::string to_person =
             *status == "approved"
@@ -536,9 +534,8 @@ class PromoCommand {
         if (open->director_id != user && open->director_id != *person) {
             r.dms.push_back({open->director_id,
                              *Reply::text("<@" + user + "> recorded the outcome of <@" + *person +
-                                          ">'s petition for " +
-                                          blocks::escape(open->target_level) + ": *" + label +
-                                          "*." + quoted)
+                                          ">'s petition for " + blocks::escape(open->target_level) +
+                                          ": *" + label + "*." + quoted)
                                   .message});
         }
         return r;
@@ -565,7 +562,8 @@ class PromoCommand {
 
 void register_promo(App& app) {
     app.command({"/promo", "career levels, promotion readiness and petitions",
-                 "status [@person] | petition <level> <why now> | withdraw | level @person L | outcome @person "
+                 "status [@person] | petition <level> <why now> | withdraw | level @person L | "
+                 "outcome @person "
                  "approved|not-yet <note> | help"},
                 [](Services& s, const Request& r) { return PromoCommand(s).run(r); });
 }

@@ -105,8 +105,9 @@ std::string person_text(const PersonSummary& p, bool past) {
     } else if (p.petition) {
         out += "\n:scroll: promotion petition for " + blocks::escape(p.petition->target_level) +
                " opened " + p.petition->opened_on + " (to " + mention(p.petition->director_id) +
-               "), " + (p.petition->status == "declined" ? std::string("not yet")
-                                                      : blocks::escape(p.petition->status)) +
+               "), " +
+               (p.petition->status == "declined" ? std::string("not yet")
+                                                 : blocks::escape(p.petition->status)) +
                " " + p.petition->closed_on;
     }
     if (p.internship) {

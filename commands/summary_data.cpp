@@ -253,8 +253,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
     // Internships for learning (approved by both managers) during the quarter.
     read.internships(q_from, q_to, [&](const storage::OrgSummaryReader::Internship& i) {
         if (auto* p = person(i.person_id))
-            p->internship = InternshipState{i.host_manager_id, i.share_percent, i.starts_on,
-                                            i.ends_on};
+            p->internship =
+                InternshipState{i.host_manager_id, i.share_percent, i.starts_on, i.ends_on};
     });
     for (auto& p : out.people) {
         if (p.level && levels.index_of(*p.level)) {

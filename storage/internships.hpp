@@ -19,7 +19,7 @@ struct Internship {
     std::string starts_on;        ///< YYYY-MM-DD
     std::string ends_on;          ///< YYYY-MM-DD, the last day
     std::string goals;
-    std::string status;  ///< proposed, active, finished, declined, cancelled
+    std::string status;                    ///< proposed, active, finished, declined, cancelled
     std::optional<int64_t> manager_ok_at;  ///< unix seconds, once the manager approved
     std::optional<int64_t> host_ok_at;     ///< unix seconds, once the host manager approved
     std::string closed_by;                 ///< who declined or cancelled it; empty otherwise

@@ -24,9 +24,8 @@ Petition PetitionRepo::create(const std::string& person_id,
                               const std::string& target_level, const std::string& director_id,
                               const std::string& packet, TimePoint now,
                               const std::string& statement) {
-    Petition p{0,      person_id, from_level,   target_level, director_id,
-               "open", packet,    to_unix(now), to_unix(now), "",
-               statement, ""};
+    Petition p{0,      person_id,    from_level,   target_level, director_id, "open",
+               packet, to_unix(now), to_unix(now), "",           statement,   ""};
     auto q = db_.prepare(
         "INSERT INTO petitions (person_id, from_level, target_level, director_id, "
         "status, packet, created_at, updated_at, statement) VALUES (?, ?, ?, ?, 'open', ?, "

@@ -20,7 +20,7 @@ struct Petition {
     std::string packet;       ///< Markdown
     int64_t created_at = 0;   ///< unix seconds
     int64_t updated_at = 0;
-    std::string closed_by;  ///< empty while open
+    std::string closed_by;     ///< empty while open
     std::string statement;     ///< the person's "why now", as they wrote it
     std::string outcome_note;  ///< the director's note on the outcome; empty until then
 };

@@ -358,7 +358,7 @@ std::string internship_line(const storage::Internship& i, const std::string& tod
                             : !i.manager_ok_at                ? "<@" + i.manager_id + ">"
                                                               : "<@" + i.host_manager_id + ">");
     } else if (i.status == "active") {
-        state = today > i.ends_on ? "ended " + i.ends_on
+        state = today > i.ends_on     ? "ended " + i.ends_on
                 : today < i.starts_on ? "starts " + i.starts_on
                                       : "running";
     } else {
@@ -370,7 +370,8 @@ std::string internship_line(const storage::Internship& i, const std::string& tod
 
 Message internship_feedback_nudge(const storage::Internship& i) {
     blocks::MessageBuilder m("An internship with your team ends: give feedback");
-    m.add(blocks::section(":mortar_board: <@" + i.person_id + ">'s internship for learning with "
+    m.add(blocks::section(":mortar_board: <@" + i.person_id +
+                          ">'s internship for learning with "
                           "your team (" +
                           std::to_string(i.share_percent) + "% of their time, " + i.starts_on +
                           " → " + i.ends_on + ") ends today. Their goals were: " + cut(i.goals) +

@@ -141,8 +141,9 @@ void plan_internship_feedback(storage::Database& db, const Config& config,
 
 void skip_internship_feedback(storage::Database& db, int64_t internship_id, const std::string& why,
                               TimePoint now) {
-    db.write(
-        [&] { storage::ReminderOutbox(db).skip_pending(kInternshipFeedback, internship_id, why, now); });
+    db.write([&] {
+        storage::ReminderOutbox(db).skip_pending(kInternshipFeedback, internship_id, why, now);
+    });
 }
 
 void plan_checkin(storage::Database& db, const Config& config, const std::string& person,

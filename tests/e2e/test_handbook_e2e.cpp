@@ -23,10 +23,10 @@ class Org : public BotFixture {
     Org() : BotFixture("handbook", kBotToken, kAppToken) {
         env["CAREERBOT_LEVELS"] = CAREERBOT_SOURCE_DIR "/config/levels.example.toml";
         log_level.clear();
-        server.add_user({"U0DIR", "dir", "Dana Director", "Europe/London", "Greenwich Mean Time",
-                         0, false});
-        server.add_user({"U0HOST", "host", "Hugo Host", "Asia/Tokyo", "Japan Standard Time",
-                         32400, false});
+        server.add_user(
+            {"U0DIR", "dir", "Dana Director", "Europe/London", "Greenwich Mean Time", 0, false});
+        server.add_user(
+            {"U0HOST", "host", "Hugo Host", "Asia/Tokyo", "Japan Standard Time", 32400, false});
         server.add_user({"U0HANK", "hank", "Hank Hill", "America/Chicago", "Central Standard Time",
                          -21600, false});
         REQUIRE(import_org("user_id,name,manager_id\nU0DIR,dir,\nU0ALICE,alice,U0DIR\n"
@@ -68,7 +68,8 @@ TEST_CASE("a petition's statement reaches the director's DM and the outcome reac
     t.slash("U0ALICE", "/promo", "level <@U0BOB|bob> L2");
     auto missing = t.slash("U0BOB", "/promo", "petition L3");
     CHECK(missing.find("why now?") != std::string::npos);
-    auto sent = t.slash("U0BOB", "/promo", "petition L3 I have led the billing migration since June");
+    auto sent =
+        t.slash("U0BOB", "/promo", "petition L3 I have led the billing migration since June");
     CHECK(sent.find("Your petition") != std::string::npos);
     auto dm = t.posted("I have led the billing migration since June");
     REQUIRE(dm);

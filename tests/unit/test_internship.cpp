@@ -75,10 +75,10 @@ TEST_CASE("an internship proposal reads share, length and goals, and refuses out
         const char* length;
         const char* ends;
     };
-    for (const auto& c : {Case{"6w", "2027-01-01"}, Case{"2m", "2027-01-20"},
-                          Case{"3 months", "2027-02-20"}, Case{"10 weeks", "2027-01-29"},
-                          Case{"until 2027-02-01", "2027-02-01"}, Case{"until jan 15", "2027-01-15"},
-                          Case{"until in 7 weeks", "2027-01-08"}}) {
+    for (const auto& c :
+         {Case{"6w", "2027-01-01"}, Case{"2m", "2027-01-20"}, Case{"3 months", "2027-02-20"},
+          Case{"10 weeks", "2027-01-29"}, Case{"until 2027-02-01", "2027-02-01"},
+          Case{"until jan 15", "2027-01-15"}, Case{"until in 7 weeks", "2027-01-08"}}) {
         INFO(c.length);
         auto r = t.run("eng", "/internship",
                        std::string("propose <@host> 10% ") + c.length + " learn the billing code");
@@ -151,8 +151,7 @@ TEST_CASE("an internship starts only when both managers approve, by button or by
                Catch::Contains("*Internship for learning*: 20% with @host's team"));
 }
 
-TEST_CASE("a decline by either manager ends the proposal and the person is told",
-          "[internship]") {
+TEST_CASE("a decline by either manager ends the proposal and the person is told", "[internship]") {
     TestApp t;
     org(t);
     t.run("eng", "/internship", "propose <@host> 20% 8w learn Go");
@@ -178,9 +177,10 @@ TEST_CASE("a host team takes one intern at a time by default, more when configur
     TestApp t;
     org(t);
     auto approve_both = [&](const std::string& person) {
-        auto id = query_value<int64_t>(
-            t.db, "SELECT id FROM internships WHERE person_id = '" + person + "' AND status = "
-                  "'proposed'");
+        auto id =
+            query_value<int64_t>(t.db, "SELECT id FROM internships WHERE person_id = '" + person +
+                                           "' AND status = "
+                                           "'proposed'");
         t.app.handle(t.services, press("mgr", "internship_approve", id));
         return t.text(t.app.handle(t.services, press("host", "internship_approve", id)));
     };
@@ -219,8 +219,9 @@ TEST_CASE("a host team takes one intern at a time by default, more when configur
     }
     CHECK(u.count("SELECT count(*) FROM internships WHERE status = 'active'") == 2);
     CHECK_THROWS(Config::parse("[internship]\nmax_interns_per_host = -1\n"));
-    CHECK(Config::parse("[internship]\nmax_interns_per_host = 0\n")
-              .internship.max_interns_per_host == 0);
+    CHECK(
+        Config::parse("[internship]\nmax_interns_per_host = 0\n").internship.max_interns_per_host ==
+        0);
 }
 
 TEST_CASE("the host manager is reminded to give feedback on the internship's last day",
