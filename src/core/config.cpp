@@ -87,7 +87,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("org", "admins", c.org.admins);
     r.get("org", "levels_file", c.org.levels_file);
     r.get("brag", "page_size", c.brag.page_size);
-    int64_t max_text = static_cast<int64_t>(c.brag.max_text_bytes);
+    auto max_text = static_cast<int64_t>(c.brag.max_text_bytes);
     r.get("brag", "max_text_bytes", max_text);
     int64_t lead = c.reminders.one_on_one_lead.count();
     r.get("reminders", "one_on_one_lead_minutes", lead);
@@ -122,7 +122,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     if (c.reminders.task_due_lead_days < 0)
         r.fail("reminders", "task_due_lead_days", "zero or more");
     if (c.log.format != "text" && c.log.format != "json")
-        r.fail("log", "format", "\"text\" or \"json\"");
+        r.fail("log", "format", R"("text" or "json")");
     static const std::set<std::string> levels{"trace", "debug",    "info", "warn",
                                               "error", "critical", "off"};
     if (!levels.contains(c.log.level))
