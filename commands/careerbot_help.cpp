@@ -22,6 +22,7 @@ const std::vector<std::pair<std::string, std::string>> kStartHere = {
      "`/quarter-summary` for the quarterly review of everyone in your org (in a channel it shows "
      "only counts; the detail comes to you privately); `/review factor @person performing …` "
      "records the review's performance factor; `/promo status @person` for readiness; "
+     "after the quarterly discussion, `/promo outcome @person approved|not-yet <note>`; "
      "`/team mentor @mentor @person` names a standing mentor."},
     {"Admin",
      "install the app from `careerbot manifest`, import the org chart with `careerbot "

@@ -8,12 +8,14 @@
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
+#include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
 #include "storage/brags.hpp"
 #include "storage/checkins.hpp"
 #include "storage/feedback.hpp"
 #include "storage/idos.hpp"
 #include "storage/mentors.hpp"
+#include "storage/internships.hpp"
 #include "storage/people.hpp"
 #include "storage/schedules.hpp"
 #include "storage/tasks.hpp"
@@ -81,6 +83,10 @@ class HomeView {
         add(blocks::section(t));
 
         add(blocks::section(":dart: *IDO " + q.label() + ":* " + ido_text(user_, q)));
+        if (auto intern = storage::InternshipRepo(s_.db).live_for(user_)) {
+            add(blocks::section(":mortar_board: *Internship for learning:* " +
+                                scheduler::internship_line(*intern, iso_today)));
+        }
 
         storage::FeedbackRepo feedback(s_.db);
         auto since = std::chrono::duration_cast<std::chrono::seconds>(

@@ -22,15 +22,27 @@ namespace {
 
 const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/promo status [@person]", "your level, readiness for the next one and your petitions"},
-    {"/promo petition <level>",
-     "petition your director for promotion to <level>; the evidence (brags, feedback, finished "
-     "IDOs, certifications, check-ins) is compiled and sent to them"},
+    {"/promo petition <level> <why now>",
+     "petition your director for promotion to <level> with your statement of why now; the "
+     "statement and the evidence (brags, feedback, finished IDOs, certifications, check-ins) "
+     "are compiled and sent to them"},
     {"/promo withdraw", "withdraw your open petition"},
     {"/promo level @person <level>", "set someone's current level (their managers, and admins)"},
-    {"/promo close @person approved|declined",
-     "close someone's open petition after the review (their managers); approved sets the level"},
+    {"/promo outcome @person approved|not-yet <note>",
+     "record the outcome of the quarterly discussion of someone's open petition (their director "
+     "and managers); approved sets the level; the person is told, with the note (required for "
+     "not-yet)"},
+    {"/promo close @person approved|declined", "the same as `outcome`, kept as an alias"},
     {"/promo help", "this help"},
 };
+
+/// The longest statement or outcome note careerbot keeps (bytes).
+constexpr std::size_t kMaxStatementBytes = 2000;
+
+/// How a petition's status reads: "declined" is the outcome "not yet".
+std::string status_label(const std::string& status) {
+    return status == "declined" ? "not yet" : status;
+}
 
 std::string clip(const std::string& s, std::size_t max) {
     if (s.size() <= max) return s;
@@ -45,6 +57,7 @@ struct Packet {
     std::string person_name;
     std::optional<std::string> from_level;
     std::string target;
+    std::string statement;  ///< the person's "why now"
     Readiness readiness;
     std::string window;  ///< "2026Q3–2026Q4"
     int brag_count = 0;
@@ -70,10 +83,10 @@ class PromoCommand {
         if (cmd == "petition") return petition(r.user_id, rest);
         if (cmd == "withdraw") return withdraw(r.user_id);
         if (cmd == "level") return set_level(r.user_id, rest);
-        if (cmd == "close") return close(r.user_id, rest);
+        if (cmd == "outcome" || cmd == "close") return outcome(r.user_id, rest, cmd);
         throw UserError(
-            "`/promo` takes `status`, `petition <level>`, `withdraw`, `level` or "
-            "`close`; `/promo help` shows how.");
+            "`/promo` takes `status`, `petition <level> <why now>`, `withdraw`, `level` or "
+            "`outcome`; `/promo help` shows how.");
     }
 
   private:
@@ -141,8 +154,17 @@ class PromoCommand {
         std::string list;
         bool open = false;
         for (const auto& p : mine) {
-            list += "• " + blocks::escape(p.target_level) + " · " + p.status + " · sent to <@" +
-                    p.director_id + "> on " + day_of(p.created_at) + "\n";
+            list += "• " + blocks::escape(p.target_level) + " · " + status_label(p.status) +
+                    " · sent to <@" + p.director_id + "> on " + day_of(p.created_at);
+            if (p.status != "open" && p.status != "withdrawn") {
+                list += " · decided " + day_of(p.updated_at);
+                if (!p.closed_by.empty()) list += " by <@" + p.closed_by + ">";
+            }
+            list += "\n";
+            if (!p.statement.empty())
+                list += "    _Statement:_ " + blocks::escape(clip(p.statement, 600)) + "\n";
+            if (!p.outcome_note.empty())
+                list += "    _Outcome note:_ " + blocks::escape(clip(p.outcome_note, 600)) + "\n";
             open = open || p.status == "open";
         }
         m.add_text("*Petitions*\n" + (list.empty() ? std::string("None yet.") : list));
@@ -156,7 +178,7 @@ class PromoCommand {
                     hint;
             } else if (next) {
                 hint = "When you are ready, petition with `/promo petition " +
-                       blocks::escape(next->id) + "`. " + hint;
+                       blocks::escape(next->id) + " &lt;why now&gt;`. " + hint;
             }
             m.add(blocks::context(hint));
         }
@@ -197,16 +219,17 @@ class PromoCommand {
 
     Reply petition(const std::string& user, const std::string& args) {
         auto ladder = levels();
-        std::string wanted = text::trim(args);
+        auto [wanted, statement] = text::first_word(text::trim(args));
+        statement = text::trim(statement);
         if (wanted.empty()) {
             const Level* next = ladder.next_after(certs_.level_of(user));
             if (!next)
                 throw UserError(
                     "You are at the top of the ladder; there is no level to petition for.");
             throw UserError("Which level? Yours to aim for is the next one: `/promo petition " +
-                            blocks::escape(next->id) + "`.");
+                            blocks::escape(next->id) + " &lt;why now&gt;`.");
         }
-        const Level* target = ladder.find(text::first_word(wanted).first);
+        const Level* target = ladder.find(wanted);
         if (target == nullptr) {
             std::string ids;
             for (const auto& l : ladder.all()) ids += (ids.empty() ? "`" : ", `") + l.id + "`";
@@ -233,9 +256,27 @@ class PromoCommand {
                 "You have no manager in careerbot's org chart, so there is nobody to "
                 "petition. Ask your manager to `/team add` you.");
         }
+        if (statement.empty()) {
+            throw UserError(
+                "Add your statement after the level: *why now?* In a few sentences, say how you "
+                "already work at " +
+                blocks::escape(target->id) +
+                " — the scope and impact of your recent work, what others rely on you for, and "
+                "how you grew since your last level. Your director reads it first, above the "
+                "evidence careerbot compiles. For example: `/promo petition " +
+                blocks::escape(target->id) +
+                " I have led the billing migration end to end since June and mentor two "
+                "engineers`.");
+        }
+        if (statement.size() > kMaxStatementBytes) {
+            throw UserError("Your statement is " + std::to_string(statement.size()) +
+                            " bytes; keep it under " + std::to_string(kMaxStatementBytes) +
+                            " — the evidence is compiled for you.");
+        }
         Packet p = compile(user, level, *target, ladder);
+        p.statement = statement;
         std::string markdown = packet_markdown(p);
-        petitions_.create(user, level, target->id, *director, markdown, s_.clock.now());
+        petitions_.create(user, level, target->id, *director, markdown, s_.clock.now(), statement);
         // The compiled evidence goes to the director: audited like an export (issue #7).
         storage::AuditRepo(s_.db).record(
             {0, 0, user, "promo_packet", user, "petition", target->id + " sent to " + *director},
@@ -294,6 +335,7 @@ class PromoCommand {
     static std::string packet_markdown(const Packet& p) {
         std::string out = "# Promotion petition — " + p.person_name + " → " + p.target + "\n\n";
         out += "Current level: " + p.from_level.value_or("not set") + "\n\n";
+        out += "## Statement: why now\n\n" + p.statement + "\n\n";
         out += "Readiness: " + p.readiness.describe() + "\n\n";
         out += "## Brags " + p.window + " (" + std::to_string(p.brag_count) + ")\n\n";
         for (const auto& b : p.top_brags) {
@@ -320,6 +362,7 @@ class PromoCommand {
         m.add(blocks::section("<@" + p.person_id + "> petitions for *" + blocks::escape(p.target) +
                               "* (now " + blocks::escape(p.from_level.value_or("level not set")) +
                               ").\n*Readiness:* " + blocks::escape(p.readiness.describe())));
+        m.add_text("*Why now — their statement:*\n>" + quote(p.statement));
         std::string brags = "*Brags " + p.window + ":* " + std::to_string(p.brag_count) + "\n";
         for (const auto& b : p.top_brags) {
             brags += "• " + b.happened_on + " — " + blocks::escape(clip(b.text, 300));
@@ -348,10 +391,11 @@ class PromoCommand {
         rest += "\n*Check-ins:* " + std::to_string(p.checkins_last_year) +
                 " in the last year, last " + p.last_checkin.value_or("never");
         m.add_text(rest);
-        m.add(
-            blocks::context("It appears in your next `/quarter-summary`. After the review: "
-                            "`/promo close @" +
-                            blocks::escape(p.person_name) + " approved` (or `declined`)."));
+        m.add(blocks::context(
+            "It appears in your next `/quarter-summary`. After the quarterly discussion, record "
+            "the outcome: `/promo outcome @" +
+            blocks::escape(p.person_name) + " approved &lt;note&gt;` or `/promo outcome @" +
+            blocks::escape(p.person_name) + " not-yet &lt;what is still missing&gt;`."));
         return m.build().front();
     }
 
@@ -421,25 +465,90 @@ class PromoCommand {
         return open;
     }
 
-    Reply close(const std::string& user, const std::string& args) {
-        auto [person, outcome] = person_and_word(args, "/promo close @person approved|declined");
-        outcome = text::lower(outcome);
-        if (outcome != "approved" && outcome != "declined") {
-            throw UserError("Close a petition as `approved` or `declined`.");
+    /// "approved" or "declined" from what was typed; nothing for anything else.
+    static std::optional<std::string> outcome_status(const std::string& word) {
+        std::string w = text::lower(word);
+        if (w == "approved" || w == "approve") return "approved";
+        if (w == "not-yet" || w == "notyet" || w == "not_yet" || w == "declined" || w == "decline")
+            return "declined";
+        return std::nullopt;
+    }
+
+    /// `/promo outcome @person approved|not-yet <note>` (and its alias `close`): the director
+    /// (who received the petition) or a manager of the person records the quarterly
+    /// discussion's outcome; approved sets the level; the person is told with the note.
+    Reply outcome(const std::string& user, const std::string& args, const std::string& verb) {
+        const std::string usage = "/promo " + verb + " @person approved|not-yet <note>";
+        auto [who, rest] = text::first_word(args);
+        auto [word, note] = text::first_word(rest);
+        note = text::trim(note);
+        auto person = text::mention_id(who);
+        if (!person || word.empty()) throw UserError("Usage: `" + blocks::escape(usage) + "`.");
+        auto status = outcome_status(word);
+        if (!status) {
+            throw UserError("The outcome is `approved` or `not-yet` (followed by your note).");
         }
-        auto open = people_.manages(user, person) ? petitions_.open_for(person) : std::nullopt;
-        if (!open) {
-            throw UserError(":lock: I can close only open petitions of people in your org.");
+        auto open = petitions_.open_for(*person);
+        // The same answer whether or not there is a petition the user may not see.
+        if (!open || !(people_.manages(user, *person) || open->director_id == user)) {
+            throw UserError(
+                ":lock: I can record outcomes only for open petitions of people in your org.");
         }
-        petitions_.close(open->id, outcome, user, s_.clock.now());
-        if (outcome == "approved") certs_.set_level(person, open->target_level, s_.clock.now());
-        Reply r = Reply::text("Closed <@" + person + ">'s petition for " +
-                              blocks::escape(open->target_level) + " as " + outcome + ".");
-        r.dms.push_back(
-            {person, *Reply::text("Your petition for " + blocks::escape(open->target_level) +
-                                  " was " + outcome + " by <@" + user + ">.")
-                          .message});
+        if (*status == "declined" && note.empty()) {
+            throw UserError(
+                "Add a note for <@" + *person +
+                ">: what is still missing, and what would make the next petition succeed, "
+                "e.g. `/promo outcome <@" +
+                *person + "> not-yet lead one more cross-team project`.");
+        }
+        if (note.size() > kMaxStatementBytes) {
+            throw UserError("Keep the note under " + std::to_string(kMaxStatementBytes) +
+                            " bytes.");
+        }
+        auto now = s_.clock.now();
+        petitions_.close(open->id, *status, user, now, note);
+        if (*status == "approved") {
+            learn_person(s_, *person);
+            certs_.set_level(*person, open->target_level, now);
+        }
+        storage::AuditRepo(s_.db).record({0, 0, user, "promo_outcome", *person, "petition",
+                                          open->target_level + " " + status_label(*status)},
+                                         now);
+        const std::string label = status_label(*status);
+        const std::string quoted = note.empty() ? "" : "\n>" + quote(note);
+        Reply r = Reply::text("Recorded the outcome of <@" + *person + ">'s petition for " +
+                              blocks::escape(open->target_level) + ": *" + label + "*" +
+                              (*status == "approved"
+                                   ? " — their level is now " + blocks::escape(open->target_level)
+                                   : std::string()) +
+                              ". They are told by DM." + quoted);
+        std::string to_person =
+            *status == "approved"
+                ? ":tada: Your petition for *" + blocks::escape(open->target_level) +
+                      "* was approved by <@" + user + ">; your level is now *" +
+                      blocks::escape(open->target_level) + "*."
+                : "Your petition for *" + blocks::escape(open->target_level) +
+                      "* was discussed: *not yet*, says <@" + user +
+                      ". `/promo status` shows where you stand; petition again when ready.";
+        r.dms.push_back({*person, *Reply::text(to_person + quoted).message});
+        if (open->director_id != user && open->director_id != *person) {
+            r.dms.push_back({open->director_id,
+                             *Reply::text("<@" + user + "> recorded the outcome of <@" + *person +
+                                          ">'s petition for " + blocks::escape(open->target_level) +
+                                          ": *" + label + "*." + quoted)
+                                  .message});
+        }
         return r;
+    }
+
+    /// `note` escaped for a mrkdwn block quote (every line quoted).
+    static std::string quote(const std::string& note) {
+        std::string out;
+        for (char c : blocks::escape(clip(note, kMaxStatementBytes))) {
+            out += c;
+            if (c == '\n') out += '>';
+        }
+        return out;
     }
 
     Services& s_;
@@ -453,7 +562,9 @@ class PromoCommand {
 
 void register_promo(App& app) {
     app.command({"/promo", "career levels, promotion readiness and petitions",
-                 "status [@person] | petition <level> | withdraw | level @person L | help"},
+                 "status [@person] | petition <level> <why now> | withdraw | level @person L | "
+                 "outcome @person "
+                 "approved|not-yet <note> | help"},
                 [](Services& s, const Request& r) { return PromoCommand(s).run(r); });
 }
 

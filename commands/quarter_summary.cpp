@@ -110,7 +110,16 @@ std::string person_text(const PersonSummary& p, bool past) {
     } else if (p.petition) {
         out += "\n:scroll: promotion petition for " + blocks::escape(p.petition->target_level) +
                " opened " + p.petition->opened_on + " (to " + mention(p.petition->director_id) +
-               "), " + blocks::escape(p.petition->status) + " " + p.petition->closed_on;
+               "), " +
+               (p.petition->status == "declined" ? std::string("not yet")
+                                                 : blocks::escape(p.petition->status)) +
+               " " + p.petition->closed_on;
+    }
+    if (p.internship) {
+        out += "\n:mortar_board: internship for learning: " +
+               std::to_string(p.internship->share_percent) + "% with " +
+               mention(p.internship->host_manager_id) + "'s team, " + p.internship->starts_on +
+               " → " + p.internship->ends_on;
     }
     if (p.factor) {
         out += "\n:bar_chart: performance factor *" + p.factor->factor + "* (by " +
@@ -136,7 +145,8 @@ std::string aggregates_text(const OrgSummary& s) {
            " · open promotion petitions: " + std::to_string(s.open_petitions) +
            "\n• Performance factors: " + std::to_string(s.exceeding) + " exceeding · " +
            std::to_string(s.performing) + " performing · " + std::to_string(s.developing) +
-           " developing · " + std::to_string(s.factor_missing) + " not recorded";
+           " developing · " + std::to_string(s.factor_missing) + " not recorded" +
+           "\n• on an internship for learning: " + of(s.internships);
 }
 
 class QuarterSummary {
@@ -270,9 +280,13 @@ class QuarterSummary {
                 late_checkin.push_back(mention(p.id) + " (" +
                                        count_of(p.checkin_overdue_days, "day", "days") + ")");
             }
-            if (p.petition && p.petition->open_at_end)
-                petitions.push_back(mention(p.id) + " → " +
-                                    blocks::escape(p.petition->target_level));
+            if (p.petition && p.petition->open_at_end) {
+                std::string line = mention(p.id) + " → " + blocks::escape(p.petition->target_level);
+                const auto& st = p.petition->statement;
+                if (!st.empty())
+                    line += ": “" + blocks::escape(clip(st.substr(0, st.find('\n')), 200)) + "”";
+                petitions.push_back(line);
+            }
             if (p.readiness && p.readiness->ready())
                 ready.push_back(mention(p.id) + " → " + blocks::escape(p.readiness->target));
         }

@@ -16,6 +16,7 @@ void register_all(App& app) {
     register_home(app);
     register_oneonone(app);
     register_away(app);
+    register_internship(app);
     register_help(app);
 }
 

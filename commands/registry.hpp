@@ -27,6 +27,9 @@ void register_oneonone(App& app);
 /// Registers /away (absences that pause reminders).
 void register_away(App& app);
 
+/// Registers /internship (internships for learning) and its Approve / Decline buttons.
+void register_internship(App& app);
+
 /// Registers /quarter-summary (a deferred, read-only command).
 void register_quarter_summary(App& app);
 

@@ -246,7 +246,8 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
                 bool open = r.status == "open";
                 p->petition = OpenPetition{r.target_level, r.director_id,
                                            r.opened_on,    open || r.updated_at >= end_unix,
-                                           r.status,       open ? "" : r.updated_on};
+                                           r.status,       open ? "" : r.updated_on,
+                                           r.statement};
             }
         });
     // Standing mentors as they stood at the quarter's end (or now).
@@ -256,6 +257,12 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
     // The quarterly review's performance factors.
     read.performance_factors(quarter.label(), [&](const storage::OrgSummaryReader::Factor& f) {
         if (auto* p = person(f.person_id)) p->factor = FactorState{f.factor, f.note, f.recorded_by};
+    });
+    // Internships for learning (approved by both managers) during the quarter.
+    read.internships(q_from, q_to, [&](const storage::OrgSummaryReader::Internship& i) {
+        if (auto* p = person(i.person_id))
+            p->internship =
+                InternshipState{i.host_manager_id, i.share_percent, i.starts_on, i.ends_on};
     });
     for (auto& p : out.people) {
         if (p.level && levels.index_of(*p.level)) {
@@ -285,6 +292,7 @@ OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const
         out.checkins_overdue += p.checkin_overdue_days > 0 ? 1 : 0;
         out.ready += p.readiness && p.readiness->ready() ? 1 : 0;
         out.open_petitions += p.petition && p.petition->open_at_end ? 1 : 0;
+        out.internships += p.internship ? 1 : 0;
     }
     return out;
 }

@@ -41,6 +41,15 @@ struct OpenPetition {
     bool open_at_end = true;  ///< still open on the summary's day (see OrgSummary::today)
     std::string status;       ///< open, withdrawn, approved, declined (as it is now)
     std::string closed_on;    ///< YYYY-MM-DD (UTC) when it was closed; empty while open
+    std::string statement;    ///< the person's "why now"
+};
+
+/// An internship for learning running at some time in the quarter.
+struct InternshipState {
+    std::string host_manager_id;
+    int share_percent = 0;
+    std::string starts_on;  ///< YYYY-MM-DD
+    std::string ends_on;    ///< YYYY-MM-DD
 };
 
 /// The quarter's performance factor, as the review recorded it.
@@ -76,6 +85,7 @@ struct PersonSummary {
     std::optional<FactorState> factor;           ///< the review's performance factor
     /// An IDO (whose mentor it names) or a standing mentor.
     bool has_mentor() const { return ido.has_value() || standing_mentor.has_value(); }
+    std::optional<InternshipState> internship;  ///< the latest one in the quarter
 };
 
 /// Whose records a summary covers.
@@ -108,6 +118,7 @@ struct OrgSummary {
     int performing = 0;
     int developing = 0;
     int factor_missing = 0;  ///< no factor recorded
+    int internships = 0;  ///< people with an internship for learning in the quarter
 };
 
 /// "brags with an impact first, then the most recent (by date, then number)".
@@ -117,7 +128,7 @@ const char* cadence_rule();
 
 /// Builds the summary for `scope` over `quarter` as it stood on `today` (YYYY-MM-DD), or at the
 /// end of a quarter already over. With `now`, overdue is judged on each person's own calendar
-/// (their zone, else `default_tz`); without, on `today`. Twelve statements in total, whatever the
+/// (their zone, else `default_tz`); without, on `today`. Thirteen statements in total, whatever the
 /// org's size, read in one snapshot.
 OrgSummary build_summary(storage::Database& db, const SummaryScope& scope, const Quarter& quarter,
                          const std::string& today, const Levels& levels, int fiscal_start_month,

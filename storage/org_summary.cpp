@@ -246,7 +246,7 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     auto q = scoped(
         "SELECT person_id, target_level, director_id, "
         + day_of("created_at") + ", status, updated_at, " + day_of("updated_at") +
-        " FROM petitions "
+        ", statement FROM petitions "
         "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
         "AND (status = 'open' OR updated_at >= :from) "
         "ORDER BY person_id, created_at, id");
@@ -254,7 +254,7 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
     Petition p;
     while (q.step()) {
         q.read(p.person_id, p.target_level, p.director_id, p.opened_on, p.status, p.updated_at,
-               p.updated_on);
+               p.updated_on, p.statement);
         row(p);
     }
 }
@@ -279,6 +279,20 @@ void OrgSummaryReader::performance_factors(const std::string& quarter,
     while (q.step()) {
         q.read(f.person_id, f.factor, f.note, f.recorded_by);
         row(f);
+    }
+}
+
+void OrgSummaryReader::internships(const std::string& from, const std::string& to,
+                                   const std::function<void(const Internship&)>& row) {
+    auto q = scoped(
+        "SELECT person_id, host_manager_id, share_percent, starts_on, ends_on FROM internships "
+        "WHERE person_id IN (SELECT id FROM members) AND status = 'active' "
+        "AND starts_on <= :to AND ends_on >= :from ORDER BY person_id, starts_on, id");
+    q.bind_named(":from", from).bind_named(":to", to);
+    Internship i;
+    while (q.step()) {
+        q.read(i.person_id, i.host_manager_id, i.share_percent, i.starts_on, i.ends_on);
+        row(i);
     }
 }
 

@@ -101,6 +101,7 @@ class OrgSummaryReader {
         std::string status;
         int64_t updated_at = 0;
         std::string updated_on;  ///< YYYY-MM-DD (UTC)
+        std::string statement;   ///< the person's "why now"
     };
     /// Petitions created before `end` and open, or updated since `from` (unix s), by person
     /// then creation.
@@ -121,6 +122,18 @@ class OrgSummaryReader {
     /// The members' performance factors for `quarter` ("2026Q4").
     void performance_factors(const std::string& quarter,
                              const std::function<void(const Factor&)>& row);
+
+    struct Internship {
+        std::string person_id;
+        std::string host_manager_id;
+        int share_percent = 0;
+        std::string starts_on;  ///< YYYY-MM-DD
+        std::string ends_on;    ///< YYYY-MM-DD
+    };
+    /// Active (approved by both managers) internships overlapping [from, to] (YYYY-MM-DD), by
+    /// person then start.
+    void internships(const std::string& from, const std::string& to,
+                     const std::function<void(const Internship&)>& row);
 
   private:
     Database::Statement scoped(const std::string& body);

@@ -7,13 +7,13 @@ namespace {
 
 constexpr const char* kColumns =
     "id, person_id, from_level, target_level, director_id, status, packet, created_at, "
-    "updated_at, closed_by";
+    "updated_at, closed_by, statement, outcome_note";
 
 Petition read_petition(const Database::Statement& q) {
     Petition p;
     // A NULL closed_by reads as "".
     q.read(p.id, p.person_id, p.from_level, p.target_level, p.director_id, p.status, p.packet,
-           p.created_at, p.updated_at, p.closed_by);
+           p.created_at, p.updated_at, p.closed_by, p.statement, p.outcome_note);
     return p;
 }
 
@@ -22,14 +22,16 @@ Petition read_petition(const Database::Statement& q) {
 Petition PetitionRepo::create(const std::string& person_id,
                               const std::optional<std::string>& from_level,
                               const std::string& target_level, const std::string& director_id,
-                              const std::string& packet, TimePoint now) {
-    Petition p{0,      person_id, from_level,   target_level, director_id,
-               "open", packet,    to_unix(now), to_unix(now), ""};
+                              const std::string& packet, TimePoint now,
+                              const std::string& statement) {
+    Petition p{0,      person_id,    from_level,   target_level, director_id, "open",
+               packet, to_unix(now), to_unix(now), "",           statement,   ""};
     auto q = db_.prepare(
         "INSERT INTO petitions (person_id, from_level, target_level, director_id, "
-        "status, packet, created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, "
-        "?, ?) RETURNING id");
-    q.bind(person_id, from_level, target_level, director_id, packet, p.created_at, p.updated_at)
+        "status, packet, created_at, updated_at, statement) VALUES (?, ?, ?, ?, 'open', ?, "
+        "?, ?, ?) RETURNING id");
+    q.bind(person_id, from_level, target_level, director_id, packet, p.created_at, p.updated_at,
+           statement)
         .step();
     q.read(p.id);
     return p;
@@ -53,11 +55,11 @@ std::vector<Petition> PetitionRepo::list_for(const std::string& person_id) {
 }
 
 bool PetitionRepo::close(int64_t id, const std::string& status, const std::string& closed_by,
-                         TimePoint now) {
+                         TimePoint now, const std::string& note) {
     return db_.prepare(
-                  "UPDATE petitions SET status = ?, closed_by = ?, updated_at = ? "
-                  "WHERE id = ? AND status = 'open'")
-               .bind(status, closed_by, now, id)
+                  "UPDATE petitions SET status = ?, closed_by = ?, updated_at = ?, "
+                  "outcome_note = ? WHERE id = ? AND status = 'open'")
+               .bind(status, closed_by, now, note, id)
                .exec() > 0;
 }
 

@@ -89,7 +89,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("org", "admins", c.org.admins);
     r.get("org", "levels_file", c.org.levels_file);
     r.get("brag", "page_size", c.brag.page_size);
-    int64_t max_text = static_cast<int64_t>(c.brag.max_text_bytes);
+    auto max_text = static_cast<int64_t>(c.brag.max_text_bytes);
     r.get("brag", "max_text_bytes", max_text);
     int64_t lead = c.reminders.one_on_one_lead.count();
     r.get("reminders", "one_on_one_lead_minutes", lead);
@@ -97,6 +97,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("reminders", "task_nudge_time", c.reminders.task_nudge_time);
     r.get("reminders", "checkin_interval_weeks", c.reminders.checkin_interval_weeks);
     r.get("reminders", "working_hours", c.reminders.working_hours);
+    r.get("internship", "max_interns_per_host", c.internship.max_interns_per_host);
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
     r.get("slack", "ack_deadline_ms", ack_ms);
@@ -114,6 +115,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
         r.fail("org", "fiscal_year_start_month", "between 1 and 12");
     if (c.ops.port < 0 || c.ops.port > 65535) r.fail("ops", "port", "between 0 and 65535");
     if (c.ops.address.empty()) r.fail("ops", "address", "an IP address such as \"127.0.0.1\"");
+    if (c.internship.max_interns_per_host < 0)
+        r.fail("internship", "max_interns_per_host", "zero (no limit) or more");
     if (c.brag.page_size < 1 || c.brag.page_size > 40)
         r.fail("brag", "page_size", "between 1 and 40");
     if (c.reminders.checkin_interval_weeks < 6 || c.reminders.checkin_interval_weeks > 8)
@@ -121,7 +124,7 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     if (c.reminders.task_due_lead_days < 0)
         r.fail("reminders", "task_due_lead_days", "zero or more");
     if (c.log.format != "text" && c.log.format != "json")
-        r.fail("log", "format", "\"text\" or \"json\"");
+        r.fail("log", "format", R"("text" or "json")");
     static const std::set<std::string> levels{"trace", "debug",    "info", "warn",
                                               "error", "critical", "off"};
     if (!levels.contains(c.log.level))

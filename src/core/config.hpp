@@ -46,6 +46,10 @@ struct Config {
         /// A report's working day in their own zone: `/1on1 schedule` warns outside it.
         std::string working_hours = "08:00-18:00";
     } reminders;
+    struct Internship {
+        /// Active interns one host team (a host manager's reports) takes at a time; 0: no limit.
+        int max_interns_per_host = 1;
+    } internship;
     struct Slack {
         std::string feedback_reaction = "star-struck";  ///< reacting with it saves feedback
         std::chrono::milliseconds ack_deadline{2000};   ///< answer in the ack if ready by then

@@ -7,6 +7,7 @@
 #include "src/scheduler/occurrence.hpp"
 #include "src/scheduler/planning.hpp"
 #include "storage/checkins.hpp"
+#include "storage/internships.hpp"
 #include "storage/people.hpp"
 #include "storage/reminder_away.hpp"
 #include "storage/schedules.hpp"
@@ -125,7 +126,28 @@ std::string checkin_missed(storage::Database&, const storage::Reminder& r, const
     return "• the check-in nudge for " + when + " was not sent (" + who_was_away(r) + ")";
 }
 
-const std::array<ReminderKind, 4> kKinds{{
+// internship_feedback: to the host manager on an internship's last day; ref_id is its id.
+
+std::optional<std::string> internship_skip(const KindContext& c, const storage::Reminder& row) {
+    auto i = storage::InternshipRepo(c.db).find(row.ref_id.value_or(0));
+    if (!i) return "gone";
+    // Cancelled before its end (a finished one ended on its own: the reminder still stands).
+    if (i->status != "active" && i->status != "finished") return i->status;
+    return recipient_away_today(c, row);
+}
+
+std::vector<Message> internship_render(const KindContext& c, const storage::Reminder& row) {
+    auto i = storage::InternshipRepo(c.db).find(row.ref_id.value_or(0));
+    if (!i) return {};
+    return {internship_feedback_nudge(*i)};
+}
+
+std::string internship_missed(storage::Database&, const storage::Reminder& r, const std::string&) {
+    return "• the reminder to give <@" + r.subject_id +
+           "> feedback at the end of their internship was not sent (" + who_was_away(r) + ")";
+}
+
+const std::array<ReminderKind, 5> kKinds{{
     {kOneOnOne, one_on_one_skip, one_on_one_render, one_on_one_after, nullptr, true},
     {kTaskDue,
      [](const KindContext& c, const storage::Reminder& r) { return task_skip(c, r, true); },
@@ -144,6 +166,7 @@ const std::array<ReminderKind, 4> kKinds{{
      },
      false},
     {kCheckin, checkin_skip, checkin_render, nullptr, checkin_missed, false},
+    {kInternshipFeedback, internship_skip, internship_render, nullptr, internship_missed, false},
 }};
 
 }  // namespace

@@ -23,6 +23,8 @@ inline constexpr const char* kOneOnOne = "one_on_one";       ///< the 1:1 prepar
 inline constexpr const char* kTaskDue = "task_due";          ///< a task is due soon
 inline constexpr const char* kTaskOverdue = "task_overdue";  ///< a task is overdue
 inline constexpr const char* kCheckin = "checkin";           ///< a career check-in is due
+/// An internship for learning ends: the host manager is asked for feedback.
+inline constexpr const char* kInternshipFeedback = "internship_feedback";
 
 /// What a kind's functions may use: the connection (inside the engine's write transaction)
 /// and the moment the engine is acting at.

@@ -277,6 +277,11 @@ std::vector<Message> prep_message(storage::Database& db, const Config& config,
         m.add_text(notes_text);
     }
 
+    if (auto intern = storage::InternshipRepo(db).live_for(report)) {
+        m.add(blocks::section("*Internship for learning*: " +
+                              internship_line(*intern, iso_day(today))));
+    }
+
     std::string checkin_text = "*Next check-in*: ";
     auto next_checkin = storage::CheckinRepo(db).next_due(report);
     auto next_day = next_checkin ? parse_iso_local_day(*next_checkin) : std::nullopt;
@@ -358,6 +363,38 @@ Message checkin_nudge(storage::Database& db, const Config& config, const std::st
     m.add(blocks::section(head +
                           " Goals (6 months, a year, longer), reality, and the plan's "
                           "tasks: `/checkin` to prepare, `/checkin done` once it was held."));
+    return m.build().front();
+}
+
+std::string internship_line(const storage::Internship& i, const std::string& today) {
+    std::string state;
+    if (i.status == "proposed") {
+        state = "proposed, waiting for " +
+                std::string(!i.manager_ok_at && !i.host_ok_at ? "both managers"
+                            : !i.manager_ok_at                ? "<@" + i.manager_id + ">"
+                                                              : "<@" + i.host_manager_id + ">");
+    } else if (i.status == "active") {
+        state = today > i.ends_on     ? "ended " + i.ends_on
+                : today < i.starts_on ? "starts " + i.starts_on
+                                      : "running";
+    } else {
+        state = i.status;
+    }
+    return std::to_string(i.share_percent) + "% with <@" + i.host_manager_id + ">'s team, " +
+           i.starts_on + " → " + i.ends_on + " (" + state + ") — goals: " + cut(i.goals);
+}
+
+Message internship_feedback_nudge(const storage::Internship& i) {
+    blocks::MessageBuilder m("An internship with your team ends: give feedback");
+    m.add(blocks::section(":mortar_board: <@" + i.person_id +
+                          ">'s internship for learning with "
+                          "your team (" +
+                          std::to_string(i.share_percent) + "% of their time, " + i.starts_on +
+                          " → " + i.ends_on + ") ends today. Their goals were: " + cut(i.goals) +
+                          "\nPlease give them feedback on what they learned and contributed: "
+                          "`/feedback <@" +
+                          i.person_id + "> …` (their manager <@" + i.manager_id +
+                          "> sees it too)."));
     return m.build().front();
 }
 

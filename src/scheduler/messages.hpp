@@ -9,6 +9,7 @@
 #include "src/core/directory.hpp"  // time_zone_of
 #include "src/core/reply.hpp"
 #include "storage/database.hpp"
+#include "storage/internships.hpp"
 #include "storage/reminder_outbox.hpp"
 #include "storage/schedules.hpp"
 #include "storage/tasks.hpp"
@@ -79,6 +80,13 @@ Message task_nudge(storage::Database& db, const Config& config, const storage::T
 /// The nudge that a check-in is due, to the person or (`to_manager`) their manager.
 Message checkin_nudge(storage::Database& db, const Config& config, const std::string& person,
                       const std::string& due_on, bool to_manager, TimePoint now);
+
+/// One line (mrkdwn, escaped) describing an internship for someone who may read it: share,
+/// host team, dates, state and goals; `today` (YYYY-MM-DD) tells a running one from an ended one.
+std::string internship_line(const storage::Internship& internship, const std::string& today);
+
+/// The reminder to the host manager, at the end of an internship, to give the intern feedback.
+Message internship_feedback_nudge(const storage::Internship& internship);
 
 /// A task by its row id (the outbox refers to tasks by id).
 std::optional<storage::Task> task_by_id(storage::Database& db, int64_t id);

@@ -122,6 +122,30 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
     if (!outbox.plan(late, now)) outbox.move_pending(late, now);
 }
 
+void plan_internship_feedback(storage::Database& db, const Config& config,
+                              const storage::Internship& internship, TimePoint now) {
+    auto day = parse_iso_local_day(internship.ends_on);
+    if (!day) return;
+    auto tz = time_zone_of(db, config, internship.host_manager_id);
+    storage::Reminder r;
+    r.key = "internship_feedback:" + std::to_string(internship.id);
+    r.kind = kInternshipFeedback;
+    r.recipient_id = internship.host_manager_id;
+    r.subject_id = internship.person_id;
+    r.ref_id = internship.id;
+    r.occurs_at = to_unix(at_local(*day, 0, tz));
+    r.due_at = to_unix(at_local(*day, nudge_minute(config), tz));
+    r.useful_until = r.due_at + std::chrono::seconds{kNudgeUseful}.count();
+    db.write([&] { storage::ReminderOutbox(db).plan(r, now); });
+}
+
+void skip_internship_feedback(storage::Database& db, int64_t internship_id, const std::string& why,
+                              TimePoint now) {
+    db.write([&] {
+        storage::ReminderOutbox(db).skip_pending(kInternshipFeedback, internship_id, why, now);
+    });
+}
+
 void plan_checkin(storage::Database& db, const Config& config, const std::string& person,
                   TimePoint now) {
     storage::ReminderOutbox outbox(db);

@@ -11,6 +11,7 @@
 #include "src/core/clock.hpp"
 #include "src/core/config.hpp"
 #include "storage/database.hpp"
+#include "storage/internships.hpp"
 #include "storage/schedules.hpp"
 
 namespace careerbot::scheduler {
@@ -46,5 +47,14 @@ void plan_task(storage::Database& db, const Config& config, int64_t task_id, Tim
 /// planned for another date. Call inside an open Database::write().
 void plan_checkin(storage::Database& db, const Config& config, const std::string& person,
                   TimePoint now);
+
+/// Plans the reminder to the host manager to give feedback at the end of an active internship
+/// (its last day, at the nudge time in the host manager's zone). Idempotent.
+void plan_internship_feedback(storage::Database& db, const Config& config,
+                              const storage::Internship& internship, TimePoint now);
+
+/// Skips what is pending for an internship that ended early (`why`: "cancelled").
+void skip_internship_feedback(storage::Database& db, int64_t internship_id, const std::string& why,
+                              TimePoint now);
 
 }  // namespace careerbot::scheduler

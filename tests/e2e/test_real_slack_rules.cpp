@@ -263,7 +263,7 @@ TEST_CASE("every command and interaction is accepted by Slack's rules",
     f.command("U0BOB", "/promo", "status");
     f.command("U0BOB", "/cert", "add AWS Solutions Architect 2026-10-01");
     f.command("U0BOB", "/cert", "list");
-    f.command("U0BOB", "/promo", "petition L2");
+    f.command("U0BOB", "/promo", "petition L2 I run the on-call rotation now");
     f.command("U0ALICE", "/promo", "status <@U0BOB|bob>");
     f.command("U0BOB", "/promo", "withdraw");
     f.command("U0BOB", "/cert", "remove 1");

@@ -49,7 +49,7 @@ TEST_CASE("petition goes to the nearest director with the evidence and shows up 
     CHECK_THAT(status, Catch::Contains("Mentoring: 0 of 1 tagged brags"));
     CHECK_THAT(status, Catch::Contains("None yet."));
 
-    auto reply = t.run("eng", "/promo", "petition L3");
+    auto reply = t.run("eng", "/promo", "petition L3 I already work at that level");
     auto said = t.text(reply);
     CHECK_THAT(said, Catch::Contains("went to <@dir>") || Catch::Contains("went to @dir"));
     CHECK_THAT(said, Catch::Contains("evidence for Mentoring"));
@@ -75,7 +75,7 @@ TEST_CASE("petition goes to the nearest director with the evidence and shows up 
     // After the review the director closes it; approval moves the level.
     CHECK_THAT(t.say("peer", "/promo", "close <@eng> approved"), Catch::Contains(":lock:"));
     auto closed = t.run("dir", "/promo", "close <@eng> approved");
-    CHECK_THAT(t.text(closed), Catch::Contains("as approved"));
+    CHECK_THAT(t.text(closed), Catch::Contains("*approved*"));
     CHECK(closed.dms.at(0).user_id == "eng");
     CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("Current level: *L3*"));
     CHECK_THAT(t.text(private_summary(t, "dir")), !Catch::Contains("open promotion petition for"));
@@ -85,7 +85,7 @@ TEST_CASE("without a director above, the petition goes to the top of the chain",
     use_example_levels();
     TestApp t;
     t.person("eng", "lead");
-    auto reply = t.run("eng", "/promo", "petition L1");
+    auto reply = t.run("eng", "/promo", "petition L1 I already work at that level");
     REQUIRE(reply.dms.size() == 1);
     CHECK(reply.dms[0].user_id == "lead");
     CHECK_THAT(t.say("lead", "/promo", "withdraw"), Catch::Contains("no open petition"));
@@ -123,16 +123,17 @@ TEST_CASE("promo status suggests petitioning only for a level above the current 
     t.person("eng", "mgr");
     t.run("mgr", "/promo", "level <@eng> L3");
     auto status = t.say("eng", "/promo", "status");
-    CHECK_THAT(status, Catch::Contains("`/promo petition L4`"));
-    CHECK_THAT(status, !Catch::Contains("`/promo petition L3`"));
-    CHECK_THAT(t.say("eng", "/promo", "petition"), Catch::Contains("`/promo petition L4`"));
+    CHECK_THAT(status, Catch::Contains("`/promo petition L4 <why now>`"));
+    CHECK_THAT(status, !Catch::Contains("`/promo petition L3"));
+    CHECK_THAT(t.say("eng", "/promo", "petition"),
+               Catch::Contains("`/promo petition L4 <why now>`"));
     // At the top of the ladder there is nothing to petition for.
     t.run("mgr", "/promo", "level <@eng> L5");
     REQUIRE_THAT(t.say("eng", "/promo", "status"), Catch::Contains("Current level: *L5*"));
     CHECK_THAT(t.say("eng", "/promo", "status"), !Catch::Contains("/promo petition"));
     // With a petition open, status points to it rather than to a new one.
     t.run("mgr", "/promo", "level <@eng> L2");
-    t.run("eng", "/promo", "petition L3");
+    t.run("eng", "/promo", "petition L3 I already work at that level");
     CHECK_THAT(t.say("eng", "/promo", "status"), !Catch::Contains("Petition with"));
 }
 
@@ -143,7 +144,7 @@ TEST_CASE("the petition sent to the director names who wrote each piece of feedb
     t.person("eng", "mgr");
     t.person("carol", "mgr");
     t.run("carol", "/feedback", "<@eng> ran a calm, clear incident review");
-    auto reply = t.run("eng", "/promo", "petition L1");
+    auto reply = t.run("eng", "/promo", "petition L1 I already work at that level");
     REQUIRE(reply.dms.size() == 1);
     auto dm = blocks::render_text(reply.dms[0].message, [](const std::string& id) { return id; });
     CHECK_THAT(dm, Catch::Contains("from @carol: ran a calm, clear incident review"));
@@ -159,7 +160,7 @@ TEST_CASE("setting someone's level closes their petition for it, and tells them"
     t.person("mgr", "dir");
     t.person("eng", "mgr");
     t.run("mgr", "/promo", "level <@eng> L2");
-    REQUIRE(t.run("eng", "/promo", "petition L3").dms.size() == 1);
+    REQUIRE(t.run("eng", "/promo", "petition L3 I already work at that level").dms.size() == 1);
     // A level below the petition's leaves it open.
     t.run("mgr", "/promo", "level <@eng> L2");
     CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 1);
@@ -178,7 +179,93 @@ TEST_CASE("setting someone's level closes their petition for it, and tells them"
     CHECK(told);
     CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("L3 · approved"));
     // Going past it closes it too.
-    t.run("eng", "/promo", "petition L4");
+    t.run("eng", "/promo", "petition L4 I already work at that level");
     t.run("mgr", "/promo", "level <@eng> L5");
     CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 0);
+}
+
+TEST_CASE("a petition needs a statement, which reaches the director and the status", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.run("mgr", "/promo", "level <@eng> L2");
+    auto missing = t.say("eng", "/promo", "petition L3");
+    CHECK_THAT(missing, Catch::Contains("why now?"));
+    CHECK_THAT(missing, Catch::Contains("/promo petition L3 I have led"));
+    CHECK(t.count("SELECT count(*) FROM petitions") == 0);
+    CHECK_THAT(t.say("eng", "/promo", "petition L3 " + std::string(2001, 'x')),
+               Catch::Contains("keep it under 2000"));
+
+    auto reply = t.run("eng", "/promo",
+                       "petition L3 I have run the <!here> billing migration since June\n"
+                       "and mentor two engineers");
+    REQUIRE(reply.dms.size() == 1);
+    CHECK(reply.dms[0].user_id == "dir");
+    const std::string raw = reply.dms[0].message.blocks.dump();
+    CHECK(raw.find("<!here>") == std::string::npos);  // escaped, never a ping
+    auto dm = blocks::render_text(reply.dms[0].message, [](const std::string& id) { return id; });
+    CHECK_THAT(dm, Catch::Contains("Why now"));
+    CHECK_THAT(dm, Catch::Contains("billing migration since June"));
+    CHECK_THAT(dm, Catch::Contains("/promo outcome @"));
+    auto q = t.db.prepare("SELECT statement, packet FROM petitions");
+    REQUIRE(q.step());
+    CHECK(q.get<std::string>(0).starts_with("I have run the <!here> billing migration"));
+    CHECK_THAT(q.get<std::string>(1), Catch::Contains("## Statement: why now"));
+
+    CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("_Statement:_ I have run"));
+    CHECK_THAT(t.say("mgr", "/promo", "status <@eng>"), Catch::Contains("billing migration"));
+    // The director's private quarter summary lists it with the statement's first line.
+    auto summary = t.text(private_summary(t, "dir"));
+    CHECK_THAT(summary, Catch::Contains("→ L3: “I have run the <!here> billing migration since "
+                                        "June”"));
+}
+
+TEST_CASE("the director records the outcome; the person is told with the note", "[promo]") {
+    use_example_levels();
+    TestApp t;
+    t.person("mgr", "dir");
+    t.person("eng", "mgr");
+    t.person("peer", "mgr");
+    t.person("other", "dir2");
+    t.person("dir2", "vp");
+    t.run("mgr", "/promo", "level <@eng> L2");
+    REQUIRE(t.run("eng", "/promo", "petition L3 I lead the storage work").dms.size() == 1);
+
+    // Nobody outside the chain, and not the person themselves.
+    auto refused = t.say("peer", "/promo", "outcome <@eng> approved well done");
+    CHECK_THAT(refused, Catch::Contains(":lock:"));
+    CHECK(t.say("dir2", "/promo", "outcome <@eng> approved") == refused);
+    CHECK(t.say("eng", "/promo", "outcome <@eng> approved") == refused);
+    CHECK(t.say("dir2", "/promo", "outcome <@nobody> approved") == refused);
+    CHECK_THAT(t.say("dir", "/promo", "outcome <@eng> maybe"), Catch::Contains("`not-yet`"));
+    CHECK_THAT(t.say("dir", "/promo", "outcome <@eng>"), Catch::Contains("Usage"));
+    // "Not yet" needs a note saying what is missing.
+    CHECK_THAT(t.say("dir", "/promo", "outcome <@eng> not-yet"), Catch::Contains("Add a note"));
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'open'") == 1);
+
+    auto done = t.run("dir", "/promo", "outcome <@eng> not-yet lead one cross-team project first");
+    CHECK_THAT(t.text(done), Catch::Contains("*not yet*"));
+    REQUIRE(done.dms.size() == 1);
+    CHECK(done.dms[0].user_id == "eng");
+    auto told = blocks::render_text(done.dms[0].message, [](const std::string& id) { return id; });
+    CHECK_THAT(told, Catch::Contains("not yet"));
+    CHECK_THAT(told, Catch::Contains("lead one cross-team project first"));
+    auto status = t.say("eng", "/promo", "status");
+    CHECK_THAT(status, Catch::Contains("L3 · not yet"));
+    CHECK_THAT(status, Catch::Contains("_Outcome note:_ lead one cross-team project first"));
+    CHECK_THAT(status, Catch::Contains("Current level: *L2*"));
+
+    // Petition again; the manager records approval through the old `close` alias.
+    REQUIRE(t.run("eng", "/promo", "petition L3 done: led the search rewrite").dms.size() == 1);
+    auto approved = t.run("mgr", "/promo", "close <@eng> approved");
+    CHECK_THAT(t.text(approved), Catch::Contains("*approved*"));
+    // The person and the director (who did not record it) are told.
+    REQUIRE(approved.dms.size() == 2);
+    CHECK(approved.dms[0].user_id == "eng");
+    CHECK(approved.dms[1].user_id == "dir");
+    CHECK_THAT(t.say("eng", "/promo", "status"), Catch::Contains("Current level: *L3*"));
+    CHECK(t.count("SELECT count(*) FROM petitions WHERE status = 'approved' AND "
+                  "closed_by = 'mgr'") == 1);
+    CHECK_THAT(t.say("dir", "/promo", "outcome <@eng> approved"), Catch::Contains(":lock:"));
 }

@@ -172,7 +172,8 @@ TEST_CASE("quote-laden texts are stored verbatim by every command that stores te
         CHECK_THAT(t.say("eng", "/promo", "petition " + p), Catch::Contains("There is no level"));
     }
     // A real petition and an absence still store fine after all that.
-    CHECK_THAT(t.say("eng", "/promo", "petition L2"), Catch::Contains("Your petition"));
+    CHECK_THAT(t.say("eng", "/promo", "petition L2 I lead the storage work"),
+               Catch::Contains("Your petition"));
     CHECK_THAT(t.say("eng", "/away", "2026-12-21 2027-01-02"), Catch::Contains("Away from"));
 
     // The tables are all there and hold exactly what was stored.
@@ -488,7 +489,7 @@ TEST_CASE("echoed text can never ping a channel, a user group or forge a link",
     run("checkin goals", "eng", "/checkin", "goals 1y " + kEcho);
     run("checkin plan", "eng", "/checkin", "plan " + kEcho);
     run("cert", "eng", "/cert", "add " + kEchoShort);
-    run("promo petition", "eng", "/promo", "petition L2");
+    run("promo petition", "eng", "/promo", "petition L2 " + kEcho);
     run("1on1 schedule", "mgr", "/1on1", "schedule <@eng> tue 10:00");
     // Commands that read it back, as the person and as their managers.
     run("brag list", "eng", "/brag", "list");
@@ -773,7 +774,7 @@ TEST_CASE("every audited read writes exactly one row", "[security][audit]") {
     t.run("dir", "/brag", "export <@eng>");
     t.run("dir", "/quarter-summary", "<@eng> 2026Q4");
     t.run("dir", "/quarter-summary", "");
-    t.run("eng", "/promo", "petition L2");
+    t.run("eng", "/promo", "petition L2 I lead the storage work");
     Interaction page;
     page.type = "block_actions";
     page.key = "brag_list_page";
