@@ -103,7 +103,8 @@ TEST_CASE("backup and restore round trip keeps every brag", "[storage]") {
 }
 
 TEST_CASE("a failed write rolls back only its own savepoint", "[storage]") {
-    storage::Database db(":memory:");
+    testing::TestDatabaseLocation location;  // SQLite in memory, or PostgreSQL (see fixture)
+    storage::Database db(location.where());
     db.migrate();
     ManualClock clock(careerbot::testing::test_now());
     storage::PeopleRepo people(db);
@@ -119,7 +120,8 @@ TEST_CASE("a failed write rolls back only its own savepoint", "[storage]") {
 }
 
 TEST_CASE("an optimistic group commit commits when nothing fails", "[storage]") {
-    storage::Database db(":memory:");
+    testing::TestDatabaseLocation location;  // SQLite in memory, or PostgreSQL (see fixture)
+    storage::Database db(location.where());
     db.migrate();
     ManualClock clock(careerbot::testing::test_now());
     storage::PeopleRepo people(db);
@@ -138,7 +140,8 @@ TEST_CASE(
     "an optimistic group commit with a failed unit is rolled back for a rerun with "
     "savepoints",
     "[storage]") {
-    storage::Database db(":memory:");
+    testing::TestDatabaseLocation location;  // SQLite in memory, or PostgreSQL (see fixture)
+    storage::Database db(location.where());
     db.migrate();
     ManualClock clock(careerbot::testing::test_now());
     storage::PeopleRepo people(db);
@@ -167,7 +170,8 @@ TEST_CASE(
 }
 
 TEST_CASE("an error outside every unit of an optimistic group commit propagates", "[storage]") {
-    storage::Database db(":memory:");
+    testing::TestDatabaseLocation location;  // SQLite in memory, or PostgreSQL (see fixture)
+    storage::Database db(location.where());
     db.migrate();
     ManualClock clock(careerbot::testing::test_now());
     storage::PeopleRepo people(db);
