@@ -15,6 +15,7 @@ void register_all(App& app) {
     register_home(app);
     register_oneonone(app);
     register_away(app);
+    register_following_slack(app);
     register_help(app);
 }
 

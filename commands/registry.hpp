@@ -27,6 +27,9 @@ void register_oneonone(App& app);
 /// Registers /away (absences that pause reminders).
 void register_away(App& app);
 
+/// Registers the user_change event: away statuses, time zones and names from Slack.
+void register_following_slack(App& app);
+
 /// Registers /quarter-summary (a deferred, read-only command).
 void register_quarter_summary(App& app);
 
