@@ -101,7 +101,7 @@ bool is_reminder_to(const ApiCall& c, const std::string& channel, const std::str
 
 }  // namespace
 
-TEST_CASE("a Vacationing status pauses a nudge, once per event; clearing it resumes them",
+TEST_CASE("a Vacationing status pauses a nudge, once per event, and clearing it resumes them",
           "[e2e][slack][following_slack]") {
     Team t;
     // 08:59:45 in Berlin (bob's Slack zone) on Tuesday 2026-11-24: the due-date nudge of a task

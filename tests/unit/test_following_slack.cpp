@@ -52,7 +52,7 @@ std::string local(TimePoint t, const std::string& tz) {
 
 }  // namespace
 
-TEST_CASE("away statuses: Slack's presets, common words, any case; others are not away",
+TEST_CASE("away statuses: Slack's presets, common words, any case, and what is not away",
           "[following_slack]") {
     Config c;
     CHECK(status_says_away(c, ":palm_tree:", "Vacationing"));
@@ -88,7 +88,7 @@ TEST_CASE("a status expiration is the last local day in the person's zone", "[fo
     CHECK(status_last_day(0, "Europe/Berlin") == storage::kUntilCleared);
 }
 
-TEST_CASE("an away status pauses like /away; clearing it ends only what it made",
+TEST_CASE("an away status pauses like /away and clearing it ends only what it made",
           "[following_slack][away]") {
     TestApp t;
     t.person("eng", "mgr");
