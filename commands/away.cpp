@@ -1,10 +1,15 @@
 // /away: absences that pause a person's nudges and their 1:1 reminders.
 #include <algorithm>
 
+#include <date/tz.h>
+
+#include "commands/following_slack.hpp"
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
+#include "src/core/directory.hpp"
 #include "src/core/error.hpp"
+#include "src/core/roles.hpp"
 #include "src/core/text.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
@@ -28,10 +33,20 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
      "cancel absence #N of `/away list` (or `/away cancel dec 21`: the one "
      "covering that day; `/away cancel all`: every one)"},
     {"/away back", "back early: the current absence ends yesterday"},
+    {"Slack status",
+     "a Slack status that says you are away (`:palm_tree:` Vacationing, "
+     "`:face_with_thermometer:` Out sick, \"out of office\", \"OOO\", \"on leave\", "
+     "\"holiday\"…; the list is configurable) pauses your nudges the same way, until the "
+     "status expires or you clear it; `/away list` marks those absences"},
+    {"/away status [@person] <emoji> [text] [until <day>]",
+     "console only, to try the above without Slack: e.g. `/away status :palm_tree: Vacationing "
+     "until dec 20`; `/away status clear` clears it, `/away status tz America/New_York` "
+     "changes the time zone (planned reminders keep their local time); another person's: "
+     "admins only"},
     {"/away help", "this help"},
 };
 
-const std::vector<std::string> kSubcommands = {"list", "cancel", "back", "help"};
+const std::vector<std::string> kSubcommands = {"list", "cancel", "back", "status", "help"};
 
 /// Words between the two days of an absence.
 bool is_separator(const std::string& lw) {
@@ -56,6 +71,7 @@ class AwayCommand {
         if (cmd.empty() || cmd == "list") return list(r.user_id);
         if (cmd == "cancel" || cmd == "delete" || cmd == "remove") return cancel(r.user_id, rest);
         if (cmd == "back") return back(r.user_id);
+        if (cmd == "status") return status(r, rest);
         if (text::trim(rest).empty() && !parse_phrase(sub, today(r.user_id))) {
             if (auto meant = text::near_miss(cmd, kSubcommands)) {
                 throw UserError("Did you mean `/away " + *meant +
@@ -155,9 +171,108 @@ class AwayCommand {
                            "missed. `/away list` shows it; `/away cancel` if plans change.");
     }
 
+    static std::string span(const storage::AwayPeriod& a) {
+        if (a.to_on == storage::kUntilCleared) return a.from_on + " → until the status is cleared";
+        return a.from_on + (a.to_on == a.from_on ? "" : " → " + a.to_on);
+    }
+
     static std::string line(std::size_t n, const storage::AwayPeriod& a) {
-        return "*#" + std::to_string(n) + "* · " + a.from_on +
-               (a.to_on == a.from_on ? "" : " → " + a.to_on);
+        std::string from_status;
+        if (a.source == "slack_status") {
+            from_status = " · from your Slack status" +
+                          (a.status.empty() ? std::string() : " " + blocks::escape(a.status));
+        }
+        return "*#" + std::to_string(n) + "* · " + span(a) + from_status;
+    }
+
+    /// Console only: stands in for Slack's user_change event, through the same code.
+    Reply status(const Request& r, const std::string& args) {
+        if (r.source != "console") {
+            throw UserError(
+                "careerbot follows your Slack status by itself: set one that says you are away "
+                "(e.g. :palm_tree: Vacationing or :face_with_thermometer: Out sick) and your "
+                "nudges pause until it expires or you clear it. `/away status` only stands in "
+                "for that in the console.");
+        }
+        auto w = text::words(args);
+        std::string who = r.user_id;
+        std::size_t i = 0;
+        if (!w.empty()) {
+            if (auto id = text::mention_id(w[0])) {
+                who = *id;
+                i = 1;
+            }
+        }
+        storage::PeopleRepo people(s_.db);
+        if (who != r.user_id && !is_admin(s_, r.user_id)) {
+            throw UserError("Only admins (`org.admins`) may set someone else's status.");
+        }
+        people.ensure(r.user_id, r.user_id, s_.clock.now());
+        auto known = people.find(who);
+        if (!known) throw UserError("I don't know <@" + who + "> yet.");
+        if (i >= w.size()) {
+            throw UserError(
+                "Which status? e.g. `/away status :palm_tree: Vacationing until dec 20`, "
+                "`/away status clear` or `/away status tz America/New_York`.");
+        }
+        nlohmann::json user{{"id", who}, {"name", known->name}, {"real_name", known->real_name}};
+        if (!known->tz.empty()) user["tz"] = known->tz;
+        std::string first = text::lower(w[i]);
+        std::string tz = time_zone_of(s_.db, s_.config, who);
+        if (first == "tz") {
+            if (i + 1 >= w.size())
+                throw UserError("Which zone? e.g. `/away status tz Europe/Berlin`.");
+            try {
+                (void)date::locate_zone(w[i + 1]);
+            } catch (const std::exception&) {
+                throw UserError("`" + blocks::escape(w[i + 1]) +
+                                "` is not an IANA time zone such as `Europe/Berlin`.");
+            }
+            user["tz"] = w[i + 1];
+            apply_slack_user(s_, user);
+            return Reply::text(":globe_with_meridians: <@" + who + ">'s time zone is now " +
+                               w[i + 1] + " (was " + tz +
+                               "); reminders already planned keep their local time.");
+        }
+        nlohmann::json profile{{"status_emoji", ""}, {"status_text", ""}, {"status_expiration", 0}};
+        if (first != "clear") {
+            if (w[i].size() > 2 && w[i].starts_with(":") && w[i].ends_with(":")) {
+                profile["status_emoji"] = w[i];
+                ++i;
+            }
+            auto until = std::find_if(w.begin() + static_cast<std::ptrdiff_t>(i), w.end(),
+                                      [](const std::string& x) {
+                                          auto l = text::lower(x);
+                                          return l == "until" || l == "till";
+                                      });
+            auto at = static_cast<std::size_t>(until - w.begin());
+            profile["status_text"] = join(w, i, at);
+            if (until != w.end()) {
+                std::string phrase = join(w, at + 1, w.size());
+                auto last = parse_phrase(phrase, scheduler::local_day(s_.clock.now(), tz));
+                if (!last) unreadable(phrase);
+                // Slack clears the status at the expiration: the start of the next day.
+                profile["status_expiration"] =
+                    to_unix(scheduler::at_local(*last + date::days{1}, 0, tz));
+            }
+        }
+        user["profile"] = profile;
+        auto change = apply_slack_user(s_, user);
+        const std::string whose = who == r.user_id ? "Your" : "<@" + who + ">'s";
+        if (change.away == "started" || change.away == "updated") {
+            return Reply::text(":palm_tree: " + whose + " Slack status says away: nudges pause " +
+                               span(*change.absence) + ". `/away list` shows it.");
+        }
+        if (change.away == "ended") {
+            return Reply::text(":wave: " + whose +
+                               " Slack status no longer says away: the absence it made ended; "
+                               "reminders resume today. Absences typed with `/away` stay.");
+        }
+        return Reply::text(
+            whose + " Slack status changed; it " +
+            (status_says_away(s_.config, profile["status_emoji"], profile["status_text"])
+                 ? "still says away, as before."
+                 : "does not say away, so nothing pauses."));
     }
 
     Reply list(const std::string& person) {
@@ -231,8 +346,7 @@ class AwayCommand {
         away_.cancel(a.id, s_.clock.now());
         std::size_t left = items.size() - 1;
         return Reply::text(
-            ":wave: Cancelled your absence " + a.from_on +
-            (a.to_on == a.from_on ? "" : " → " + a.to_on) + "; reminders for those days resume." +
+            ":wave: Cancelled your absence " + span(a) + "; reminders for those days resume." +
             (left == 0 ? std::string()
                        : " You have " + std::to_string(left) + " more (`/away list`)."));
     }
@@ -246,16 +360,15 @@ class AwayCommand {
                 "shows what is planned.");
         }
         std::string yesterday = iso_day(t - date::days{1});
-        std::string span =
-            current->from_on + (current->to_on == current->from_on ? "" : " → " + current->to_on);
+        std::string what = span(*current);
         if (current->from_on > yesterday) {
             // It began today: nothing of it is left to keep.
             away_.cancel(current->id, s_.clock.now());
-            return Reply::text(":wave: Welcome back — cancelled your absence " + span +
+            return Reply::text(":wave: Welcome back — cancelled your absence " + what +
                                "; reminders resume today.");
         }
         away_.end_on(current->id, yesterday);
-        return Reply::text(":wave: Welcome back — your absence " + span + " now ends on " +
+        return Reply::text(":wave: Welcome back — your absence " + what + " now ends on " +
                            yesterday + "; reminders resume today.");
     }
 
@@ -267,7 +380,7 @@ class AwayCommand {
 
 void register_away(App& app) {
     CommandInfo info{"/away", "pause your nudges and 1:1 reminders while you are away",
-                     "<from> to <to> | list | cancel N | back | help"};
+                     "<from> to <to> | list | cancel N | back | status (console) | help"};
     info.plans_reminders = true;  // an absence pauses (and its end resumes) reminders
     app.command(std::move(info),
                 [](Services& s, const Request& r) { return AwayCommand(s).run(r); });

@@ -17,6 +17,7 @@ void register_all(App& app) {
     register_oneonone(app);
     register_away(app);
     register_internship(app);
+    register_following_slack(app);
     register_help(app);
 }
 

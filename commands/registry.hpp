@@ -29,6 +29,8 @@ void register_away(App& app);
 
 /// Registers /internship (internships for learning) and its Approve / Decline buttons.
 void register_internship(App& app);
+/// Registers the user_change event: away statuses, time zones and names from Slack.
+void register_following_slack(App& app);
 
 /// Registers /quarter-summary (a deferred, read-only command).
 void register_quarter_summary(App& app);

@@ -54,12 +54,30 @@ void PeopleRepo::upsert_profile(const Person& p, TimePoint now) {
     std::optional<std::string> tz;
     if (!p.tz.empty()) tz = p.tz;
     db_.prepare(
-           "INSERT INTO people (id, name, real_name, tz, created_at, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+           "INSERT INTO people (id, name, real_name, tz, created_at, updated_at, "
+           "profile_checked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
            "name = excluded.name, real_name = excluded.real_name, tz = excluded.tz, "
-           "updated_at = excluded.updated_at")
-        .bind(p.id, p.name, p.real_name, tz, now, now)
+           "updated_at = excluded.updated_at, profile_checked_at = excluded.profile_checked_at")
+        .bind(p.id, p.name, p.real_name, tz, now, now, now)
         .exec();
+}
+
+std::vector<std::string> PeopleRepo::stale_profiles(TimePoint before, int limit) {
+    auto q = db_.prepare(
+        "SELECT id FROM people WHERE (profile_checked_at IS NULL OR profile_checked_at < ?) "
+        "ORDER BY coalesce(profile_checked_at, 0), id LIMIT ?");
+    q.bind(before, limit);
+    std::vector<std::string> out;
+    while (q.step()) {
+        std::string id;
+        q.read(id);
+        out.push_back(std::move(id));
+    }
+    return out;
+}
+
+void PeopleRepo::mark_profile_checked(const std::string& id, TimePoint now) {
+    db_.prepare("UPDATE people SET profile_checked_at = ? WHERE id = ?").bind(now, id).exec();
 }
 
 void PeopleRepo::set_manager(const std::string& id, const std::optional<std::string>& manager_id,

@@ -34,6 +34,12 @@ class PeopleRepo {
     void ensure_named(const std::string& id, const std::string& name, TimePoint now);
     /// Inserts or updates name, real name and time zone (from users.info); keeps the manager.
     void upsert_profile(const Person& p, TimePoint now);
+    /// People whose profile Slack last told careerbot before `before` (or never), oldest
+    /// first, at most `limit`.
+    std::vector<std::string> stale_profiles(TimePoint before, int limit);
+    /// Notes that Slack was asked about `id` now, whatever it answered (a refresh that failed
+    /// is not retried at once).
+    void mark_profile_checked(const std::string& id, TimePoint now);
     /// Sets or clears someone's manager; throws UserError if it would make a cycle.
     void set_manager(const std::string& id, const std::optional<std::string>& manager_id,
                      TimePoint now);

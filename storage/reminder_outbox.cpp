@@ -60,6 +60,14 @@ std::vector<Reminder> ReminderOutbox::due(int64_t now_unix, int limit) {
     return read_all(q);
 }
 
+std::vector<Reminder> ReminderOutbox::pending_for(const std::string& recipient_id) {
+    auto q = db_.prepare(std::string("SELECT ") + kColumns +
+                         " FROM reminders WHERE state = 'pending' AND recipient_id = ? "
+                         "ORDER BY due_at, id");
+    q.bind(recipient_id);
+    return read_all(q);
+}
+
 std::vector<Reminder> ReminderOutbox::sending() {
     auto q = db_.prepare(std::string("SELECT ") + kColumns +
                          " FROM reminders WHERE state = 'sending' "

@@ -49,6 +49,8 @@ class ReminderOutbox {
     std::vector<Reminder> sending();
     /// The row with this id.
     std::optional<Reminder> find(int64_t id);
+    /// Pending rows whose recipient is `recipient_id`, earliest first.
+    std::vector<Reminder> pending_for(const std::string& recipient_id);
     /// The row with this key.
     std::optional<Reminder> find_key(const std::string& key);
 

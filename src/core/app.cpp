@@ -22,7 +22,10 @@ void App::command(CommandInfo info, CommandHandler handler) {
     auto name = info.name;
     commands_[name] = CommandEntry{std::move(info), std::move(handler)};
 }
-void App::event(std::string type, EventHandler h) { events_[std::move(type)] = std::move(h); }
+void App::event(std::string type, EventHandler h, bool plans_reminders) {
+    if (plans_reminders) events_planning_.insert(type);
+    events_[std::move(type)] = std::move(h);
+}
 void App::action(std::string id, InteractionHandler h, bool plans_reminders) {
     actions_[std::move(id)] = InteractionEntry{std::move(h), plans_reminders};
 }
@@ -103,6 +106,10 @@ Reply App::handle_read(Services& s, const Request& request) const {
 bool App::plans_reminders(const Request& request) const {
     auto it = commands_.find(request.command);
     return it != commands_.end() && it->second.info.plans_reminders;
+}
+
+bool App::plans_reminders(const Event& event) const {
+    return events_planning_.contains(event.type);
 }
 
 const App::InteractionTable& App::table_of(const Interaction& interaction) const {

@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,8 +58,9 @@ class App {
   public:
     /// Registers a slash command handler.
     void command(CommandInfo info, CommandHandler handler);
-    /// Registers a handler for an Events API event type ("reaction_added").
-    void event(std::string type, EventHandler handler);
+    /// Registers a handler for an Events API event type ("reaction_added"); `plans_reminders`
+    /// when handling it may add or move a reminder (user_change: an away status, a new zone).
+    void event(std::string type, EventHandler handler, bool plans_reminders = false);
     /// Registers a handler for block_actions whose action_id is `action_id`. Every interaction
     /// counts as planning reminders (a snooze, a done button, a form may move one) unless
     /// registered with `plans_reminders` false.
@@ -81,6 +83,8 @@ class App {
 
     /// True when running this request may add or move a reminder (CommandInfo::plans_reminders).
     bool plans_reminders(const Request& request) const;
+    /// True when handling this event may add or move a reminder (see event()).
+    bool plans_reminders(const Event& event) const;
     /// True when running this interaction may add or move a reminder (see action()).
     bool plans_reminders(const Interaction& interaction) const;
 
@@ -105,6 +109,7 @@ class App {
 
     std::map<std::string, CommandEntry> commands_;
     std::map<std::string, EventHandler> events_;
+    std::set<std::string> events_planning_;  ///< event types registered with plans_reminders
     InteractionTable actions_;
     InteractionTable shortcuts_;
     InteractionTable views_;

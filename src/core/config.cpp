@@ -101,6 +101,10 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
     r.get("slack", "ack_deadline_ms", ack_ms);
+    r.get("slack_status", "away_emoji", c.slack_status.away_emoji);
+    r.get("slack_status", "away_text", c.slack_status.away_text);
+    r.get("slack_status", "profile_refresh_days", c.slack_status.profile_refresh_days);
+    r.get("slack_status", "profile_refresh_per_minute", c.slack_status.profile_refresh_per_minute);
     r.get("ops", "address", c.ops.address);
     r.get("ops", "port", c.ops.port);
     r.reject_unknown();
@@ -111,6 +115,11 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     c.reminders.one_on_one_lead = std::chrono::minutes(lead);
     if (ack_ms < 0 || ack_ms > 2500) r.fail("slack", "ack_deadline_ms", "between 0 and 2500");
     c.slack.ack_deadline = std::chrono::milliseconds(ack_ms);
+    if (c.slack_status.profile_refresh_days < 0)
+        r.fail("slack_status", "profile_refresh_days", "zero (never) or more");
+    if (c.slack_status.profile_refresh_per_minute < 1 ||
+        c.slack_status.profile_refresh_per_minute > 1000)
+        r.fail("slack_status", "profile_refresh_per_minute", "between 1 and 1000");
     if (c.org.fiscal_year_start_month < 1 || c.org.fiscal_year_start_month > 12)
         r.fail("org", "fiscal_year_start_month", "between 1 and 12");
     if (c.ops.port < 0 || c.ops.port > 65535) r.fail("ops", "port", "between 0 and 65535");

@@ -54,6 +54,23 @@ struct Config {
         std::string feedback_reaction = "star-struck";  ///< reacting with it saves feedback
         std::chrono::milliseconds ack_deadline{2000};   ///< answer in the ack if ready by then
     } slack;
+    /// Following Slack: a status that says "away" pauses nudges like `/away`; profiles are
+    /// refreshed from users.info periodically.
+    struct SlackStatus {
+        /// Status emoji (with colons, compared case-insensitively) that mean away. The defaults
+        /// cover Slack's preset statuses "Vacationing" and "Out sick" and common travel ones.
+        std::vector<std::string> away_emoji = {
+            ":palm_tree:", ":face_with_thermometer:", ":airplane:", ":desert_island:",
+            ":beach_with_umbrella:"};
+        /// Case-insensitive substrings of the status text that mean away.
+        std::vector<std::string> away_text = {
+            "vacationing", "vacation", "out sick",       "out of office", "ooo",
+            "on leave",    "holiday",  "parental leave", "sick leave"};
+        /// Ask users.info again about people whose profile is older than this (0: never).
+        int profile_refresh_days = 7;
+        /// At most this many users.info calls per minute for the refresh.
+        int profile_refresh_per_minute = 20;
+    } slack_status;
     struct Ops {
         std::string address = "127.0.0.1";  ///< where `careerbot run` serves /healthz, /metrics
         int port = 9187;                    ///< 0 turns the endpoint off

@@ -1,6 +1,8 @@
 #include "src/core/directory.hpp"
 
 #include "src/core/dates.hpp"
+#include "src/core/logging.hpp"
+#include "src/scheduler/planning.hpp"
 
 namespace careerbot {
 
@@ -12,7 +14,7 @@ bool learn_person(Services& s, const std::string& user_id) {
     if (auto u = s.lookup().user(user_id)) {
         if (u->is_bot) return false;
         store_profile(
-            s.db,
+            s.db, s.config,
             storage::Person{user_id, u->name.empty() ? user_id : u->name, u->real_name, u->tz, {}},
             s.clock.now());
         return true;
@@ -21,8 +23,23 @@ bool learn_person(Services& s, const std::string& user_id) {
     return true;
 }
 
-void store_profile(storage::Database& db, const storage::Person& profile, TimePoint now) {
-    storage::PeopleRepo(db).upsert_profile(profile, now);
+bool store_profile(storage::Database& db, const Config& config, const storage::Person& profile,
+                   TimePoint now) {
+    bool moved = false;
+    db.write([&] {
+        storage::PeopleRepo people(db);
+        auto known = people.find(profile.id);
+        std::string before = known ? time_zone_of(db, config, profile.id) : std::string();
+        people.upsert_profile(profile, now);
+        if (!known) return;
+        std::string after = time_zone_of(db, config, profile.id);
+        if (after != before) {
+            logger("directory")
+                ->info("time zone of {} changed from {} to {}", profile.id, before, after);
+            moved = scheduler::rezone_reminders(db, config, profile.id, before, after, now) > 0;
+        }
+    });
+    return moved;
 }
 
 bool needs_profile(storage::Database& db, const std::string& user_id) {

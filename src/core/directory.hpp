@@ -17,8 +17,12 @@ namespace careerbot {
 /// name, real name and time zone from users.info the first time. Returns false for bots.
 bool learn_person(Services& s, const std::string& user_id);
 
-/// Stores a profile Slack gave (users.info): name, real name and time zone; the manager is kept.
-void store_profile(storage::Database& db, const storage::Person& profile, TimePoint now);
+/// Stores a profile Slack gave (users.info, user_change): name, real name and time zone; the
+/// manager is kept. When the person's time zone changed, the reminders still pending for them
+/// move to the same local wall-clock time in the new zone (scheduler::rezone_reminders).
+/// Returns true when that happened, so the reminder loop should look again.
+bool store_profile(storage::Database& db, const Config& config, const storage::Person& profile,
+                   TimePoint now);
 
 /// True when `user_id` is unknown or known without a real name or time zone: a users.info
 /// lookup would tell careerbot more.

@@ -147,8 +147,45 @@ std::string internship_missed(storage::Database&, const storage::Reminder& r, co
            "> feedback at the end of their internship was not sent (" + who_was_away(r) + ")";
 }
 
+// Time-zone changes (see ReminderKind::rezone).
+
+/// Nudges planned at "09:00 their time" move with their recipient: every time of the row keeps
+/// its local wall-clock time in the new zone.
+void rezone_wall_clock(const KindContext& c, const storage::Reminder& row,
+                       const std::string& from_tz, const std::string& to_tz) {
+    auto move = [&](int64_t t) { return to_unix(same_wall_clock(from_unix(t), from_tz, to_tz)); };
+    storage::Reminder moved = row;
+    moved.due_at = move(row.due_at);
+    moved.useful_until = move(row.useful_until);
+    if (row.occurs_at) moved.occurs_at = move(*row.occurs_at);
+    storage::ReminderOutbox(c.db).move_pending(moved, c.now);
+}
+
+/// A 1:1 is kept in its manager's zone: when that zone changes, the cadence continues in the
+/// new zone at the same local time, as a new cadence (so the history of the old one, its skips
+/// and its occurrences, stays as it happened), and the pending preparation is planned again
+/// for the new occurrence. A snoozed copy stays at the moment it was snoozed to.
+void one_on_one_rezone(const KindContext& c, const storage::Reminder& row,
+                       const std::string& from_tz, const std::string& to_tz) {
+    if (!row.key.starts_with("1on1:") || !row.ref_id) return;
+    storage::ScheduleRepo schedules(c.db);
+    auto s = schedules.find(*row.ref_id);
+    if (!s || s->cancelled_at || s->manager_id != row.recipient_id || s->tz != from_tz) return;
+    storage::OneOnOne next = *s;
+    next.tz = to_tz;
+    next = schedules.create(next, c.now);  // cancels the old cadence
+    if (s->skip_until) {
+        auto until = same_wall_clock(from_unix(*s->skip_until), from_tz, to_tz);
+        schedules.set_skip_until(next.id, to_unix(until), c.now);
+        next.skip_until = to_unix(until);
+    }
+    storage::ReminderOutbox(c.db).finish(row.id, "skipped", "moved", c.now);
+    plan_one_on_one(c.db, c.config, next, c.now);
+}
+
 const std::array<ReminderKind, 5> kKinds{{
-    {kOneOnOne, one_on_one_skip, one_on_one_render, one_on_one_after, nullptr, true},
+    {kOneOnOne, one_on_one_skip, one_on_one_render, one_on_one_after, nullptr, true,
+     one_on_one_rezone},
     {kTaskDue,
      [](const KindContext& c, const storage::Reminder& r) { return task_skip(c, r, true); },
      [](const KindContext& c, const storage::Reminder& r) { return task_render(c, r, false); },
@@ -156,7 +193,7 @@ const std::array<ReminderKind, 5> kKinds{{
      [](storage::Database& db, const storage::Reminder& r, const std::string&) {
          return task_missed(db, r, "due-date");
      },
-     false},
+     false, rezone_wall_clock},
     {kTaskOverdue,
      [](const KindContext& c, const storage::Reminder& r) { return task_skip(c, r, false); },
      [](const KindContext& c, const storage::Reminder& r) { return task_render(c, r, true); },
@@ -164,9 +201,10 @@ const std::array<ReminderKind, 5> kKinds{{
      [](storage::Database& db, const storage::Reminder& r, const std::string&) {
          return task_missed(db, r, "overdue");
      },
-     false},
-    {kCheckin, checkin_skip, checkin_render, nullptr, checkin_missed, false},
-    {kInternshipFeedback, internship_skip, internship_render, nullptr, internship_missed, false},
+     false, rezone_wall_clock},
+    {kCheckin, checkin_skip, checkin_render, nullptr, checkin_missed, false, rezone_wall_clock},
+    {kInternshipFeedback, internship_skip, internship_render, nullptr, internship_missed, false,
+     rezone_wall_clock},
 }};
 
 }  // namespace

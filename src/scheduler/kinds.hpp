@@ -52,6 +52,11 @@ struct ReminderKind {
     std::string (*missed_line)(storage::Database&, const storage::Reminder&, const std::string& tz);
     /// Whether the recipient may snooze it (the Snooze button is on it).
     bool snoozable = false;
+    /// Moves a still-pending row after its recipient's time zone changed from `from_tz` to
+    /// `to_tz`, so it keeps its local wall-clock time (DST-correct); in the engine's or a
+    /// handler's write transaction. Null: the row stays at its instant.
+    void (*rezone)(const KindContext&, const storage::Reminder&, const std::string& from_tz,
+                   const std::string& to_tz) = nullptr;
 };
 
 /// Every kind, one row each.

@@ -37,6 +37,16 @@ int64_t index_near(const storage::OneOnOne& s, date::local_days anchor, TimePoin
 
 }  // namespace
 
+TimePoint same_wall_clock(TimePoint t, const std::string& from_tz, const std::string& to_tz) {
+    auto local =
+        date::make_zoned(zone_of(from_tz), date::floor<std::chrono::seconds>(t)).get_local_time();
+    auto day = date::floor<date::days>(local);
+    auto seconds = local - day;
+    // at_local works in minutes; reminders are planned on whole minutes, the rest is kept.
+    auto minutes = date::floor<std::chrono::minutes>(seconds);
+    return at_local(day, static_cast<int>(minutes.count()), to_tz) + (seconds - minutes);
+}
+
 TimePoint at_local(date::local_days day, int minute_of_day, const std::string& tz) {
     auto local = date::local_seconds{day} + std::chrono::minutes{minute_of_day};
     const auto* zone = zone_of(tz);

@@ -16,6 +16,10 @@ namespace careerbot::scheduler {
 /// spring-forward gap maps to the instant the clocks jump; a repeated one to its first instance.
 TimePoint at_local(date::local_days day, int minute_of_day, const std::string& tz);
 
+/// The instant showing, in `to_tz`, the local wall-clock time `t` shows in `from_tz` (a
+/// reminder following its recipient to a new zone). Gaps and repeats as at_local().
+TimePoint same_wall_clock(TimePoint t, const std::string& from_tz, const std::string& to_tz);
+
 /// The local calendar date of `t` in `tz`.
 date::local_days local_day(TimePoint t, const std::string& tz);
 

@@ -174,4 +174,16 @@ void plan_checkin(storage::Database& db, const Config& config, const std::string
     }
 }
 
+int rezone_reminders(storage::Database& db, const Config& config, const std::string& person,
+                     const std::string& from_tz, const std::string& to_tz, TimePoint now) {
+    if (from_tz == to_tz) return 0;
+    auto rows = storage::ReminderOutbox(db).pending_for(person);
+    KindContext c{db, config, now};
+    for (const auto& row : rows) {
+        const ReminderKind* kind = reminder_kind(row.kind);
+        if (kind != nullptr && kind->rezone != nullptr) kind->rezone(c, row, from_tz, to_tz);
+    }
+    return static_cast<int>(rows.size());
+}
+
 }  // namespace careerbot::scheduler

@@ -57,4 +57,11 @@ void plan_internship_feedback(storage::Database& db, const Config& config,
 void skip_internship_feedback(storage::Database& db, int64_t internship_id, const std::string& why,
                               TimePoint now);
 
+/// Moves the reminders still pending for `person` (their recipient) after their time zone
+/// changed from `from_tz` to `to_tz`: each keeps its local wall-clock time, as its kind says
+/// (ReminderKind::rezone). Returns how many pending rows were looked at. Call inside an open
+/// Database::write().
+int rezone_reminders(storage::Database& db, const Config& config, const std::string& person,
+                     const std::string& from_tz, const std::string& to_tz, TimePoint now);
+
 }  // namespace careerbot::scheduler

@@ -13,6 +13,9 @@
 //   send pool                     ReplySender::send (follow-ups, modals, DMs, files, App Home).
 //   lookup pool                   what handlers asked Slack (PrefetchedLookup), outside writes.
 //   WebApi workers                HTTP.
+//   profile refresh thread        asks users.info (through fetch_profile) about people whose
+//                                 profile is older than `slack_status.profile_refresh_days`,
+//                                 a few a minute; the answers go through the commit queue.
 //   reminder thread               ReminderService::run (src/scheduler/reminder_loop.cpp) on its
 //                                 own connection: sleeps until the next due reminder (at most
 //                                 60 s) or a poke after a batch that planned one, then sends it.
@@ -21,7 +24,9 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -124,6 +129,7 @@ class Bot {
     }
 
     ~Bot() {
+        stop_profile_refresh();
         stop_reminders();
         lookups_stopping_ = true;
         api_.stop_waiting();
@@ -171,11 +177,13 @@ class Bot {
         dm_outbox_.resend(s_.db, s_.clock.now());
         commit_queue_.start();
         start_reminders();
+        start_profile_refresh();
         receiver_.start();
         client_.run();
         // The io loop has ended: every ack that could be sent was sent. Finish the rest.
         // The scheduler stops first: its sends are blocking Web API calls, which must end
         // before the Web API drains.
+        stop_profile_refresh();
         stop_reminders();
         // Lookups still waiting for Slack are dropped: their envelopes stay in the inbox and
         // resume at the next start.
@@ -358,6 +366,73 @@ class Bot {
         if (reminder_thread_.joinable()) reminder_thread_.join();
     }
 
+    // ---- profile refresh thread ------------------------------------------------------
+
+    /// Names and time zones change after someone is first seen (user_change tells most of it,
+    /// but events are missed while careerbot is down): people whose profile Slack last told
+    /// careerbot about more than `profile_refresh_days` ago are asked about again, at most
+    /// `profile_refresh_per_minute` a minute. Reads on a connection of its own; the answers
+    /// are stored by the storage thread (store_profile: a new zone moves planned reminders).
+    void start_profile_refresh() {
+        if (config_.slack_status.profile_refresh_days <= 0 || config_.database.path == ":memory:")
+            return;
+        try {
+            refresh_db_ = std::make_unique<storage::Database>(config_.database.path,
+                                                              config_.database.busy_timeout_ms);
+            refresh_db_->set_write_gate(write_gate_);
+        } catch (const std::exception& e) {
+            log_->error("profile refresh is off: could not open the database for it: {}", e.what());
+            return;
+        }
+        refresh_thread_ =
+            std::jthread([this](const std::stop_token& stop) { refresh_profiles(stop); });
+    }
+
+    void stop_profile_refresh() {
+        refresh_thread_.request_stop();
+        if (refresh_thread_.joinable()) refresh_thread_.join();
+    }
+
+    void refresh_profiles(const std::stop_token& stop) {
+        const auto& o = config_.slack_status;
+        const auto max_age = std::chrono::hours(24) * o.profile_refresh_days;
+        const auto gap = std::chrono::milliseconds(60000 / o.profile_refresh_per_minute);
+        std::mutex m;
+        std::condition_variable_any cv;
+        // False when asked to stop during the wait.
+        auto wait = [&](auto duration) {
+            std::unique_lock lock(m);
+            return !cv.wait_for(lock, stop, duration, [] { return false; });
+        };
+        // Asked in this run (users.info may fail for someone who left): not again for max_age.
+        std::map<std::string, std::chrono::steady_clock::time_point> asked;
+        if (!wait(std::chrono::seconds(30))) return;  // after the start-up's own lookups
+        while (!stop.stop_requested()) {
+            std::vector<std::string> stale;
+            try {
+                stale = storage::PeopleRepo(*refresh_db_)
+                            .stale_profiles(s_.clock.now() - max_age,
+                                            o.profile_refresh_per_minute * 60);
+            } catch (const std::exception& e) {
+                log_->warn("could not read the profiles to refresh: {}", e.what());
+            }
+            int sent = 0;
+            for (const auto& id : stale) {
+                auto now = std::chrono::steady_clock::now();
+                if (auto it = asked.find(id); it != asked.end() && now - it->second < max_age)
+                    continue;
+                asked[id] = now;
+                fetch_profile(id);
+                ++sent;
+                if (!wait(gap)) return;
+            }
+            if (sent > 0)
+                log_->info("asked Slack for {} profiles older than {} days", sent,
+                           o.profile_refresh_days);
+            if (!wait(std::chrono::hours(1))) return;
+        }
+    }
+
     /// Asks Slack `question` on the lookup pool (blocking there is fine: nothing waits on it but
     /// this envelope), then queues the job again with the answer.
     void fetch_and_resume(Job job, LookupQuestion question) {
@@ -508,6 +583,9 @@ class Bot {
     /// reminders_ once its loop runs (read by the storage thread to poke it).
     std::atomic<scheduler::ReminderService*> reminders_live_{nullptr};
     std::jthread reminder_thread_;
+    // Profile refresh thread (after api_, which it calls).
+    std::unique_ptr<storage::Database> refresh_db_;
+    std::jthread refresh_thread_;
     // ReplySender::send only queues Web API calls, so one thread keeps up; the deferred pool
     // gets its thread only when a deferred command exists (idle memory counts, see B3).
     WorkerPool deferred_pool_{0, "slack"};

@@ -217,7 +217,11 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                                     return;
                                 }
                                 o.reply = app_.handle(services, e);
-                                if (!e.user_id.empty()) users.push_back(e.user_id);
+                                plans_reminders |= app_.plans_reminders(e);
+                                // user_change arrives for everyone in the workspace: its user
+                                // is not someone to look up and add.
+                                if (!e.user_id.empty() && e.type != "user_change")
+                                    users.push_back(e.user_id);
                             },
                             [&](const Interaction& in) {
                                 o.kind = EnvelopeKind::interactive;
@@ -227,7 +231,10 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                                 plans_reminders |= app_.plans_reminders(in);
                                 users.push_back(in.user_id);
                             },
-                            [&](const storage::Person& p) { store_profile(db, p, now); },
+                            [&](const storage::Person& p) {
+                                // A refreshed profile with a new zone moves planned reminders.
+                                plans_reminders |= store_profile(db, s_.config, p, now);
+                            },
                             [&](const StoreDmChannel& d) {
                                 storage::PeopleRepo(db).set_dm_channel(d.user_id, d.channel);
                             },

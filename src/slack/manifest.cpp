@@ -20,10 +20,12 @@ json slack_manifest(const App& app) {
     // posts need no scope. Socket Mode's xapp- token (connections:write) is made separately
     // in the app's settings, not here.
     json bot_scopes = json::array({
-        "commands",          // slash commands and the "Save as feedback" message shortcut
-        "chat:write",        // chat.postMessage (DMs, reminders), chat.postEphemeral
-        "im:write",          // conversations.open for the DMs to managers and assignees
-        "users:read",        // users.info: names for mentions and `tz` for reminder times
+        "commands",    // slash commands and the "Save as feedback" message shortcut
+        "chat:write",  // chat.postMessage (DMs, reminders), chat.postEphemeral
+        "im:write",    // conversations.open for the DMs to managers and assignees
+        // users.info: names for mentions and `tz` for reminder times; also the scope of the
+        // user_change event (a new status, zone or name).
+        "users:read",
         "reactions:read",    // the reaction_added event that saves feedback
         "channels:history",  // conversations.history/replies: the reacted message, public
         "groups:history",    // ... and in private channels the bot was invited to
@@ -66,7 +68,8 @@ json slack_manifest(const App& app) {
         {"oauth_config", {{"scopes", {{"bot", bot_scopes}}}}},
         {"settings",
          {{"event_subscriptions",
-           {{"bot_events", json::array({"app_home_opened", "reaction_added"})}}},
+           // user_change: away statuses, time zones and names (commands/following_slack.cpp).
+           {{"bot_events", json::array({"app_home_opened", "reaction_added", "user_change"})}}},
           {"interactivity", {{"is_enabled", true}}},
           {"org_deploy_enabled", false},
           {"socket_mode_enabled", true},

@@ -795,6 +795,7 @@ struct ServerCore {
     std::map<std::string, std::chrono::milliseconds> delays_;
     std::map<std::string, Handler> handlers_;
     std::map<std::string, SlackUser> users_;
+    std::map<std::string, SlackStatus> statuses_;  ///< custom statuses set by send_user_change
     std::set<std::string> tickets_;
     std::vector<Clock::time_point> trigger_issued_;  // by trigger sequence number
     std::set<std::uint64_t> triggers_exchanged_;     // trigger sequence numbers used
@@ -1814,27 +1815,11 @@ Reply ServerCore::dispatch_api(const std::string& method, const ApiCall& call) {
         std::string id = arg_str(args, "user");
         auto it = users_.find(id);
         if (it == users_.end()) return fail("user_not_found");
-        const SlackUser& u = it->second;
-        return ok(json{{"user",
-                        {{"id", u.id},
-                         {"team_id", options_.team_id},
-                         {"name", u.name},
-                         {"deleted", false},
-                         {"real_name", u.real_name},
-                         {"tz", u.tz},
-                         {"tz_label", u.tz_label},
-                         {"tz_offset", u.tz_offset},
-                         {"profile",
-                          {{"real_name", u.real_name},
-                           {"real_name_normalized", u.real_name},
-                           {"display_name", u.name},
-                           {"display_name_normalized", u.name},
-                           {"team", options_.team_id}}},
-                         {"is_admin", false},
-                         {"is_owner", false},
-                         {"is_bot", u.is_bot},
-                         {"is_app_user", false},
-                         {"updated", 1700000000}}}});
+        auto status = statuses_.find(id);
+        return ok(json{
+            {"user",
+             slack_user_json(it->second, status == statuses_.end() ? SlackStatus{} : status->second,
+                             options_.team_id)}});
     }
     if (method == "views.open" || method == "views.publish" || method == "views.update") {
         auto view = arg_json(args, "view");
@@ -2336,6 +2321,65 @@ std::vector<SentEnvelope> SlackTestServer::send_slash_commands(
     }
     s.post_envelopes(std::move(envelopes), "slash_commands", connection);
     return sent;
+}
+
+json slack_user_json(const SlackUser& u, const SlackStatus& status, const std::string& team_id) {
+    // The user object of users.info and of the user_change event; custom status fields per
+    // https://api.slack.com/apis/presence-and-status (status_expiration: unix seconds, 0 =
+    // never).
+    return json{{"id", u.id},
+                {"team_id", team_id},
+                {"name", u.name},
+                {"deleted", false},
+                {"color", "4bbe2e"},
+                {"real_name", u.real_name},
+                {"tz", u.tz},
+                {"tz_label", u.tz_label},
+                {"tz_offset", u.tz_offset},
+                {"profile",
+                 {{"title", ""},
+                  {"phone", ""},
+                  {"skype", ""},
+                  {"real_name", u.real_name},
+                  {"real_name_normalized", u.real_name},
+                  {"display_name", u.name},
+                  {"display_name_normalized", u.name},
+                  {"fields", json::object()},
+                  {"status_text", status.text},
+                  {"status_emoji", status.emoji},
+                  {"status_emoji_display_info", json::array()},
+                  {"status_expiration", status.expiration},
+                  {"avatar_hash", "g12345678910"},
+                  {"team", team_id}}},
+                {"is_admin", false},
+                {"is_owner", false},
+                {"is_primary_owner", false},
+                {"is_restricted", false},
+                {"is_ultra_restricted", false},
+                {"is_bot", u.is_bot},
+                {"is_app_user", false},
+                {"updated", 1700000000}};
+}
+
+std::string SlackTestServer::send_user_change(const SlackUser& user, const SlackStatus& status,
+                                              const std::string& event_id, int retry_attempt,
+                                              const std::string& retry_reason,
+                                              ConnectionIndex connection) {
+    {
+        std::lock_guard lock(impl_->mutex_);
+        impl_->users_[user.id] = user;
+        impl_->statuses_[user.id] = status;
+    }
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    // https://docs.slack.dev/reference/events/user_change/: the event is the user object with
+    // cache_ts and event_ts, inside the usual event_callback wrapper (send_event).
+    json event{{"type", "user_change"},
+               {"user", slack_user_json(user, status, impl_->options_.team_id)},
+               {"cache_ts", now},
+               {"event_ts", std::to_string(now) + ".000100"}};
+    return send_event(event, event_id, retry_attempt, retry_reason, connection);
 }
 
 std::string SlackTestServer::send_event(const nlohmann::json& event, const std::string& event_id,

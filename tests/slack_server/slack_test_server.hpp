@@ -26,6 +26,18 @@ struct SlackUser {
     bool is_bot = false;                             ///< Whether the user is a bot user.
 };
 
+/// A user's custom status (https://api.slack.com/apis/presence-and-status).
+struct SlackStatus {
+    std::string text;             ///< profile.status_text, e.g. "Vacationing"
+    std::string emoji;            ///< profile.status_emoji, e.g. ":palm_tree:"
+    std::int64_t expiration = 0;  ///< profile.status_expiration (unix s; 0 = never)
+};
+
+/// The `user` object Slack sends for `user` (users.info's answer and the user_change event
+/// carry the same shape).
+nlohmann::json slack_user_json(const SlackUser& user, const SlackStatus& status,
+                               const std::string& team_id);
+
 /// Alice, Bob (Alice's manager, in Europe/Berlin) and Carol (a director, in Asia/Tokyo).
 std::vector<SlackUser> default_slack_users();
 
@@ -252,6 +264,14 @@ class SlackTestServer {
     std::string send_event(const nlohmann::json& event, const std::string& event_id = "",
                            int retry_attempt = 0, const std::string& retry_reason = "",
                            ConnectionIndex connection = std::nullopt);
+    /// Stores `user` (as add_user) with `status` (users.info answers with it from now on) and
+    /// delivers the `user_change` event Slack sends when a
+    /// member's profile, status or time zone changes, shaped as
+    /// https://docs.slack.dev/reference/events/user_change/ shows. Returns the envelope id.
+    std::string send_user_change(const SlackUser& user, const SlackStatus& status = {},
+                                 const std::string& event_id = "", int retry_attempt = 0,
+                                 const std::string& retry_reason = "",
+                                 ConnectionIndex connection = std::nullopt);
     /// Delivers an `interactive` envelope; trigger_id is added if missing. Returns the id.
     std::string send_interactive(const nlohmann::json& payload,
                                  ConnectionIndex connection = std::nullopt);

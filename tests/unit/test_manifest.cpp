@@ -96,8 +96,9 @@ TEST_CASE("the manifest stays within Slack's schema", "[manifest]") {
                                 "files:write", "im:history"});
 
     const json& settings = m["settings"];
+    // user_change (away statuses, time zones) needs users:read, which is already there.
     CHECK(settings["event_subscriptions"]["bot_events"] ==
-          json::array({"app_home_opened", "reaction_added"}));
+          json::array({"app_home_opened", "reaction_added", "user_change"}));
     CHECK_FALSE(settings["event_subscriptions"].contains("request_url"));
     CHECK(settings["interactivity"]["is_enabled"] == true);
     CHECK_FALSE(settings["interactivity"].contains("request_url"));
