@@ -25,7 +25,7 @@ constexpr const char* kBySubject =
     "SELECT id, at, actor, action, subject, scope, detail FROM audit_log "
     "WHERE (subject = :subject OR (subject = 'all' AND scope IN "
     "       (SELECT 'org:' || id FROM chain))) "
-    "  AND (:actor IS NULL OR actor = :actor) AND at >= :since "
+    "  AND (CAST(:actor AS TEXT) IS NULL OR actor = :actor) AND at >= :since "
     "ORDER BY at DESC, id DESC LIMIT :limit";
 constexpr const char* kByActor =
     "SELECT id, at, actor, action, subject, scope, detail FROM audit_log "

@@ -83,9 +83,9 @@ void BragRepo::write_tags(int64_t brag_id, const std::vector<std::string>& tags)
 }
 
 void BragRepo::insert_tags(int64_t brag_id, const std::vector<std::string>& tags) {
-    auto ins =
-        db_.prepare("INSERT INTO brag_tags (brag_id, tag, position) VALUES (?, ?, ?) "
-                    "ON CONFLICT DO NOTHING");
+    auto ins = db_.prepare(
+        "INSERT INTO brag_tags (brag_id, tag, position) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
     for (std::size_t i = 0; i < tags.size(); ++i) ins.bind(brag_id, tags[i], i).exec();
 }
 

@@ -111,7 +111,7 @@ bool FeedbackRepo::remove(const std::string& subject_id, int number) {
 bool FeedbackRepo::set_hidden(const std::string& subject_id, int number, bool hidden,
                               TimePoint now) {
     auto q = db_.prepare(
-        "UPDATE feedback SET hidden_at = CASE WHEN ? THEN ? ELSE NULL END "
+        "UPDATE feedback SET hidden_at = CASE WHEN ? THEN CAST(? AS BIGINT) ELSE NULL END "
         "WHERE subject_id = ? AND number = ? AND (hidden_at IS NULL) = ?");
     q.bind(hidden ? 1 : 0, now, subject_id, number, hidden ? 1 : 0);
     return q.exec() > 0;

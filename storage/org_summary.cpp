@@ -18,6 +18,25 @@ constexpr const char* kMembersPg =
     "WITH members(id) AS "
     "(SELECT value FROM json_array_elements_text(CAST(:members AS json)) AS m(value)) ";
 
+/// The summary's queries are written for SQLite, which runs them most; this is the same query
+/// for PostgreSQL. Only these spellings differ, all in literal SQL of this file: SQLite's
+/// planner hints go (CROSS JOIN pins the join order, INDEXED BY the index; PostgreSQL plans
+/// both itself, and its CROSS JOIN takes no ON), and json_group_array is json_agg.
+std::string postgres_spelling(std::string sql) {
+    auto replace_all = [&sql](const std::string& from, const std::string& to) {
+        for (auto at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size()))
+            sql.replace(at, from.size(), to);
+    };
+    replace_all(" CROSS JOIN ", " JOIN ");
+    replace_all("json_group_array(", "json_agg(");
+    for (auto at = sql.find(" INDEXED BY "); at != std::string::npos;
+         at = sql.find(" INDEXED BY ", at)) {
+        auto end = sql.find(' ', at + 12);
+        sql.erase(at, (end == std::string::npos ? sql.size() : end) - at);
+    }
+    return sql;
+}
+
 }  // namespace
 
 OrgSummaryReader::OrgSummaryReader(Database& db) : db_(db) {
@@ -70,8 +89,12 @@ OrgSummaryReader::~OrgSummaryReader() {
 }
 
 Database::Statement OrgSummaryReader::scoped(const std::string& body) {
-    auto q = db_.prepare(
-        std::string(db_.backend() == Backend::sqlite ? kMembers : kMembersPg) + body);
+    if (db_.backend() == Backend::sqlite) {
+        auto q = db_.prepare(std::string(kMembers) + body);
+        q.bind_named(":members", members_);
+        return q;
+    }
+    auto q = db_.prepare(std::string(kMembersPg) + postgres_spelling(body));
     q.bind_named(":members", members_);
     return q;
 }
@@ -238,18 +261,16 @@ void OrgSummaryReader::petitions(int64_t end, int64_t from,
                                  const std::function<void(const Petition&)>& row) {
     // A closed petition was closed at its last update.
     auto day_of = [this](const char* column) {
-        return db_.backend() == Backend::sqlite
-                   ? std::string("date(") + column + ", 'unixepoch')"
-                   : std::string("to_char(to_timestamp(") + column +
-                         ") AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+        return db_.backend() == Backend::sqlite ? std::string("date(") + column + ", 'unixepoch')"
+                                                : std::string("to_char(to_timestamp(") + column +
+                                                      ") AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
     };
-    auto q = scoped(
-        "SELECT person_id, target_level, director_id, "
-        + day_of("created_at") + ", status, updated_at, " + day_of("updated_at") +
-        ", statement FROM petitions "
-        "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
-        "AND (status = 'open' OR updated_at >= :from) "
-        "ORDER BY person_id, created_at, id");
+    auto q = scoped("SELECT person_id, target_level, director_id, " + day_of("created_at") +
+                    ", status, updated_at, " + day_of("updated_at") +
+                    ", statement FROM petitions "
+                    "WHERE person_id IN (SELECT id FROM members) AND created_at < :end "
+                    "AND (status = 'open' OR updated_at >= :from) "
+                    "ORDER BY person_id, created_at, id");
     q.bind_named(":end", end).bind_named(":from", from);
     Petition p;
     while (q.step()) {

@@ -159,7 +159,7 @@ std::string PeopleRepo::display_name(const std::string& id) {
 void PeopleRepo::set_dm_channel(const std::string& id, const std::string& channel) {
     db_.prepare(
            "UPDATE people SET dm_channel = ? WHERE id = ? AND "
-           "dm_channel IS NOT ?")
+           "dm_channel IS DISTINCT FROM ?")
         .bind(channel, id, channel)
         .exec();
 }
@@ -193,7 +193,7 @@ void PeopleRepo::write_manager(const std::string& id, const std::optional<std::s
 }
 
 bool PeopleRepo::replace_role(const std::string& id, const std::optional<std::string>& role) {
-    return db_.prepare("UPDATE people SET role = ? WHERE id = ? AND role IS NOT ?")
+    return db_.prepare("UPDATE people SET role = ? WHERE id = ? AND role IS DISTINCT FROM ?")
                .bind(role, id, role)
                .exec() > 0;
 }

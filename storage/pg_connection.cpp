@@ -247,7 +247,13 @@ class PgConnection final : public Connection {
     }
     long generation() const { return generation_; }
     std::string next_name() { return "cb" + std::to_string(++statements_); }
+    /// Rows changed, as SQLite's total_changes counts them: INSERT, UPDATE and DELETE only
+    /// (PQcmdTuples also counts the rows a SELECT returned).
     void count_changes(PGresult* r) {
+        const std::string_view status = PQcmdStatus(r);
+        if (!status.starts_with("INSERT") && !status.starts_with("UPDATE") &&
+            !status.starts_with("DELETE"))
+            return;
         const char* n = PQcmdTuples(r);
         if (n != nullptr && *n != '\0') changes_ += std::atoll(n);
     }
@@ -255,8 +261,8 @@ class PgConnection final : public Connection {
     void check(const Result& r, const std::string& what) {
         const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-        std::string message = r ? trim_message(PQresultErrorMessage(r.get()))
-                                : trim_message(PQerrorMessage(conn_));
+        std::string message =
+            r ? trim_message(PQresultErrorMessage(r.get())) : trim_message(PQerrorMessage(conn_));
         const char* state = r ? PQresultErrorField(r.get(), PG_DIAG_SQLSTATE) : nullptr;
         if (PQstatus(conn_) == CONNECTION_BAD) {
             throw StorageError("cannot reach the database " + described_ + ": " + message);
@@ -344,16 +350,16 @@ void PgStatement::run() {
     PGconn* c = conn_.handle();
     if (name_.empty() || generation_ != conn_.generation()) {
         name_ = conn_.next_name();
-        Result r(PQprepare(c, name_.c_str(), sql_.c_str(), static_cast<int>(values_.size()),
-                           nullptr));
+        Result r(
+            PQprepare(c, name_.c_str(), sql_.c_str(), static_cast<int>(values_.size()), nullptr));
         conn_.check(r, sql_);
         generation_ = conn_.generation();
     }
     std::vector<const char*> params(values_.size());
     for (std::size_t i = 0; i < values_.size(); ++i)
         params[i] = values_[i] ? values_[i]->c_str() : nullptr;
-    result_.reset(PQexecPrepared(c, name_.c_str(), static_cast<int>(params.size()),
-                                 params.data(), nullptr, nullptr, 0));
+    result_.reset(PQexecPrepared(c, name_.c_str(), static_cast<int>(params.size()), params.data(),
+                                 nullptr, nullptr, 0));
     conn_.check(result_, sql_);
     conn_.count_changes(result_.get());
 }

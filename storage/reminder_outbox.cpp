@@ -40,7 +40,7 @@ bool ReminderOutbox::move_pending(const Reminder& r, TimePoint now) {
     auto q = db_.prepare(
         "UPDATE reminders SET occurs_at = ?, due_at = ?, useful_until = ?, "
         "updated_at = ? WHERE key = ? AND state = 'pending' AND "
-        "(due_at <> ? OR useful_until <> ? OR occurs_at IS NOT ?)");
+        "(due_at <> ? OR useful_until <> ? OR occurs_at IS DISTINCT FROM ?)");
     q.bind(r.occurs_at, r.due_at, r.useful_until, now, r.key, r.due_at, r.useful_until,
            r.occurs_at);
     return q.exec() > 0;
@@ -130,7 +130,7 @@ int ReminderOutbox::skip_pending(const std::string& kind, int64_t ref_id, const 
     auto q = db_.prepare(
         "UPDATE reminders SET state = 'skipped', reason = ?, updated_at = ? "
         "WHERE kind = ? AND ref_id = ? AND state = 'pending' AND "
-        "(? IS NULL OR occurs_at <= ?)");
+        "(CAST(? AS BIGINT) IS NULL OR occurs_at <= ?)");
     q.bind(reason, now, kind, ref_id, occurs_until, occurs_until);
     return q.exec();
 }

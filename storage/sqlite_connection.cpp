@@ -58,8 +58,7 @@ class SqliteConnection final : public Connection {
         // Everyone's career data: owner-only whatever the umask (SQLite gives -wal and -shm the
         // database file's mode, so creating the file first is enough for them too).
         if (make_private(path)) {
-            logger("storage")->warn("{} (or its -wal/-shm) was readable by others; now 0600",
-                                    path);
+            logger("storage")->warn("{} (or its -wal/-shm) was readable by others; now 0600", path);
         }
         try {
             db_ = std::make_unique<SQLite::Database>(

@@ -37,8 +37,8 @@ TEST_CASE("placeholders become $n: ?, ?NNN and :name, not inside quotes, comment
           "VALUES ($1, (SELECT x WHERE y = $2 OR z = $2), $3)");
     CHECK(names.size() == 3);
     // A named parameter used twice is one parameter.
-    CHECK(number_placeholders("WHERE a = :end AND (b IS NULL OR b >= :end) AND c < :from",
-                              names) == "WHERE a = $1 AND (b IS NULL OR b >= $1) AND c < $2");
+    CHECK(number_placeholders("WHERE a = :end AND (b IS NULL OR b >= :end) AND c < :from", names) ==
+          "WHERE a = $1 AND (b IS NULL OR b >= $1) AND c < $2");
     CHECK(names == std::vector<std::string>{"end", "from"});
     // Quotes, comments and casts are left alone.
     CHECK(number_placeholders("SELECT '?', 'it''s :x', \"q?\" -- why?\n, CAST(? AS json)::text",
@@ -49,9 +49,11 @@ TEST_CASE("placeholders become $n: ?, ?NNN and :name, not inside quotes, comment
 
 TEST_CASE("a PostgreSQL URL's password never shows in what careerbot logs", "[postgresql]") {
     using storage::Database;
-    CHECK(Database::describe("postgresql://bot:s3cret@db.internal:5432/careerbot?sslmode=require") ==
-          "postgresql://bot:***@db.internal:5432/careerbot?sslmode=require");
-    CHECK(Database::describe("postgres://db/careerbot?user=bot&password=s3cret&sslmode=verify-full") ==
+    CHECK(
+        Database::describe("postgresql://bot:s3cret@db.internal:5432/careerbot?sslmode=require") ==
+        "postgresql://bot:***@db.internal:5432/careerbot?sslmode=require");
+    CHECK(Database::describe(
+              "postgres://db/careerbot?user=bot&password=s3cret&sslmode=verify-full") ==
           "postgres://db/careerbot?user=bot&password=***&sslmode=verify-full");
     CHECK(Database::describe("postgresql://bot@db/careerbot") == "postgresql://bot@db/careerbot");
     CHECK(Database::describe("careerbot.db") == "careerbot.db");
@@ -85,7 +87,8 @@ TEST_CASE("PostgreSQL's migrations end at SQLite's version, each with a twin", "
     for (const auto& m : lite) {
         if (m.version <= pg.front().version) continue;
         INFO(m.name);
-        CHECK(std::any_of(pg.begin(), pg.end(), [&](const auto& p) { return p.version == m.version; }));
+        CHECK(std::any_of(pg.begin(), pg.end(),
+                          [&](const auto& p) { return p.version == m.version; }));
     }
 }
 

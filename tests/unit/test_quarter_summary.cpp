@@ -337,8 +337,9 @@ struct Recount {
 Recount recount(TestApp& t, const std::string& who, const std::vector<std::string>& wanted) {
     Recount r;
     auto b = t.db.prepare(
-        "SELECT count(*), sum(growth = 'job'), sum(growth = 'others'), "
-        "sum(growth = 'training') FROM brags WHERE author_id = ? "
+        "SELECT count(*), sum(CASE WHEN growth = 'job' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN growth = 'others' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN growth = 'training' THEN 1 ELSE 0 END) FROM brags WHERE author_id = ? "
         "AND deleted_at IS NULL AND happened_on BETWEEN '2026-10-01' AND "
         "'2026-12-31'");
     b.bind(who);
@@ -361,8 +362,8 @@ Recount recount(TestApp& t, const std::string& who, const std::vector<std::strin
             r.tags[tag] = tags.get<int>(1);
     }
     auto tasks = t.db.prepare(
-        "SELECT COALESCE(sum(done_at >= ? AND done_at < ?), 0), "
-        "COALESCE(sum(done_at IS NULL AND due_on < '2026-11-20'), 0) "
+        "SELECT COALESCE(sum(CASE WHEN done_at >= ? AND done_at < ? THEN 1 ELSE 0 END), 0), "
+        "COALESCE(sum(CASE WHEN done_at IS NULL AND due_on < '2026-11-20' THEN 1 ELSE 0 END), 0) "
         "FROM tasks WHERE assignee_id = ?");
     tasks.bind(to_unix(date::sys_days{date::year{2026} / 10 / 1}),
                to_unix(date::sys_days{date::year{2027} / 1 / 1}), who);
@@ -401,7 +402,8 @@ TEST_CASE("summary figures for a whole org match a per-person recount", "[summar
             "INSERT INTO brags (author_id, number, text, impact, happened_on, "
             "created_at, updated_at, growth, deleted_at) "
             "VALUES (?, ?, 'did it', ?, ?, 0, 0, ?, ?)");
-        auto tag = t.db.prepare("INSERT OR IGNORE INTO brag_tags (brag_id, tag) VALUES (?, ?)");
+        auto tag = t.db.prepare(
+            "INSERT INTO brag_tags (brag_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING");
         for (int i = 0; i < 3000; ++i) {
             const auto& who = everyone[rng() % everyone.size()];
             const int number = ++numbers[who];

@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <SQLiteCpp/Exception.h>
-
 #include "fixture.hpp"
 #include "storage/checkins.hpp"
 #include "storage/idos.hpp"
@@ -84,11 +82,11 @@ TEST_CASE("one IDO per person and quarter; notes come back newest first", "[reco
     auto ido = idos.create("alice", "2026Q4", "learn k8s", "dana", "alice", t.clock.now());
     CHECK(idos.for_quarter("alice", "2026Q4")->objective == "learn k8s");
     CHECK_FALSE(idos.for_quarter("alice", "2026Q3"));
-    CHECK_THROWS_AS(idos.create("alice", "2026Q4", "again", "dana", "alice", t.clock.now()),
-                    SQLite::Exception);
+    CHECK_THROWS(idos.create("alice", "2026Q4", "again", "dana", "alice",
+                             t.clock.now()));  // the constraint, on either database
     // A mentee can never be their own mentor, even by a direct write.
-    CHECK_THROWS_AS(idos.create("alice", "2027Q1", "x", "alice", "alice", t.clock.now()),
-                    SQLite::Exception);
+    CHECK_THROWS(idos.create("alice", "2027Q1", "x", "alice", "alice",
+                             t.clock.now()));  // the constraint, on either database
 
     idos.add_progress(ido.id, "alice", "first", Growth::Training, "2026-11-10", t.clock.now());
     t.clock.advance(std::chrono::hours(24));
