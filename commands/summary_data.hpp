@@ -118,7 +118,7 @@ struct OrgSummary {
     int performing = 0;
     int developing = 0;
     int factor_missing = 0;  ///< no factor recorded
-    int internships = 0;  ///< people with an internship for learning in the quarter
+    int internships = 0;     ///< people with an internship for learning in the quarter
 };
 
 /// "brags with an impact first, then the most recent (by date, then number)".

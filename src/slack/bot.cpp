@@ -598,7 +598,7 @@ class Bot {
     /// A local file beside the SQLite database (with PostgreSQL, beside database.path: each
     /// instance keeps its own).
     AckJournal journal_{config_.database.where() == ":memory:" ? ""
-                                                              : config_.database.path + "-acks"};
+                                                               : config_.database.path + "-acks"};
 
     SocketModeClient client_;
     /// The io thread: envelopes in, acks out.
