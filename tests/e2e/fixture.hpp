@@ -182,6 +182,22 @@ class BotFixture {
         return *ack;
     }
 
+    /// A slash command from `user` (user_name = the id, no channel), acked within Slack's 3
+    /// seconds; the ack's payload as JSON text ("null" for an empty ack).
+    std::string slash(const std::string& user, const std::string& command,
+                      const std::string& text) {
+        SlashCommand c;
+        c.user_id = user;
+        c.user_name = user;
+        c.command = command;
+        c.text = text;
+        auto ack =
+            server.wait_for_ack(server.send_slash_command(c).envelope_id, std::chrono::seconds{5});
+        REQUIRE(ack);
+        CHECK(ack->latency < std::chrono::seconds{3});
+        return ack->payload.dump();
+    }
+
     /// Clicks a button as `user`; returns once acked.
     void click(const std::string& user, const std::string& action_id, const std::string& value,
                const std::string& channel) {

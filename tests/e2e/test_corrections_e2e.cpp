@@ -29,18 +29,6 @@ class Team : public BotFixture {
     }
 
     /// Runs a slash command and returns the ack's payload as text.
-    std::string slash(const std::string& user, const std::string& command,
-                      const std::string& text) {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user;
-        c.command = command;
-        c.text = text;
-        auto ack = server.wait_for_ack(server.send_slash_command(c).envelope_id, 5s);
-        REQUIRE(ack);
-        CHECK(ack->latency < 3s);
-        return ack->payload.dump();
-    }
 
     int stop() { return stop_bot(); }
 

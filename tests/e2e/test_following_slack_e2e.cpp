@@ -35,18 +35,6 @@ class Team : public BotFixture {
         REQUIRE(server.wait_for_hello_count(hellos, 10s));
     }
 
-    std::string slash(const std::string& user, const std::string& command,
-                      const std::string& text) {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user;
-        c.command = command;
-        c.text = text;
-        auto ack = server.wait_for_ack(server.send_slash_command(c).envelope_id, 5s);
-        REQUIRE(ack);
-        return ack->payload.dump();
-    }
-
     /// Sends `user`'s user_change and waits for its ack.
     void user_change(const SlackUser& user, const SlackStatus& status, const std::string& event_id,
                      int retry = 0) {

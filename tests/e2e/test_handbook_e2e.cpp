@@ -34,19 +34,6 @@ class Org : public BotFixture {
         start_connected();
     }
 
-    std::string slash(const std::string& user, const std::string& command,
-                      const std::string& text) {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user;
-        c.command = command;
-        c.text = text;
-        auto ack = server.wait_for_ack(server.send_slash_command(c).envelope_id, 5s);
-        REQUIRE(ack);
-        CHECK(ack->latency < 3s);
-        return ack->payload.dump();
-    }
-
     /// The chat.postMessage whose arguments contain `needle`.
     std::optional<ApiCall> posted(const std::string& needle) {
         return server.wait_for_call("chat.postMessage", 10s, [&](const ApiCall& c) {

@@ -33,19 +33,6 @@ class Org : public BotFixture {
         start_connected();
     }
 
-    std::string slash(const std::string& user, const std::string& command,
-                      const std::string& text) {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user;
-        c.command = command;
-        c.text = text;
-        auto ack = server.wait_for_ack(server.send_slash_command(c).envelope_id, 5s);
-        REQUIRE(ack);
-        CHECK(ack->latency < 3s);
-        return ack->payload.dump();
-    }
-
     /// A chat.postMessage in `user`'s DM whose arguments contain `text`, within 10 s.
     bool dm_to(const std::string& user, const std::string& text) {
         const std::string dm = "D" + user.substr(1);
