@@ -241,9 +241,25 @@ class PgConnection final : public Connection {
     bool file_replaced() const override { return false; }
 
     // For PgStatement.
-    PGconn* handle() {
+    /// The connection, to run `sql` on. A connection the server dropped inside a transaction
+    /// took the transaction's work with it: it is opened again, but everything up to the
+    /// caller's ROLLBACK fails, so the rest of that transaction can never commit on its own.
+    PGconn* handle(std::string_view sql) {
         ensure_connected();
+        if (lost_transaction_) {
+            if (sql != "ROLLBACK") {
+                throw StorageError("the connection to " + described_ +
+                                   " was lost inside a transaction; its work was not stored");
+            }
+            lost_transaction_ = false;
+        }
         return conn_;
+    }
+    /// Remembers whether a transaction is open after each command (see handle()).
+    void note_transaction_state() {
+        const auto state = PQtransactionStatus(conn_);
+        if (state == PQTRANS_UNKNOWN) return;  // the connection is gone: keep what it was
+        in_transaction_ = state == PQTRANS_INTRANS || state == PQTRANS_INERROR;
     }
     long generation() const { return generation_; }
     std::string next_name() { return "cb" + std::to_string(++statements_); }
@@ -270,7 +286,8 @@ class PgConnection final : public Connection {
         throw PgError(message + " (in: " + what.substr(0, 200) + ")", state ? state : "");
     }
     Result simple(const std::string& sql) {
-        Result r(PQexec(handle(), sql.c_str()));
+        Result r(PQexec(handle(sql), sql.c_str()));
+        note_transaction_state();
         check(r, sql);
         count_changes(r.get());
         return r;
@@ -310,6 +327,10 @@ class PgConnection final : public Connection {
             if (PQstatus(conn_) == CONNECTION_OK) {
                 logger("storage")->warn("reconnected to {}", described_);
                 configure();
+                if (in_transaction_) {
+                    in_transaction_ = false;
+                    lost_transaction_ = true;
+                }
                 return;
             }
             throw StorageError("cannot reach the database " + described_ + ": " +
@@ -324,6 +345,8 @@ class PgConnection final : public Connection {
     PGconn* conn_ = nullptr;
     long generation_ = 0;
     long statements_ = 0;
+    bool in_transaction_ = false;    ///< a transaction was open after the last command
+    bool lost_transaction_ = false;  ///< the connection dropped inside it (see handle())
     int64_t changes_ = 0;
 };
 
@@ -347,7 +370,7 @@ void PgStatement::run() {
         result_ = conn_.simple(sql_);
         return;
     }
-    PGconn* c = conn_.handle();
+    PGconn* c = conn_.handle(sql_);
     if (name_.empty() || generation_ != conn_.generation()) {
         name_ = conn_.next_name();
         Result r(
@@ -360,6 +383,7 @@ void PgStatement::run() {
         params[i] = values_[i] ? values_[i]->c_str() : nullptr;
     result_.reset(PQexecPrepared(c, name_.c_str(), static_cast<int>(params.size()), params.data(),
                                  nullptr, nullptr, 0));
+    conn_.note_transaction_state();
     conn_.check(result_, sql_);
     conn_.count_changes(result_.get());
 }

@@ -159,3 +159,49 @@ TEST_CASE("one writer at a time across connections, as SQLite's BEGIN IMMEDIATE"
     CHECK(testing::query_value<int>(a, "SELECT count(*) FROM certs") == 100);
     CHECK(testing::query_value<int>(a, "SELECT max(number) FROM certs") == 100);
 }
+
+TEST_CASE("a dropped connection is opened again, and a transaction it cut never commits",
+          "[postgresql][server]") {
+    if (server_url().empty()) {
+        WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
+        return;
+    }
+    testing::TestDatabaseLocation location;
+    storage::Database db(location.where());
+    db.migrate(true);
+    storage::Database admin(location.where());
+    ManualClock clock(testing::test_now());
+    storage::PeopleRepo people(db);
+    // As a server restart or a network cut would: the server ends db's session.
+    auto drop = [&] {
+        const int pid = testing::query_value<int>(db, "SELECT pg_backend_pid()");
+        auto q = admin.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
+        REQUIRE(q.bind(pid).step());
+        std::this_thread::sleep_for(std::chrono::milliseconds{200});
+    };
+    // Outside a transaction: the statement that meets the dead session fails as a storage
+    // error, and the next one runs on a new session.
+    drop();
+    CHECK_THROWS_AS(people.ensure("U1", "one", clock.now()), storage::StorageError);
+    CHECK_NOTHROW(people.ensure("U1", "one", clock.now()));
+    CHECK(people.find("U1"));
+    // Inside one: the whole write fails, and nothing of it is stored — not even what ran
+    // before the cut, nor what a caller might try after it.
+    CHECK_THROWS_AS(db.write([&] {
+        people.ensure("U2", "two", clock.now());
+        drop();
+        try {
+            people.ensure("U3", "three", clock.now());
+        } catch (const storage::StorageError&) {
+            // A handler that swallows the error and carries on...
+        }
+        people.ensure("U4", "four", clock.now());  // ...still cannot write into a new session
+    }),
+                    storage::StorageError);
+    CHECK_FALSE(people.find("U2"));
+    CHECK_FALSE(people.find("U3"));
+    CHECK_FALSE(people.find("U4"));
+    // And the connection writes again.
+    db.write([&] { people.ensure("U5", "five", clock.now()); });
+    CHECK(people.find("U5"));
+}
