@@ -8,6 +8,7 @@
 #include "commands/registry.hpp"
 #include "src/core/blocks.hpp"
 #include "src/core/dates.hpp"
+#include "src/core/text.hpp"
 #include "src/scheduler/messages.hpp"
 #include "src/scheduler/occurrence.hpp"
 #include "storage/brags.hpp"
@@ -24,12 +25,7 @@ namespace careerbot::commands {
 namespace {
 using nlohmann::json;
 
-std::string clip(const std::string& s, std::size_t max) {
-    if (s.size() <= max) return s;
-    std::size_t end = max;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end) + "…";
-}
+using text::clip;
 
 /// HOOK for the 1:1 schedule (/1on1): returns the mrkdwn line about the person's next 1:1.
 /// Until 1:1 storage exists this says none is scheduled; replace the body, keep the name.

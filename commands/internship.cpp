@@ -46,7 +46,7 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"/internship help", "this help"},
 };
 
-std::string mention(const std::string& id) { return "<@" + id + ">"; }
+using text::mention;
 
 /// A whole non-negative number, or nothing.
 std::optional<int> number(std::string_view s) {

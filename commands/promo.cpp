@@ -44,12 +44,7 @@ std::string status_label(const std::string& status) {
     return status == "declined" ? "not yet" : status;
 }
 
-std::string clip(const std::string& s, std::size_t max) {
-    if (s.size() <= max) return s;
-    std::size_t end = max;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end) + "…";
-}
+using text::clip;
 
 /// The evidence behind a petition, gathered once and rendered twice (DM and stored packet).
 struct Packet {

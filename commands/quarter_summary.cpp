@@ -28,15 +28,9 @@ constexpr const char* kRefusal =
     ":lock: I can summarise only people in your own org (your reports, their reports, and so "
     "on).";
 
-/// Cuts `s` to at most `max` bytes at a UTF-8 boundary, adding an ellipsis when it cut.
-std::string clip(const std::string& s, std::size_t max) {
-    if (s.size() <= max) return s;
-    std::size_t end = max;
-    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
-    return s.substr(0, end) + "…";
-}
+using text::clip;
 
-std::string mention(const std::string& id) { return "<@" + id + ">"; }
+using text::mention;
 
 /// "1 task", "2 tasks".
 std::string count_of(int n, const std::string& one, const std::string& many) {

@@ -37,7 +37,7 @@ std::string badge(const std::string& factor) {
     return ":seedling:";
 }
 
-std::string mention(const std::string& id) { return "<@" + id + ">"; }
+using text::mention;
 
 class ReviewCommand {
   public:

@@ -48,7 +48,7 @@ const std::vector<std::pair<std::string, std::string>> kUsage = {
     {"careerbot import-org file.csv", "the operator: bulk import on the command line"},
 };
 
-std::string mention(const std::string& id) { return "<@" + id + ">"; }
+using text::mention;
 
 std::string joined(const std::vector<std::string>& ids) {
     std::string out;

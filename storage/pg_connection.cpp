@@ -44,6 +44,12 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+/// The rows a command changed or returned (PQcmdTuples), 0 when it says none.
+int64_t rows_of(PGresult* r) {
+    const char* n = PQcmdTuples(r);
+    return n != nullptr && *n != '\0' ? std::atoll(n) : 0;
+}
+
 std::string trim_message(const char* m) {
     std::string s = m != nullptr ? m : "";
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -85,8 +91,7 @@ class PgStatement final : public StatementImpl {
     }
     int exec() override {
         run();
-        const char* n = PQcmdTuples(result_.get());
-        return n != nullptr && *n != '\0' ? std::atoi(n) : 0;
+        return static_cast<int>(rows_of(result_.get()));
     }
     int parameter_index(const char* name) override {
         std::string key = name;
@@ -267,11 +272,9 @@ class PgConnection final : public Connection {
     /// (PQcmdTuples also counts the rows a SELECT returned).
     void count_changes(PGresult* r) {
         const std::string_view status = PQcmdStatus(r);
-        if (!status.starts_with("INSERT") && !status.starts_with("UPDATE") &&
-            !status.starts_with("DELETE"))
-            return;
-        const char* n = PQcmdTuples(r);
-        if (n != nullptr && *n != '\0') changes_ += std::atoll(n);
+        if (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
+            status.starts_with("DELETE"))
+            changes_ += rows_of(r);
     }
     /// Throws for a result that is not a success.
     void check(const Result& r, const std::string& what) {

@@ -202,4 +202,13 @@ std::optional<std::string> near_miss(std::string_view typed,
     return best;
 }
 
+std::string mention(const std::string& id) { return "<@" + id + ">"; }
+
+std::string clip(const std::string& s, std::size_t max) {
+    if (s.size() <= max) return s;
+    std::size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end) + "…";
+}
+
 }  // namespace careerbot::text

@@ -27,6 +27,12 @@ std::pair<std::string, std::string> first_word(std::string_view s);
 /// The Slack user id in a mention token `<@U123>` or `<@U123|name>`; nothing otherwise.
 std::optional<std::string> mention_id(std::string_view token);
 
+/// The mention token for a user id: `<@U123>`.
+std::string mention(const std::string& id);
+
+/// `s` cut to at most `max` bytes (never inside a UTF-8 character) with "…" when it was cut.
+std::string clip(const std::string& s, std::size_t max);
+
 /// Every user id mentioned in `s` as `<@U…>`, in order, without repeats.
 std::vector<std::string> mentions(std::string_view s);
 
