@@ -63,6 +63,19 @@ class Connection {
     /// A readable name for logs: the file, or the URL without its password.
     virtual std::string describe() const = 0;
 
+    // What several instances share (PostgreSQL); SQLite, one process per file, has no need.
+    /// An id of the server session; it changes when the connection is opened again (the
+    /// session's advisory locks and LISTENs are then gone). SQLite: always 0.
+    virtual long session() const { return 0; }
+    /// Subscribes this session to `channel` (again after every reconnection).
+    virtual void listen(const std::string& channel) { (void)channel; }
+    /// Waits up to `timeout_ms` for a notification on a listened channel; true when one came
+    /// or the connection was opened again (notifications may have been missed meanwhile).
+    virtual bool wait_for_notification(int timeout_ms) {
+        (void)timeout_ms;
+        return false;
+    }
+
     // SQLite-only operations; the PostgreSQL backend says what to use instead.
     virtual void backup_to(const std::filesystem::path& destination) = 0;
     virtual void defer_checkpoints(std::function<void()> request, int pages) = 0;

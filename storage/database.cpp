@@ -31,6 +31,11 @@ void Database::defer_checkpoints(std::function<void()> request, int pages) {
     conn_->defer_checkpoints(std::move(request), pages);
 }
 void Database::checkpoint() { conn_->checkpoint(); }
+long Database::session() const { return conn_->session(); }
+void Database::listen(const std::string& channel) { conn_->listen(channel); }
+bool Database::wait_for_notification(std::chrono::milliseconds timeout) {
+    return conn_->wait_for_notification(static_cast<int>(timeout.count()));
+}
 
 std::string schema_snapshot(Database& db) {
     std::string out =

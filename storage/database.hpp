@@ -280,6 +280,20 @@ class Database {
     /// Rows changed by INSERT/UPDATE/DELETE on this connection since it opened.
     int64_t total_changes() const;
 
+    // Several instances on one PostgreSQL (storage/instances.hpp builds on these; on SQLite,
+    // one process per file, they do nothing).
+    /// An id of the server session, which changes when the connection is opened again: the
+    /// session's advisory locks and LISTENs are then gone. Always 0 on SQLite.
+    long session() const;
+    /// Subscribes this connection to notifications on `channel`, again after every
+    /// reconnection. Use a connection of its own for it (it then only waits).
+    void listen(const std::string& channel);
+    /// Waits up to `timeout` for a notification on a listened channel: true when one came, or
+    /// when the connection was opened again (so some may have been missed). Throws
+    /// StorageError when the server cannot be reached; the next call tries again. SQLite:
+    /// false at once.
+    bool wait_for_notification(std::chrono::milliseconds timeout);
+
     /// The file, or the PostgreSQL URL without its password (safe to log).
     const std::string& path() const { return path_; }
 

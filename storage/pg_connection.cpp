@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <optional>
 #include <stdexcept>
+
+#include <poll.h>
+#include <cerrno>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -241,6 +244,34 @@ class PgConnection final : public Connection {
             "careerbot backup copies a SQLite file; on PostgreSQL use pg_dump (see the README, "
             "\"Running several instances\")");
     }
+    long session() const override { return generation_; }
+    void listen(const std::string& channel) override {
+        channels_.push_back(channel);
+        (void)simple("LISTEN " + identifier(channel));
+        listened_ = generation_;
+    }
+    bool wait_for_notification(int timeout_ms) override {
+        ensure_connected();
+        if (listened_ != generation_) {
+            // Opened again: subscribe again, and report it, since notifications sent while
+            // the connection was down are lost.
+            for (const auto& c : channels_) (void)simple("LISTEN " + identifier(c));
+            listened_ = generation_;
+            return true;
+        }
+        if (take_notifications()) return true;
+        pollfd p{PQsocket(conn_), POLLIN, 0};
+        const int ready = ::poll(&p, 1, timeout_ms);
+        if (ready < 0 && errno != EINTR)
+            throw StorageError("waiting for notifications from " + described_ + " failed");
+        if (ready <= 0) return false;
+        if (PQconsumeInput(conn_) == 0) {  // the next call opens the connection again
+            throw StorageError("lost the connection to " + described_ + ": " +
+                               trim_message(PQerrorMessage(conn_)));
+        }
+        return take_notifications();
+    }
+
     void defer_checkpoints(std::function<void()>, int) override {}  // no WAL file of ours
     void checkpoint() override {}
     bool file_replaced() const override { return false; }
@@ -250,6 +281,13 @@ class PgConnection final : public Connection {
     /// took the transaction's work with it: it is opened again, but everything up to the
     /// caller's ROLLBACK fails, so the rest of that transaction can never commit on its own.
     PGconn* handle(std::string_view sql) {
+        if (sql == "ROLLBACK" && (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK)) {
+            // The server ends the transaction of a connection that dropped: there is nothing
+            // left to roll back, even when it cannot be reached now (else the next BEGIN,
+            // once it can, would be refused as part of the lost transaction).
+            in_transaction_ = false;
+            lost_transaction_ = false;
+        }
         ensure_connected();
         if (lost_transaction_) {
             if (sql != "ROLLBACK") {
@@ -297,6 +335,23 @@ class PgConnection final : public Connection {
     }
 
   private:
+    /// `name` quoted as an SQL identifier by libpq.
+    std::string identifier(const std::string& name) {
+        char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
+        if (quoted == nullptr) throw StorageError("cannot quote " + name);
+        std::string out = quoted;
+        PQfreemem(quoted);
+        return out;
+    }
+    /// Drains the notifications libpq has read; true when there was one.
+    bool take_notifications() {
+        bool any = false;
+        while (PGnotify* n = PQnotifies(conn_)) {
+            PQfreemem(n);
+            any = true;
+        }
+        return any;
+    }
     void connect() {
         conn_ = PQconnectdb(url_.c_str());
         if (PQstatus(conn_) != CONNECTION_OK) {
@@ -315,8 +370,14 @@ class PgConnection final : public Connection {
         ++generation_;
         // A stuck query must not hold the acks behind it for long; synchronous_commit stays
         // on (the server's default), so a COMMIT that returned is on the server's disk.
+        // TCP keepalives from the server's side: a client machine that vanishes without
+        // closing its connection (power, network) is noticed within ~15 s, which ends its
+        // session and frees its advisory locks (the scheduler's leadership; see
+        // storage/instances.hpp). The server's default waits for the kernel's two hours.
         Result r(PQexec(conn_, ("SET statement_timeout = " + std::to_string(timeout_ms_) +
-                                "; SET client_min_messages = warning")
+                                "; SET client_min_messages = warning"
+                                "; SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 3"
+                                "; SET tcp_keepalives_count = 3")
                                    .c_str()));
         check(r, "SET statement_timeout");
     }
@@ -351,6 +412,8 @@ class PgConnection final : public Connection {
     bool in_transaction_ = false;    ///< a transaction was open after the last command
     bool lost_transaction_ = false;  ///< the connection dropped inside it (see handle())
     int64_t changes_ = 0;
+    std::vector<std::string> channels_;  ///< LISTENed to (see wait_for_notification())
+    long listened_ = -1;                 ///< the session they were LISTENed on
 };
 
 PgStatement::PgStatement(PgConnection& conn, const std::string& sql) : conn_(conn) {

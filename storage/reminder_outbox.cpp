@@ -7,14 +7,14 @@ namespace {
 
 constexpr const char* kColumns =
     "id, key, kind, recipient_id, subject_id, ref_id, occurs_at, due_at, useful_until, state, "
-    "reason, attempts, claimed_at, payload, message_ts, sent_at, last_error";
+    "reason, attempts, claimed_at, payload, message_ts, sent_at, last_error, updated_at";
 
 Reminder read_reminder(const Database::Statement& q) {
     Reminder r;
     // NULL texts (reason, payload, message_ts, last_error) read as "".
     q.read(r.id, r.key, r.kind, r.recipient_id, r.subject_id, r.ref_id, r.occurs_at, r.due_at,
            r.useful_until, r.state, r.reason, r.attempts, r.claimed_at, r.payload, r.message_ts,
-           r.sent_at, r.last_error);
+           r.sent_at, r.last_error, r.updated_at);
     return r;
 }
 
@@ -95,6 +95,14 @@ bool ReminderOutbox::claim(int64_t id, const std::string& payload, TimePoint now
         "claimed_at = COALESCE(claimed_at, ?), attempts = attempts + 1, "
         "updated_at = ? WHERE id = ? AND state = 'pending'");
     q.bind(payload, now, now, id);
+    return q.exec() > 0;
+}
+
+bool ReminderOutbox::reclaim(int64_t id, int64_t seen_updated_at, TimePoint now) {
+    auto q = db_.prepare(
+        "UPDATE reminders SET updated_at = ? WHERE id = ? AND state = 'sending' AND "
+        "updated_at = ?");
+    q.bind(now, id, seen_updated_at);
     return q.exec() > 0;
 }
 

@@ -28,6 +28,7 @@ struct Reminder {
     std::string message_ts;
     std::optional<int64_t> sent_at;
     std::string last_error;
+    int64_t updated_at = 0;  ///< the last change; in `sending`, when it was (re)claimed
 };
 
 /// The reminder outbox. Every state change is one parameterised UPDATE guarded by the state
@@ -57,6 +58,10 @@ class ReminderOutbox {
     /// pending -> sending with the rendered pages; false if it was no longer pending. The first
     /// claim time is kept across retries: it bounds the search for pages already delivered.
     bool claim(int64_t id, const std::string& payload, TimePoint now);
+    /// Takes over a row in `sending` whose claim is stale (its instance vanished): moves its
+    /// updated_at to `now` if it is still `seen_updated_at`. Of several instances recovering
+    /// the same row, exactly one gets true.
+    bool reclaim(int64_t id, int64_t seen_updated_at, TimePoint now);
     /// sending -> sent with the first page's ts; forgets the payload.
     bool mark_sent(int64_t id, const std::string& ts, TimePoint now);
     /// pending|sending -> pending again, due at `retry_at`, keeping the payload.

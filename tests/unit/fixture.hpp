@@ -35,7 +35,9 @@ inline TimePoint test_now() {
 /// both backends.
 class TestDatabaseLocation {
   public:
-    TestDatabaseLocation() {
+    TestDatabaseLocation() : TestDatabaseLocation(":memory:") {}
+    /// On SQLite, `sqlite` (a file, for tests that open it on several connections).
+    explicit TestDatabaseLocation(std::string sqlite) : where_(std::move(sqlite)) {
         const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
         if (url == nullptr || *url == '\0') return;
         static std::atomic<int> counter{0};
@@ -60,7 +62,7 @@ class TestDatabaseLocation {
     const std::string& where() const { return where_; }
 
   private:
-    std::string base_, schema_, where_ = ":memory:";
+    std::string base_, schema_, where_;
 };
 
 struct TestApp {
@@ -71,7 +73,9 @@ struct TestApp {
     Services services{db, clock, config};
     App app;
 
-    TestApp() {
+    TestApp() : TestApp(":memory:") {}
+    /// On SQLite, the database in `sqlite` (see TestDatabaseLocation).
+    explicit TestApp(const std::string& sqlite) : location(sqlite) {
         db.migrate();
         commands::register_all(app);
     }

@@ -1,0 +1,265 @@
+// Several instances on one database (storage/instances.hpp, the claims of the reminder
+// outbox, ReminderService's leadership): each instance is a connection of its own here, on a
+// SQLite file or, under tests/run-on-postgresql.sh, on PostgreSQL. The tests tagged
+// [postgresql] need PostgreSQL (advisory locks, LISTEN/NOTIFY) and pass trivially without it.
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "storage/instances.hpp"
+#include "storage/reminder_outbox.hpp"
+#include "test_scheduler_support.hpp"
+
+using namespace careerbot;
+using careerbot::testing::FakeSender;
+using careerbot::testing::TestApp;
+using careerbot::testing::utc;
+
+namespace {
+
+bool on_postgresql() {
+    const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
+    return url != nullptr && *url != '\0';
+}
+
+/// A SQLite file in the temp dir, removed with its WAL at the end (unused on PostgreSQL).
+struct SharedFile {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("careerbot-instances-" + std::to_string(::getpid()) + "-" +
+                                  std::to_string(++counter()) + ".db");
+    ~SharedFile() {
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::error_code ec;
+            std::filesystem::remove(path.string() + suffix, ec);
+        }
+    }
+    static std::atomic<int>& counter() {
+        static std::atomic<int> n{0};
+        return n;
+    }
+};
+
+/// One Slack for several instances' schedulers, on several threads.
+class SharedSlack final : public scheduler::ReminderSender {
+  public:
+    explicit SharedSlack(const Clock& clock) : slack_(clock) {}
+    std::optional<std::string> send_dm(const std::string& user, const Message& m,
+                                       const std::string& key) override {
+        std::lock_guard lock(mutex_);
+        return slack_.send_dm(user, m, key);
+    }
+    std::optional<std::string> find_sent(const std::string& user, const std::string& key,
+                                         TimePoint since) override {
+        std::lock_guard lock(mutex_);
+        return slack_.find_sent(user, key, since);
+    }
+    std::vector<std::string> keys() {
+        std::lock_guard lock(mutex_);
+        std::vector<std::string> out;
+        for (const auto& s : slack_.sent) out.push_back(s.key);
+        return out;
+    }
+
+  private:
+    std::mutex mutex_;
+    FakeSender slack_;
+};
+
+/// Five reports of `mgr` with a 1:1 each on Tuesday 24 November 2026, at 10:00, 10:10, … 10:40
+/// UTC (preparations due two hours before), everyone in the UTC zone.
+void five_one_on_ones(TestApp& t) {
+    t.person("mgr");
+    testing::set_tz(t.db, "mgr", "UTC", t.clock.now());
+    for (int i = 0; i < 5; ++i) {
+        const std::string eng = "eng" + std::to_string(i);
+        t.person(eng, "mgr");
+        testing::set_tz(t.db, eng, "UTC", t.clock.now());
+        t.run("mgr", "/1on1", "schedule <@" + eng + "> tuesday 10:" + std::to_string(i) + "0");
+    }
+}
+
+scheduler::SchedulerOptions shared_options() {
+    scheduler::SchedulerOptions o;
+    o.claim_timeout = std::chrono::seconds(300);
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("two instances' schedulers running at once send each due reminder once", "[instances]") {
+    SharedFile file;
+    TestApp t(file.path.string());
+    five_one_on_ones(t);
+    t.clock.set(utc(2026, 11, 24, 9));  // every preparation is due (and still useful)
+    SharedSlack slack(t.clock);
+    storage::Database a(t.location.where()), b(t.location.where());
+    scheduler::Scheduler on_a(a, t.config, t.clock, slack, shared_options());
+    scheduler::Scheduler on_b(b, t.config, t.clock, slack, shared_options());
+    on_a.sync();
+    on_b.sync();
+
+    int total = 0;
+    std::mutex total_mutex;
+    {
+        auto run = [&](scheduler::Scheduler& s) {
+            const int n = s.run_due(t.clock.now()).sent;
+            std::lock_guard lock(total_mutex);
+            total += n;
+        };
+        std::jthread first([&] { run(on_a); });
+        std::jthread second([&] { run(on_b); });
+    }
+    const auto keys = slack.keys();
+    CHECK(keys.size() == 5);
+    CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
+    CHECK(total == 5);
+    CHECK(t.count("SELECT count(*) FROM reminders WHERE kind = 'one_on_one' AND state = 'sent'") ==
+          5);
+    // And again: nothing is left for either.
+    CHECK(on_a.run_due(t.clock.now()).total() == 0);
+    CHECK(on_b.run_due(t.clock.now()).total() == 0);
+}
+
+TEST_CASE("a claim another instance may still be sending is left alone until it is stale",
+          "[instances]") {
+    SharedFile file;
+    TestApp t(file.path.string());
+    five_one_on_ones(t);
+    t.clock.set(utc(2026, 11, 24, 8, 1));  // eng0's preparation (for 10:00) is due
+    FakeSender slack(t.clock);
+    storage::Database a(t.location.where()), b(t.location.where());
+    {
+        // Instance A claims it, sends it and vanishes before noting it as sent.
+        slack.crash_after_send = true;
+        scheduler::Scheduler on_a(a, t.config, t.clock, slack, shared_options());
+        on_a.sync();
+        CHECK_THROWS_AS(on_a.run_due(t.clock.now()), testing::Crash);
+        slack.crash_after_send = false;
+    }
+    REQUIRE(slack.sent.size() == 1);
+    const auto key = slack.sent[0].key;
+    storage::ReminderOutbox outbox(t.db);
+    REQUIRE(outbox.find_key(key)->state == "sending");
+
+    scheduler::Scheduler on_b(b, t.config, t.clock, slack, shared_options());
+    t.clock.advance(std::chrono::minutes(4));  // younger than the 5-minute claim timeout
+    CHECK(on_b.recover().total() == 0);
+    CHECK(slack.lookups == 0);
+    CHECK(outbox.find_key(key)->state == "sending");
+
+    t.clock.advance(std::chrono::minutes(2));  // now stale: settled by asking Slack first
+    auto stats = on_b.recover();
+    CHECK(stats.recovered == 1);
+    CHECK(slack.sent.size() == 1);  // not sent again
+    CHECK(outbox.find_key(key)->state == "sent");
+    CHECK(outbox.find_key(key)->message_ts == slack.sent[0].ts);
+}
+
+TEST_CASE("of two instances reclaiming the same stale claim, one gets it", "[instances]") {
+    SharedFile file;
+    TestApp t(file.path.string());
+    five_one_on_ones(t);
+    t.clock.set(utc(2026, 11, 24, 8, 1));
+    FakeSender slack(t.clock);
+    slack.crash_before_send = true;
+    scheduler::Scheduler crashed(t.db, t.config, t.clock, slack, shared_options());
+    crashed.sync();
+    CHECK_THROWS_AS(crashed.run_due(t.clock.now()), testing::Crash);
+
+    storage::Database a(t.location.where()), b(t.location.where());
+    storage::ReminderOutbox on_a(a), on_b(b);
+    auto rows = on_a.sending();
+    REQUIRE(rows.size() == 1);
+    const auto seen = rows[0].updated_at;
+    const auto later = t.clock.now() + std::chrono::minutes(10);
+    bool got_a = false;
+    bool got_b = false;
+    a.write([&] { got_a = on_a.reclaim(rows[0].id, seen, later); });
+    b.write([&] { got_b = on_b.reclaim(rows[0].id, seen, later); });
+    CHECK(got_a);
+    CHECK_FALSE(got_b);
+    CHECK(on_b.find(rows[0].id)->updated_at == to_unix(later));
+}
+
+TEST_CASE("exactly one instance leads the scheduler, and another takes over when it dies",
+          "[instances][postgresql]") {
+    TestApp t;
+    storage::Database a(t.location.where()), b(t.location.where());
+    storage::SchedulerLeadership on_a(a), on_b(b);
+    if (!on_postgresql()) {
+        // One process per SQLite file: it always leads.
+        CHECK(on_a.hold());
+        return;
+    }
+    CHECK(on_a.hold());
+    CHECK_FALSE(on_b.hold());
+    CHECK(on_a.hold());  // still held: the same session
+
+    // A's session ends (its machine vanished, or the server dropped it): B takes over at its
+    // next try, and A, connected again in a new session, is told it no longer leads.
+    auto pid = a.prepare("SELECT pg_backend_pid()");
+    REQUIRE(pid.step());
+    const auto a_pid = pid.get<int64_t>(0);
+    pid.reset();
+    auto kill = t.db.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
+    kill.bind(a_pid);
+    REQUIRE(kill.step());
+    bool taken = false;
+    for (int i = 0; i < 100 && !taken; ++i) {
+        taken = on_b.hold();
+        if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(taken);
+    CHECK_FALSE(on_a.hold());
+
+    // A leader that stops gives the lock back at once.
+    on_b.release();
+    CHECK(on_a.hold());
+    CHECK_FALSE(on_b.hold());
+}
+
+TEST_CASE("a planned reminder is announced to the other instances when its transaction commits",
+          "[instances][postgresql]") {
+    if (!on_postgresql()) return;  // SQLite has one process per file: the local poke is all
+    TestApp t;
+    storage::Database listener_db(t.location.where());
+    storage::ReminderAnnouncements announcements(listener_db);
+    CHECK_FALSE(announcements.wait(std::chrono::milliseconds(50)));
+
+    t.db.write([&] {
+        storage::announce_reminders_planned(t.db);
+        CHECK_FALSE(announcements.wait(std::chrono::milliseconds(100)));  // not yet committed
+    });
+    CHECK(announcements.wait(std::chrono::seconds(5)));
+    CHECK_FALSE(announcements.wait(std::chrono::milliseconds(50)));  // each one once
+
+    // The listener's session dropped: it connects again, listens again and reports that
+    // announcements may have been missed meanwhile.
+    auto pid = listener_db.prepare("SELECT pg_backend_pid()");
+    REQUIRE(pid.step());
+    const auto listener_pid = pid.get<int64_t>(0);
+    pid.reset();
+    auto kill = t.db.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
+    kill.bind(listener_pid);
+    REQUIRE(kill.step());
+    bool woke = false;
+    for (int i = 0; i < 50 && !woke; ++i) {
+        try {
+            woke = announcements.wait(std::chrono::milliseconds(100));
+        } catch (const storage::StorageError&) {  // the drop itself; the next wait reconnects
+        }
+    }
+    CHECK(woke);
+    storage::announce_reminders_planned(t.db);
+    CHECK(announcements.wait(std::chrono::seconds(5)));
+}
