@@ -97,6 +97,8 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
     r.get("reminders", "task_nudge_time", c.reminders.task_nudge_time);
     r.get("reminders", "checkin_interval_weeks", c.reminders.checkin_interval_weeks);
     r.get("reminders", "working_hours", c.reminders.working_hours);
+    r.get("reminders", "leader_retry_seconds", c.reminders.leader_retry_seconds);
+    r.get("reminders", "claim_timeout_seconds", c.reminders.claim_timeout_seconds);
     r.get("internship", "max_interns_per_host", c.internship.max_interns_per_host);
     r.get("slack", "feedback_reaction", c.slack.feedback_reaction);
     int64_t ack_ms = c.slack.ack_deadline.count();
@@ -132,6 +134,10 @@ Config Config::parse(const std::string& toml_text, const std::string& source) {
         r.fail("reminders", "checkin_interval_weeks", "between 6 and 8");
     if (c.reminders.task_due_lead_days < 0)
         r.fail("reminders", "task_due_lead_days", "zero or more");
+    if (c.reminders.leader_retry_seconds < 1 || c.reminders.leader_retry_seconds > 60)
+        r.fail("reminders", "leader_retry_seconds", "between 1 and 60");
+    if (c.reminders.claim_timeout_seconds < 1)
+        r.fail("reminders", "claim_timeout_seconds", "one or more");
     if (c.log.format != "text" && c.log.format != "json")
         r.fail("log", "format", R"("text" or "json")");
     static const std::set<std::string> levels{"trace", "debug",    "info", "warn",

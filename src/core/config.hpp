@@ -45,6 +45,12 @@ struct Config {
         int checkin_interval_weeks = 6;             ///< 6..8 weeks between check-ins
         /// A report's working day in their own zone: `/1on1 schedule` warns outside it.
         std::string working_hours = "08:00-18:00";
+        /// Several instances on PostgreSQL: how often one that does not run the reminders asks
+        /// to take over (a leader that vanished is replaced within this plus ~20 s).
+        int leader_retry_seconds = 10;
+        /// Several instances: a reminder left in `sending` this long is taken to belong to an
+        /// instance that vanished mid-send and is settled by the leader (asking Slack first).
+        int claim_timeout_seconds = 300;
     } reminders;
     struct Internship {
         /// Active interns one host team (a host manager's reports) takes at a time; 0: no limit.

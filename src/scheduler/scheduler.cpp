@@ -219,7 +219,21 @@ Scheduler::Outcome Scheduler::deliver(const storage::Reminder& row,
 RunStats Scheduler::recover() {
     RunStats stats;
     TimePoint now = clock_.now();
+    const bool shared = options_.claim_timeout.count() > 0;
     for (const auto& row : outbox_.sending()) {
+        if (shared) {
+            // Another instance may be sending this one right now: leave it until its claim is
+            // stale, then take it over (one instance wins the reclaim).
+            if (from_unix(row.updated_at) + options_.claim_timeout > now) continue;
+            bool mine = false;
+            db_.write([&] { mine = outbox_.reclaim(row.id, row.updated_at, now); });
+            if (!mine) continue;
+            logger("scheduler")
+                ->warn(
+                    "reminder {} was claimed {} s ago and not settled; "
+                    "settling it here",
+                    row.key, to_unix(now) - row.updated_at);
+        }
         auto pages = pages_from_json(row.payload);
         if (pages.empty()) pages = render(row, now);
         count(stats, deliver(row, pages, true, now));

@@ -5,6 +5,7 @@
 // commands call to plan reminders is in planning.hpp; what differs by kind, in kinds.hpp.
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -30,6 +31,14 @@ struct SchedulerOptions {
     std::chrono::seconds retry_base{60};    ///< first retry delay; doubles, capped 1 h
     std::chrono::seconds max_sleep{60};     ///< next_wakeup() polls at least this often
     Metrics* metrics = nullptr;             ///< counts reminders sent/failed; null: not counted
+    /// recover() settles only rows claimed at least this long ago: with several instances, a
+    /// younger claim may be another instance's send in progress (longer than any send takes:
+    /// each Web API call gives up after 60 s). Zero, for one instance: every row it finds.
+    std::chrono::seconds claim_timeout{0};
+    /// Several instances: whether this one may run the reminders now
+    /// (storage::SchedulerLeadership::hold). Empty: always (one instance).
+    std::function<bool()> leading;
+    std::chrono::seconds leader_retry{10};  ///< how often an instance not leading asks again
 };
 
 /// What one run did, for logs, tests and the benchmark.
@@ -101,7 +110,9 @@ class ReminderService {
 
     /// The reminder loop, on the calling thread until `stop` is requested: recover() once,
     /// then wake() whenever something is due, sleeping in between until next_wakeup() or a
-    /// poke(). A stop requested during a wake ends the loop once that wake is done.
+    /// poke(). A stop requested during a wake ends the loop once that wake is done. With
+    /// `options.leading`, it runs the reminders only while that says so, and otherwise asks
+    /// again every `leader_retry` (recovering first each time it becomes the leader).
     void run(const std::stop_token& stop);
     /// Has run() look again now (any thread): a command may have planned something due
     /// sooner than what the loop sleeps towards.

@@ -19,6 +19,11 @@
 //   reminder thread               ReminderService::run (src/scheduler/reminder_loop.cpp) on its
 //                                 own connection: sleeps until the next due reminder (at most
 //                                 60 s) or a poke after a batch that planned one, then sends it.
+//                                 On PostgreSQL only the instance holding the scheduler's
+//                                 advisory lock sends (storage/instances.hpp); the others ask
+//                                 again every `reminders.leader_retry_seconds`.
+//   announcement thread           PostgreSQL only: LISTENs on its own connection and pokes the
+//                                 reminder loop when another instance planned a reminder.
 #include "src/slack/bot.hpp"
 
 #include <malloc.h>
@@ -49,6 +54,7 @@
 #include "src/slack/web_api.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/envelope_inbox.hpp"
+#include "storage/instances.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::slack {
@@ -268,7 +274,7 @@ class Bot {
                 receiver_.on_outcomes(outcomes);
             });
         };
-        h.reminders_planned = [this] { poke_reminders(); };
+        h.reminders_planned = [this] { reminders_planned(); };
         h.learn_profile = [this](const std::string& user) { fetch_profile(user); };
         h.between_batches = [this] {
             dm_outbox_.maybe_resend(s_.db, s_.clock.now(), std::chrono::steady_clock::now());
@@ -341,6 +347,15 @@ class Bot {
             reminder_sender_ = std::make_unique<SlackReminderSender>(api_, dm_channels_);
             scheduler::SchedulerOptions options;
             options.metrics = &metrics_;
+            if (reminder_db_->backend() == storage::Backend::postgresql) {
+                // Several instances may share the database: one leads (a session advisory
+                // lock), and a claim another instance may still be sending is left alone.
+                leadership_ = std::make_unique<storage::SchedulerLeadership>(*reminder_db_);
+                options.leading = [this] { return leadership_->hold(); };
+                options.leader_retry = std::chrono::seconds(config_.reminders.leader_retry_seconds);
+                options.claim_timeout =
+                    std::chrono::seconds(config_.reminders.claim_timeout_seconds);
+            }
             reminders_ = std::make_unique<scheduler::ReminderService>(
                 *reminder_db_, config_, s_.clock, *reminder_sender_, options);
         } catch (const std::exception& e) {
@@ -352,6 +367,37 @@ class Bot {
         reminders_live_ = reminders_.get();
         reminder_thread_ =
             std::jthread([this](const std::stop_token& stop) { reminders_->run(stop); });
+        if (leadership_)
+            announcement_thread_ = std::jthread(
+                [this](const std::stop_token& stop) { listen_for_announcements(stop); });
+    }
+
+    /// Several instances: a command on another instance planned a reminder (NOTIFY), so the
+    /// reminder loop looks again now if it leads. Its own connection; when the database is
+    /// out of reach it tries again every few seconds, and the loop's one-minute wake-up
+    /// covers what was missed meanwhile.
+    void listen_for_announcements(const std::stop_token& stop) {
+        std::unique_ptr<storage::Database> db;
+        std::unique_ptr<storage::ReminderAnnouncements> announcements;
+        bool failing = false;
+        while (!stop.stop_requested()) {
+            try {
+                if (!announcements) {
+                    db = std::make_unique<storage::Database>(config_.database.where(),
+                                                             config_.database.timeout_ms());
+                    announcements = std::make_unique<storage::ReminderAnnouncements>(*db);
+                }
+                if (announcements->wait(std::chrono::milliseconds(500))) poke_reminders();
+                failing = false;
+            } catch (const std::exception& e) {
+                if (!failing) log_->warn("listening for other instances' reminders: {}", e.what());
+                failing = true;
+                std::mutex m;
+                std::unique_lock lock(m);
+                std::condition_variable_any().wait_for(lock, stop, std::chrono::seconds(2),
+                                                       [] { return false; });
+            }
+        }
     }
 
     /// Has the reminder thread look again now: a command may have planned something due
@@ -360,10 +406,26 @@ class Bot {
         if (auto* service = reminders_live_.load()) service->poke();
     }
 
+    /// After a batch that planned reminders (storage thread): pokes this instance's loop and,
+    /// on PostgreSQL, every other instance's (the leader may be another one).
+    void reminders_planned() {
+        poke_reminders();
+        if (s_.db.backend() != storage::Backend::postgresql) return;
+        try {
+            storage::announce_reminders_planned(s_.db);
+        } catch (const std::exception& e) {  // the leader's one-minute wake-up covers it
+            log_->warn("could not tell the other instances about planned reminders: {}", e.what());
+        }
+    }
+
     /// Ends the reminder thread after the wake in progress, if any; idempotent.
     void stop_reminders() {
+        announcement_thread_.request_stop();
+        if (announcement_thread_.joinable()) announcement_thread_.join();
         reminder_thread_.request_stop();
         if (reminder_thread_.joinable()) reminder_thread_.join();
+        // Another instance takes the reminders over at its next try, not after a timeout.
+        if (leadership_) leadership_->release();
     }
 
     // ---- profile refresh thread ------------------------------------------------------
@@ -374,11 +436,12 @@ class Bot {
     /// `profile_refresh_per_minute` a minute. Reads on a connection of its own; the answers
     /// are stored by the storage thread (store_profile: a new zone moves planned reminders).
     void start_profile_refresh() {
-        if (config_.slack_status.profile_refresh_days <= 0 || config_.database.path == ":memory:")
+        if (config_.slack_status.profile_refresh_days <= 0 ||
+            config_.database.where() == ":memory:")
             return;
         try {
-            refresh_db_ = std::make_unique<storage::Database>(config_.database.path,
-                                                              config_.database.busy_timeout_ms);
+            refresh_db_ = std::make_unique<storage::Database>(config_.database.where(),
+                                                              config_.database.timeout_ms());
             refresh_db_->set_write_gate(write_gate_);
         } catch (const std::exception& e) {
             log_->error("profile refresh is off: could not open the database for it: {}", e.what());
@@ -582,7 +645,9 @@ class Bot {
     std::unique_ptr<scheduler::ReminderService> reminders_;
     /// reminders_ once its loop runs (read by the storage thread to poke it).
     std::atomic<scheduler::ReminderService*> reminders_live_{nullptr};
+    std::unique_ptr<storage::SchedulerLeadership> leadership_;  ///< PostgreSQL only
     std::jthread reminder_thread_;
+    std::jthread announcement_thread_;  ///< PostgreSQL: other instances' planned reminders
     // Profile refresh thread (after api_, which it calls).
     std::unique_ptr<storage::Database> refresh_db_;
     std::jthread refresh_thread_;

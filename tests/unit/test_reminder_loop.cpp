@@ -1,5 +1,6 @@
 // ReminderService::run / poke: the loop wakes on a poke and stops on request, without the test
 // sleeping (the clock is a ManualClock; the loop's own sleep would be a minute).
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -78,4 +79,34 @@ TEST_CASE("a stop request ends the reminder loop while it sleeps", "[reminder_lo
     }                    // the jthread requests a stop and joins
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
     CHECK(sender.wait_for(1, std::chrono::milliseconds(0)) == 0);
+}
+
+TEST_CASE("an instance that does not lead sends nothing until it becomes the leader",
+          "[reminder_loop][instances]") {
+    TestApp t;
+    t.person("eng", "mgr");
+    t.run("mgr", "/1on1", "schedule <@eng> tuesday 10:00");
+    t.clock.set(testing::test_now() + std::chrono::hours(4 * 24));  // its preparation is due
+    WaitableSender sender;
+    std::atomic<bool> leader{false};
+    std::atomic<int> asked{0};
+    scheduler::SchedulerOptions options;
+    options.leading = [&] {
+        ++asked;
+        return leader.load();
+    };
+    options.leader_retry = std::chrono::seconds(1);
+    options.claim_timeout = std::chrono::seconds(300);
+    scheduler::ReminderService service(t.db, t.config, t.clock, sender, options);
+    std::jthread loop([&](std::stop_token stop) { service.run(stop); });
+
+    service.poke();  // another instance announced it: a follower still leaves it alone
+    CHECK(sender.wait_for(1, std::chrono::milliseconds(1500)) == 0);
+    CHECK(asked.load() >= 2);  // it asked again after leader_retry
+
+    leader = true;  // the leader went away and this instance took the lock
+    CHECK(sender.wait_for(1, std::chrono::seconds(20)) == 1);
+    loop.request_stop();
+    loop.join();
+    CHECK(sender.wait_for(2, std::chrono::milliseconds(0)) == 1);
 }
