@@ -180,7 +180,8 @@ class Bot {
         dm_channels_->set_persist([this](const std::string& user, const std::string& channel) {
             commit_queue_.push(Job{"", 0, StoreDmChannel{user, channel}, std::nullopt, 0});
         });
-        dm_outbox_.resend(s_.db, s_.clock.now());
+        // Several instances: the scheduler's leader resends what a vanished one left.
+        if (s_.db.backend() == storage::Backend::sqlite) dm_outbox_.resend(s_.db, s_.clock.now());
         commit_queue_.start();
         start_reminders();
         start_profile_refresh();
@@ -277,7 +278,12 @@ class Bot {
         h.reminders_planned = [this] { reminders_planned(); };
         h.learn_profile = [this](const std::string& user) { fetch_profile(user); };
         h.between_batches = [this] {
-            dm_outbox_.maybe_resend(s_.db, s_.clock.now(), std::chrono::steady_clock::now());
+            if (s_.db.backend() == storage::Backend::sqlite)
+                dm_outbox_.maybe_resend(s_.db, s_.clock.now(), std::chrono::steady_clock::now());
+            else if (leading_.load())
+                dm_outbox_.maybe_resend(
+                    s_.db, s_.clock.now(), std::chrono::steady_clock::now(),
+                    std::chrono::seconds(config_.reminders.claim_timeout_seconds));
         };
         return h;
     }
@@ -351,7 +357,11 @@ class Bot {
                 // Several instances may share the database: one leads (a session advisory
                 // lock), and a claim another instance may still be sending is left alone.
                 leadership_ = std::make_unique<storage::SchedulerLeadership>(*reminder_db_);
-                options.leading = [this] { return leadership_->hold(); };
+                options.leading = [this] {
+                    const bool leading = leadership_->hold();
+                    leading_ = leading;
+                    return leading;
+                };
                 options.leader_retry = std::chrono::seconds(config_.reminders.leader_retry_seconds);
                 options.claim_timeout =
                     std::chrono::seconds(config_.reminders.claim_timeout_seconds);
@@ -646,6 +656,7 @@ class Bot {
     /// reminders_ once its loop runs (read by the storage thread to poke it).
     std::atomic<scheduler::ReminderService*> reminders_live_{nullptr};
     std::unique_ptr<storage::SchedulerLeadership> leadership_;  ///< PostgreSQL only
+    std::atomic<bool> leading_{false};  ///< leadership_ held at its last check (DM resends)
     std::jthread reminder_thread_;
     std::jthread announcement_thread_;  ///< PostgreSQL: other instances' planned reminders
     // Profile refresh thread (after api_, which it calls).

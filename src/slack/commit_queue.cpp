@@ -197,6 +197,16 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                                         job.rounds >= kMaxLookupRounds);
                 Services services{db, s_.clock, s_.config, &lookup, s_.metrics};
                 const int64_t changes = db.total_changes();
+                // A resumed envelope takes its inbox row first: with several instances on
+                // one database, each may have resumed it (at its start), and the one whose
+                // DELETE finds no row (the other committed it; PostgreSQL makes the second
+                // DELETE wait for the first's transaction) leaves it alone. A LookupNeeded
+                // below puts the row back.
+                if (job.answers && !inbox.remove(job.envelope_id)) {
+                    log_->info("envelope {} was completed by another instance", job.envelope_id);
+                    outcomes.push_back(std::move(o));
+                    continue;
+                }
                 try {
                     std::visit(
                         Overloaded{
@@ -241,7 +251,6 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                             [&](const OutboxDone& d) { storage::OutboxRepo(db).remove(d.id); },
                         },
                         job.item);
-                    if (job.answers) inbox.remove(job.envelope_id);  // completed
                     // DMs to people leave only through the outbox, written with the
                     // handler's writes: sent after COMMIT, exactly once, even across a crash.
                     storage::OutboxRepo outbox(db);

@@ -48,7 +48,7 @@ void DmOutbox::send_from(const std::shared_ptr<std::vector<Item>>& items, std::s
                });
 }
 
-void DmOutbox::resend(storage::Database& db, TimePoint now) {
+void DmOutbox::resend(storage::Database& db, TimePoint now, std::chrono::seconds min_age) {
     auto log = logger("slack");
     std::vector<storage::OutboxRow> rows;
     try {
@@ -69,7 +69,7 @@ void DmOutbox::resend(storage::Database& db, TimePoint now) {
     }
     std::vector<Item> items;
     for (const auto& r : rows) {
-        if (now - r.created_at > kOutboxUseful) continue;
+        if (now - r.created_at > kOutboxUseful || now - r.created_at < min_age) continue;
         const int64_t created =
             std::chrono::duration_cast<std::chrono::seconds>(r.created_at.time_since_epoch())
                 .count();
@@ -79,10 +79,11 @@ void DmOutbox::resend(storage::Database& db, TimePoint now) {
 }
 
 void DmOutbox::maybe_resend(storage::Database& db, TimePoint now,
-                            std::chrono::steady_clock::time_point steady_now) {
+                            std::chrono::steady_clock::time_point steady_now,
+                            std::chrono::seconds min_age) {
     if (steady_now - last_retry_ < kOutboxRetryEvery) return;
     last_retry_ = steady_now;
-    resend(db, now);
+    resend(db, now, min_age);
 }
 
 }  // namespace careerbot::slack

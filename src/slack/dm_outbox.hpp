@@ -35,12 +35,16 @@ class DmOutbox {
 
     /// The DMs a batch just committed: sent at once.
     void send_new(std::vector<std::pair<storage::OutboxRow, DirectMessage>> dms);
-    /// Sends every row in the outbox again, each looked for in its DM first; rows older than
-    /// a day are removed. On the thread that owns `db` (the storage thread, or before it runs).
-    void resend(storage::Database& db, TimePoint now);
+    /// Sends every row in the outbox at least `min_age` old again, each looked for in its DM
+    /// first; rows older than a day are removed. On the thread that owns `db` (the storage
+    /// thread, or before it runs). With several instances, only the scheduler's leader resends,
+    /// and only rows older than any send in progress elsewhere (the claim timeout).
+    void resend(storage::Database& db, TimePoint now,
+                std::chrono::seconds min_age = std::chrono::seconds(0));
     /// resend(), at most once a minute (measured at `steady_now`).
     void maybe_resend(storage::Database& db, TimePoint now,
-                      std::chrono::steady_clock::time_point steady_now);
+                      std::chrono::steady_clock::time_point steady_now,
+                      std::chrono::seconds min_age = std::chrono::seconds(0));
 
   private:
     /// One DM of the outbox on its way.

@@ -191,6 +191,29 @@ TEST_CASE("a handler that needs Slack waits in the inbox and resumes with the an
     CHECK(storage::EnvelopeInboxRepo(q.t.db).all().empty());
 }
 
+TEST_CASE("a resumed envelope another instance completed meanwhile is not handled again",
+          "[commit_queue][instances]") {
+    QueueTest q;
+    q.run({q.command("E2", "U1", "/ask-test", "")});
+    REQUIRE(q.asked.size() == 1);
+    Job job = std::move(q.asked[0].first);
+    (*job.answers)["user:U9"] =
+        json{{"id", "U9"}, {"name", "zoe"}, {"real_name", ""}, {"tz", ""}, {"is_bot", false}};
+    Job twin = job;  // what a second instance resumed from the same inbox row at its start
+
+    q.outcomes.clear();
+    q.run({std::move(job)});
+    REQUIRE(q.outcomes.size() == 1);
+    CHECK_THAT(q.t.text(q.outcomes[0].reply), Catch::Contains("found zoe"));
+
+    q.outcomes.clear();
+    q.run({std::move(twin)});  // its row is gone: left alone, no second answer
+    REQUIRE(q.outcomes.size() == 1);
+    CHECK_FALSE(q.outcomes[0].reply.message);
+    CHECK_FALSE(q.outcomes[0].failed);
+    CHECK(storage::EnvelopeInboxRepo(q.t.db).all().empty());
+}
+
 TEST_CASE("a database file replaced under the bot fails the batch, with an answer",
           "[commit_queue]") {
     auto path = std::filesystem::temp_directory_path() /

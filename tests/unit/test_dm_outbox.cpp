@@ -95,3 +95,23 @@ TEST_CASE("a resend looks in the DM first and drops what is a day old", "[dm_out
     t.outbox.maybe_resend(app.db, now, steady + std::chrono::minutes(2));
     CHECK(t.calls.size() == 2);
 }
+
+TEST_CASE("with several instances, a resend leaves rows another instance may be sending",
+          "[dm_outbox][instances]") {
+    TestApp app;
+    OutboxTest t;
+    const auto now = app.clock.now();
+    storage::OutboxRepo repo(app.db);
+    app.db.write([&] {
+        // Left by an instance that vanished six minutes ago; just written by a live one.
+        repo.add("U1", outbox_message_json(Message{"left", json::array()}).dump(),
+                 now - std::chrono::minutes(6));
+        repo.add("U2", outbox_message_json(Message{"new", json::array()}).dump(),
+                 now - std::chrono::seconds(20));
+    });
+    t.outbox.resend(app.db, now, std::chrono::minutes(5));
+    REQUIRE(t.calls.size() == 1);
+    CHECK(t.calls[0].user == "U1");
+    CHECK(t.calls[0].check_first);
+    CHECK(repo.all().size() == 2);  // the young one stays for its own instance
+}
