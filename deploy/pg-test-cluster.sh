@@ -6,6 +6,8 @@
 #   deploy/pg-test-cluster.sh url DIR            the URL of a started cluster
 # Uses Debian's postgresql package (deploy/install-deps.sh installs it). As root, the cluster
 # runs as the system user `careerbot-pg`, created on first use.
+# PG_TEST_FSYNC=off skips the server's flushes, for suites that test logic, not durability
+# (tests/run-on-postgresql.sh); the default (on) is what benchmarks and crash tests need.
 set -euo pipefail
 cmd=${1:?usage: pg-test-cluster.sh start|stop|url DIR [PORT]}
 dir=$(realpath -m "${2:?cluster directory}")
@@ -35,7 +37,7 @@ case "$cmd" in
     fi
     # Sockets in DIR (not /var/run/postgresql, which needs root); TCP on loopback only.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=200" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${PG_TEST_FSYNC:-on} -c max_connections=200" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
     echo "postgresql://careerbot@127.0.0.1:$port/postgres"

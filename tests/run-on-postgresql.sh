@@ -4,6 +4,8 @@
 # an unprivileged user; no system service), then stops and removes the cluster.
 #   tests/run-on-postgresql.sh build/tests/unit_tests [catch2 arguments...]
 # The unit tests' TestApp (tests/unit/fixture.hpp) then gives each test a fresh schema there.
+# The cluster runs with fsync off: these tests check behaviour, not the server's disk (the
+# benchmarks and the several-instances tests keep it on).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=$(mktemp -d /tmp/careerbot-pg.XXXXXX)
@@ -15,7 +17,7 @@ trap cleanup EXIT
 url=""
 for _ in 1 2 3 4 5; do
   port=$((20000 + RANDOM % 20000))
-  if url=$("$here/deploy/pg-test-cluster.sh" start "$dir" "$port" 2>"$dir.err"); then
+  if url=$(PG_TEST_FSYNC=off "$here/deploy/pg-test-cluster.sh" start "$dir" "$port" 2>"$dir.err"); then
     break
   fi
   url=""
