@@ -16,14 +16,11 @@
 //   profile refresh thread        asks users.info (through fetch_profile) about people whose
 //                                 profile is older than `slack_status.profile_refresh_days`,
 //                                 a few a minute; the answers go through the commit queue.
-//   reminder thread               ReminderService::run (src/scheduler/reminder_loop.cpp) on its
-//                                 own connection: sleeps until the next due reminder (at most
-//                                 60 s) or a poke after a batch that planned one, then sends it.
-//                                 On PostgreSQL only the instance holding the scheduler's
-//                                 advisory lock sends (storage/instances.hpp); the others ask
-//                                 again every `reminders.leader_retry_seconds`.
-//   announcement thread           PostgreSQL only: LISTENs on its own connection and pokes the
-//                                 reminder loop when another instance planned a reminder.
+//   reminder thread(s)            src/scheduler/reminder_host: ReminderService::run on its own
+//                                 connection, sleeping until the next due reminder (at most
+//                                 60 s) or a poke after a batch that planned one. On PostgreSQL
+//                                 only the instance holding the scheduler's advisory lock sends,
+//                                 and a second thread LISTENs for other instances' pokes.
 #include "src/slack/bot.hpp"
 
 #include <malloc.h>
@@ -42,7 +39,7 @@
 #include "src/core/metrics.hpp"
 #include "src/core/prefetched_lookup.hpp"
 #include "src/core/worker_pool.hpp"
-#include "src/scheduler/scheduler.hpp"
+#include "src/scheduler/reminder_host.hpp"
 #include "src/slack/ack_journal.hpp"
 #include "src/slack/commit_queue.hpp"
 #include "src/slack/dm_outbox.hpp"
@@ -54,7 +51,6 @@
 #include "src/slack/web_api.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/envelope_inbox.hpp"
-#include "storage/instances.hpp"
 #include "storage/people.hpp"
 
 namespace careerbot::slack {
@@ -275,12 +271,14 @@ class Bot {
                 receiver_.on_outcomes(outcomes);
             });
         };
-        h.reminders_planned = [this] { reminders_planned(); };
+        h.reminders_planned = [this] {
+            if (auto* host = reminders_live_.load()) host->planned(s_.db);
+        };
         h.learn_profile = [this](const std::string& user) { fetch_profile(user); };
         h.between_batches = [this] {
             if (s_.db.backend() == storage::Backend::sqlite)
                 dm_outbox_.maybe_resend(s_.db, s_.clock.now(), std::chrono::steady_clock::now());
-            else if (leading_.load())
+            else if (auto* host = reminders_live_.load(); host != nullptr && host->leading())
                 dm_outbox_.maybe_resend(
                     s_.db, s_.clock.now(), std::chrono::steady_clock::now(),
                     std::chrono::seconds(config_.reminders.claim_timeout_seconds));
@@ -339,103 +337,19 @@ class Bot {
 
     // ---- reminder thread --------------------------------------------------------------
 
-    /// Starts the scheduler on its own thread and database connection. An in-memory
-    /// database cannot be shared between connections, so it runs without reminders.
+    /// Starts the scheduler on its own thread and database connection (and, on PostgreSQL,
+    /// its leadership among the instances): src/scheduler/reminder_host.hpp.
     void start_reminders() {
-        if (config_.database.where() == ":memory:") {
-            log_->info("reminders are off: the database is in memory");
-            return;
-        }
-        try {
-            reminder_db_ = std::make_unique<storage::Database>(config_.database.where(),
-                                                               config_.database.timeout_ms());
-            reminder_db_->set_write_gate(write_gate_);
-            reminder_sender_ = std::make_unique<SlackReminderSender>(api_, dm_channels_);
-            scheduler::SchedulerOptions options;
-            options.metrics = &metrics_;
-            if (reminder_db_->backend() == storage::Backend::postgresql) {
-                // Several instances may share the database: one leads (a session advisory
-                // lock), and a claim another instance may still be sending is left alone.
-                leadership_ = std::make_unique<storage::SchedulerLeadership>(*reminder_db_);
-                options.leading = [this] {
-                    const bool leading = leadership_->hold();
-                    leading_ = leading;
-                    return leading;
-                };
-                options.leader_retry = std::chrono::seconds(config_.reminders.leader_retry_seconds);
-                options.claim_timeout =
-                    std::chrono::seconds(config_.reminders.claim_timeout_seconds);
-            }
-            reminders_ = std::make_unique<scheduler::ReminderService>(
-                *reminder_db_, config_, s_.clock, *reminder_sender_, options);
-        } catch (const std::exception& e) {
-            // Commands keep working; only the scheduled DMs wait for the next start.
-            log_->error("reminders are off: could not open the database for them: {}", e.what());
-            return;
-        }
-        log_->info("reminder scheduler started");
-        reminders_live_ = reminders_.get();
-        reminder_thread_ =
-            std::jthread([this](const std::stop_token& stop) { reminders_->run(stop); });
-        if (leadership_)
-            announcement_thread_ = std::jthread(
-                [this](const std::stop_token& stop) { listen_for_announcements(stop); });
-    }
-
-    /// Several instances: a command on another instance planned a reminder (NOTIFY), so the
-    /// reminder loop looks again now if it leads. Its own connection; when the database is
-    /// out of reach it tries again every few seconds, and the loop's one-minute wake-up
-    /// covers what was missed meanwhile.
-    void listen_for_announcements(const std::stop_token& stop) {
-        std::unique_ptr<storage::Database> db;
-        std::unique_ptr<storage::ReminderAnnouncements> announcements;
-        bool failing = false;
-        while (!stop.stop_requested()) {
-            try {
-                if (!announcements) {
-                    db = std::make_unique<storage::Database>(config_.database.where(),
-                                                             config_.database.timeout_ms());
-                    announcements = std::make_unique<storage::ReminderAnnouncements>(*db);
-                }
-                if (announcements->wait(std::chrono::milliseconds(500))) poke_reminders();
-                failing = false;
-            } catch (const std::exception& e) {
-                if (!failing) log_->warn("listening for other instances' reminders: {}", e.what());
-                failing = true;
-                std::mutex m;
-                std::unique_lock lock(m);
-                std::condition_variable_any().wait_for(lock, stop, std::chrono::seconds(2),
-                                                       [] { return false; });
-            }
-        }
-    }
-
-    /// Has the reminder thread look again now: a command may have planned something due
-    /// sooner than what it is sleeping towards.
-    void poke_reminders() {
-        if (auto* service = reminders_live_.load()) service->poke();
-    }
-
-    /// After a batch that planned reminders (storage thread): pokes this instance's loop and,
-    /// on PostgreSQL, every other instance's (the leader may be another one).
-    void reminders_planned() {
-        poke_reminders();
-        if (s_.db.backend() != storage::Backend::postgresql) return;
-        try {
-            storage::announce_reminders_planned(s_.db);
-        } catch (const std::exception& e) {  // the leader's one-minute wake-up covers it
-            log_->warn("could not tell the other instances about planned reminders: {}", e.what());
-        }
+        reminder_sender_ = std::make_unique<SlackReminderSender>(api_, dm_channels_);
+        reminders_ = std::make_unique<scheduler::ReminderHost>(config_, s_.clock, *reminder_sender_,
+                                                               &metrics_, write_gate_);
+        reminders_live_ = reminders_->start() ? reminders_.get() : nullptr;
     }
 
     /// Ends the reminder thread after the wake in progress, if any; idempotent.
     void stop_reminders() {
-        announcement_thread_.request_stop();
-        if (announcement_thread_.joinable()) announcement_thread_.join();
-        reminder_thread_.request_stop();
-        if (reminder_thread_.joinable()) reminder_thread_.join();
-        // Another instance takes the reminders over at its next try, not after a timeout.
-        if (leadership_) leadership_->release();
+        if (reminders_) reminders_->stop();
+        reminders_live_ = nullptr;
     }
 
     // ---- profile refresh thread ------------------------------------------------------
@@ -650,15 +564,10 @@ class Bot {
     SlackLookup lookup_;
 
     // Reminder thread: the scheduler and what only it touches (after api_, which it calls).
-    std::unique_ptr<storage::Database> reminder_db_;
     std::unique_ptr<SlackReminderSender> reminder_sender_;
-    std::unique_ptr<scheduler::ReminderService> reminders_;
-    /// reminders_ once its loop runs (read by the storage thread to poke it).
-    std::atomic<scheduler::ReminderService*> reminders_live_{nullptr};
-    std::unique_ptr<storage::SchedulerLeadership> leadership_;  ///< PostgreSQL only
-    std::atomic<bool> leading_{false};  ///< leadership_ held at its last check (DM resends)
-    std::jthread reminder_thread_;
-    std::jthread announcement_thread_;  ///< PostgreSQL: other instances' planned reminders
+    std::unique_ptr<scheduler::ReminderHost> reminders_;
+    /// reminders_ once it runs (read by the storage thread to poke it).
+    std::atomic<scheduler::ReminderHost*> reminders_live_{nullptr};
     // Profile refresh thread (after api_, which it calls).
     std::unique_ptr<storage::Database> refresh_db_;
     std::jthread refresh_thread_;

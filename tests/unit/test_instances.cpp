@@ -4,6 +4,7 @@
 // [postgresql] need PostgreSQL (advisory locks, LISTEN/NOTIFY) and pass trivially without it.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -16,6 +17,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "src/scheduler/reminder_host.hpp"
 #include "storage/instances.hpp"
 #include "storage/reminder_outbox.hpp"
 #include "test_scheduler_support.hpp"
@@ -56,7 +58,15 @@ class SharedSlack final : public scheduler::ReminderSender {
     std::optional<std::string> send_dm(const std::string& user, const Message& m,
                                        const std::string& key) override {
         std::lock_guard lock(mutex_);
-        return slack_.send_dm(user, m, key);
+        auto ts = slack_.send_dm(user, m, key);
+        cv_.notify_all();
+        return ts;
+    }
+    /// Waits (at most `limit`) until `n` messages were sent; returns how many were.
+    std::size_t wait_for(std::size_t n, std::chrono::milliseconds limit) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, limit, [&] { return slack_.sent.size() >= n; });
+        return slack_.sent.size();
     }
     std::optional<std::string> find_sent(const std::string& user, const std::string& key,
                                          TimePoint since) override {
@@ -72,6 +82,7 @@ class SharedSlack final : public scheduler::ReminderSender {
 
   private:
     std::mutex mutex_;
+    std::condition_variable cv_;
     FakeSender slack_;
 };
 
@@ -262,4 +273,81 @@ TEST_CASE("a planned reminder is announced to the other instances when its trans
     CHECK(woke);
     storage::announce_reminders_planned(t.db);
     CHECK(announcements.wait(std::chrono::seconds(5)));
+}
+
+namespace {
+
+/// Waits up to `limit` for `condition`, polling.
+template <class F>
+bool eventually(F condition, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+/// `t`'s config pointed at its database, as `careerbot run` would be.
+Config host_config(const TestApp& t) {
+    Config c = t.config;
+    if (on_postgresql())
+        c.database.url = t.location.where();
+    else
+        c.database.path = t.location.where();
+    c.reminders.leader_retry_seconds = 1;
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("the reminder host of one instance on SQLite leads and sends what is due",
+          "[instances]") {
+    if (on_postgresql()) return;  // the next test is its PostgreSQL counterpart
+    SharedFile file;
+    TestApp t(file.path.string());
+    five_one_on_ones(t);
+    t.clock.set(utc(2026, 11, 24, 8, 1));  // eng0's preparation is due
+    SharedSlack slack(t.clock);
+    const Config config = host_config(t);
+    scheduler::ReminderHost host(config, t.clock, slack, nullptr, nullptr);
+    REQUIRE(host.start());
+    CHECK(host.leading());
+    CHECK(slack.wait_for(1, std::chrono::seconds(20)) == 1);
+    host.stop();
+    CHECK_FALSE(host.leading());
+}
+
+TEST_CASE("of two instances' reminder hosts one leads, and the other takes over when it stops",
+          "[instances][postgresql]") {
+    if (!on_postgresql()) return;
+    TestApp t;
+    five_one_on_ones(t);
+    t.clock.set(utc(2026, 11, 24, 8, 1));  // eng0's preparation is due
+    SharedSlack slack(t.clock);
+    const Config config = host_config(t);
+    auto first =
+        std::make_unique<scheduler::ReminderHost>(config, t.clock, slack, nullptr, nullptr);
+    scheduler::ReminderHost second(config, t.clock, slack, nullptr, nullptr);
+    REQUIRE(first->start());
+    REQUIRE(second.start());
+    auto leaders = [&] { return int(first->leading()) + int(second.leading()); };
+    CHECK(eventually([&] { return leaders() == 1; }, std::chrono::seconds(5)));
+    CHECK(slack.wait_for(1, std::chrono::seconds(10)) == 1);
+    CHECK(leaders() == 1);
+
+    // The leader stops (an upgrade): the other one takes over at its next try (1 s here), and
+    // a reminder a command plans on it goes out at once, still only once.
+    const bool first_led = first->leading();
+    scheduler::ReminderHost& other = first_led ? second : *first;
+    if (first_led)
+        first.reset();
+    else
+        second.stop();
+    CHECK(eventually([&] { return other.leading(); }, std::chrono::seconds(5)));
+    t.clock.set(utc(2026, 11, 24, 8, 11));  // eng1's preparation is due now
+    other.planned(t.db);
+    CHECK(slack.wait_for(2, std::chrono::seconds(10)) == 2);
+    auto keys = slack.keys();
+    CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
 }
