@@ -110,6 +110,8 @@ struct Instance {
     toml::table config;
     /// Changes to its environment (nullopt unsets), on top of the fixture's.
     Env env;
+    /// Global arguments before `run` (e.g. `--now 2026-11-24T12:59:55Z`).
+    std::vector<std::string> global_args;
     /// Arguments after `run`: no /healthz port, so instances do not collide.
     std::vector<std::string> run_args{"--ops-port", "0"};
     std::unique_ptr<ChildProcess> process;
@@ -171,7 +173,8 @@ class InstancesFixture {
         all["CAREERBOT_CONFIG"] = config.string();
         all["CAREERBOT_DATABASE_URL"] = db_url_;
         for (const auto& [k, v] : in.env) all[k] = v;
-        std::vector<std::string> args{"run"};
+        std::vector<std::string> args = in.global_args;
+        args.push_back("run");
         args.insert(args.end(), in.run_args.begin(), in.run_args.end());
         ChildOptions o =
             careerbot_process(dir_.path(), server, kBotToken, kAppToken, std::move(args), all);
