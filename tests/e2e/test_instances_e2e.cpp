@@ -77,6 +77,19 @@ json star_reaction(const std::string& ts) {
             {"event_ts", "1763460100.000100"}};
 }
 
+/// conversations.history answers with a message by Bob at `latest`, whichever ts is asked for.
+void answer_history(SlackTestServer& server) {
+    server.set_handler("conversations.history", [](const ApiCall& call) {
+        const std::string ts = call.args.value("latest", "");
+        return json{{"ok", true},
+                    {"messages", json::array({{{"type", "message"},
+                                               {"user", "U0BOB"},
+                                               {"ts", ts},
+                                               {"text", "Kudos to <@U0ALICE> for " + ts}}})},
+                    {"has_more", false}};
+    });
+}
+
 }  // namespace
 
 TEST_CASE("instances: 400 /brag over two instances on one PostgreSQL, each stored once",
@@ -198,16 +211,7 @@ TEST_CASE(
 
 TEST_CASE("instances: an event retried to the other instance is processed once", "[.instances]") {
     InstancesFixture f("retry", 2);
-    // Bob's message at `latest`, whichever ts is asked for.
-    f.server.set_handler("conversations.history", [](const ApiCall& call) {
-        const std::string ts = call.args.value("latest", "");
-        return json{{"ok", true},
-                    {"messages", json::array({{{"type", "message"},
-                                               {"user", "U0BOB"},
-                                               {"ts", ts},
-                                               {"text", "Kudos to <@U0ALICE> for " + ts}}})},
-                    {"has_more", false}};
-    });
+    answer_history(f.server);
     f.start_all();
     auto saved_dms = [&] {
         int n = 0;
@@ -274,6 +278,7 @@ TEST_CASE(
     "reconnect by themselves",
     "[.instances]") {
     InstancesFixture f("outage", 2);
+    answer_history(f.server);
     f.start_all();
     Tally t;
     // Before the outage.
@@ -301,6 +306,11 @@ TEST_CASE(
         if (try_again(ack)) ++during_try_again;
         if (saved(ack)) ++during_false_saved;
     }
+    // An event that cannot be stored stays unacked, so Slack retries it.
+    const std::string ts = "1763460000.000300";
+    auto event =
+        f.server.send_event(star_reaction(ts), "Ev0OUTAGE", 0, "", f.instance(0).connection);
+    CHECK(!f.server.wait_for_ack(event, 1s));
     std::this_thread::sleep_for(3s - (Clock::now() - outage_began));
     PgCluster::shared().start();
     const auto restarted = Clock::now();
@@ -330,6 +340,15 @@ TEST_CASE(
             std::chrono::duration<double>(Clock::now() - restarted).count();
         CHECK(f.instance(k).running());
     }
+    // Slack's retry, to the other instance this time, is processed once.
+    auto retry =
+        f.server.send_event(star_reaction(ts), "Ev0OUTAGE", 1, "timeout", f.instance(1).connection);
+    REQUIRE(f.server.wait_for_ack(retry, 5s));
+    auto feedback = [&] {
+        return f.count("SELECT count(*) FROM feedback WHERE subject_id = ? AND message_ts = ?",
+                       "U0ALICE", ts);
+    };
+    CHECK(wait_until([&] { return feedback() == 1; }, 10s));
     t.check(f, "outage brag %");
     CHECK(f.stored_brags("outage brag during%").empty());
     json figures = t.figures("instances_pg_outage", f, 0);
@@ -338,6 +357,7 @@ TEST_CASE(
     figures["during_false_saved"] = during_false_saved;
     figures["failed_after_restart"] = after_failed;
     figures["recovered_after_s"] = recovered_after_s;
+    figures["event_retried_after_outage_stored"] = feedback();
     std::cout << figures.dump() << std::endl;
     CHECK(f.stop(0) == 0);
     CHECK(f.stop(1) == 0);
