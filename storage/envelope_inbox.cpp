@@ -17,9 +17,9 @@ void EnvelopeInboxRepo::put(const InboxRow& row, TimePoint now) {
     st.bind(row.envelope_id, row.kind, row.item, row.answers, row.question, row.rounds, now).exec();
 }
 
-void EnvelopeInboxRepo::remove(const std::string& envelope_id) {
+bool EnvelopeInboxRepo::remove(const std::string& envelope_id) {
     auto st = db_.prepare("DELETE FROM envelope_inbox WHERE envelope_id = ?");
-    st.bind(envelope_id).exec();
+    return st.bind(envelope_id).exec() > 0;
 }
 
 std::vector<InboxRow> EnvelopeInboxRepo::all() {

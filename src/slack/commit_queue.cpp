@@ -197,6 +197,16 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                                         job.rounds >= kMaxLookupRounds);
                 Services services{db, s_.clock, s_.config, &lookup, s_.metrics};
                 const int64_t changes = db.total_changes();
+                // A job resumed from the inbox runs once its row is taken, in this transaction:
+                // every instance resumes the whole inbox at its start, so a live instance may
+                // be running the same envelope, and only one of them may complete it.
+                if (job.answers && !inbox.remove(job.envelope_id)) {
+                    log_->info("envelope {} was completed by another run; skipped",
+                               job.envelope_id);
+                    ran[i] = 1;
+                    outcomes.push_back(std::move(o));
+                    continue;
+                }
                 try {
                     std::visit(
                         Overloaded{
@@ -241,7 +251,6 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                             [&](const OutboxDone& d) { storage::OutboxRepo(db).remove(d.id); },
                         },
                         job.item);
-                    if (job.answers) inbox.remove(job.envelope_id);  // completed
                     // DMs to people leave only through the outbox, written with the
                     // handler's writes: sent after COMMIT, exactly once, even across a crash.
                     storage::OutboxRepo outbox(db);

@@ -471,3 +471,48 @@ TEST_CASE(
     std::cout << figures.dump() << std::endl;
     f.check_logs_clean();
 }
+
+TEST_CASE(
+    "instances: an envelope waiting for Slack in the inbox is completed by one instance "
+    "only, though another resumes it at its start",
+    "[.instances]") {
+    InstancesFixture f("inbox", 2);
+    f.server.add_user({"U0DAVE", "dave", "Dave D"});
+    // Slow enough that the other instance restarts while the first still waits for Slack.
+    f.server.set_response_delay("users.info", 2500ms);
+    f.start_all();
+    // Dave is new and unnamed (no label in the mention): the brag waits in the inbox for his
+    // profile, acked empty.
+    auto sent = f.send(0, "U0ALICE", "/brag", "paired with <@U0DAVE> on the rollout");
+    REQUIRE(f.server.wait_for_ack(sent.envelope_id, 5s));
+    REQUIRE(wait_until([&] { return f.count("SELECT count(*) FROM envelope_inbox") == 1; }, 5s));
+    // The other instance restarts meanwhile and resumes every envelope in the inbox.
+    CHECK(f.stop(1) == 0);
+    f.start(1);
+    CHECK(wait_until(
+        [&] {
+            return f.logs(1).find("resuming slash_command envelope " + sent.envelope_id) !=
+                   std::string::npos;
+        },
+        5s));
+    REQUIRE(wait_until([&] { return f.count("SELECT count(*) FROM envelope_inbox") == 0; }, 10s));
+    std::this_thread::sleep_for(3500ms);  // the second run's lookup answers, and it commits
+    auto logged = [&] {
+        int n = 0;
+        for (const auto& c : f.server.calls("response_url"))
+            if (c.args.dump().find("Logged brag") != std::string::npos) ++n;
+        return n;
+    };
+    const auto stored = f.stored_brags("paired with %");
+    CHECK(stored.size() == 1);
+    for (const auto& [text, n] : stored) CHECK(n == 1);
+    CHECK(logged() == 1);  // one answer to Alice
+    std::cout << json{{"test", "instances_inbox_resumed_twice"},
+                      {"instances", f.size()},
+                      {"stored", stored.empty() ? 0 : stored.begin()->second},
+                      {"answers", logged()}}
+                     .dump()
+              << std::endl;
+    CHECK(f.stop(0) == 0);
+    CHECK(f.stop(1) == 0);
+}
