@@ -26,8 +26,8 @@ class EnvelopeInboxRepo {
 
     /// Stores or updates the row of `row.envelope_id`.
     void put(const InboxRow& row, TimePoint now);
-    /// Removes the row of an envelope about to complete; false when it was gone already
-    /// (another instance sharing the database completed it: see CommitQueue).
+    /// Removes the row of an envelope that completes; false when there was none (another run,
+    /// on this instance or another, completed it first).
     bool remove(const std::string& envelope_id);
     /// Every row, oldest first (a restart resumes them).
     std::vector<InboxRow> all();

@@ -197,13 +197,13 @@ void CommitQueue::run_batch(std::vector<Job>& batch) {
                                         job.rounds >= kMaxLookupRounds);
                 Services services{db, s_.clock, s_.config, &lookup, s_.metrics};
                 const int64_t changes = db.total_changes();
-                // A resumed envelope takes its inbox row first: with several instances on
-                // one database, each may have resumed it (at its start), and the one whose
-                // DELETE finds no row (the other committed it; PostgreSQL makes the second
-                // DELETE wait for the first's transaction) leaves it alone. A LookupNeeded
-                // below puts the row back.
+                // A job resumed from the inbox runs once its row is taken, in this transaction:
+                // every instance resumes the whole inbox at its start, so a live instance may
+                // be running the same envelope, and only one of them may complete it.
                 if (job.answers && !inbox.remove(job.envelope_id)) {
-                    log_->info("envelope {} was completed by another instance", job.envelope_id);
+                    log_->info("envelope {} was completed by another run; skipped",
+                               job.envelope_id);
+                    ran[i] = 1;
                     outcomes.push_back(std::move(o));
                     continue;
                 }

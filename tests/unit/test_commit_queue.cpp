@@ -191,27 +191,29 @@ TEST_CASE("a handler that needs Slack waits in the inbox and resumes with the an
     CHECK(storage::EnvelopeInboxRepo(q.t.db).all().empty());
 }
 
-TEST_CASE("a resumed envelope another instance completed meanwhile is not handled again",
+TEST_CASE("an envelope resumed by two runs (two instances) is completed by one only",
           "[commit_queue][instances]") {
     QueueTest q;
-    q.run({q.command("E2", "U1", "/ask-test", "")});
+    // A brag naming someone unknown, without a label: it waits in the inbox for users.info.
+    q.run({q.command("E1", "U1", "/brag", "paired with <@U9> on the rollout")});
     REQUIRE(q.asked.size() == 1);
-    Job job = std::move(q.asked[0].first);
-    (*job.answers)["user:U9"] =
+    Job first = std::move(q.asked[0].first);
+    (*first.answers)["user:U9"] =
         json{{"id", "U9"}, {"name", "zoe"}, {"real_name", ""}, {"tz", ""}, {"is_bot", false}};
-    Job twin = job;  // what a second instance resumed from the same inbox row at its start
-
+    // Another instance started meanwhile and resumed the same row from the inbox.
+    Job second = first;
     q.outcomes.clear();
-    q.run({std::move(job)});
+    q.run({std::move(first)});
     REQUIRE(q.outcomes.size() == 1);
-    CHECK_THAT(q.t.text(q.outcomes[0].reply), Catch::Contains("found zoe"));
-
-    q.outcomes.clear();
-    q.run({std::move(twin)});  // its row is gone: left alone, no second answer
-    REQUIRE(q.outcomes.size() == 1);
-    CHECK_FALSE(q.outcomes[0].reply.message);
-    CHECK_FALSE(q.outcomes[0].failed);
+    CHECK_THAT(q.t.text(q.outcomes[0].reply), Catch::Contains("Logged brag"));
     CHECK(storage::EnvelopeInboxRepo(q.t.db).all().empty());
+    q.outcomes.clear();
+    q.run({std::move(second)});
+    REQUIRE(q.outcomes.size() == 1);
+    CHECK_FALSE(q.outcomes[0].failed);
+    CHECK_FALSE(q.outcomes[0].reply.message);  // no second answer to the user
+    CHECK(q.outcomes[0].outbox.empty());
+    CHECK(q.t.count("SELECT count(*) FROM brags") == 1);
 }
 
 TEST_CASE("a database file replaced under the bot fails the batch, with an answer",
