@@ -514,3 +514,119 @@ TEST_CASE(
     CHECK(f.stop(0) == 0);
     CHECK(f.stop(1) == 0);
 }
+
+TEST_CASE("instances: the scheduler's leader killed while reminders are due; each sent once",
+          "[.instances][leader]") {
+    InstancesFixture f("leader", 2);
+    for (const char* id : {"U0DAN", "U0ERIN"}) {
+        SlackUser u;
+        u.id = id;
+        u.name = std::string(id).substr(3);
+        u.real_name = u.name;
+        f.server.add_user(u);
+    }
+    // Tuesday 2026-11-24, 07:59:40 in New York: the preparations of Alice's 10:00 1:1s are due
+    // twenty seconds after the instances start (each runs its own clock from there).
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        f.instance(i).global_args = {"--now", "2026-11-24T12:59:40Z"};
+        f.instance(i).set("reminders", "leader_retry_seconds", 1);
+        f.instance(i).set("reminders", "claim_timeout_seconds", 2);
+    }
+    f.start_all();
+    auto leader = [&]() -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < f.size(); ++i)
+            if (f.logs(i).find("this instance now runs the reminders") != std::string::npos)
+                return i;
+        return std::nullopt;
+    };
+    REQUIRE(wait_until([&] { return leader().has_value(); }, 10s));
+    const std::size_t old_leader = *leader();
+    const std::size_t other = 1 - old_leader;
+
+    // Alice's team (each report accepts) and a 1:1 with each at 10:00, all through the
+    // instance that does not lead: the leader hears of them through NOTIFY.
+    const std::vector<std::string> reports = {"U0BOB", "U0CAROL", "U0DAN", "U0ERIN"};
+    const auto via_other = f.instance(other).connection;
+    for (std::size_t k = 0; k < reports.size(); ++k) {
+        const std::string& r = reports[k];
+        const std::string dm = "D" + r.substr(1);
+        auto add = InstancesFixture::slash("U0ALICE", "/team", "add <@" + r + ">");
+        REQUIRE(f.server.wait_for_ack(f.server.send_slash_command(add, via_other).envelope_id, 5s));
+        REQUIRE(f.server.wait_for_call("chat.postMessage", 5s, [&](const ApiCall& call) {
+            const auto args = call.args.dump();
+            return args.find("org_request_accept") != std::string::npos &&
+                   args.find(dm) != std::string::npos;
+        }));
+        json accept = {{"type", "block_actions"},
+                       {"user", {{"id", r}, {"name", r}}},
+                       {"container", {{"type", "message"}, {"channel_id", dm}}},
+                       {"response_url", f.server.issue_response_url()},
+                       {"actions", json::array({{{"action_id", "org_request_accept"},
+                                                 {"value", std::to_string(k + 1)},
+                                                 {"type", "button"}}})}};
+        REQUIRE(f.server.wait_for_ack(f.server.send_interactive(accept, via_other), 5s));
+        auto schedule =
+            InstancesFixture::slash("U0ALICE", "/1on1", "schedule <@" + r + "> tuesday 10:00");
+        auto ack =
+            f.server.wait_for_ack(f.server.send_slash_command(schedule, via_other).envelope_id, 5s);
+        REQUIRE(ack);
+        REQUIRE(ack->payload.dump().find("<!date^") != std::string::npos);
+    }
+    REQUIRE(f.count("SELECT count(*) FROM reminders WHERE kind = 'one_on_one'") == 4);
+
+    // Each send now takes a while, so the leader dies in the middle of the reminders: right
+    // after the first reached Slack, while the second is on its way.
+    auto is_reminder = [](const ApiCall& c) {
+        return c.args.dump().find("careerbot_reminder") != std::string::npos;
+    };
+    f.server.set_response_delay("chat.postMessage", 1500ms);
+    REQUIRE(f.server.wait_for_call("chat.postMessage", 40s, is_reminder));
+    std::this_thread::sleep_for(300ms);
+    const auto killed_at = Clock::now();
+    f.kill(old_leader);
+
+    // The other instance takes over, settles the claim the dead one left (it looks in Slack
+    // first), and sends the rest.
+    REQUIRE(wait_until(
+        [&] {
+            return f.logs(other).find("this instance now runs the reminders") != std::string::npos;
+        },
+        10s));
+    const double takeover_s = std::chrono::duration<double>(Clock::now() - killed_at).count();
+    CHECK(wait_until(
+        [&] {
+            return f.count(
+                       "SELECT count(*) FROM reminders WHERE kind = 'one_on_one' AND "
+                       "state = 'sent'") == 4;
+        },
+        30s));
+    std::this_thread::sleep_for(2s);  // a window in which a duplicate would have gone out
+
+    std::map<std::string, int> in_slack;  // reminder key -> messages with it in Alice's DM
+    for (const auto& m : f.server.messages("D0ALICE")) {
+        const auto& meta = m.value("metadata", json::object());
+        if (meta.value("event_type", "") != "careerbot_reminder") continue;
+        ++in_slack[meta.value("event_payload", json::object()).value("key", "")];
+    }
+    long duplicates = 0;
+    for (const auto& [key, n] : in_slack) {
+        INFO(key);
+        CHECK(n == 1);
+        if (n > 1) ++duplicates;
+    }
+    CHECK(in_slack.size() == 4);
+    std::cout << json{{"test", "instances_leader_killed"},
+                      {"instances", f.size()},
+                      {"kills", 1},
+                      {"reminders_due", 4},
+                      {"reminders_in_slack", in_slack.size()},
+                      {"duplicates", duplicates},
+                      {"takeover_s", takeover_s},
+                      {"settled_stale_claim",
+                       f.logs(other).find("was claimed") != std::string::npos}}
+                     .dump()
+              << std::endl;
+    f.server.set_response_delay("chat.postMessage", 0ms);
+    CHECK(f.stop(other) == 0);
+    f.check_logs_clean();
+}
