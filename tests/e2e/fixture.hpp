@@ -44,6 +44,31 @@ inline ChildOptions careerbot_process(const std::filesystem::path& cwd,
     return o;
 }
 
+/// A slash command from `user` (U0ALICE has the name "alice") in `channel` (default: the
+/// user's DM), as Slack sends it.
+inline SlashCommand slash_command(const std::string& user, const std::string& command,
+                                  const std::string& text, const std::string& channel = "") {
+    SlashCommand c;
+    c.user_id = user;
+    c.user_name = user.substr(2);
+    for (auto& ch : c.user_name) ch = static_cast<char>(std::tolower(ch));
+    c.command = command;
+    c.text = text;
+    c.channel_id = channel.empty() ? "D" + user.substr(1) : channel;
+    c.channel_name = c.channel_id.front() == 'D' ? "directmessage" : "general";
+    return c;
+}
+
+/// A feedback reaction (star-struck) by Alice to Bob's message `ts` in #general.
+inline nlohmann::json star_reaction(const std::string& ts) {
+    return {{"type", "reaction_added"},
+            {"user", "U0ALICE"},
+            {"reaction", "star-struck"},
+            {"item_user", "U0BOB"},
+            {"item", {{"type", "message"}, {"channel", "C0GENERAL"}, {"ts", ts}}},
+            {"event_ts", "1763460100.000100"}};
+}
+
 /// The view_submission of the "new brag" form (callback brag_new) by `user` (named `name`).
 inline nlohmann::json brag_form_submission(const std::string& user, const std::string& name,
                                            const std::string& text,
@@ -167,15 +192,7 @@ class BotFixture {
     /// user's DM); its ack (REQUIREd).
     Ack command(const std::string& user, const std::string& command, const std::string& text,
                 const std::string& channel = "") {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user.substr(2);
-        for (auto& ch : c.user_name) ch = static_cast<char>(std::tolower(ch));
-        c.command = command;
-        c.text = text;
-        c.channel_id = channel.empty() ? "D" + user.substr(1) : channel;
-        c.channel_name = c.channel_id.front() == 'D' ? "directmessage" : "general";
-        last = server.send_slash_command(c);
+        last = server.send_slash_command(slash_command(user, command, text, channel));
         auto ack = server.wait_for_ack(last.envelope_id, std::chrono::seconds{10});
         INFO(command << " " << text.substr(0, 80));
         REQUIRE(ack);

@@ -260,15 +260,7 @@ class InstancesFixture {
 
     static SlashCommand slash(const std::string& user, const std::string& command,
                               const std::string& text) {
-        SlashCommand c;
-        c.user_id = user;
-        c.user_name = user.substr(2);
-        for (auto& ch : c.user_name) ch = static_cast<char>(std::tolower(ch));
-        c.command = command;
-        c.text = text;
-        c.channel_id = "D" + user.substr(1);
-        c.channel_name = "directmessage";
-        return c;
+        return slash_command(user, command, text);
     }
 
     static constexpr const char* kBotToken = "xoxb-instances-bot-token";

@@ -67,16 +67,6 @@ struct Tally {
     }
 };
 
-/// A feedback reaction by Alice to Bob's message `ts` in #general.
-json star_reaction(const std::string& ts) {
-    return {{"type", "reaction_added"},
-            {"user", "U0ALICE"},
-            {"reaction", "star-struck"},
-            {"item_user", "U0BOB"},
-            {"item", {{"type", "message"}, {"channel", "C0GENERAL"}, {"ts", ts}}},
-            {"event_ts", "1763460100.000100"}};
-}
-
 /// conversations.history answers with a message by Bob at `latest`, whichever ts is asked for.
 void answer_history(SlackTestServer& server) {
     server.set_handler("conversations.history", [](const ApiCall& call) {
@@ -88,6 +78,39 @@ void answer_history(SlackTestServer& server) {
                                                {"text", "Kudos to <@U0ALICE> for " + ts}}})},
                     {"has_more", false}};
     });
+}
+
+/// After PostgreSQL came back at `restarted`: each instance is sent a /brag every 200 ms until
+/// it answers "Logged" on its own, for at most `limit`. The brags go into `t`, the refused
+/// tries into `failed`; returns how long each instance took (one that never did is left out).
+std::map<std::string, double> recovery_times(InstancesFixture& f, Tally& t,
+                                             const std::string& prefix, Clock::time_point restarted,
+                                             std::chrono::milliseconds limit, long& failed) {
+    std::map<std::string, double> out;
+    for (std::size_t k = 0; k < f.size(); ++k) {
+        int n = 0;
+        const bool ok = wait_until(
+            [&] {
+                const std::string text =
+                    prefix + " brag after " + f.instance(k).name + " n" + std::to_string(n++);
+                auto ack = f.brag(k, "U0BOB", text);
+                ++t.sent;
+                if (!saved(ack)) {
+                    ++failed;
+                    return false;
+                }
+                t.acked.insert(text);
+                return true;
+            },
+            limit, 200ms);
+        if (ok)
+            out[f.instance(k).name] =
+                std::chrono::duration<double>(Clock::now() - restarted).count();
+        else
+            UNSCOPED_INFO(f.instance(k).name << " still fails after the restart; its log:\n"
+                                             << f.logs(k));
+    }
+    return out;
 }
 
 }  // namespace
@@ -317,29 +340,10 @@ TEST_CASE(
 
     // Each instance answers "Logged" again on its own, without a restart.
     long after_failed = 0;
-    std::map<std::string, double> recovered_after_s;
-    for (std::size_t k = 0; k < f.size(); ++k) {
-        int n = 0;
-        bool ok = wait_until(
-            [&] {
-                const std::string text =
-                    "outage brag after " + f.instance(k).name + " n" + std::to_string(n++);
-                auto ack = f.brag(k, "U0BOB", text);
-                ++t.sent;
-                if (!saved(ack)) {
-                    ++after_failed;
-                    return false;
-                }
-                t.acked.insert(text);
-                return true;
-            },
-            20s, 200ms);
-        INFO(f.instance(k).name << " still fails after the restart; its log:\n" << f.logs(k));
-        REQUIRE(ok);
-        recovered_after_s[f.instance(k).name] =
-            std::chrono::duration<double>(Clock::now() - restarted).count();
-        CHECK(f.instance(k).running());
-    }
+    const auto recovered_after_s =
+        recovery_times(f, t, "outage", restarted, std::chrono::seconds(20), after_failed);
+    REQUIRE(recovered_after_s.size() == f.size());
+    for (std::size_t k = 0; k < f.size(); ++k) CHECK(f.instance(k).running());
     // Slack's retry, to the other instance this time, is processed once.
     auto retry =
         f.server.send_event(star_reaction(ts), "Ev0OUTAGE", 1, "timeout", f.instance(1).connection);
@@ -435,31 +439,10 @@ TEST_CASE(
     CHECK(refused > 0);  // the outage was seen
 
     // Each instance answers "Logged" again on its own, without a restart.
-    std::map<std::string, double> recovered_after_s;
     long after_failed = 0;
-    for (std::size_t k = 0; k < f.size(); ++k) {
-        int n = 0;
-        bool ok = wait_until(
-            [&] {
-                const std::string text =
-                    "outageload brag after " + f.instance(k).name + " n" + std::to_string(n++);
-                auto ack = f.brag(k, "U0BOB", text);
-                ++t.sent;
-                if (!saved(ack)) {
-                    ++after_failed;
-                    return false;
-                }
-                t.acked.insert(text);
-                return true;
-            },
-            5s, 200ms);
-        CHECK(ok);
-        if (ok)
-            recovered_after_s[f.instance(k).name] =
-                std::chrono::duration<double>(Clock::now() - restarted).count();
-        else
-            UNSCOPED_INFO(f.instance(k).name << " still fails 5 s after the restart");
-    }
+    const auto recovered_after_s =
+        recovery_times(f, t, "outageload", restarted, std::chrono::seconds(5), after_failed);
+    CHECK(recovered_after_s.size() == f.size());
     t.check(f, "outageload brag %");
     json figures = t.figures("instances_pg_outage_in_transaction", f, 0);
     figures["logged"] = logged;

@@ -663,16 +663,6 @@ class WriteLock {
     bool held_ = true;
 };
 
-/// A feedback-reaction event for a message by Bob.
-json star_reaction(const std::string& ts) {
-    return {{"type", "reaction_added"},
-            {"user", "U0ALICE"},
-            {"reaction", "star-struck"},
-            {"item_user", "U0BOB"},
-            {"item", {{"type", "message"}, {"channel", "C0GENERAL"}, {"ts", ts}}},
-            {"event_ts", "1763460100.000100"}};
-}
-
 void answer_history_with(SlackTestServer& server, const std::string& ts, const std::string& text) {
     server.set_handler("conversations.history", [ts, text](const ApiCall&) {
         return json{

@@ -99,6 +99,18 @@ void five_one_on_ones(TestApp& t) {
     }
 }
 
+/// Ends `victim`'s PostgreSQL session from `admin`'s, as the server does when a machine
+/// vanishes; `victim` connects again at its next use.
+void terminate_session(storage::Database& admin, storage::Database& victim) {
+    auto pid = victim.prepare("SELECT pg_backend_pid()");
+    REQUIRE(pid.step());
+    const auto victim_pid = pid.get<int64_t>(0);
+    pid.reset();
+    auto kill = admin.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
+    kill.bind(victim_pid);
+    REQUIRE(kill.step());
+}
+
 scheduler::SchedulerOptions shared_options() {
     scheduler::SchedulerOptions o;
     o.claim_timeout = std::chrono::seconds(300);
@@ -218,13 +230,7 @@ TEST_CASE("exactly one instance leads the scheduler, and another takes over when
 
     // A's session ends (its machine vanished, or the server dropped it): B takes over at its
     // next try, and A, connected again in a new session, is told it no longer leads.
-    auto pid = a.prepare("SELECT pg_backend_pid()");
-    REQUIRE(pid.step());
-    const auto a_pid = pid.get<int64_t>(0);
-    pid.reset();
-    auto kill = t.db.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
-    kill.bind(a_pid);
-    REQUIRE(kill.step());
+    terminate_session(t.db, a);
     bool taken = false;
     for (int i = 0; i < 100 && !taken; ++i) {
         taken = on_b.hold();
@@ -256,13 +262,7 @@ TEST_CASE("a planned reminder is announced to the other instances when its trans
 
     // The listener's session dropped: it connects again, listens again and reports that
     // announcements may have been missed meanwhile.
-    auto pid = listener_db.prepare("SELECT pg_backend_pid()");
-    REQUIRE(pid.step());
-    const auto listener_pid = pid.get<int64_t>(0);
-    pid.reset();
-    auto kill = t.db.prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
-    kill.bind(listener_pid);
-    REQUIRE(kill.step());
+    terminate_session(t.db, listener_db);
     bool woke = false;
     for (int i = 0; i < 50 && !woke; ++i) {
         try {
