@@ -58,7 +58,7 @@ std::vector<SourceTable> source_tables(Database& db) {
         }
         std::sort(key.begin(), key.end());
         for (auto& k : key) t.key.push_back(k.second);
-        auto fks = db.prepare("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?)");
+        auto fks = db.prepare(R"(SELECT "table", "from" FROM pragma_foreign_key_list(?))");
         fks.bind(t.name);
         while (fks.step()) {
             auto parent = fks.get<std::string>(0);
