@@ -29,7 +29,10 @@ if [[ "${BENCH_PG:-1}" == "1" ]]; then
   pg_url="$("$root/deploy/pg-test-cluster.sh" start "$pg_dir" "$pg_port")"
   args+=(--database-url "$pg_url")
 fi
-"$build/bench/bench_slack" "${args[@]}" "$@"
-"$build/bench/bench_summary"
-"$build/bench/bench_scheduler"
-"$build/bench/bench_startup"
+# A benchmark that misses its target exits 1; the others still run, and so does this script.
+status=0
+"$build/bench/bench_slack" "${args[@]}" "$@" || status=1
+"$build/bench/bench_summary" || status=1
+"$build/bench/bench_scheduler" || status=1
+"$build/bench/bench_startup" || status=1
+exit $status
