@@ -2,8 +2,11 @@
 // careerbot binary against the in-repo Slack test server on loopback, plus the "raw limit"
 // (one row per transaction through SQLiteCpp with the same pragmas) measured in the same run.
 // Each result is one JSON line on stdout.
+// B7: with --database-url, B1 and B2 run again in the same run with a second bot on that
+// PostgreSQL server (in a schema of its own, dropped at the end), and "B7" gives the ratio.
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -47,6 +50,7 @@ struct Args {
     long rate_seconds = 10;
     long soak = 100000;
     double raw_seconds = 3.0;
+    std::string database_url;  ///< B7: a PostgreSQL server for the second round of B1/B2
 };
 
 Args parse_args(int argc, char** argv) {
@@ -73,10 +77,12 @@ Args parse_args(int argc, char** argv) {
             a.soak = 1000000;
         else if (k == "--raw-seconds")
             a.raw_seconds = std::stod(next());
+        else if (k == "--database-url")
+            a.database_url = next();
         else if (k == "--help") {
             std::cout << "bench_slack [--binary PATH] [--n 20000] [--outstanding 64] [--rate 1000]"
                          " [--rate-seconds 10] [--soak 100000 | --soak-million] "
-                         "[--raw-seconds 3]\n";
+                         "[--raw-seconds 3] [--database-url postgresql://…]\n";
             std::exit(0);
         } else
             throw std::runtime_error("unknown option " + k);
@@ -214,9 +220,94 @@ double closed_loop(SlackTestServer& server, long n, long window, long& base_acks
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-long count_brags(const std::filesystem::path& db) {
-    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
-    return d.execAndGet("SELECT count(*) FROM brags").getInt64();
+long count_brags(const std::string& where) {
+    careerbot::storage::Database d(where);
+    auto q = d.prepare("SELECT count(*) FROM brags");
+    return q.step() ? q.get<long>(0) : 0;
+}
+
+/// The raw limit on PostgreSQL: one brag row per transaction through storage::Database (the
+/// bot's own connection code: advisory write lock, prepared statement, synchronous commit).
+double raw_limit_pg(const std::string& where, double seconds) {
+    careerbot::storage::Database db(where);
+    db.migrate(true);
+    db.exec(
+        "INSERT INTO people(id, name, created_at, updated_at) VALUES ('U0ALICE', 'alice', 0, 0)");
+    long rows = 0;
+    const auto start = Clock::now();
+    const auto end =
+        start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    while (Clock::now() < end) {
+        db.write([&] {
+            auto insert = db.prepare(
+                "INSERT INTO brags(author_id, number, text, happened_on, created_at, updated_at) "
+                "VALUES ('U0ALICE', ?, ?, '2026-11-20', 0, 0)");
+            insert.bind(rows + 1, "bench brag " + std::to_string(rows) + " #perf");
+            insert.exec();
+        });
+        ++rows;
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    return rows / elapsed;
+}
+
+/// A schema of its own on the PostgreSQL server of `url`, dropped at the end; where() is the
+/// URL that puts the bot in it.
+class PgSchema {
+  public:
+    PgSchema(std::string url, const std::string& name) : url_(std::move(url)), name_(name) {
+        careerbot::storage::Database admin(url_);
+        admin.exec("DROP SCHEMA IF EXISTS " + name_ + " CASCADE; CREATE SCHEMA " + name_);
+        where_ = url_ + (url_.find('?') == std::string::npos ? "?" : "&") +
+                 "options=-csearch_path%3D" + name_;
+    }
+    ~PgSchema() {
+        try {
+            careerbot::storage::Database admin(url_);
+            admin.exec("SET client_min_messages = warning; DROP SCHEMA " + name_ + " CASCADE");
+        } catch (const std::exception&) {
+        }
+    }
+    PgSchema(const PgSchema&) = delete;
+    PgSchema& operator=(const PgSchema&) = delete;
+    const std::string& where() const { return where_; }
+
+  private:
+    std::string url_, name_, where_;
+};
+
+/// B1 (closed loop) then B2 (a steady rate) against the bot connected to `server`.
+struct Round {
+    double secs = 0, rate = 0;
+    Percentiles b1, b2;
+    long hwm_after_b1 = 0;
+};
+Round b1_b2(SlackTestServer& server, const Args& args, long& acks, pid_t bot) {
+    Round r;
+    const std::size_t first = server.ack_latencies().size();
+    r.secs = closed_loop(server, args.n, args.outstanding, acks);
+    r.rate = args.n / r.secs;
+    {
+        auto all = server.ack_latencies();
+        r.b1 = percentiles({all.begin() + static_cast<long>(first), all.end()});
+    }
+    r.hwm_after_b1 = proc_kb(bot, "VmHWM");
+    const std::size_t before = server.ack_latencies().size();
+    const long total = args.rate * args.rate_seconds;
+    const auto period = std::chrono::nanoseconds(1'000'000'000 / args.rate);
+    const auto t0 = Clock::now();
+    SlashCommand c;
+    for (long i = 0; i < total; ++i) {
+        std::this_thread::sleep_until(t0 + period * i);
+        c.text = "steady brag " + std::to_string(i);
+        server.send_slash_command(c);
+    }
+    acks += total;
+    if (!server.wait_for_ack_count(static_cast<std::uint64_t>(acks), 60s))
+        throw std::runtime_error("steady-rate envelopes were not all acked");
+    auto all = server.ack_latencies();
+    r.b2 = percentiles({all.begin() + static_cast<long>(before), all.end()});
+    return r;
 }
 
 }  // namespace
@@ -267,19 +358,19 @@ int main(int argc, char** argv) try {
     std::this_thread::sleep_for(1s);
     const long idle_rss = proc_kb(bot.pid(), "VmRSS");
 
-    // B1: closed loop with 64 outstanding.
+    // B1: closed loop with 64 outstanding; B2: a steady open-loop rate.
     long acks = 0;
     const auto cpu_before_b1 = self_cpu();
-    const double secs = closed_loop(server, args.n, args.outstanding, acks);
+    const Round lite = b1_b2(server, args, acks, bot.pid());
     const auto driver_cpu = self_cpu() - cpu_before_b1;
-    const auto b1_lat = percentiles(server.ack_latencies());
-    const double rate = args.n / secs;
-    const long stored = count_brags(db);
+    const auto& b1_lat = lite.b1;
+    const double rate = lite.rate;
+    const long stored = count_brags(db.string());
     emit({{"bench", "B1"},
           {"what", "/brag throughput, each brag committed before its ack"},
           {"n", args.n},
           {"outstanding", args.outstanding},
-          {"seconds", secs},
+          {"seconds", lite.secs},
           {"acks_per_s", rate},
           {"raw_limit_rows_per_s", raw},
           {"ratio_vs_raw", rate / raw},
@@ -290,35 +381,18 @@ int main(int argc, char** argv) try {
           {"brags_in_db", stored},
           {"latency_ms", {{"p50", b1_lat.p50}, {"p99", b1_lat.p99}, {"max", b1_lat.max}}},
           // The driver (test server and this loop) shares the cores with the bot: its cost
-          // per envelope bounds what the bot can be measured at.
+          // per envelope bounds what the bot can be measured at (B1 and B2 here).
           {"driver_cpu_us_per_envelope",
-           static_cast<double>(driver_cpu.count()) / static_cast<double>(args.n)},
+           static_cast<double>(driver_cpu.count()) /
+               static_cast<double>(args.n + args.rate * args.rate_seconds)},
           {"target", "ratio_vs_raw >= 3 and acks_per_s >= 20000"},
           {"pass", rate / raw >= 3.0 && rate >= 20000 && stored >= args.n}});
-    const long hwm_after_b1 = proc_kb(bot.pid(), "VmHWM");
-
-    // B2: a steady open-loop rate.
-    const std::size_t before = server.ack_latencies().size();
-    const long total = args.rate * args.rate_seconds;
-    const auto period = std::chrono::nanoseconds(1'000'000'000 / args.rate);
-    const auto t0 = Clock::now();
-    SlashCommand c;
-    for (long i = 0; i < total; ++i) {
-        std::this_thread::sleep_until(t0 + period * i);
-        c.text = "steady brag " + std::to_string(i);
-        server.send_slash_command(c);
-    }
-    acks += total;
-    if (!server.wait_for_ack_count(static_cast<std::uint64_t>(acks), 30s))
-        throw std::runtime_error("steady-rate envelopes were not all acked");
-    auto all = server.ack_latencies();
-    std::vector<std::chrono::nanoseconds> steady(all.begin() + static_cast<long>(before),
-                                                 all.end());
-    const auto b2 = percentiles(steady);
+    const long hwm_after_b1 = lite.hwm_after_b1;
+    const auto& b2 = lite.b2;
     emit({{"bench", "B2"},
           {"what", "ack latency at a steady rate (and under B1's closed loop)"},
           {"rate_per_s", args.rate},
-          {"n", total},
+          {"n", args.rate * args.rate_seconds},
           {"latency_ms", {{"p50", b2.p50}, {"p99", b2.p99}, {"max", b2.max}}},
           // An ack waits for its commit, and may first wait for the commit in progress: the
           // floor under any percentile is one commit, p99 up to two.
@@ -366,6 +440,46 @@ int main(int argc, char** argv) try {
         std::cerr << "bot exited with " << code.value_or(-1) << "; log:\n"
                   << read_text(dir / "bot.log");
         return 1;
+    }
+    if (!args.database_url.empty()) {
+        // B7: the same B1 and B2 with a second bot on PostgreSQL, against the same server.
+        PgSchema raw_schema(args.database_url, "bench_raw_" + std::to_string(::getpid()));
+        const double pg_raw = raw_limit_pg(raw_schema.where(), args.raw_seconds);
+        emit({{"bench", "raw_limit"},
+              {"backend", "postgresql"},
+              {"what", "one brag row per transaction through storage::Database, PostgreSQL"},
+              {"rows_per_s", pg_raw}});
+        PgSchema schema(args.database_url, "bench_" + std::to_string(::getpid()));
+        ChildOptions pco = co;
+        pco.args = {"--db", schema.where(), "--log-level", "warn", "run"};
+        pco.stderr_path = dir / "bot-pg.log";
+        const auto hellos = server.stats().hellos_sent;
+        ChildProcess pg_bot(pco);
+        if (!server.wait_for_hello_count(hellos + 1, 15s))
+            throw std::runtime_error("the PostgreSQL bot did not connect; log:\n" +
+                                     read_text(dir / "bot-pg.log"));
+        std::this_thread::sleep_for(1s);
+        const Round pg = b1_b2(server, args, acks, pg_bot.pid());
+        const long pg_stored = count_brags(schema.where());
+        emit({{"bench", "B7"},
+              {"what", "B1 and B2 on PostgreSQL (loopback) against the same run on SQLite"},
+              {"sqlite_acks_per_s", rate},
+              {"postgresql_acks_per_s", pg.rate},
+              {"throughput_ratio", pg.rate / rate},
+              {"postgresql_raw_rows_per_s", pg_raw},
+              {"brags_in_db", pg_stored},
+              {"b1_latency_ms", {{"p50", pg.b1.p50}, {"p99", pg.b1.p99}, {"max", pg.b1.max}}},
+              {"b2_rate_per_s", args.rate},
+              {"b2_latency_ms", {{"p50", pg.b2.p50}, {"p99", pg.b2.p99}, {"max", pg.b2.max}}},
+              {"sqlite_b2_latency_ms", {{"p50", b2.p50}, {"p99", b2.p99}, {"max", b2.max}}},
+              {"target", "throughput_ratio >= 0.5; B2 p99 <= 10 ms at 1000/s"},
+              {"pass", pg.rate / rate >= 0.5 && pg.b2.p99 <= 10.0 && pg_stored >= args.n}});
+        pg_bot.signal(SIGTERM);
+        if (pg_bot.wait(10s).value_or(-1) != 0) {
+            std::cerr << "PostgreSQL bot did not exit cleanly; log:\n"
+                      << read_text(dir / "bot-pg.log");
+            return 1;
+        }
     }
     server.stop();
     return 0;

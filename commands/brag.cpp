@@ -1,6 +1,7 @@
 // /brag: the accomplishment log — log, list, edit, delete/undo, export, and the modal.
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -375,7 +376,12 @@ class BragCommand {
     std::string clean_plain(const std::string& typed) {
         return text::clean_user_text(typed, s_.config.brag.max_text_bytes, "brag");
     }
-    date::year_month_day today(const std::string& user) { return today_for(s_, user); }
+    /// The person's today, read once per request: logging a brag and its reply both need it,
+    /// and each reading of the time zone is a round trip on PostgreSQL.
+    date::year_month_day today(const std::string& user) {
+        if (auto it = today_.find(user); it != today_.end()) return it->second;
+        return today_.emplace(user, today_for(s_, user)).first->second;
+    }
     static int number_or_throw(const std::string& s, const std::string& verb) {
         auto n = text::parse_number(s);
         if (!n) {
@@ -393,6 +399,7 @@ class BragCommand {
     storage::PeopleRepo people_;
     storage::BragRepo brags_;
     Visibility vis_;
+    std::map<std::string, date::year_month_day> today_;  ///< see today()
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +30,7 @@
 #include "src/core/text.hpp"
 #include "storage/audit.hpp"
 #include "storage/database.hpp"
+#include "storage/migrate_to.hpp"
 #include "storage/migrations.hpp"
 #include "storage/people.hpp"
 #ifdef CAREERBOT_HAVE_SLACK
@@ -212,6 +214,21 @@ int main(int argc, char** argv) {
             return who.empty() ? std::string("--as needs a name, e.g. --as alice") : std::string();
         });
     auto* migrate = cli.add_subcommand("migrate", "Apply pending schema migrations and exit");
+    std::string target_url;
+    auto* migrate_to = cli.add_subcommand(
+        "migrate-to",
+        "Copy the SQLite database (--db or database.path) into an empty PostgreSQL database, "
+        "in one transaction, and print each table's rows (stop the bot first)");
+    migrate_to
+        ->add_option("url", target_url,
+                     "The PostgreSQL database, a postgresql:// URL (its password is better in "
+                     "~/.pgpass or PGPASSWORD)")
+        ->required()
+        ->check([](const std::string& v) {
+            return storage::Database::is_postgresql_url(v)
+                       ? std::string()
+                       : std::string("migrate-to needs a postgresql:// URL");
+        });
     std::string backup_file;
     auto* backup = cli.add_subcommand("backup",
                                       "Copy the database to a file with SQLite's online "
@@ -276,8 +293,9 @@ int main(int argc, char** argv) {
                           << "' (careerbot --help lists them)\n";
             } else {
                 std::cerr << "careerbot: unknown command '" << left.front()
-                          << "'; the commands are run, console, migrate, backup, import-org, "
-                             "export, audit, manifest and schema (careerbot --help)\n";
+                          << "'; the commands are run, console, migrate, migrate-to, backup, "
+                             "import-org, export, audit, manifest and schema (careerbot "
+                             "--help)\n";
             }
             return kExitUsage;
         }
@@ -305,6 +323,32 @@ int main(int argc, char** argv) {
         // A levels file that is missing or broken shows now, not at somebody's first /promo.
         std::optional<Levels> levels;
         if (*run || *console) levels = Levels::load_required(config);
+        if (*migrate_to) {
+            // The source is copied as it is: migrating it here would change the file the
+            // admin may want to keep (migrate-to refuses another schema version instead).
+            if (!config.database.url.empty()) {
+                throw Error("migrate-to copies a SQLite database, and the configured one is " +
+                            storage::Database::describe(config.database.url) +
+                            " (name the file with --db)");
+            }
+            storage::Database source(config.database.path, config.database.busy_timeout_ms);
+            // No statement timeout: one INSERT of a large table's batch or its count may
+            // take longer than a command's statement should.
+            storage::Database target(target_url, 0);
+            auto tables = storage::migrate_to(source, target);
+            int64_t total = 0;
+            std::size_t width = 0;
+            for (const auto& t : tables) width = std::max(width, t.table.size());
+            for (const auto& t : tables) {
+                std::cout << "  " << t.table << std::string(width - t.table.size() + 1, ' ')
+                          << t.rows << "\n";
+                total += t.rows;
+            }
+            std::cout << "copied " << source.path() << " (schema version "
+                      << source.schema_version() << ") to " << target.path() << ": "
+                      << tables.size() << " tables, " << total << " rows\n";
+            return kExitOk;
+        }
         auto db = open_db(config, !*run && !*migrate);
         if (fresh) logger("storage")->info("created new database at {}", config.database.path);
         if (levels && *run) {

@@ -1,5 +1,7 @@
 #include "storage/brags.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "storage/people.hpp"
 
 namespace careerbot::storage {
@@ -45,26 +47,48 @@ int bind_query(Database::Statement& q, const BragQuery& query) {
 Brag BragRepo::add(const std::string& author_id, const BragFields& f, const std::string& source,
                    TimePoint now) {
     Brag b;
-    db_.write([&] {
-        // Two plain statements rather than one INSERT … RETURNING: SQLite runs RETURNING
-        // through a temporary table, which made it the most expensive step of /brag. The
-        // write transaction holds the lock, so nobody takes the number in between.
-        {
-            auto next =
-                db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?");
-            next.bind(author_id).step();
-            next.read(b.number);
-        }
-        db_.prepare(
-               "INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
-               "created_at, updated_at, source, growth) VALUES (?, ?, ?, ?, ?, ?, ?, "
-               "?, ?, ?)")
-            .bind(author_id, b.number, f.text, f.impact, f.link, f.happened_on, now, now, source,
-                  growth_column(f.growth))
-            .exec();
-        b.id = db_.last_insert_id();
-        insert_tags(b.id, f.tags);
-    });
+    if (db_.backend() == Backend::postgresql) {
+        // One statement, one round trip: the number, the row and its tags. The write lock
+        // (the advisory lock of the outermost transaction) keeps the number from being taken
+        // in between, as on SQLite; tags keep the order typed, and a repeated tag once.
+        db_.write([&] {
+            auto q = db_.prepare(
+                "WITH b AS (INSERT INTO brags (author_id, number, text, impact, link, "
+                "happened_on, created_at, updated_at, source, growth) VALUES (?1, "
+                "(SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?1), "
+                "?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8) RETURNING id, number), "
+                "t AS (INSERT INTO brag_tags (brag_id, tag, position) "
+                "SELECT b.id, u.tag, u.n - 1 FROM b, "
+                "json_array_elements_text(CAST(?9 AS json)) WITH ORDINALITY AS u(tag, n) "
+                "ORDER BY u.n ON CONFLICT DO NOTHING) "
+                "SELECT id, number FROM b");
+            q.bind(author_id, f.text, f.impact, f.link, f.happened_on, now, source,
+                   growth_column(f.growth), nlohmann::json(f.tags).dump());
+            if (!q.step()) throw StorageError("the brag was not stored");
+            q.read(b.id, b.number);
+        });
+    } else {
+        db_.write([&] {
+            // Two plain statements rather than one INSERT … RETURNING: SQLite runs RETURNING
+            // through a temporary table, which made it the most expensive step of /brag. The
+            // write transaction holds the lock, so nobody takes the number in between.
+            {
+                auto next = db_.prepare(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM brags WHERE author_id = ?");
+                next.bind(author_id).step();
+                next.read(b.number);
+            }
+            db_.prepare(
+                   "INSERT INTO brags (author_id, number, text, impact, link, happened_on, "
+                   "created_at, updated_at, source, growth) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                   "?, ?, ?)")
+                .bind(author_id, b.number, f.text, f.impact, f.link, f.happened_on, now, now,
+                      source, growth_column(f.growth))
+                .exec();
+            b.id = db_.last_insert_id();
+            insert_tags(b.id, f.tags);
+        });
+    }
     b.author_id = author_id;
     b.text = f.text;
     b.impact = f.impact;

@@ -353,6 +353,32 @@ TEST_CASE("tags keep the order typed: the document files a brag under its first 
           std::vector<std::string>{"backend", "security"});
 }
 
+TEST_CASE("BragRepo::add numbers per author and stores each tag once, in order, on both backends",
+          "[brag][storage]") {
+    TestApp t;
+    t.person("alice");
+    t.person("bob");
+    storage::BragRepo brags(t.db);
+    storage::BragFields f;
+    f.text = "shipped";
+    f.happened_on = "2026-11-20";
+    // A repeated tag is stored once; quotes, commas and non-ASCII text arrive as typed.
+    f.tags = {"zeta", "a\"b,c", "zeta", "日本", "alpha"};
+    auto a1 = brags.add("alice", f, "test", t.clock.now());
+    auto b1 = brags.add("bob", f, "test", t.clock.now());
+    f.tags.clear();
+    auto a2 = brags.add("alice", f, "test", t.clock.now());
+    CHECK(a1.number == 1);
+    CHECK(b1.number == 1);
+    CHECK(a2.number == 2);
+    CHECK(b1.id > a1.id);
+    CHECK(a2.id > b1.id);
+    CHECK(brags.find("alice", 1)->tags ==
+          std::vector<std::string>{"zeta", "a\"b,c", "日本", "alpha"});
+    CHECK(brags.find("bob", 1)->id == b1.id);
+    CHECK(brags.find("alice", 2)->tags.empty());
+}
+
 TEST_CASE("tags stored before their order was kept read alphabetically", "[brag][storage]") {
     TestApp t;
     t.run("alice", "/brag", "shipped #zeta #alpha");

@@ -229,6 +229,16 @@ TEST_CASE("no SQL is built from values", "[security][sql]") {
         {"storage/sqlite_connection.cpp", "+ std::to_string(m.version)"},
         {"storage/database.cpp", "outer ? std::string( ) : + name"},
         {"storage/database.cpp", "+ name"},
+        // migrate-to copies tables it finds in the two catalogues (sqlite_master and
+        // information_schema, checked against each other); their names enter SQL only through
+        // ident() (double-quoted, inner quotes doubled) and ident_list(); every value is bound.
+        {"storage/migrate_to.cpp", "+ ident(column) + + ident(table)"},
+        {"storage/migrate_to.cpp", "+ ident(t.name) + + set + + where"},
+        {"storage/migrate_to.cpp", "+ ident(t.name) +"},
+        {"storage/migrate_to.cpp", "+ ident(t.name)"},
+        {"storage/migrate_to.cpp", "+ ident(table) +"},
+        {"storage/migrate_to.cpp", "+ ident_list(t.columns) + + ident(t.name)"},
+        {"storage/migrate_to.cpp", "insert_sql(t, batch.size() / width)"},
         // The backends' prepare()/exec() take the text Database::prepare()/exec() were given
         // (each caller checked here on its own).
         {"storage/sqlite_connection.cpp", "sql"},
