@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,12 @@ std::string page_key(const std::string& key, std::size_t index) {
 
 Scheduler::Scheduler(storage::Database& db, const Config& config, const Clock& clock,
                      ReminderSender& sender, SchedulerOptions options)
-    : db_(db), config_(config), clock_(clock), sender_(sender), options_(options), outbox_(db) {}
+    : db_(db),
+      config_(config),
+      clock_(clock),
+      sender_(sender),
+      options_(std::move(options)),
+      outbox_(db) {}
 
 int Scheduler::sync() {
     TimePoint now = clock_.now();
@@ -261,7 +267,7 @@ void Scheduler::after_finished(const storage::Reminder& row, TimePoint now) {
 }
 
 ReminderService::ReminderService(storage::Database& db, const Config& config, const Clock& clock,
-                                 ReminderSender& sender, SchedulerOptions options)
+                                 ReminderSender& sender, const SchedulerOptions& options)
     : clock_(clock), options_(options), scheduler_(db, config, clock, sender, options) {}
 
 std::optional<TimePoint> ReminderService::next_wakeup() {

@@ -98,7 +98,7 @@ class ReminderService {
   public:
     /// Wraps a Scheduler over the same arguments.
     ReminderService(storage::Database& db, const Config& config, const Clock& clock,
-                    ReminderSender& sender, SchedulerOptions options = {});
+                    ReminderSender& sender, const SchedulerOptions& options = {});
 
     /// When to call wake() next: the earliest due reminder, but no later than `max_sleep`
     /// from now, so tasks and check-ins created meanwhile get planned.
