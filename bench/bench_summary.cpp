@@ -416,5 +416,6 @@ int main() {
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
+    std::filesystem::remove_all(path.string() + "-acks");  // the bot's ack journal (B4-acks)
     return exit_code;
 }
