@@ -33,13 +33,24 @@ inline TimePoint test_now() {
 /// PostgreSQL server in CAREERBOT_TEST_DATABASE_URL (tests/run-on-postgresql.sh does), a
 /// fresh schema of its own on that server, dropped at the end — so the same tests run against
 /// both backends.
+/// The PostgreSQL server the tests run against (CAREERBOT_TEST_DATABASE_URL), or "".
+inline std::string test_database_url() {
+    const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
+    return url != nullptr ? url : "";
+}
+
+/// A database named exactly, whatever the backend of the run (see TestApp(Exactly)).
+struct Exactly {
+    std::string where;
+};
+
 class TestDatabaseLocation {
   public:
     TestDatabaseLocation() : TestDatabaseLocation(":memory:") {}
     /// On SQLite, `sqlite` (a file, for tests that open it on several connections).
     explicit TestDatabaseLocation(std::string sqlite) : where_(std::move(sqlite)) {
-        const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
-        if (url == nullptr || *url == '\0') return;
+        const std::string url = test_database_url();
+        if (url.empty()) return;
         static std::atomic<int> counter{0};
         base_ = url;
         schema_ = "t_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
@@ -56,6 +67,8 @@ class TestDatabaseLocation {
         } catch (const std::exception&) {  // the next run's DROP ... IF EXISTS cleans up
         }
     }
+    /// Exactly `e.where`: no schema of its own, nothing dropped at the end.
+    explicit TestDatabaseLocation(Exactly e) : where_(std::move(e.where)) {}
     TestDatabaseLocation(const TestDatabaseLocation&) = delete;
     TestDatabaseLocation& operator=(const TestDatabaseLocation&) = delete;
     /// What to open: ":memory:" or the PostgreSQL URL with this test's schema.
@@ -75,10 +88,10 @@ struct TestApp {
 
     TestApp() : TestApp(":memory:") {}
     /// On SQLite, the database in `sqlite` (see TestDatabaseLocation).
-    explicit TestApp(const std::string& sqlite) : location(sqlite) {
-        db.migrate();
-        commands::register_all(app);
-    }
+    explicit TestApp(const std::string& sqlite) : location(sqlite) { set_up(); }
+    /// On exactly the database `e.where` (e.g. a SQLite source and a PostgreSQL target in one
+    /// test).
+    explicit TestApp(Exactly e) : location(std::move(e)) { set_up(); }
 
     /// Runs `/command text` as `user` (mentions written as <@id>).
     Reply run(const std::string& user, const std::string& command, const std::string& text) {
@@ -117,6 +130,12 @@ struct TestApp {
                 people.set_manager(id, manager, clock.now());
             }
         });
+    }
+
+    /// Migrates the database and registers every command.
+    void set_up() {
+        db.migrate(true);
+        commands::register_all(app);
     }
 
     /// Counts rows of a query with no parameters (test-only helper).

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -29,10 +28,7 @@ using careerbot::testing::utc;
 
 namespace {
 
-bool on_postgresql() {
-    const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
-    return url != nullptr && *url != '\0';
-}
+bool on_postgresql() { return !testing::test_database_url().empty(); }
 
 /// A SQLite file in the temp dir, removed with its WAL at the end (unused on PostgreSQL).
 struct SharedFile {

@@ -3,57 +3,14 @@
 // (tests/run-on-postgresql.sh, the "unit-postgresql" ctest entry).
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-
 #include "fixture.hpp"
 #include "storage/migrate_to.hpp"
 
 using namespace careerbot;
 using careerbot::testing::query_value;
+using careerbot::testing::TestApp;
 
 namespace {
-
-std::string server_url() {
-    const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
-    return url != nullptr ? url : "";
-}
-
-/// careerbot's core on the database at `where` (TestApp always takes the test's backend).
-struct Bot {
-    Config config;
-    ManualClock clock{testing::test_now()};
-    storage::Database db;
-    Services services{db, clock, config};
-    App app;
-
-    explicit Bot(const std::string& where) : db(where) {
-        db.migrate(true);
-        commands::register_all(app);
-    }
-    std::string say(const std::string& user, const std::string& command, const std::string& text) {
-        Request r;
-        r.user_id = user;
-        r.command = command;
-        r.text = text;
-        r.channel_id = "C1";
-        r.received_at = clock.now();
-        r.source = "test";
-        Reply reply = app.handle(services, r);
-        storage::PeopleRepo people(db);
-        auto names = [&](const std::string& id) { return people.display_name(id); };
-        std::string out = reply.message ? blocks::render_text(*reply.message, names) : "";
-        for (const auto& m : reply.more) out += blocks::render_text(m, names);
-        return out;
-    }
-    void reports_to(const std::string& id, const std::string& manager) {
-        storage::PeopleRepo people(db);
-        db.write([&] {
-            people.ensure(id, id, clock.now());
-            people.ensure(manager, manager, clock.now());
-            people.set_manager(id, manager, clock.now());
-        });
-    }
-};
 
 /// Every careerbot table of the SQLite database with its row count.
 std::map<std::string, int64_t> sqlite_counts(storage::Database& db) {
@@ -78,13 +35,13 @@ TEST_CASE("migrate-to copies from SQLite into PostgreSQL only", "[postgresql]") 
 
 TEST_CASE("migrate-to copies every table, and the bot carries on where SQLite stopped",
           "[postgresql][server]") {
-    if (server_url().empty()) {
+    if (testing::test_database_url().empty()) {
         WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
         return;
     }
-    Bot source(":memory:");
-    source.reports_to("bob", "alice");
-    source.reports_to("alice", "dana");  // a manager copied after her report (self reference)
+    TestApp source(testing::Exactly{":memory:"});
+    source.person("bob", "alice");
+    source.person("alice", "dana");  // a manager copied after her report (self reference)
     for (int i = 1; i <= 3; ++i)
         source.say("bob", "/brag", "shipped part " + std::to_string(i) + " #infra #70");
     source.say("bob", "/brag", "delete 3");  // soft-deleted: still a row, and its number used
@@ -130,7 +87,7 @@ TEST_CASE("migrate-to copies every table, and the bot carries on where SQLite st
 
     // The bot on PostgreSQL: the next brag gets the next number and a new id; tags, tasks and
     // feedback read back as on SQLite.
-    Bot moved(location.where());
+    TestApp moved(testing::Exactly{location.where()});
     const auto last_id = query_value<int64_t>(source.db, "SELECT max(id) FROM brags");
     CHECK_THAT(moved.say("bob", "/brag", "after the move #infra"),
                Catch::Contains("Logged brag *#4*"));
@@ -152,7 +109,7 @@ TEST_CASE("migrate-to copies every table, and the bot carries on where SQLite st
 
 TEST_CASE("migrate-to refuses a source at another schema version and leaves the target alone",
           "[postgresql][server]") {
-    if (server_url().empty()) {
+    if (testing::test_database_url().empty()) {
         WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
         return;
     }

@@ -18,13 +18,7 @@
 using namespace careerbot;
 using storage::detail::number_placeholders;
 
-namespace {
-/// The server the PostgreSQL-only cases use, or "" (they then check nothing and say so).
-std::string server_url() {
-    const char* url = std::getenv("CAREERBOT_TEST_DATABASE_URL");
-    return url != nullptr ? url : "";
-}
-}  // namespace
+using careerbot::testing::test_database_url;
 
 TEST_CASE("placeholders become $n: ?, ?NNN and :name, not inside quotes, comments or casts",
           "[postgresql]") {
@@ -94,7 +88,7 @@ TEST_CASE("PostgreSQL's migrations end at SQLite's version, each with a twin", "
 
 TEST_CASE("instances starting together migrate once, under the advisory lock",
           "[postgresql][server]") {
-    if (server_url().empty()) {
+    if (test_database_url().empty()) {
         WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
         return;
     }
@@ -120,7 +114,7 @@ TEST_CASE("instances starting together migrate once, under the advisory lock",
 
 TEST_CASE("one writer at a time across connections, as SQLite's BEGIN IMMEDIATE",
           "[postgresql][server]") {
-    if (server_url().empty()) {
+    if (test_database_url().empty()) {
         WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
         return;
     }
@@ -162,7 +156,7 @@ TEST_CASE("one writer at a time across connections, as SQLite's BEGIN IMMEDIATE"
 
 TEST_CASE("a dropped connection is opened again, and a transaction it cut never commits",
           "[postgresql][server]") {
-    if (server_url().empty()) {
+    if (test_database_url().empty()) {
         WARN("CAREERBOT_TEST_DATABASE_URL is not set: tests/run-on-postgresql.sh runs this");
         return;
     }
