@@ -62,6 +62,9 @@ class Connection {
     virtual int latest_version() const = 0;
     /// A readable name for logs: the file, or the URL without its password.
     virtual std::string describe() const = 0;
+    /// `name` quoted as an SQL identifier by the backend's library (for the table and column
+    /// names `careerbot migrate-to` reads from a catalogue; values are always bound).
+    virtual std::string quote_identifier(const std::string& name) = 0;
 
     // What several instances share (PostgreSQL); SQLite, one process per file, has no need.
     /// An id of the server session; it changes when the connection is opened again (the

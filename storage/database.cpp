@@ -32,6 +32,9 @@ void Database::defer_checkpoints(std::function<void()> request, int pages) {
 }
 void Database::checkpoint() { conn_->checkpoint(); }
 long Database::session() const { return conn_->session(); }
+std::string Database::quote_identifier(const std::string& name) {
+    return conn_->quote_identifier(name);
+}
 void Database::listen(const std::string& channel) { conn_->listen(channel); }
 bool Database::wait_for_notification(std::chrono::milliseconds timeout) {
     return conn_->wait_for_notification(static_cast<int>(timeout.count()));

@@ -285,6 +285,8 @@ class Database {
     /// An id of the server session, which changes when the connection is opened again: the
     /// session's advisory locks and LISTENs are then gone. Always 0 on SQLite.
     long session() const;
+    /// `name` quoted as an SQL identifier by the backend's library (see Connection).
+    std::string quote_identifier(const std::string& name);
     /// Subscribes this connection to notifications on `channel`, again after every
     /// reconnection. Use a connection of its own for it (it then only waits).
     void listen(const std::string& channel);

@@ -16,20 +16,13 @@
 namespace careerbot::storage {
 namespace {
 
-/// `name` as an SQL identifier: in double quotes, inner ones doubled.
-std::string ident(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
+/// `name` as an SQL identifier of `db` (its library's quoting).
+std::string ident(Database& db, const std::string& name) { return db.quote_identifier(name); }
 
 /// A comma-separated list of quoted identifiers.
-std::string ident_list(const std::vector<std::string>& names) {
+std::string ident_list(Database& db, const std::vector<std::string>& names) {
     std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + ident(n);
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + ident(db, n);
     return out;
 }
 
@@ -112,7 +105,7 @@ std::vector<std::string> tables_with_rows(Database& db) {
     std::vector<std::string> found;
     for (const auto& [table, columns] : target_tables(db)) {
         if (table == "careerbot_schema") continue;
-        auto q = db.prepare("SELECT EXISTS (SELECT 1 FROM " + ident(table) + ")");
+        auto q = db.prepare("SELECT EXISTS (SELECT 1 FROM " + ident(db, table) + ")");
         if (q.step() && q.get<bool>(0)) found.push_back(table);
     }
     return found;
@@ -134,11 +127,12 @@ std::size_t batch_rows(std::size_t columns) {
     return std::clamp<std::size_t>(20000 / std::max<std::size_t>(columns, 1), 1, 500);
 }
 
-std::string insert_sql(const SourceTable& t, std::size_t rows) {
+std::string insert_sql(Database& target, const SourceTable& t, std::size_t rows) {
     std::string row = "(";
     for (std::size_t i = 0; i < t.columns.size(); ++i) row += i == 0 ? "?" : ", ?";
     row += ")";
-    std::string sql = "INSERT INTO " + ident(t.name) + " (" + ident_list(t.columns) + ") VALUES ";
+    std::string sql =
+        "INSERT INTO " + ident(target, t.name) + " (" + ident_list(target, t.columns) + ") VALUES ";
     for (std::size_t r = 0; r < rows; ++r) sql += (r == 0 ? "" : ", ") + row;
     return sql;
 }
@@ -166,13 +160,14 @@ int64_t copy_rows(Database& source, Database& target, const SourceTable& t) {
     int64_t rows = 0;
     auto flush = [&] {
         if (batch.empty()) return;
-        auto insert = target.prepare(insert_sql(t, batch.size() / width));
+        auto insert = target.prepare(insert_sql(target, t, batch.size() / width));
         for (std::size_t i = 0; i < batch.size(); ++i)
             insert.bind_at(static_cast<int>(i) + 1, batch[i]);
         insert.exec();
         batch.clear();
     };
-    auto select = source.prepare("SELECT " + ident_list(t.columns) + " FROM " + ident(t.name));
+    auto select = source.prepare("SELECT " + ident_list(source, t.columns) + " FROM " +
+                                 ident(source, t.name));
     while (select.step()) {
         std::vector<Value> later;
         for (std::size_t i = 0; i < width; ++i) {
@@ -198,10 +193,12 @@ int64_t copy_rows(Database& source, Database& target, const SourceTable& t) {
     flush();
     if (!deferred.empty()) {
         std::string set, where;
-        for (auto i : self_at) set += (set.empty() ? "" : ", ") + ident(t.columns[i]) + " = ?";
+        for (auto i : self_at)
+            set += (set.empty() ? "" : ", ") + ident(target, t.columns[i]) + " = ?";
         for (auto k : key_at)
-            where += (where.empty() ? "" : " AND ") + ident(t.columns[k]) + " = ?";
-        auto update = target.prepare("UPDATE " + ident(t.name) + " SET " + set + " WHERE " + where);
+            where += (where.empty() ? "" : " AND ") + ident(target, t.columns[k]) + " = ?";
+        auto update =
+            target.prepare("UPDATE " + ident(target, t.name) + " SET " + set + " WHERE " + where);
         for (const auto& row : deferred) {
             // Parameters: the self references, then the key (stored key first).
             int p = 0;
@@ -227,8 +224,8 @@ void reset_sequences(Database& source, Database& target, const std::string& tabl
             found.emplace_back(serials.get<std::string>(0), serials.get<std::string>(1));
     }
     for (const auto& [column, sequence] : found) {
-        auto largest =
-            target.prepare("SELECT COALESCE(MAX(" + ident(column) + "), 0) FROM " + ident(table));
+        auto largest = target.prepare("SELECT COALESCE(MAX(" + ident(target, column) +
+                                      "), 0) FROM " + ident(target, table));
         const int64_t last = std::max(largest.step() ? largest.get<int64_t>(0) : 0,
                                       autoincrement_counter(source, table));
         // setval(seq, n, true): the next value is n + 1; (seq, 1, false): it is 1.
@@ -307,10 +304,10 @@ std::vector<TableCopied> migrate_to(Database& source, Database& target) {
         // The target's own triggers (reminder_changes) would add rows the source does not
         // have; the copy takes the source's as they are.
         for (const auto& t : tables)
-            target.exec("ALTER TABLE " + ident(t.name) + " DISABLE TRIGGER USER");
+            target.exec("ALTER TABLE " + ident(target, t.name) + " DISABLE TRIGGER USER");
         for (const auto& t : tables) {
             TableCopied c{t.name, copy_rows(source, target, t)};
-            auto count = target.prepare("SELECT count(*) FROM " + ident(t.name));
+            auto count = target.prepare("SELECT count(*) FROM " + ident(target, t.name));
             if (!count.step() || count.get<int64_t>(0) != c.rows) {
                 throw StorageError("migrate-to: " + t.name + " has " +
                                    std::to_string(count.get<int64_t>(0)) + " rows after copying " +
@@ -320,7 +317,7 @@ std::vector<TableCopied> migrate_to(Database& source, Database& target) {
             done.push_back(c);
         }
         for (const auto& t : tables)
-            target.exec("ALTER TABLE " + ident(t.name) + " ENABLE TRIGGER USER");
+            target.exec("ALTER TABLE " + ident(target, t.name) + " ENABLE TRIGGER USER");
     });
     return done;
 }

@@ -244,10 +244,18 @@ class PgConnection final : public Connection {
             "careerbot backup copies a SQLite file; on PostgreSQL use pg_dump (see the README, "
             "\"Running several instances\")");
     }
+    std::string quote_identifier(const std::string& name) override {
+        ensure_connected();
+        char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
+        if (quoted == nullptr) throw StorageError("cannot quote " + name);
+        std::string out = quoted;
+        PQfreemem(quoted);
+        return out;
+    }
     long session() const override { return generation_; }
     void listen(const std::string& channel) override {
         channels_.push_back(channel);
-        (void)simple("LISTEN " + identifier(channel));
+        (void)simple("LISTEN " + quote_identifier(channel));
         listened_ = generation_;
     }
     bool wait_for_notification(int timeout_ms) override {
@@ -255,7 +263,7 @@ class PgConnection final : public Connection {
         if (listened_ != generation_) {
             // Opened again: subscribe again, and report it, since notifications sent while
             // the connection was down are lost.
-            for (const auto& c : channels_) (void)simple("LISTEN " + identifier(c));
+            for (const auto& c : channels_) (void)simple("LISTEN " + quote_identifier(c));
             listened_ = generation_;
             return true;
         }
@@ -335,14 +343,6 @@ class PgConnection final : public Connection {
     }
 
   private:
-    /// `name` quoted as an SQL identifier by libpq.
-    std::string identifier(const std::string& name) {
-        char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
-        if (quoted == nullptr) throw StorageError("cannot quote " + name);
-        std::string out = quoted;
-        PQfreemem(quoted);
-        return out;
-    }
     /// Drains the notifications libpq has read; true when there was one.
     bool take_notifications() {
         bool any = false;

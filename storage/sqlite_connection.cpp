@@ -105,6 +105,13 @@ class SqliteConnection final : public Connection {
         return all.empty() ? 0 : all.back().version;
     }
     std::string describe() const override { return path_; }
+    std::string quote_identifier(const std::string& name) override {
+        char* quoted = sqlite3_mprintf("\"%w\"", name.c_str());  // %w: SQLite's identifier quoting
+        if (quoted == nullptr) throw StorageError("cannot quote " + name);
+        std::string out = quoted;
+        sqlite3_free(quoted);
+        return out;
+    }
 
     int migrate(bool quiet) override {
         auto log = logger("storage");

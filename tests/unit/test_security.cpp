@@ -231,14 +231,15 @@ TEST_CASE("no SQL is built from values", "[security][sql]") {
         {"storage/database.cpp", "+ name"},
         // migrate-to copies tables it finds in the two catalogues (sqlite_master and
         // information_schema, checked against each other); their names enter SQL only through
-        // ident() (double-quoted, inner quotes doubled) and ident_list(); every value is bound.
-        {"storage/migrate_to.cpp", "+ ident(column) + + ident(table)"},
-        {"storage/migrate_to.cpp", "+ ident(t.name) + + set + + where"},
-        {"storage/migrate_to.cpp", "+ ident(t.name) +"},
-        {"storage/migrate_to.cpp", "+ ident(t.name)"},
-        {"storage/migrate_to.cpp", "+ ident(table) +"},
-        {"storage/migrate_to.cpp", "+ ident_list(t.columns) + + ident(t.name)"},
-        {"storage/migrate_to.cpp", "insert_sql(t, batch.size() / width)"},
+        // ident()/ident_list(), which quote with the backend's library (PQescapeIdentifier,
+        // sqlite3_mprintf %w); every value is bound.
+        {"storage/migrate_to.cpp", "+ ident(target, column) + + ident(target, table)"},
+        {"storage/migrate_to.cpp", "+ ident(target, t.name) + + set + + where"},
+        {"storage/migrate_to.cpp", "+ ident(target, t.name) +"},
+        {"storage/migrate_to.cpp", "+ ident(target, t.name)"},
+        {"storage/migrate_to.cpp", "+ ident(db, table) +"},
+        {"storage/migrate_to.cpp", "+ ident_list(source, t.columns) + + ident(source, t.name)"},
+        {"storage/migrate_to.cpp", "insert_sql(target, t, batch.size() / width)"},
         // The backends' prepare()/exec() take the text Database::prepare()/exec() were given
         // (each caller checked here on its own).
         {"storage/sqlite_connection.cpp", "sql"},
