@@ -159,6 +159,7 @@ void Database::write(const std::function<void()>& fn) {
         } catch (...) {
             --savepoint_depth_;
             tainted_ = true;
+            memo_.clear();
             throw;
         }
         --savepoint_depth_;
@@ -168,6 +169,7 @@ void Database::write(const std::function<void()>& fn) {
     name += std::to_string(savepoint_depth_);
     std::unique_lock<std::mutex> gate;
     if (outer && gate_) gate = std::unique_lock(*gate_);
+    if (outer) memo_.clear();
     try {
         if (outer)
             conn_->begin_write();
@@ -181,6 +183,7 @@ void Database::write(const std::function<void()>& fn) {
         fn();
     } catch (...) {
         --savepoint_depth_;
+        memo_.clear();  // it may hold rows the rollback takes back
         try {
             if (outer) {
                 conn_->exec("ROLLBACK");
@@ -194,6 +197,7 @@ void Database::write(const std::function<void()>& fn) {
         throw;
     }
     --savepoint_depth_;
+    if (outer) memo_.clear();
     try {
         prepare(outer ? std::string("COMMIT") : "RELEASE " + name).exec();
     } catch (const std::exception& e) {

@@ -1,10 +1,12 @@
 #pragma once
+#include <any>
 #include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <typeindex>
 #include <unordered_map>
 
 #include <cstdint>
@@ -237,6 +239,19 @@ class Database {
     static int64_t limit(int limit) {
         return limit < 0 ? std::numeric_limits<int64_t>::max() : limit;
     }
+    /// Something a repository remembers for the rest of the current write transaction, so
+    /// that a request which ensures a row and then reads it asks the server once (PeopleRepo
+    /// keeps the people it read or ensured). Writers hold the write lock (BEGIN IMMEDIATE, or
+    /// PostgreSQL's advisory write lock), so no other writer changes those rows meanwhile; the
+    /// memo is dropped when the transaction ends or any level of it fails, and the repository
+    /// clears it when it writes the rows itself. Null outside a write transaction.
+    template <class T>
+    T* transaction_memo() {
+        if (savepoint_depth_ == 0) return nullptr;
+        std::any& slot = memo_[std::type_index(typeid(T))];
+        if (!slot.has_value()) slot.emplace<T>();
+        return std::any_cast<T>(&slot);
+    }
     /// True inside write() (and write_optimistic()).
     bool in_transaction() const { return savepoint_depth_ > 0; }
 
@@ -303,6 +318,7 @@ class Database {
     std::string path_;
     std::unique_ptr<detail::Connection> conn_;
     int savepoint_depth_ = 0;
+    std::unordered_map<std::type_index, std::any> memo_;  ///< see transaction_memo()
     bool optimistic_ = false;  ///< inside write_optimistic(): inner levels take no savepoint
     bool tainted_ = false;     ///< an exception crossed an inner level in optimistic mode
     std::shared_ptr<std::mutex> gate_;

@@ -17,10 +17,23 @@ Person read_person(const Database::Statement& q) {
 
 }  // namespace
 
+std::unordered_map<std::string, Person>* PeopleRepo::memo() {
+    return db_.transaction_memo<std::unordered_map<std::string, Person>>();
+}
+
+void PeopleRepo::forget() {
+    if (auto* m = memo()) m->clear();
+}
+
 std::optional<Person> PeopleRepo::find(const std::string& id) {
+    auto* m = memo();
+    if (m != nullptr)
+        if (auto it = m->find(id); it != m->end()) return it->second;
     auto q = db_.prepare(std::string("SELECT ") + kColumns + " FROM people WHERE id = ?");
     if (!q.bind(id).step()) return std::nullopt;
-    return read_person(q);
+    Person p = read_person(q);
+    if (m != nullptr) m->emplace(id, p);
+    return p;
 }
 
 std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
@@ -33,6 +46,11 @@ std::optional<Person> PeopleRepo::find_by_name(const std::string& name) {
 }
 
 void PeopleRepo::ensure(const std::string& id, const std::string& name, TimePoint now) {
+    // Inside a write, read first: nearly everyone is known, the read is remembered for the
+    // rest of the transaction (the time zone most requests ask for next costs nothing), and an
+    // INSERT that changes nothing is not counted as a change (App tells a failed read from a
+    // failed write by that count).
+    if (memo() != nullptr && find(id)) return;
     db_.prepare(
            "INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
            "ON CONFLICT(id) DO NOTHING")
@@ -41,6 +59,7 @@ void PeopleRepo::ensure(const std::string& id, const std::string& name, TimePoin
 }
 
 void PeopleRepo::ensure_named(const std::string& id, const std::string& name, TimePoint now) {
+    forget();
     // A name equal to the id is the placeholder for "not told yet"; a real name is kept.
     db_.prepare(
            "INSERT INTO people (id, name, created_at, updated_at) VALUES (?, ?, ?, ?) "
@@ -51,6 +70,7 @@ void PeopleRepo::ensure_named(const std::string& id, const std::string& name, Ti
 }
 
 void PeopleRepo::upsert_profile(const Person& p, TimePoint now) {
+    forget();
     std::optional<std::string> tz;
     if (!p.tz.empty()) tz = p.tz;
     db_.prepare(
@@ -187,6 +207,7 @@ std::map<std::string, std::string> PeopleRepo::names() {
 
 void PeopleRepo::write_manager(const std::string& id, const std::optional<std::string>& manager_id,
                                TimePoint now) {
+    forget();
     db_.prepare("UPDATE people SET manager_id = ?, updated_at = ? WHERE id = ?")
         .bind(manager_id, now, id)
         .exec();

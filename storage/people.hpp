@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "src/core/clock.hpp"
@@ -28,7 +29,9 @@ class PeopleRepo {
     std::optional<Person> find(const std::string& id);
     /// The person whose handle is `name` (case-insensitive), if exactly one matches.
     std::optional<Person> find_by_name(const std::string& name);
-    /// Adds the person with `name` as handle if they are not known yet.
+    /// Adds the person with `name` as handle if they are not known yet. Inside a write, a
+    /// known person is read and remembered for the rest of the transaction
+    /// (Database::transaction_memo), so the find() that usually follows costs nothing.
     void ensure(const std::string& id, const std::string& name, TimePoint now);
     /// Adds the person with handle `name`, or names them if only their id was known so far.
     void ensure_named(const std::string& id, const std::string& name, TimePoint now);
@@ -73,6 +76,11 @@ class PeopleRepo {
     std::string display_name(const std::string& id);
 
   private:
+    /// The people read or ensured in the current write transaction (null outside one).
+    std::unordered_map<std::string, Person>* memo();
+    /// Forgets them: called by every method that writes the columns of Person.
+    void forget();
+
     Database& db_;
 };
 

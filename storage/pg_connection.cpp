@@ -71,6 +71,15 @@ bool preparable(const std::string& sql) {
            word == "WITH" || word == "VALUES";
 }
 
+/// A statement that begins with WITH and inserts, updates or deletes in it (the upper-cased
+/// keywords, as this codebase writes SQL): PostgreSQL reports it as a SELECT.
+bool writes_in_with(const std::string& sql) {
+    const std::size_t i = sql.find_first_not_of(" \t\r\n(");
+    if (i == std::string::npos || sql.compare(i, 4, "WITH") != 0) return false;
+    return sql.find("INSERT INTO") != std::string::npos ||
+           sql.find("UPDATE ") != std::string::npos || sql.find("DELETE FROM") != std::string::npos;
+}
+
 class PgConnection;
 
 class PgStatement final : public StatementImpl {
@@ -143,10 +152,11 @@ class PgStatement final : public StatementImpl {
     void run();
 
     PgConnection& conn_;
-    std::string sql_;       ///< with $n placeholders
-    std::string name_;      ///< the server-side prepared statement's name
-    bool simple_ = false;   ///< not preparable: run as a simple query
-    long generation_ = -1;  ///< the connection generation it was prepared on
+    std::string sql_;              ///< with $n placeholders
+    std::string name_;             ///< the server-side prepared statement's name
+    bool simple_ = false;          ///< not preparable: run as a simple query
+    bool writes_in_with_ = false;  ///< see writes_in_with()
+    long generation_ = -1;         ///< the connection generation it was prepared on
     std::vector<std::string> names_;
     std::vector<std::optional<std::string>> values_;
     Result result_;
@@ -315,11 +325,13 @@ class PgConnection final : public Connection {
     long generation() const { return generation_; }
     std::string next_name() { return "cb" + std::to_string(++statements_); }
     /// Rows changed, as SQLite's total_changes counts them: INSERT, UPDATE and DELETE only
-    /// (PQcmdTuples also counts the rows a SELECT returned).
-    void count_changes(PGresult* r) {
+    /// (PQcmdTuples also counts the rows a SELECT returned). A statement that writes in a WITH
+    /// clause (`writes_in_with`) reports SELECT: its rows are counted, as such statements here
+    /// return the rows they wrote (e.g. the brag INSERT … RETURNING).
+    void count_changes(PGresult* r, bool writes_in_with = false) {
         const std::string_view status = PQcmdStatus(r);
         if (status.starts_with("INSERT") || status.starts_with("UPDATE") ||
-            status.starts_with("DELETE"))
+            status.starts_with("DELETE") || (writes_in_with && status.starts_with("SELECT")))
             changes_ += rows_of(r);
     }
     /// Throws for a result that is not a success.
@@ -420,6 +432,7 @@ PgStatement::PgStatement(PgConnection& conn, const std::string& sql) : conn_(con
     sql_ = number_placeholders(sql, names_);
     values_.resize(names_.size());
     simple_ = names_.empty() && !preparable(sql_);
+    writes_in_with_ = writes_in_with(sql_);
 }
 
 PgStatement::~PgStatement() {
@@ -451,7 +464,7 @@ void PgStatement::run() {
                                  nullptr, nullptr, 0));
     conn_.note_transaction_state();
     conn_.check(result_, sql_);
-    conn_.count_changes(result_.get());
+    conn_.count_changes(result_.get(), writes_in_with_);
 }
 
 }  // namespace

@@ -17,7 +17,9 @@
 #include <catch2/catch.hpp>
 
 #include "src/scheduler/reminder_host.hpp"
+#include "storage/brags.hpp"
 #include "storage/instances.hpp"
+#include "storage/people.hpp"
 #include "storage/reminder_outbox.hpp"
 #include "test_scheduler_support.hpp"
 
@@ -346,4 +348,70 @@ TEST_CASE("of two instances' reminder hosts one leads, and the other takes over 
     CHECK(slack.wait_for(2, std::chrono::seconds(10)) == 2);
     auto keys = slack.keys();
     CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
+}
+
+TEST_CASE("people read in a write are remembered for its rest, and only while true", "[storage]") {
+    SharedFile file;  // two connections: a file on SQLite, or PostgreSQL (see fixture)
+    testing::TestDatabaseLocation location(file.path.string());
+    storage::Database db(location.where());
+    db.migrate();
+    ManualClock clock(testing::test_now());
+    storage::PeopleRepo people(db);
+    storage::Person p{"U1", "ana", "Ana", "Europe/Paris", std::nullopt};
+    db.write([&] { people.upsert_profile(p, clock.now()); });
+    const auto tz_of = [&](const std::string& id) {
+        auto found = people.find(id);
+        return found ? found->tz : std::string("(none)");
+    };
+    db.write([&] {
+        people.ensure("U1", "U1", clock.now());  // known: the row there, name kept
+        CHECK(people.find("U1")->name == "ana");
+        people.ensure("U2", "U2", clock.now());  // new: the row inserted
+        CHECK(people.find("U2")->name == "U2");
+        CHECK(tz_of("U1") == "Europe/Paris");
+        // The repository's own writes are seen at once.
+        p.tz = "Asia/Tokyo";
+        people.upsert_profile(p, clock.now());
+        CHECK(tz_of("U1") == "Asia/Tokyo");
+        people.write_manager("U2", std::string("U1"), clock.now());
+        CHECK(people.find("U2")->manager_id == std::optional<std::string>("U1"));
+        // A savepoint rolled back takes its rows with it, remembered or not.
+        CHECK_THROWS(db.write([&] {
+            people.ensure("U3", "U3", clock.now());
+            CHECK(people.find("U3"));
+            throw std::runtime_error("boom");
+        }));
+        CHECK_FALSE(people.find("U3"));
+        people.ensure("U3", "U3", clock.now());
+        CHECK(people.find("U3"));
+    });
+    CHECK(tz_of("U1") == "Asia/Tokyo");
+    CHECK(people.find("U3"));
+    // Reading a known person is not a change; adding one, or a brag (on PostgreSQL one
+    // INSERT inside a WITH, which reports SELECT), is.
+    int64_t before = db.total_changes();
+    db.write([&] { people.ensure("U1", "U1", clock.now()); });
+    CHECK(db.total_changes() == before);
+    db.write([&] { people.ensure("U5", "U5", clock.now()); });
+    CHECK(db.total_changes() == before + 1);
+    before = db.total_changes();
+    db.write([&] {
+        storage::BragRepo(db).add("U1", {"shipped it", "", "", {"perf"}, "2026-12-01", {}}, "slack",
+                                  clock.now());
+    });
+    CHECK(db.total_changes() > before);
+    // A rolled-back transaction forgets what it read: the next one reads the rows again.
+    CHECK_THROWS(db.write([&] {
+        people.ensure("U4", "U4", clock.now());
+        throw std::runtime_error("boom");
+    }));
+    db.write([&] { CHECK_FALSE(people.find("U4")); });
+    // Another connection's change between two writes is seen by the second.
+    storage::Database other(location.where());
+    p.tz = "America/Chicago";
+    other.write([&] { storage::PeopleRepo(other).upsert_profile(p, clock.now()); });
+    db.write([&] {
+        people.ensure("U1", "U1", clock.now());
+        CHECK(tz_of("U1") == "America/Chicago");
+    });
 }
