@@ -25,6 +25,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
@@ -55,37 +56,23 @@ struct Args {
 
 Args parse_args(int argc, char** argv) {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string k = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
-            return argv[++i];
-        };
-        if (k == "--binary")
-            a.binary = next();
-        else if (k == "--n")
-            a.n = std::stol(next());
-        else if (k == "--outstanding")
-            a.outstanding = std::stol(next());
-        else if (k == "--rate")
-            a.rate = std::stol(next());
-        else if (k == "--rate-seconds")
-            a.rate_seconds = std::stol(next());
-        else if (k == "--soak")
-            a.soak = std::stol(next());
-        else if (k == "--soak-million")
-            a.soak = 1000000;
-        else if (k == "--raw-seconds")
-            a.raw_seconds = std::stod(next());
-        else if (k == "--database-url")
-            a.database_url = next();
-        else if (k == "--help") {
-            std::cout << "bench_slack [--binary PATH] [--n 20000] [--outstanding 64] [--rate 1000]"
-                         " [--rate-seconds 10] [--soak 100000 | --soak-million] "
-                         "[--raw-seconds 3] [--database-url postgresql://…]\n";
-            std::exit(0);
-        } else
-            throw std::runtime_error("unknown option " + k);
+    CLI::App cli("B1, B2, B3 (and B7 with --database-url) of shared/BENCHMARKS.md", "bench_slack");
+    cli.add_option("--binary", a.binary, "careerbot binary to start")->capture_default_str();
+    cli.add_option("--n", a.n, "B1: /brag envelopes")->capture_default_str();
+    cli.add_option("--outstanding", a.outstanding, "B1: unacked at most")->capture_default_str();
+    cli.add_option("--rate", a.rate, "B2: envelopes per second")->capture_default_str();
+    cli.add_option("--rate-seconds", a.rate_seconds, "B2: seconds")->capture_default_str();
+    auto* soak = cli.add_option("--soak", a.soak, "B3: envelopes")->capture_default_str();
+    cli.add_flag_callback(
+           "--soak-million", [&a] { a.soak = 1000000; }, "B3: a million envelopes")
+        ->excludes(soak);
+    cli.add_option("--raw-seconds", a.raw_seconds, "raw limit: seconds")->capture_default_str();
+    cli.add_option("--database-url", a.database_url,
+                   "B7: B1 and B2 again on this PostgreSQL (postgresql://…)");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(cli.exit(e));
     }
     return a;
 }

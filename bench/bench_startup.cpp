@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
@@ -108,19 +109,21 @@ int main(int argc, char** argv) try {
     int runs = 10;
     std::string binary = CAREERBOT_BINARY;
     int64_t target_bytes = int64_t{1} << 30;
-    for (int i = 1; i < argc; ++i) {
-        const std::string k = argv[i];
-        if (k == "--runs" && i + 1 < argc) {
-            runs = std::max(1, std::atoi(argv[++i]));
-        } else if (k == "--binary" && i + 1 < argc) {
-            binary = argv[++i];
-        } else if (k == "--mb" && i + 1 < argc) {
-            target_bytes = std::atoll(argv[++i]) << 20;
-        } else {
-            std::cout << "bench_startup [--runs 10] [--binary PATH] [--mb 1024]\n";
-            return k == "--help" ? 0 : 2;
-        }
+    int64_t mb = 1024;
+    CLI::App cli("B6 of shared/BENCHMARKS.md: start-up on a 1 GB database", "bench_startup");
+    cli.add_option("--runs", runs, "measured runs")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10000));
+    cli.add_option("--binary", binary, "careerbot binary to start")->capture_default_str();
+    cli.add_option("--mb", mb, "database size in MB")
+        ->capture_default_str()
+        ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
     }
+    target_bytes = mb << 20;
     careerbot::init_logging("warn", "text");
     careerbot::storage::Database::configure_process();
     const char* dir_env = std::getenv("BENCH_DATA_DIR");

@@ -17,6 +17,7 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "slack_test_server.hpp"
@@ -39,31 +40,21 @@ struct Args {
 
 Args parse_args(int argc, char** argv) {
     Args a;
-    for (int i = 1; i < argc; ++i) {
-        std::string k = argv[i];
-        auto next = [&]() -> std::string {
-            if (i + 1 >= argc) throw std::runtime_error(k + " needs a value");
-            return argv[++i];
-        };
-        if (k == "--binary")
-            a.binary = next();
-        else if (k == "--kills")
-            a.kills = std::stoi(next());
-        else if (k == "--seed")
-            a.seed = static_cast<unsigned>(std::stoul(next()));
-        else if (k == "--max-run-ms")
-            a.max_run_ms = std::stoi(next());
-        else if (k == "--window")
-            a.window = std::stol(next());
-        else if (k == "--keep")
-            a.keep = next();
-        else if (k == "--help") {
-            std::cout << "crash_consistency [--kills 50] [--binary PATH] [--seed N] "
-                         "[--max-run-ms 400] [--window 64] [--keep DIR]\n";
-            std::exit(0);
-        } else {
-            throw std::runtime_error("unknown option " + k);
-        }
+    CLI::App cli(
+        "Kills careerbot at random moments under load and checks every acked brag "
+        "survived",
+        "crash_consistency");
+    cli.add_option("--binary", a.binary, "careerbot binary to start")->capture_default_str();
+    cli.add_option("--kills", a.kills, "how many SIGKILLs")->capture_default_str();
+    cli.add_option("--seed", a.seed, "random seed (printed, to replay a run)");
+    cli.add_option("--max-run-ms", a.max_run_ms, "longest run between kills")
+        ->capture_default_str();
+    cli.add_option("--window", a.window, "unacked envelopes at most")->capture_default_str();
+    cli.add_option("--keep", a.keep, "keep the database and logs in this directory");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(cli.exit(e));
     }
     return a;
 }
