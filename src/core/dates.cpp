@@ -331,33 +331,44 @@ std::optional<HappenedDate> find_happened_date(std::string_view text, date::year
         std::string after = join(to, w.size());
         return before + (before.empty() || after.empty() ? "" : " ") + after;
     };
+    // The phrase without the punctuation people put after a date that starts the text
+    // ("yesterday: …", "nov 3, …") or ends it ("… last friday."); the whole words go.
+    auto phrase = [&](std::size_t from, std::size_t to, std::string_view after) {
+        std::string s = join(from, to);
+        if (s.size() > 1 && after.find(s.back()) != std::string_view::npos) s.pop_back();
+        return s;
+    };
+    constexpr std::string_view kAfterLeading = ":,-";
+    constexpr std::string_view kAfterTrailing = ".!";
     auto found = [&](const PhraseReading& r, std::size_t from, std::size_t phrase_from,
-                     std::size_t to) {
+                     std::size_t to, std::string_view after) {
         return HappenedDate{r.kind == Reading::Past     ? HappenedDate::Kind::Past
                             : r.kind == Reading::Future ? HappenedDate::Kind::Future
                                                         : HappenedDate::Kind::Impossible,
-                            r.date, join(phrase_from, to), rest_without(from, to)};
+                            r.date, phrase(phrase_from, to, after), rest_without(from, to)};
     };
     const std::size_t n = last - first;
     // Longest phrase first, at the start, then at the end; an "on" before it goes with it.
     for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
-        if (auto r = read_happened(join(first, first + len), today); r.kind != Reading::None)
-            return found(r, first, first, first + len);
+        if (auto r = read_happened(phrase(first, first + len, kAfterLeading), today);
+            r.kind != Reading::None)
+            return found(r, first, first, first + len, kAfterLeading);
         if (n > len && lower(w[first]) == "on") {
-            auto r = read_happened(join(first + 1, first + 1 + len), today);
-            if (r.kind != Reading::None) return found(r, first, first + 1, first + 1 + len);
+            auto r = read_happened(phrase(first + 1, first + 1 + len, kAfterLeading), today);
+            if (r.kind != Reading::None)
+                return found(r, first, first + 1, first + 1 + len, kAfterLeading);
         }
     }
     for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
         std::size_t start = last - len;
-        auto r = read_happened(join(start, last), today);
+        auto r = read_happened(phrase(start, last, kAfterTrailing), today);
         if (r.kind == Reading::None) continue;
         // A deadline the text mentions: not its date, nor is any shorter tail of it ("friday").
         if (r.kind == Reading::Future && start > first && is_due_word(w[start - 1]))
             return std::nullopt;
         std::size_t from = start;
         if (from > first && lower(w[from - 1]) == "on") --from;
-        return found(r, from, start, last);
+        return found(r, from, start, last, kAfterTrailing);
     }
     return std::nullopt;
 }

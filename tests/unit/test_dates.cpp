@@ -119,6 +119,25 @@ TEST_CASE("find_happened_date tells past, future and impossible days apart", "[d
     REQUIRE(c);
     CHECK(c->kind == Kind::Impossible);
     CHECK(c->phrase == "2026-02-30");
+    // Punctuation after a date that starts or ends the text goes with it.
+    for (const auto& [text, day, rest] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"yesterday: paired with bob", "2026-11-19", "paired with bob"},
+             {"on nov 3, shipped the importer", "2026-11-03", "shipped the importer"},
+             {"2026-11-02- fixed the pager", "2026-11-02", "fixed the pager"},
+             {"paired with bob last friday.", "2026-11-13", "paired with bob"},
+             {"shipped it yesterday! #win", "2026-11-19", "shipped it #win"}}) {
+        INFO(text);
+        auto d = find_happened_date(text, kToday);
+        REQUIRE(d);
+        CHECK(d->kind == Kind::Past);
+        CHECK(iso_day(d->date) == day);
+        CHECK(d->rest == rest);
+    }
+    auto future = find_happened_date("tomorrow: the launch", kToday);
+    REQUIRE(future);
+    CHECK(future->phrase == "tomorrow");  // as the refusal quotes it
+    CHECK_FALSE(find_happened_date("yesterday's fix held up", kToday));
     CHECK_FALSE(find_happened_date("fixed the friday deploy bug #ops", kToday));
     CHECK_FALSE(find_happened_date("prepared the plan for next friday", kToday));
 }
