@@ -108,7 +108,6 @@ void build_database(const fs::path& file, int64_t target_bytes) {
 int main(int argc, char** argv) try {
     int runs = 10;
     std::string binary = CAREERBOT_BINARY;
-    int64_t target_bytes = int64_t{1} << 30;
     int64_t mb = 1024;
     CLI::App cli("B6 of shared/BENCHMARKS.md: start-up on a 1 GB database", "bench_startup");
     cli.add_option("--runs", runs, "measured runs")
@@ -123,7 +122,7 @@ int main(int argc, char** argv) try {
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);
     }
-    target_bytes = mb << 20;
+    const int64_t target_bytes = mb << 20;
     careerbot::init_logging("warn", "text");
     careerbot::storage::Database::configure_process();
     const char* dir_env = std::getenv("BENCH_DATA_DIR");

@@ -169,7 +169,6 @@ void Database::write(const std::function<void()>& fn) {
     name += std::to_string(savepoint_depth_);
     std::unique_lock<std::mutex> gate;
     if (outer && gate_) gate = std::unique_lock(*gate_);
-    if (outer) memo_.clear();
     try {
         if (outer)
             conn_->begin_write();
@@ -197,7 +196,7 @@ void Database::write(const std::function<void()>& fn) {
         throw;
     }
     --savepoint_depth_;
-    if (outer) memo_.clear();
+    if (outer) memo_.clear();  // every way out of a transaction leaves the memo empty
     try {
         prepare(outer ? std::string("COMMIT") : "RELEASE " + name).exec();
     } catch (const std::exception& e) {

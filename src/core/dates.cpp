@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <regex>
+#include <utility>
 #include <vector>
 
 #include <date/tz.h>
@@ -340,35 +341,35 @@ std::optional<HappenedDate> find_happened_date(std::string_view text, date::year
     };
     constexpr std::string_view kAfterLeading = ":,-";
     constexpr std::string_view kAfterTrailing = ".!";
-    auto found = [&](const PhraseReading& r, std::size_t from, std::size_t phrase_from,
-                     std::size_t to, std::string_view after) {
+    auto found = [&](const PhraseReading& r, std::size_t from, std::size_t to, std::string read) {
         return HappenedDate{r.kind == Reading::Past     ? HappenedDate::Kind::Past
                             : r.kind == Reading::Future ? HappenedDate::Kind::Future
                                                         : HappenedDate::Kind::Impossible,
-                            r.date, phrase(phrase_from, to, after), rest_without(from, to)};
+                            r.date, std::move(read), rest_without(from, to)};
     };
     const std::size_t n = last - first;
     // Longest phrase first, at the start, then at the end; an "on" before it goes with it.
     for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
-        if (auto r = read_happened(phrase(first, first + len, kAfterLeading), today);
-            r.kind != Reading::None)
-            return found(r, first, first, first + len, kAfterLeading);
+        std::string p = phrase(first, first + len, kAfterLeading);
+        if (auto r = read_happened(p, today); r.kind != Reading::None)
+            return found(r, first, first + len, std::move(p));
         if (n > len && lower(w[first]) == "on") {
-            auto r = read_happened(phrase(first + 1, first + 1 + len, kAfterLeading), today);
-            if (r.kind != Reading::None)
-                return found(r, first, first + 1, first + 1 + len, kAfterLeading);
+            p = phrase(first + 1, first + 1 + len, kAfterLeading);
+            if (auto r = read_happened(p, today); r.kind != Reading::None)
+                return found(r, first, first + 1 + len, std::move(p));
         }
     }
     for (std::size_t len = std::min<std::size_t>(3, n); len >= 1; --len) {
         std::size_t start = last - len;
-        auto r = read_happened(phrase(start, last, kAfterTrailing), today);
+        std::string p = phrase(start, last, kAfterTrailing);
+        auto r = read_happened(p, today);
         if (r.kind == Reading::None) continue;
         // A deadline the text mentions: not its date, nor is any shorter tail of it ("friday").
         if (r.kind == Reading::Future && start > first && is_due_word(w[start - 1]))
             return std::nullopt;
         std::size_t from = start;
         if (from > first && lower(w[from - 1]) == "on") --from;
-        return found(r, from, start, last, kAfterTrailing);
+        return found(r, from, last, std::move(p));
     }
     return std::nullopt;
 }
